@@ -1,0 +1,120 @@
+"""Configuration classes, read from OPENBID_* environment variables."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("OPENBID_INSTANCE_DIR", BASE_DIR / "instance"))
+
+
+class ConfigError(RuntimeError):
+    """A configuration value is missing or malformed; the message says which and why."""
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _int_env(name: str, default: int) -> int:
+    raw = _env(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}.") from None
+
+
+def check_database_url(url: str, variable: str = "OPENBID_DATABASE_URL") -> str:
+    """Return the URL when SQLAlchemy can use it.
+
+    :raises ConfigError: naming the variable and what is wrong with it.
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ConfigError(
+            f"{variable} is not a database URL: {url!r}. Expected e.g. "
+            "'sqlite:///path/to/openbid.db' or "
+            "'postgresql+psycopg://user:password@host:5432/dbname'."
+        ) from None
+    backend = parsed.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        raise ConfigError(
+            f"{variable} names the database {backend!r}; openbid supports "
+            "'sqlite' and 'postgresql' (postgresql+psycopg://...)."
+        )
+    if backend == "postgresql" and parsed.get_driver_name() not in ("psycopg",):
+        raise ConfigError(
+            f"{variable} uses the driver {parsed.get_driver_name()!r}; "
+            "write 'postgresql+psycopg://...' (psycopg 3 is the installed driver)."
+        )
+    return url
+
+
+def _secret_key(instance_dir: Path) -> str:
+    """Return OPENBID_SECRET_KEY, or a random key generated once and kept in the instance folder."""
+    key = _env("OPENBID_SECRET_KEY")
+    if key:
+        return key
+    import secrets
+
+    path = instance_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    # Written with owner-only permissions: the key signs every session cookie.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+class Config:
+    """Production and development settings."""
+
+    INSTANCE_DIR = INSTANCE_DIR
+    TESTING = False
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session; forms can stay open long
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    BABEL_DEFAULT_LOCALE = "id"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
+    LANGUAGES = ("id", "en")
+    MAX_CONTENT_LENGTH = 32 * 1024 * 1024
+
+    def __init__(self) -> None:
+        self.SECRET_KEY = _secret_key(self.INSTANCE_DIR)
+        default_db = f"sqlite:///{self.INSTANCE_DIR / 'openbid.db'}"
+        self.SQLALCHEMY_DATABASE_URI = check_database_url(
+            _env("OPENBID_DATABASE_URL", default_db)
+        )
+        self.FILES_DIR = Path(_env("OPENBID_FILES_DIR", str(self.INSTANCE_DIR / "files")))
+        self.UPLOAD_MAX_BYTES = _int_env("OPENBID_UPLOAD_MAX_BYTES", 2 * 1024 * 1024)
+        self.PUBLIC_BASE_URL = _env("OPENBID_PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+        self.SESSION_COOKIE_SECURE = _env("OPENBID_SECURE_COOKIES", "0") == "1"
+
+
+class TestConfig(Config):
+    """Settings for the test suite: a throw-away database per test, chosen by the fixture."""
+
+    TESTING = True
+    WTF_CSRF_ENABLED = True  # tests send tokens like a browser; CSRF is never off
+
+    def __init__(self, database_url: str, instance_dir: Path) -> None:
+        self.INSTANCE_DIR = instance_dir
+        self.SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
+        self.SQLALCHEMY_DATABASE_URI = check_database_url(database_url)
+        self.FILES_DIR = instance_dir / "files"
+        self.UPLOAD_MAX_BYTES = 2 * 1024 * 1024
+        self.PUBLIC_BASE_URL = "http://localhost"
+        self.SESSION_COOKIE_SECURE = False

@@ -1,0 +1,57 @@
+"""openbid: open, competitive selections for JPT Pratama posts as auditable workflows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from config import BASE_DIR, Config
+
+WORKFLOWS_DIR = BASE_DIR / "workflows"
+
+
+def create_app(config: object | None = None, workflows_dir: Path | None = None) -> Flask:
+    """Build the application: config, extensions, workflows, blueprints, errors, CLI.
+
+    It never touches the database.
+
+    :raises DefinitionError: when a workflow definition is invalid (naming file and culprit).
+    """
+    app = Flask(
+        __name__,
+        template_folder=str(BASE_DIR / "templates"),
+        instance_path=str(getattr(config, "INSTANCE_DIR", None) or Config.INSTANCE_DIR),
+    )
+    app.config.from_object(config if config is not None else Config())
+
+    from openbid import extensions, i18n
+
+    extensions.db.init_app(app)
+    extensions.migrate.init_app(
+        app, extensions.db, directory=str(BASE_DIR / "migrations"), render_as_batch=True, compare_type=True
+    )
+    extensions.csrf.init_app(app)
+    with app.app_context():  # binds connection settings; opens no connection
+        extensions.configure_engine(extensions.db.engine)
+    i18n.init_app(app)
+
+    from openbid import auth
+
+    auth.init_app(app)
+
+    from openbid.workflow import load_workflows
+
+    app.extensions["openbid.workflows"] = load_workflows(workflows_dir or WORKFLOWS_DIR)
+
+    from openbid import committee, errors, main
+
+    app.register_blueprint(main.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(committee.bp)
+    errors.init_app(app)
+
+    from openbid import cli
+
+    cli.init_app(app)
+    return app

@@ -1,0 +1,250 @@
+"""Hash-chained audit events: append inside the caller's transaction, verify afterwards.
+
+Each event's ``hash = sha256(canonical_json(event) + prev_hash)``. Chains are per selection
+("selection:<id>"), so selections never serialise on each other; everything else goes to the
+"system" chain. A chain head row holds the last seq and hash: appends lock it, and
+verification compares it with the last event, so deleting the newest event is caught too.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from openbid.models import AuditChainHead, AuditEvent, User, utcnow
+
+GENESIS_HASH = "0" * 64
+SYSTEM_CHAIN = "system"
+
+
+def chain_for(selection_id: int | None) -> str:
+    """Return the chain key of a selection, or the system chain."""
+    return f"selection:{selection_id}" if selection_id is not None else SYSTEM_CHAIN
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable for the audit log")
+
+
+def canonical_json(value: Any) -> str:
+    """Serialise deterministically: sorted keys, no spaces, UTF-8 kept as is."""
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_json_default
+    )
+
+
+def normalise_payload(payload: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Return the payload exactly as it will read back from the database."""
+    return json.loads(canonical_json(dict(payload or {})))
+
+
+def _timestamp(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def event_fields(event: AuditEvent) -> dict[str, Any]:
+    """Return the fields an event's hash covers."""
+    return {
+        "chain": event.chain,
+        "seq": event.seq,
+        "selection_id": event.selection_id,
+        "occurred_at": _timestamp(event.occurred_at),
+        "actor_id": event.actor_id,
+        "actor": event.actor,
+        "actor_role": event.actor_role,
+        "event": event.event,
+        "subject_type": event.subject_type,
+        "subject_id": event.subject_id,
+        "from_state": event.from_state,
+        "to_state": event.to_state,
+        "payload": event.payload,
+    }
+
+
+def compute_hash(event: AuditEvent) -> str:
+    """Return sha256 over the event's canonical JSON followed by the previous hash."""
+    material = canonical_json(event_fields(event)) + event.prev_hash
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+def _lock_head(session: Session, chain: str) -> AuditChainHead:
+    """Return the chain head row, locked for this transaction, creating it on first use."""
+    stmt = sa.select(AuditChainHead).where(AuditChainHead.chain == chain).with_for_update()
+    head = session.scalars(stmt.execution_options(populate_existing=True)).first()
+    if head is not None:
+        return head
+    try:
+        with session.begin_nested():
+            head = AuditChainHead(chain=chain, seq=0, hash=GENESIS_HASH)
+            session.add(head)
+    except IntegrityError:
+        # Another transaction created it first; wait for its lock like everyone else.
+        head = session.scalars(stmt.execution_options(populate_existing=True)).one()
+    return head
+
+
+def append(
+    session: Session,
+    *,
+    event: str,
+    actor: User | None,
+    subject_type: str,
+    subject_id: int | None,
+    selection_id: int | None = None,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    payload: Mapping[str, Any] | None = None,
+    occurred_at: datetime | None = None,
+) -> AuditEvent:
+    """Append an event to its chain inside the caller's transaction; the caller commits."""
+    chain = chain_for(selection_id)
+    head = _lock_head(session, chain)
+    row = AuditEvent(
+        chain=chain,
+        seq=head.seq + 1,
+        selection_id=selection_id,
+        occurred_at=occurred_at or utcnow(),
+        actor_id=actor.id if actor is not None else None,
+        actor=f"{actor.name} <{actor.email}>" if actor is not None else "system",
+        actor_role=str(actor.role) if actor is not None else "system",
+        event=event,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        from_state=from_state,
+        to_state=to_state,
+        payload=normalise_payload(payload),
+        prev_hash=head.hash,
+    )
+    row.hash = compute_hash(row)
+    head.seq = row.seq
+    head.hash = row.hash
+    session.add(row)
+    session.flush()
+    return row
+
+
+@dataclasses.dataclass(frozen=True)
+class ChainProblem:
+    """The first thing wrong with one chain."""
+
+    chain: str
+    selection_id: int | None
+    event_id: int | None
+    seq: int
+    message: str
+
+
+@dataclasses.dataclass(frozen=True)
+class VerifyReport:
+    """Outcome of re-computing every chain."""
+
+    chains: int
+    events: int
+    problems: list[ChainProblem]
+
+    @property
+    def ok(self) -> bool:
+        """Return whether every chain is intact."""
+        return not self.problems
+
+
+def _selection_of(chain: str) -> int | None:
+    return int(chain.split(":", 1)[1]) if chain.startswith("selection:") else None
+
+
+def verify_chain(session: Session, chain: str) -> tuple[int, ChainProblem | None, str]:
+    """Re-compute one chain; return (events read, first problem or None, last hash)."""
+    head = session.get(AuditChainHead, chain)
+    selection_id = _selection_of(chain)
+    stmt = (
+        sa.select(AuditEvent)
+        .where(AuditEvent.chain == chain)
+        .order_by(AuditEvent.seq)
+        .execution_options(yield_per=500)
+    )
+    expected_seq, prev_hash, count = 1, GENESIS_HASH, 0
+    for event in session.scalars(stmt):
+        count += 1
+        if event.seq != expected_seq:
+            return count, ChainProblem(
+                chain, selection_id, event.id, event.seq,
+                f"event #{expected_seq} is missing before event id {event.id} (#{event.seq}): "
+                "it was deleted",
+            ), prev_hash
+        if event.prev_hash != prev_hash:
+            return count, ChainProblem(
+                chain, selection_id, event.id, event.seq,
+                f"event id {event.id} (#{event.seq}) does not link to the previous event",
+            ), prev_hash
+        if compute_hash(event) != event.hash:
+            return count, ChainProblem(
+                chain, selection_id, event.id, event.seq,
+                f"event id {event.id} (#{event.seq}, {event.event}) was altered: "
+                "its hash does not match its content",
+            ), prev_hash
+        prev_hash = event.hash
+        expected_seq += 1
+    last_seq = expected_seq - 1
+    if head is None:
+        if last_seq:
+            return count, ChainProblem(
+                chain, selection_id, None, last_seq, "the chain head record is missing"
+            ), prev_hash
+    elif head.seq != last_seq or head.hash != prev_hash:
+        return count, ChainProblem(
+            chain, selection_id, None, last_seq + 1,
+            f"the chain records {head.seq} events but {last_seq} remain: "
+            f"event #{last_seq + 1} onwards was deleted",
+        ), prev_hash
+    return count, None, prev_hash
+
+
+def chains(session: Session) -> list[str]:
+    """Return every chain key known from events or heads."""
+    from_events = sa.select(AuditEvent.chain).distinct()
+    from_heads = sa.select(AuditChainHead.chain)
+    return sorted(set(session.scalars(from_events)) | set(session.scalars(from_heads)))
+
+
+def verify_all(session: Session) -> VerifyReport:
+    """Re-compute every chain and collect the first problem of each."""
+    problems, events = [], 0
+    names = chains(session)
+    for chain in names:
+        count, problem, _ = verify_chain(session, chain)
+        events += count
+        if problem is not None:
+            problems.append(problem)
+    return VerifyReport(chains=len(names), events=events, problems=problems)
+
+
+def iter_events(session: Session, selection_id: int) -> Iterator[AuditEvent]:
+    """Yield a selection's events in chain order."""
+    stmt = (
+        sa.select(AuditEvent)
+        .where(AuditEvent.chain == chain_for(selection_id))
+        .order_by(AuditEvent.seq)
+    )
+    yield from session.scalars(stmt)

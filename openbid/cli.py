@@ -1,0 +1,111 @@
+"""`flask --app wsgi openbid ...` commands."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from flask import Flask
+
+from openbid import audit
+from openbid.extensions import db
+from openbid.models import Agency, Role, User
+
+openbid_cli = click.Group("openbid", help="openbid administration commands.")
+
+
+@openbid_cli.command("verify-audit")
+def verify_audit() -> None:
+    """Recompute every audit chain; exit 1 naming the first bad event."""
+    report = audit.verify_all(db.session)
+    if report.ok:
+        click.echo(f"OK: {report.chains} chains, {report.events} events, all hashes match.")
+        return
+    for problem in report.problems:
+        where = (
+            f"selection {problem.selection_id}"
+            if problem.selection_id is not None
+            else problem.chain
+        )
+        event = f"event id {problem.event_id}" if problem.event_id is not None else "chain tail"
+        click.echo(f"BROKEN: {where}, {event}: {problem.message}", err=True)
+    first = report.problems[0]
+    click.echo(
+        f"FAILED: {len(report.problems)} of {report.chains} chains broken; first bad event: "
+        f"id {first.event_id if first.event_id is not None else '-'} "
+        f"(#{first.seq}) in {first.chain}.",
+        err=True,
+    )
+    sys.exit(1)
+
+
+@openbid_cli.command("create-user")
+@click.option("--email", required=True, help="Log-in email address.")
+@click.option("--name", required=True, help="Full name as it appears on documents.")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice([r.value for r in Role]),
+    help="What the user may do.",
+)
+@click.option("--agency", "agency_code", help="Agency code (required for every role but candidate).")
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="Password (prompted when omitted).",
+)
+def create_user(email: str, name: str, role: str, agency_code: str | None, password: str) -> None:
+    """Create a user account (an admin, staff member, PPK, auditor or candidate)."""
+    try:
+        email = validate_email(email, check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise click.BadParameter(str(exc), param_hint="--email") from None
+    if len(password) < 10:
+        raise click.BadParameter("use at least 10 characters.", param_hint="--password")
+    if not name.strip():
+        raise click.BadParameter("enter a name.", param_hint="--name")
+    agency = None
+    if role != Role.CANDIDATE:
+        if not agency_code:
+            raise click.BadParameter(f"a {role} belongs to an agency; give its code.", param_hint="--agency")
+        agency = db.session.scalar(sa.select(Agency).where(Agency.code == agency_code))
+        if agency is None:
+            codes = ", ".join(db.session.scalars(sa.select(Agency.code))) or "none yet"
+            raise click.BadParameter(f"no agency {agency_code!r} (known: {codes}).", param_hint="--agency")
+    if db.session.scalar(sa.select(User.id).where(sa.func.lower(User.email) == email)):
+        raise click.BadParameter(f"{email} already has an account.", param_hint="--email")
+    user = User(email=email, name=name.strip(), role=Role(role), agency=agency)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    audit.append(
+        db.session,
+        event="user_created",
+        actor=None,
+        subject_type="user",
+        subject_id=user.id,
+        payload={"email": email, "role": role, "agency": agency_code, "via": "cli"},
+    )
+    db.session.commit()
+    click.echo(f"Created {role} {email} (id {user.id}).")
+
+
+@openbid_cli.command("demo")
+def demo_command() -> None:
+    """Load the Kota Tangerang demo agency (idempotent) and print the demo log-ins."""
+    from openbid import demo
+
+    created = demo.load()
+    click.echo("Demo agency loaded." if created else "Demo agency already present.")
+    click.echo("Demo log-ins (password for all: %s):" % demo.PASSWORD)
+    for email, role in demo.logins():
+        click.echo(f"  {role:<12} {email}")
+
+
+def init_app(app: Flask) -> None:
+    """Register the openbid command group."""
+    app.cli.add_command(openbid_cli)

@@ -1,0 +1,84 @@
+"""Selection pages of the workspace; every state change goes through the workflow engine."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from openbid.auth import require_roles
+from openbid.extensions import db
+from openbid.i18n import reason_text
+from openbid.models import CommitteeMember, Position, Role, Selection
+from openbid.workflow import GuardFailed, available_events, definition_of, fire
+from openbid.workflow.engine import access_reasons
+
+bp = Blueprint("committee", __name__, url_prefix="/selections")
+
+WORKSPACE_ROLES = (Role.ADMIN, Role.SECRETARIAT, Role.COMMITTEE, Role.PPK)
+
+
+@bp.before_request
+def _gate() -> None:
+    require_roles(*WORKSPACE_ROLES)
+
+
+def load_selection(selection_id: int) -> Selection:
+    """Return the selection if the current user may see it.
+
+    :raises NotFound: 404 when it does not exist or belongs to another agency, or the user is
+        a committee member not seated on it (no hint that it exists).
+    """
+    selection = db.session.get(Selection, selection_id)
+    if selection is None or access_reasons(current_user, selection, selection, db.session):
+        abort(404)
+    return selection
+
+
+@bp.route("/<int:selection_id>")
+def selection_detail(selection_id: int):  # noqa: ANN201
+    """Show a selection: stage, posts, committee, and every event as a button."""
+    selection = load_selection(selection_id)
+    definition = definition_of(selection)
+    positions = db.session.scalars(
+        sa.select(Position).where(Position.selection_id == selection.id).order_by(Position.id)
+    ).all()
+    committee = db.session.scalars(
+        sa.select(CommitteeMember)
+        .where(CommitteeMember.selection_id == selection.id)
+        .options(sa.orm.joinedload(CommitteeMember.user))
+        .order_by(CommitteeMember.id)
+    ).all()
+    return render_template(
+        "committee/selection_detail.html",
+        selection=selection,
+        definition=definition,
+        machine=definition.machine("selection"),
+        positions=positions,
+        committee=committee,
+        events=available_events(selection, current_user),
+    )
+
+
+@bp.route("/<int:selection_id>/events/<event>", methods=["POST"])
+def fire_event(selection_id: int, event: str):  # noqa: ANN201
+    """Fire an event on the selection through the engine, then show the selection again."""
+    selection = load_selection(selection_id)
+    try:
+        expected = int(request.form.get("version", ""))
+    except ValueError:
+        abort(400)
+    data = {}
+    reason = request.form.get("reason", "").strip()
+    if reason:
+        data["reason"] = reason[:2000]
+    try:
+        result = fire(selection, event, current_user, data, expected_version=expected)
+    except GuardFailed as error:
+        for item in error.reasons:
+            flash(reason_text(item), "error")
+        return redirect(url_for("committee.selection_detail", selection_id=selection_id), 303)
+    transition = definition_of(selection).machine("selection").find(event, result.from_state)
+    flash(_("Done: %(action)s.", action=_(transition.label)), "success")
+    return redirect(url_for("committee.selection_detail", selection_id=selection_id), 303)

@@ -1,0 +1,166 @@
+"""The demo agency: Pemerintah Kota Tangerang and its 2018 open selection (KASN version).
+
+From the 2018 news report in shared/seed/: posts emptied by retirements, a paperless push,
+and the city waiting on KASN's permission to open bidding for echelon II. People other than
+the Wali Kota (Arief R. Wismansyah) and the BKPSDM head (Akhmad Lutfi) are invented.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from openbid import audit
+from openbid.extensions import db
+from openbid.models import Agency, CommitteeRole, Role, Selection, User
+from openbid.rules.committee import PositionLevel
+from openbid.services import selections as selection_service
+
+AGENCY_CODE = "kota-tangerang"
+DOMAIN = "tangerangkota.example"
+PASSWORD = "demo-openbid-2018"  # noqa: S105 - printed for the demo; never used outside it
+SELECTION_TITLE = "Seleksi Terbuka JPT Pratama Pemerintah Kota Tangerang Tahun 2018"
+
+STAFF = [
+    # email local part, name, role, position title
+    ("admin", "Rina Marlina", Role.ADMIN, "Pengelola Sistem Informasi Kepegawaian BKPSDM"),
+    ("lutfi", "Akhmad Lutfi", Role.SECRETARIAT, "Kepala BKPSDM Kota Tangerang"),
+    ("sekretariat", "Yusuf Hidayat", Role.SECRETARIAT, "Kepala Bidang Mutasi dan Promosi BKPSDM"),
+    ("walikota", "Arief R. Wismansyah", Role.PPK, "Wali Kota Tangerang"),
+    ("auditor", "Dewi Kartikasari", Role.AUDITOR, "Auditor Ahli Madya, Inspektorat Kota Tangerang"),
+]
+
+# 7 members, 3 internal (42.9%) and 4 external, as domain.md's demo prescribes.
+COMMITTEE = [
+    ("pansel.ketua", "Dr. H. Bambang Supriyadi, M.Si.", CommitteeRole.CHAIR, True,
+     "Sekretaris Daerah Kota Tangerang", "Pemerintah Kota Tangerang", PositionLevel.JPT_PRATAMA),
+    ("pansel.asisten", "Drs. Hendra Gunawan, M.M.", CommitteeRole.MEMBER, True,
+     "Asisten Pemerintahan dan Kesejahteraan Rakyat", "Pemerintah Kota Tangerang", PositionLevel.JPT_PRATAMA),
+    ("pansel.inspektur", "Ir. Siti Nurjanah, M.T.", CommitteeRole.MEMBER, True,
+     "Inspektur Kota Tangerang", "Pemerintah Kota Tangerang", PositionLevel.JPT_PRATAMA),
+    ("pansel.sekretaris", "Prof. Dr. Agus Salim, M.Si.", CommitteeRole.SECRETARY, False,
+     "Guru Besar Ilmu Administrasi Negara", "Universitas Sultan Ageng Tirtayasa", PositionLevel.OTHER),
+    ("pansel.akademisi", "Dr. Maya Puspitasari, M.A.P.", CommitteeRole.MEMBER, False,
+     "Dosen Manajemen Sumber Daya Manusia", "Universitas Indonesia", PositionLevel.OTHER),
+    ("pansel.provinsi", "Drs. Rahmat Hidayatullah, M.Si.", CommitteeRole.MEMBER, False,
+     "Kepala Badan Kepegawaian Daerah Provinsi Banten", "Pemerintah Provinsi Banten", PositionLevel.JPT_PRATAMA),
+    ("pansel.asesor", "Dra. Lestari Wulandari, Psi.", CommitteeRole.MEMBER, False,
+     "Asesor SDM Aparatur Ahli Madya", "Lembaga Asesmen Independen", PositionLevel.OTHER),
+]
+
+POSITIONS = [
+    ("Kepala Dinas Pendidikan", "Dinas Pendidikan Kota Tangerang"),
+    ("Kepala Dinas Kesehatan", "Dinas Kesehatan Kota Tangerang"),
+    ("Kepala Badan Perencanaan Pembangunan Daerah", "Badan Perencanaan Pembangunan Daerah Kota Tangerang"),
+]
+
+# Candidates with valid 18-digit NIPs (birth date, CPNS start, gender, serial).
+CANDIDATES = [
+    ("kandidat01", "Drs. Ahmad Fauzi, M.Pd.", "196905121994031004"),
+    ("kandidat02", "Dr. Sri Wahyuni, M.Pd.", "197102281996032002"),
+    ("kandidat03", "H. Dedi Kurniawan, S.Pd., M.M.", "197306151998031005"),
+    ("kandidat04", "Nurhasanah, S.Pd., M.Si.", "197508202000122003"),
+    ("kandidat05", "Ir. Bayu Prasetyo, M.T.", "196011041986031002"),
+    ("kandidat06", "dr. Ratna Sari Dewi, M.Kes.", "197004171999032001"),
+    ("kandidat07", "dr. Andi Saputra, M.K.M.", "197212092001121003"),
+    ("kandidat08", "dr. Fitri Handayani, M.A.R.S.", "197603232002122004"),
+    ("kandidat09", "Drg. Yudi Permana, M.Kes.", "197809302005011006"),
+    ("kandidat10", "Dr. Ir. Taufik Hidayat, M.Si.", "196808151995031002"),
+    ("kandidat11", "Ir. Mega Lestari, M.P.W.K.", "197401052000032001"),
+    ("kandidat12", "Rudi Hartono, S.T., M.Sc.", "197705172003121002"),
+    ("kandidat13", "Dra. Endang Suryani, M.Si.", "197110101997032003"),
+]
+
+
+def _email(local: str) -> str:
+    return f"{local}@{DOMAIN}"
+
+
+def _user(agency: Agency | None, local: str, name: str, role: Role, title: str = "") -> User:
+    user = User(email=_email(local), name=name, role=role, agency=agency, position_title=title)
+    user.set_password(PASSWORD)
+    db.session.add(user)
+    return user
+
+
+def load() -> bool:
+    """Create the demo agency, its users and its 2018 selection in draft; False if present."""
+    if db.session.scalar(sa.select(Agency.id).where(Agency.code == AGENCY_CODE)) is not None:
+        return False
+    agency = Agency(
+        code=AGENCY_CODE,
+        name="Pemerintah Kota Tangerang",
+        region_name="Kota Tangerang",
+        province="Banten",
+        seat="Tangerang",
+        head_title="Wali Kota Tangerang",
+        head_name="Arief R. Wismansyah",
+        office_name="Badan Kepegawaian dan Pengembangan Sumber Daya Manusia",
+        office_head_name="Akhmad Lutfi",
+        address="Gedung Cisadane, Jl. Satria Sudirman No. 1, Kota Tangerang, Banten 15111",
+        phone="(021) 5584054",
+        email=_email("bkpsdm"),
+        website="https://openbid.tangerangkota.example",
+        numbering_patterns={
+            "decree": "821.2/Kep.{seq}-BKPSDM/{year}",
+            "announcement": "800/{seq:02d}-Pansel/{year}",
+            "minutes": "800/{seq:02d}/BA-Pansel/{year}",
+            "report": "800/{seq:02d}/Lap-Pansel/{year}",
+        },
+    )
+    db.session.add(agency)
+    staff = {local: _user(agency, local, name, role, title) for local, name, role, title in STAFF}
+    members = {
+        local: _user(agency, local, name, Role.COMMITTEE, title)
+        for local, name, _role, _internal, title, _inst, _level in COMMITTEE
+    }
+    for local, name, _nip in CANDIDATES:
+        _user(None, local, name, Role.CANDIDATE)
+    db.session.flush()
+    audit.append(
+        db.session,
+        event="demo_loaded",
+        actor=None,
+        subject_type="agency",
+        subject_id=agency.id,
+        payload={"agency": agency.code},
+    )
+    secretariat = staff["lutfi"]
+    selection = selection_service.create_selection(
+        agency,
+        secretariat,
+        title=SELECTION_TITLE,
+        start_date=date(2018, 11, 19),
+        commit=False,
+    )
+    for name, unit in POSITIONS:
+        selection_service.add_position(selection, secretariat, name=name, unit=unit, commit=False)
+    for local, _name, role, internal, title, institution, level in COMMITTEE:
+        selection_service.add_committee_member(
+            selection,
+            secretariat,
+            members[local],
+            committee_role=role,
+            is_internal=internal,
+            position_title=title,
+            institution=institution,
+            position_level=int(level),
+            commit=False,
+        )
+    db.session.commit()
+    return True
+
+
+def demo_selection() -> Selection | None:
+    """Return the demo selection, if loaded."""
+    return db.session.scalar(sa.select(Selection).where(Selection.title == SELECTION_TITLE))
+
+
+def logins() -> list[tuple[str, str]]:
+    """Return (email, role) of every demo account, staff first."""
+    rows = [(_email(local), role.value) for local, _n, role, _t in STAFF]
+    rows += [(_email(c[0]), Role.COMMITTEE.value) for c in COMMITTEE]
+    rows += [(_email(c[0]), Role.CANDIDATE.value) for c in CANDIDATES]
+    return rows
+

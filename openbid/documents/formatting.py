@@ -1,0 +1,192 @@
+"""Indonesian formatting used by document templates: dates, numbers in words, NIPs."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from decimal import ROUND_HALF_UP, Decimal
+
+MONTHS = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+
+# Western Indonesian Time; naive datetimes in contexts are read as WIB.
+WIB = timezone(timedelta(hours=7), "WIB")
+
+_UNITS = (
+    "",
+    "satu",
+    "dua",
+    "tiga",
+    "empat",
+    "lima",
+    "enam",
+    "tujuh",
+    "delapan",
+    "sembilan",
+    "sepuluh",
+    "sebelas",
+)
+_SCALES = (
+    (10**12, "triliun"),
+    (10**9, "miliar"),
+    (10**6, "juta"),
+    (1000, "ribu"),
+)
+
+
+def _as_date(value: date | datetime | str) -> date:
+    """Return the calendar date of a date, datetime or ISO 8601 string."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if isinstance(value, datetime):
+        return value.date()
+    return value
+
+
+def tanggal(value: date | datetime | str | None) -> str:
+    """Format a date the Indonesian long way: ``14 November 2018``."""
+    if value is None or value == "":
+        return ""
+    day = _as_date(value)
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def hari_tanggal(value: date | datetime | str | None) -> str:
+    """Format a date with its weekday: ``Rabu, 14 November 2018``."""
+    if value is None or value == "":
+        return ""
+    day = _as_date(value)
+    return f"{DAYS[day.weekday()]}, {tanggal(day)}"
+
+
+def as_wib(value: datetime | str) -> datetime:
+    """Return an aware datetime; naive values are taken to be WIB."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=WIB)
+    return value
+
+
+def jam(value: datetime | str | None) -> str:
+    """Format a time of day as written in announcements: ``09.00 WIB``."""
+    if value is None or value == "":
+        return ""
+    moment = as_wib(value).astimezone(WIB)
+    return f"{moment:%H.%M} WIB"
+
+
+def tanggal_jam(value: datetime | str | None) -> str:
+    """Format a moment with date and time: ``14 November 2018 pukul 09.00 WIB``."""
+    if value is None or value == "":
+        return ""
+    moment = as_wib(value).astimezone(WIB)
+    return f"{tanggal(moment)} pukul {jam(moment)}"
+
+
+def terbilang(number: int) -> str:
+    """Spell a whole number in Indonesian words: 125 → ``seratus dua puluh lima``."""
+    number = int(number)
+    if number < 0:
+        return f"minus {terbilang(-number)}"
+    if number == 0:
+        return "nol"
+    return _spell(number).strip()
+
+
+def _spell(number: int) -> str:
+    """Spell a positive number; the caller strips the surrounding blanks."""
+    if number < 12:
+        return " " + _UNITS[number]
+    if number < 20:
+        return _spell(number - 10) + " belas"
+    if number < 100:
+        return _spell(number // 10) + " puluh" + _spell(number % 10)
+    if number < 200:
+        return " seratus" + _spell(number - 100)
+    if number < 1000:
+        return _spell(number // 100) + " ratus" + _spell(number % 100)
+    if number < 2000:
+        return " seribu" + _spell(number - 1000)
+    for scale, word in _SCALES:
+        if number >= scale:
+            return _spell(number // scale) + f" {word}" + _spell(number % scale)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def nip(value: str | int | None) -> str:
+    """Group an 18-digit NIP as ``19860926 201505 1 001``; other values pass through."""
+    if value is None:
+        return ""
+    digits = "".join(str(value).split())
+    if len(digits) != 18 or not digits.isdigit():
+        return str(value)
+    return f"{digits[:8]} {digits[8:14]} {digits[14]} {digits[15:]}"
+
+
+def nilai(value: float | Decimal | int | str | None, places: int = 2) -> str:
+    """Format a score with a decimal comma, half up: 78.456 → ``78,46``."""
+    if value is None or value == "":
+        return "-"
+    quantum = Decimal(1).scaleb(-places)
+    rounded = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
+    return f"{rounded:f}".replace(".", ",")
+
+
+def persen(value: float | Decimal | int | str) -> str:
+    """Format a percentage with a decimal comma: 35 → ``35%``, 12.5 → ``12,5%``."""
+    number = Decimal(str(value)).normalize()
+    return f"{number:f}".replace(".", ",") + "%"
+
+
+def romawi(number: int) -> str:
+    """Write 1–3999 in Roman numerals, as used for months in document numbers."""
+    if not 1 <= number <= 3999:
+        raise ValueError(f"cannot write {number} in Roman numerals")
+    numerals = (
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    )
+    out = []
+    for amount, letters in numerals:
+        count, number = divmod(number, amount)
+        out.append(letters * count)
+    return "".join(out)
+
+
+FILTERS = {
+    "tanggal": tanggal,
+    "hari_tanggal": hari_tanggal,
+    "jam": jam,
+    "tanggal_jam": tanggal_jam,
+    "terbilang": terbilang,
+    "nip": nip,
+    "nilai": nilai,
+    "persen": persen,
+    "romawi": romawi,
+}

@@ -1,0 +1,160 @@
+"""Render document templates to PDF with WeasyPrint, deterministically.
+
+The same template and context give byte-identical PDFs, in any process: nothing here
+reads the clock. The PDF's creation and modification dates come from the context's
+``issued_at``; its file identifier is derived from the content.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import logging
+import os
+import threading
+from collections.abc import Mapping
+from datetime import date, datetime
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+from urllib.parse import urlparse
+from urllib.request import url2pathname
+
+import jinja2
+
+from openbid.documents.formatting import FILTERS, as_wib
+from openbid.documents.qr import qr_svg_data_uri
+
+logger = logging.getLogger(__name__)
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+
+# fontTools (WeasyPrint's fallback subsetter) stamps fonts with the current time unless
+# SOURCE_DATE_EPOCH is set; any fixed value makes the fallback deterministic too.
+FALLBACK_SOURCE_DATE_EPOCH = "0"
+
+_lock = threading.RLock()
+_weasyprint: ModuleType | None = None
+_font_config: Any = None
+
+environment = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+environment.filters.update(FILTERS)
+environment.filters["qr"] = qr_svg_data_uri
+
+
+def _load_weasyprint() -> tuple[ModuleType, Any]:
+    """Import WeasyPrint and create the process's FontConfiguration, once."""
+    global _weasyprint, _font_config
+    with _lock:
+        if _weasyprint is None:
+            import weasyprint
+            from weasyprint.text.fonts import FontConfiguration
+
+            if font_subsetter(weasyprint) == "fonttools":
+                logger.warning(
+                    "libharfbuzz-subset0 is missing: WeasyPrint subsets fonts with "
+                    "fontTools, about 2x slower; SOURCE_DATE_EPOCH keeps it repeatable"
+                )
+                os.environ.setdefault("SOURCE_DATE_EPOCH", FALLBACK_SOURCE_DATE_EPOCH)
+            _font_config = FontConfiguration()
+            _weasyprint = weasyprint
+        return _weasyprint, _font_config
+
+
+def font_subsetter(weasyprint: ModuleType | None = None) -> str:
+    """Name the font subsetter WeasyPrint will use: ``harfbuzz`` or ``fonttools``."""
+    if weasyprint is None:
+        weasyprint, _ = _load_weasyprint()
+    fonts = weasyprint.pdf.fonts
+    if fonts.harfbuzz_subset and fonts.harfbuzz.hb_version_atleast(4, 1, 0):
+        return "harfbuzz"
+    return "fonttools"
+
+
+def render_html(template_name: str, context: Mapping[str, Any]) -> str:
+    """Render a document template to HTML; undefined context keys are errors."""
+    return environment.get_template(template_name).render(**context)
+
+
+def render_pdf(
+    template_name: str, context: Mapping[str, Any], *, base_url: str | None = None
+) -> bytes:
+    """Render a template (e.g. ``documents/decree.html``) with a context to PDF bytes.
+
+    :raises jinja2.UndefinedError: when the template uses a key the context lacks.
+    """
+    html = render_html(template_name, context)
+    weasyprint, font_config = _load_weasyprint()
+    fetcher = _local_fetcher(weasyprint, base_url)
+    # Pango font maps and the FontConfiguration's caches are not safe to share between
+    # threads at the same time; renders in one process take turns.
+    with _lock:
+        document = weasyprint.HTML(
+            string=html,
+            base_url=base_url or str(TEMPLATES_DIR) + os.sep,
+            url_fetcher=fetcher,
+        ).render(font_config=font_config)
+        metadata = document.metadata
+        issued_at = context.get("issued_at")
+        if issued_at:
+            metadata.created = metadata.modified = _w3c(issued_at)
+        metadata.generator = "openbid"
+        metadata.lang = metadata.lang or "id"
+        return document.write_pdf(pdf_identifier=True)
+
+
+def _w3c(value: date | datetime | str) -> str:
+    """Format a moment as a W3C date-time that WeasyPrint writes into the PDF."""
+    return as_wib(value).replace(microsecond=0).isoformat()
+
+
+def _local_fetcher(weasyprint: ModuleType, base_url: str | None) -> Any:
+    """Build a URL fetcher limited to data: URIs and files under the allowed folders.
+
+    Documents carry text written by candidates; nothing in them may make the renderer
+    reach the network or read files elsewhere on the host.
+    """
+    roots = [TEMPLATES_DIR]
+    if base_url and urlparse(base_url).scheme in ("", "file"):
+        roots.append(Path(url2pathname(urlparse(base_url).path)).resolve())
+    return _fetcher_class(weasyprint)(
+        roots, allowed_protocols=("data", "file"), allow_redirects=False
+    )
+
+
+@functools.cache
+def _fetcher_class(weasyprint: ModuleType) -> type:
+    """Define the restricted fetcher once WeasyPrint is imported."""
+
+    class LocalFetcher(weasyprint.URLFetcher):
+        def __init__(self, roots: list[Path], **options: Any) -> None:
+            """Remember the folders files may come from."""
+            super().__init__(**options)
+            self.roots = roots
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            """Fetch a data: URI or a file under an allowed folder.
+
+            :raises ValueError: for anything else; WeasyPrint logs it and skips it.
+            """
+            if url.lower().startswith("file:"):
+                path = Path(url2pathname(urlparse(url).path)).resolve()
+                if not any(path.is_relative_to(root) for root in self.roots):
+                    raise ValueError(f"documents may not load {url!r}")
+            return super().fetch(url, headers)
+
+    return LocalFetcher
+
+
+def pdf_text(data: bytes) -> str:
+    """Extract the text of every page of a PDF, pages separated by form feeds."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    return "\f".join(page.extract_text() or "" for page in reader.pages)

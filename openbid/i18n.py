@@ -1,0 +1,85 @@
+"""Languages: Indonesian first, English available; chosen per session or account."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, request, session
+from flask_babel import gettext
+from flask_login import current_user
+
+from config import BASE_DIR
+from openbid.extensions import babel
+from openbid.models import CommitteeRole, Role
+from openbid.rules.reasons import N_, Reason
+
+ROLE_LABELS = {
+    Role.ADMIN: N_("Administrator"),
+    Role.SECRETARIAT: N_("Secretariat (BKPSDM)"),
+    Role.COMMITTEE: N_("Committee member (pansel)"),
+    Role.PPK: N_("Appointing official (PPK)"),
+    Role.AUDITOR: N_("Auditor"),
+    Role.CANDIDATE: N_("Candidate"),
+}
+
+
+def select_locale() -> str:
+    """Pick the session's language, then the user's, then Indonesian."""
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    if current_user and getattr(current_user, "is_authenticated", False):
+        if current_user.locale in languages:
+            return current_user.locale
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def reason_text(reason: Reason | str) -> str:
+    """Return a reason translated into the current language."""
+    if isinstance(reason, Reason):
+        return reason.translate(gettext)
+    return gettext(reason)
+
+
+COMMITTEE_ROLE_LABELS = {
+    CommitteeRole.CHAIR: N_("Chair"),
+    CommitteeRole.SECRETARY: N_("Secretary"),
+    CommitteeRole.MEMBER: N_("Member"),
+}
+
+
+def committee_role_label(role: CommitteeRole | str) -> str:
+    """Return a committee role's name in the current language."""
+    return gettext(COMMITTEE_ROLE_LABELS[CommitteeRole(role)])
+
+
+def role_label(role: Role | str) -> str:
+    """Return a role's name in the current language."""
+    return gettext(ROLE_LABELS.get(Role(role), str(role)))
+
+
+def state_label(selection: object, state: str | None = None, machine: str = "selection") -> str:
+    """Return the label of a state of the selection's pinned definition, translated."""
+    from openbid.workflow import definition_of
+
+    definition = definition_of(selection)
+    name = state if state is not None else selection.state
+    return gettext(definition.machine(machine).state_label(name))
+
+
+def init_app(app: Flask) -> None:
+    """Bind Flask-Babel with openbid's catalogue and expose helpers to templates."""
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(BASE_DIR / "openbid" / "translations"),
+    )
+    app.jinja_env.globals["reason_text"] = reason_text
+    app.jinja_env.globals["role_label"] = role_label
+    app.jinja_env.globals["state_label"] = state_label
+    app.jinja_env.globals["committee_role_label"] = committee_role_label
+
+    @app.before_request
+    def _language_switch() -> None:
+        lang = request.args.get("lang")
+        if lang in app.config["LANGUAGES"]:
+            session["lang"] = lang

@@ -1,0 +1,69 @@
+"""The home page per role, and the language switch."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
+
+from openbid.extensions import db
+from openbid.models import Application, CommitteeMember, Position, Role, Selection
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+def index():  # noqa: ANN201
+    """Send visitors to log in and users to their home page."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/lang/<code>", methods=["POST"])
+def set_language(code: str):  # noqa: ANN201
+    """Switch the interface language for this session."""
+    from flask import current_app
+
+    if code in current_app.config["LANGUAGES"]:
+        session["lang"] = code
+    target = request.form.get("next", "")
+    return redirect(target if target.startswith("/") and not target.startswith("//") else "/")
+
+
+def _agency_selections() -> list[Selection]:
+    return db.session.scalars(
+        sa.select(Selection)
+        .where(Selection.agency_id == current_user.agency_id)
+        .order_by(Selection.start_date.desc(), Selection.id.desc())
+    ).all()
+
+
+def _member_selections() -> list[Selection]:
+    return db.session.scalars(
+        sa.select(Selection)
+        .join(CommitteeMember, CommitteeMember.selection_id == Selection.id)
+        .where(CommitteeMember.user_id == current_user.id)
+        .order_by(Selection.start_date.desc(), Selection.id.desc())
+    ).all()
+
+
+def _own_applications() -> list[Application]:
+    return db.session.scalars(
+        sa.select(Application)
+        .where(Application.candidate_id == current_user.id)
+        .options(sa.orm.joinedload(Application.position).joinedload(Position.selection))
+        .order_by(Application.id.desc())
+    ).all()
+
+
+@bp.route("/home")
+@login_required
+def home():  # noqa: ANN201
+    """Show the logged-in user's home page for their role."""
+    role = current_user.role
+    if role == Role.CANDIDATE:
+        return render_template("main/home_candidate.html", applications=_own_applications())
+    if role == Role.COMMITTEE:
+        return render_template("main/home_committee.html", selections=_member_selections())
+    return render_template(f"main/home_{role.value}.html", selections=_agency_selections())

@@ -1,0 +1,62 @@
+"""User accounts of every role."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from openbid.models.agency import Agency
+from openbid.models.base import Base, UTCDateTime, utcnow
+
+
+class Role(enum.StrEnum):
+    """What a user is in openbid; each role has its own area."""
+
+    ADMIN = "admin"  # configures the agency and its users
+    SECRETARIAT = "secretariat"  # BKPSDM staff running the selection (sekretariat pansel)
+    COMMITTEE = "committee"  # a member of a selection committee (pansel)
+    PPK = "ppk"  # the appointing official (Wali Kota/Bupati)
+    AUDITOR = "auditor"  # read-only review afterwards
+    CANDIDATE = "candidate"  # a civil servant applying
+
+
+STAFF_ROLES = frozenset({Role.ADMIN, Role.SECRETARIAT, Role.COMMITTEE, Role.PPK, Role.AUDITOR})
+
+
+class User(UserMixin, Base):
+    """A person who logs in; staff belong to one agency, candidates to none."""
+
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    password_hash: Mapped[str] = mapped_column(sa.String(256))
+    role: Mapped[Role] = mapped_column(sa.Enum(Role, native_enum=False, length=20))
+    agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agency.id"), index=True)
+    position_title: Mapped[str] = mapped_column(sa.String(200), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+    locale: Mapped[str | None] = mapped_column(sa.String(5))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    agency: Mapped[Agency | None] = relationship()
+
+    def set_password(self, password: str) -> None:
+        """Hash and store the password (werkzeug scrypt)."""
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password: str) -> bool:
+        """Return whether the password matches the stored hash."""
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.active
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"

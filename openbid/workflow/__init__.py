@@ -1,0 +1,42 @@
+"""The workflow engine and its definitions."""
+
+from openbid.workflow.definition import DefinitionError, WorkflowDefinition, WorkflowRegistry
+from openbid.workflow.engine import (
+    Conflict,
+    EventNotAvailable,
+    EventOption,
+    FireResult,
+    Forbidden,
+    GuardFailed,
+    StaleState,
+    WorkflowError,
+    available_events,
+    definition_of,
+    fire,
+    workflows,
+)
+
+__all__ = [
+    "Conflict",
+    "DefinitionError",
+    "EventNotAvailable",
+    "EventOption",
+    "FireResult",
+    "Forbidden",
+    "GuardFailed",
+    "StaleState",
+    "WorkflowDefinition",
+    "WorkflowError",
+    "WorkflowRegistry",
+    "available_events",
+    "definition_of",
+    "fire",
+    "workflows",
+]
+
+
+def load_workflows(directory):  # noqa: ANN001, ANN201
+    """Import the guard and action registries, then load and validate every definition."""
+    from openbid.workflow import actions, guards  # noqa: F401 - registers the names
+
+    return WorkflowRegistry.load_dir(directory)

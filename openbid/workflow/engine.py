@@ -1,0 +1,357 @@
+"""The workflow engine: every state change of a selection or application goes through fire().
+
+fire() is one database transaction: lock the row, check the actor's role and access, check the
+guards, move the state with a transitions Machine, append the audit event, run the actions,
+commit. Any failure rolls everything back, so there is never a state without its audit event,
+an audit event without its state, or a document number consumed by a failed render.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+from transitions import Machine
+
+from openbid import audit
+from openbid.extensions import db
+from openbid.models import Application, CommitteeMember, Role, Selection, User
+from openbid.rules.reasons import N_, Reason
+from openbid.workflow.definition import MachineDef, TransitionDef, WorkflowDefinition, WorkflowRegistry
+from openbid.workflow.registry import ACTIONS, GUARDS
+
+Row = Selection | Application
+
+
+class WorkflowError(Exception):
+    """Base of the engine's typed errors; views map them to responses."""
+
+    status = 400
+
+    def __init__(self, reasons: list[Reason] | Reason) -> None:
+        self.reasons = reasons if isinstance(reasons, list) else [reasons]
+        super().__init__("; ".join(str(r) for r in self.reasons))
+
+
+class Forbidden(WorkflowError):
+    """The actor may not fire this event on this row."""
+
+    status = 403
+
+
+class Conflict(WorkflowError):
+    """The row changed under the caller: a lost race, or the event is no longer valid."""
+
+    status = 409
+
+
+class EventNotAvailable(Conflict):
+    """The event is not defined from the row's current state."""
+
+
+class StaleState(Conflict):
+    """Someone else changed the row since the caller loaded it."""
+
+
+class GuardFailed(WorkflowError):
+    """One or more guards do not hold; reasons say why."""
+
+    status = 422
+
+
+@dataclass
+class Context:
+    """What guards and actions see: the row, its selection, the actor and the event's data."""
+
+    session: Session
+    row: Row
+    selection: Selection
+    actor: User
+    definition: WorkflowDefinition
+    machine: MachineDef
+    transition: TransitionDef
+    data: Mapping[str, Any]
+    params: dict[str, Any]
+    outputs: dict[str, Any] = field(default_factory=dict)
+    audit_event: Any = None
+
+
+@dataclass(frozen=True)
+class EventOption:
+    """An event as a button: whether it is enabled and, if not, why."""
+
+    name: str
+    label: str
+    enabled: bool
+    reasons: list[Reason]
+    requires: tuple[str, ...]
+    dest: str
+
+
+@dataclass(frozen=True)
+class FireResult:
+    """What fire() did."""
+
+    event: str
+    from_state: str
+    to_state: str
+    audit_event_id: int
+    outputs: dict[str, Any]
+
+
+def workflows() -> WorkflowRegistry:
+    """Return the installed definitions of the current app."""
+    return current_app.extensions["openbid.workflows"]
+
+
+def definition_of(row: Row) -> WorkflowDefinition:
+    """Return the definition the row's selection is pinned to."""
+    selection = _selection_of(row)
+    return workflows().get(selection.workflow_key, selection.workflow_version)
+
+
+def _selection_of(row: Row) -> Selection:
+    return row if isinstance(row, Selection) else row.position.selection
+
+
+def _machine_name(row: Row) -> str:
+    return "selection" if isinstance(row, Selection) else "application"
+
+
+def _subject_type(row: Row) -> str:
+    return "selection" if isinstance(row, Selection) else "application"
+
+
+def access_reasons(actor: User, row: Row, selection: Selection, session: Session) -> list[Reason]:
+    """Return why actor may not act on row at all (agency, membership, ownership)."""
+    if actor.role == Role.CANDIDATE:
+        if not isinstance(row, Application) or row.candidate_id != actor.id:
+            return [Reason("access.not_own", N_("You can act only on your own application."))]
+        return []
+    if actor.agency_id != selection.agency_id:
+        return [Reason("access.other_agency", N_("This selection belongs to another agency."))]
+    if actor.role == Role.COMMITTEE:
+        member = session.scalar(
+            sa.select(CommitteeMember.id).where(
+                CommitteeMember.selection_id == selection.id, CommitteeMember.user_id == actor.id
+            )
+        )
+        if member is None:
+            return [
+                Reason(
+                    "access.not_member",
+                    N_("You do not sit on the committee of this selection."),
+                )
+            ]
+    return []
+
+
+def role_reason(actor: User, transition: TransitionDef) -> Reason | None:
+    """Return why actor's role may not fire transition, or None."""
+    if str(actor.role) in transition.roles:
+        return None
+    return Reason(
+        "access.role",
+        N_("Your role (%(role)s) may not do this; allowed: %(allowed)s."),
+        {"role": str(actor.role), "allowed": ", ".join(sorted(transition.roles))},
+    )
+
+
+def _missing_data(transition: TransitionDef, data: Mapping[str, Any]) -> list[Reason]:
+    reasons = []
+    for name in transition.requires:
+        value = data.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            reasons.append(
+                Reason("data.required", N_("%(field)s is required."), {"field": name})
+            )
+    return reasons
+
+
+def evaluate_guards(ctx: Context) -> list[Reason]:
+    """Run every guard of the transition and collect the reasons of those that fail."""
+    reasons: list[Reason] = []
+    for name in ctx.transition.guards:
+        result = GUARDS.get(name)(ctx)
+        if result is None:
+            continue
+        reasons.extend(result if isinstance(result, list) else [result])
+    return reasons
+
+
+class _Binding:
+    """The model a transitions Machine drives: its state reads and writes the row's column."""
+
+    def __init__(self, row: Row) -> None:
+        self._row = row
+
+    @property
+    def state(self) -> str:
+        return self._row.state
+
+    @state.setter
+    def state(self, value: str) -> None:
+        if self._row.state != value:  # re-binding with initial=row.state must not dirty the row
+            self._row.state = value
+
+
+def _lock(session: Session, row: Row) -> Row:
+    """Re-read the row with a row lock (SELECT ... FOR UPDATE where the database has it)."""
+    model = type(row)
+    stmt = (
+        sa.select(model)
+        .where(model.id == row.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return session.scalars(stmt).one()
+
+
+def _build_context(
+    session: Session, row: Row, actor: User, transition: TransitionDef, data: Mapping[str, Any]
+) -> Context:
+    selection = _selection_of(row)
+    definition = workflows().get(selection.workflow_key, selection.workflow_version)
+    return Context(
+        session=session,
+        row=row,
+        selection=selection,
+        actor=actor,
+        definition=definition,
+        machine=definition.machine(_machine_name(row)),
+        transition=transition,
+        data=data,
+        params=definition.params(selection.parameters),
+    )
+
+
+def fire(
+    row: Row,
+    event: str,
+    actor: User,
+    data: Mapping[str, Any] | None = None,
+    *,
+    expected_version: int | None = None,
+) -> FireResult:
+    """Fire event on row as actor, atomically; commit on success, roll back on any error.
+
+    :raises Forbidden: the actor's role or access does not allow it.
+    :raises EventNotAvailable: the event is not valid from the row's current state.
+    :raises StaleState: the row changed since the caller loaded it (expected_version).
+    :raises GuardFailed: a guard or a required field failed, with reasons.
+    """
+    session = db.session
+    data = dict(data or {})
+    seen_version = row.version if expected_version is None else expected_version
+    try:
+        row = _lock(session, row)
+        if row.version != seen_version:
+            raise StaleState(
+                Reason(
+                    "conflict.stale",
+                    N_("Someone else changed this record a moment ago; reload and try again."),
+                )
+            )
+        selection = _selection_of(row)
+        definition = workflows().get(selection.workflow_key, selection.workflow_version)
+        machine_def = definition.machine(_machine_name(row))
+        transition = machine_def.find(event, row.state)
+        if transition is None:
+            if not machine_def.has_trigger(event):
+                raise EventNotAvailable(
+                    Reason("event.unknown", N_("There is no action %(event)s."), {"event": event})
+                )
+            raise EventNotAvailable(
+                Reason(
+                    "event.not_available",
+                    N_("%(event)s is not possible while the state is %(state)s."),
+                    {"event": event, "state": row.state},
+                )
+            )
+        denied = role_reason(actor, transition)
+        if denied is not None:
+            raise Forbidden(denied)
+        access = access_reasons(actor, row, selection, session)
+        if access:
+            raise Forbidden(access)
+        ctx = _build_context(session, row, actor, transition, data)
+        reasons = _missing_data(transition, data) + evaluate_guards(ctx)
+        if reasons:
+            raise GuardFailed(reasons)
+
+        from_state = row.state
+        machine = Machine(
+            model=_Binding(row),
+            initial=row.state,
+            **machine_def.machine_config(lambda _event: True),
+        )
+        if not machine.models[0].trigger(event):
+            raise EventNotAvailable(
+                Reason("event.refused", N_("The state machine refused %(event)s."), {"event": event})
+            )
+        session.flush()  # the version check happens here: a lost race raises StaleDataError
+        ctx.audit_event = audit.append(
+            session,
+            event=event,
+            actor=actor,
+            subject_type=_subject_type(row),
+            subject_id=row.id,
+            selection_id=selection.id,
+            from_state=from_state,
+            to_state=row.state,
+            payload={"data": data, "workflow": definition.ident},
+        )
+        for name in transition.actions:
+            ACTIONS.get(name)(ctx)
+        session.commit()
+        return FireResult(event, from_state, row.state, ctx.audit_event.id, ctx.outputs)
+    except StaleDataError:
+        session.rollback()
+        raise StaleState(
+            Reason(
+                "conflict.stale",
+                N_("Someone else changed this record a moment ago; reload and try again."),
+            )
+        ) from None
+    except OperationalError as exc:
+        session.rollback()
+        if "locked" in str(exc.orig).lower():  # SQLite's single writer lost the race
+            raise StaleState(
+                Reason("conflict.busy", N_("The record is being changed by someone else; try again."))
+            ) from None
+        raise
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def available_events(row: Row, actor: User) -> list[EventOption]:
+    """List the events from the row's state that the actor's role may fire, enabled or not."""
+    session = db.session
+    selection = _selection_of(row)
+    definition = workflows().get(selection.workflow_key, selection.workflow_version)
+    machine_def = definition.machine(_machine_name(row))
+    access = access_reasons(actor, row, selection, session)
+    options = []
+    for transition in machine_def.transitions_from(row.state):
+        if role_reason(actor, transition) is not None:
+            continue
+        ctx = _build_context(session, row, actor, transition, {})
+        reasons = access + (evaluate_guards(ctx) if not access else [])
+        options.append(
+            EventOption(
+                name=transition.trigger,
+                label=transition.label,
+                enabled=not reasons,
+                reasons=reasons,
+                requires=transition.requires,
+                dest=transition.dest,
+            )
+        )
+    return options

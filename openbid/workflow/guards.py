@@ -1,0 +1,125 @@
+"""Named guards: conditions a transition needs, each returning the reasons it fails.
+
+A guard takes the engine's Context and returns None (holds), a Reason, or a list of Reasons.
+Guards read; they never write.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from openbid.models import Application, CommitteeMember, Position
+from openbid.rules.committee import CommitteeParams, MemberInfo, check_composition
+from openbid.rules.reasons import N_, Reason
+from openbid.workflow.engine import Context
+from openbid.workflow.registry import guard
+
+
+@guard("has_positions")
+def has_positions(ctx: Context) -> Reason | None:
+    """Hold when the selection has at least one post to fill."""
+    count = ctx.session.scalar(
+        sa.select(sa.func.count(Position.id)).where(Position.selection_id == ctx.selection.id)
+    )
+    if count:
+        return None
+    return Reason("selection.no_positions", N_("The selection has no post to fill yet."))
+
+
+@guard("committee_composition_valid")
+def committee_composition_valid(ctx: Context) -> list[Reason]:
+    """Hold when the committee meets the size, internal-share, level and role rules."""
+    members = ctx.session.scalars(
+        sa.select(CommitteeMember)
+        .where(CommitteeMember.selection_id == ctx.selection.id)
+        .options(sa.orm.joinedload(CommitteeMember.user))
+    ).all()
+    levels = ctx.session.scalars(
+        sa.select(Position.level).where(Position.selection_id == ctx.selection.id)
+    ).all()
+    rules = ctx.params.get("committee", {})
+    bkn_from = rules.get("bkn_excluded_from")
+    params = CommitteeParams(
+        on_date=ctx.selection.start_date,
+        min_size=int(rules.get("min_size", 5)),
+        max_size=int(rules.get("max_size", 9)),
+        max_internal_share=Decimal(str(rules.get("max_internal_share", "0.45"))),
+        bkn_officials_excluded_from=date.fromisoformat(str(bkn_from)) if bkn_from else None,
+    )
+    infos = [
+        MemberInfo(
+            name=m.user.name,
+            is_internal=m.is_internal,
+            position_level=m.position_level,
+            role=str(m.committee_role),
+            is_bkn_official=m.is_bkn_official,
+        )
+        for m in members
+    ]
+    # Internal members must match the most senior post being filled.
+    return check_composition(infos, max(levels, default=2), params)
+
+
+@guard("positions_have_min_applicants")
+def positions_have_min_applicants(ctx: Context) -> list[Reason]:
+    """Hold when every post has at least the definition's minimum of submitted applications."""
+    minimum = int(ctx.params.get("min_applicants_per_post", 4))
+    counted = sa.func.count(Application.id).filter(Application.state == "submitted")
+    rows = ctx.session.execute(
+        sa.select(Position.name, counted)
+        .outerjoin(Application, Application.position_id == Position.id)
+        .where(Position.selection_id == ctx.selection.id)
+        .group_by(Position.id, Position.name)
+        .order_by(Position.id)
+    ).all()
+    return [
+        Reason(
+            "announcement.too_few_applicants",
+            N_("%(post)s has %(count)d applicants; at least %(minimum)d are needed."),
+            {"post": name, "count": count, "minimum": minimum},
+        )
+        for name, count in rows
+        if count < minimum
+    ]
+
+
+@guard("all_applications_screened")
+def all_applications_screened(ctx: Context) -> Reason | None:
+    """Hold when no submitted application is still waiting for its screening verdict."""
+    waiting = ctx.session.scalar(
+        sa.select(sa.func.count(Application.id))
+        .join(Position)
+        .where(Position.selection_id == ctx.selection.id, Application.state == "submitted")
+    )
+    if not waiting:
+        return None
+    return Reason(
+        "screening.pending",
+        N_("%(count)d applications still have no screening verdict."),
+        {"count": waiting},
+    )
+
+
+@guard("appointees_chosen")
+def appointees_chosen(ctx: Context) -> list[Reason]:
+    """Hold when the PPK has appointed one candidate for every post."""
+    appointed = sa.func.count(Application.id).filter(Application.state == "appointed")
+    rows = ctx.session.execute(
+        sa.select(Position.name, appointed)
+        .outerjoin(Application, Application.position_id == Position.id)
+        .where(Position.selection_id == ctx.selection.id)
+        .group_by(Position.id, Position.name)
+        .order_by(Position.id)
+    ).all()
+    return [
+        Reason(
+            "appointment.not_chosen",
+            N_("The appointing official has not chosen anyone for %(post)s yet."),
+            {"post": name},
+        )
+        for name, count in rows
+        if count != 1
+    ]
