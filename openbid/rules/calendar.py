@@ -24,9 +24,7 @@ _DAY = timedelta(days=1)
 
 
 @lru_cache(maxsize=128)
-def _country_holidays(
-    year: int, categories: tuple[str, ...], language: str
-) -> Mapping[date, str]:
+def _country_holidays(year: int, categories: tuple[str, ...], language: str) -> Mapping[date, str]:
     """Return Indonesia's holidays for one year, built once per process."""
     # expand=False: a lookup outside `year` must not grow a shared, cached object.
     return holidays.country_holidays(

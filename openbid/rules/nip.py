@@ -62,9 +62,7 @@ def age_on(birth_date: date, ref_date: date) -> int:
     return ref_date.year - birth_date.year - (0 if had_birthday else 1)
 
 
-def validate_nip(
-    text: str, *, min_cpns_age: int = DEFAULT_MIN_CPNS_AGE
-) -> list[Reason]:
+def validate_nip(text: str, *, min_cpns_age: int = DEFAULT_MIN_CPNS_AGE) -> list[Reason]:
     """Return the reasons `text` is not a valid NIP; empty when it is valid."""
     try:
         parse_nip(text, min_cpns_age=min_cpns_age)
@@ -144,16 +142,12 @@ def parse_nip(text: str, *, min_cpns_age: int = DEFAULT_MIN_CPNS_AGE) -> Nip:
 def _check_shape(digits: str) -> list[Reason]:
     """Return reasons when the text is not exactly 18 digits."""
     reasons: list[Reason] = []
-    others = sorted(
-        {char for char in digits if not char.isdecimal() or not char.isascii()}
-    )
+    others = sorted({char for char in digits if not char.isdecimal() or not char.isascii()})
     if others:
         reasons.append(
             Reason(
                 "nip.not_digits",
-                N_(
-                    "The NIP may contain only digits and spaces; it contains %(chars)s."
-                ),
+                N_("The NIP may contain only digits and spaces; it contains %(chars)s."),
                 {"chars": ", ".join(repr(char) for char in others)},
             )
         )
@@ -161,19 +155,14 @@ def _check_shape(digits: str) -> list[Reason]:
         reasons.append(
             Reason(
                 "nip.length",
-                N_(
-                    "The NIP must have %(expected)d digits; it has %(length)d"
-                    " characters."
-                ),
+                N_("The NIP must have %(expected)d digits; it has %(length)d characters."),
                 {"expected": NIP_LENGTH, "length": len(digits)},
             )
         )
     return reasons
 
 
-def _check_cpns_after_birth(
-    birth_date: date, cpns_start: date, min_age: int
-) -> list[Reason]:
+def _check_cpns_after_birth(birth_date: date, cpns_start: date, min_age: int) -> list[Reason]:
     """Return a reason when CPNS service starts before birth or below the minimum."""
     params = {"cpns_start": cpns_start.strftime("%Y-%m"), "birth_date": birth_date}
     # The NIP gives only the CPNS month: starting in the birth month also counts as "not
@@ -182,10 +171,7 @@ def _check_cpns_after_birth(
         return [
             Reason(
                 "nip.cpns_before_birth",
-                N_(
-                    "The CPNS start %(cpns_start)s is not after the birth date"
-                    " %(birth_date)s."
-                ),
+                N_("The CPNS start %(cpns_start)s is not after the birth date %(birth_date)s."),
                 params,
             )
         ]

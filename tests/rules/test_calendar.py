@@ -60,13 +60,9 @@ def test_cuti_bersama_can_be_left_out():
 
 def test_holiday_names_in_indonesian_by_default():
     assert CALENDAR.holiday_name(date(2018, 6, 15)) == "Hari Raya Idul Fitri"
-    assert CALENDAR.holiday_name(date(2018, 8, 17)) == (
-        "Hari Kemerdekaan Republik Indonesia"
-    )
+    assert CALENDAR.holiday_name(date(2018, 8, 17)) == ("Hari Kemerdekaan Republik Indonesia")
     assert CALENDAR.holiday_name(date(2025, 3, 29)) == "Hari Suci Nyepi"
-    assert CALENDAR.holiday_name(date(2018, 6, 11)) == (
-        "Cuti Bersama Hari Raya Idul Fitri"
-    )
+    assert CALENDAR.holiday_name(date(2018, 6, 11)) == ("Cuti Bersama Hari Raya Idul Fitri")
     assert CALENDAR.holiday_name(date(2018, 8, 16)) is None
     # A weekend is not a holiday.
     assert CALENDAR.holiday_name(date(2018, 8, 18)) is None
@@ -89,17 +85,13 @@ def test_extra_days_off_with_names():
     agency = WorkCalendar(
         extra_holidays={date(2025, 4, 8): "Cuti bersama Pemerintah Kota Tangerang"}
     )
-    assert agency.holiday_name(date(2025, 4, 8)) == (
-        "Cuti bersama Pemerintah Kota Tangerang"
-    )
+    assert agency.holiday_name(date(2025, 4, 8)) == ("Cuti bersama Pemerintah Kota Tangerang")
     assert agency.window_end(date(2025, 3, 27), 3, "working") == date(2025, 4, 10)
 
 
 def test_a_public_holiday_keeps_its_name_when_also_an_extra_day():
     agency = WorkCalendar(extra_holidays={date(2018, 8, 17): "Libur"})
-    assert agency.holiday_name(date(2018, 8, 17)) == (
-        "Hari Kemerdekaan Republik Indonesia"
-    )
+    assert agency.holiday_name(date(2018, 8, 17)) == ("Hari Kemerdekaan Republik Indonesia")
 
 
 def test_working_window_counts_the_opening_day():

@@ -48,9 +48,7 @@ def test_too_long():
 
 
 def test_empty():
-    assert reasons_of("") == [
-        ("nip.length", "The NIP must have 18 digits; it has 0 characters.")
-    ]
+    assert reasons_of("") == [("nip.length", "The NIP must have 18 digits; it has 0 characters.")]
 
 
 def test_letters():
@@ -120,8 +118,7 @@ def test_cpns_start_younger_than_18():
     assert reasons_of("19860926 200401 1 001") == [
         (
             "nip.cpns_too_young",
-            "At the CPNS start 2004-01 the person would be 17 years old;"
-            " the minimum is 18.",
+            "At the CPNS start 2004-01 the person would be 17 years old; the minimum is 18.",
         )
     ]
 
@@ -167,9 +164,7 @@ def test_exception_message_joins_the_reasons():
 
 def test_validate_nip_returns_reasons_instead_of_raising():
     assert validate_nip(VALID) == []
-    assert [reason.code for reason in validate_nip("19860926 201505 3 001")] == [
-        "nip.gender"
-    ]
+    assert [reason.code for reason in validate_nip("19860926 201505 3 001")] == ["nip.gender"]
 
 
 @pytest.mark.parametrize(
