@@ -68,6 +68,12 @@ class CommitteeParams:
     # None turns the BKN rule off.
     bkn_officials_excluded_from: date | None = BKN_OFFICIALS_EXCLUDED_FROM
 
+    def __post_init__(self) -> None:
+        """Hold the share as an exact Decimal even when configured as a float (0.45)."""
+        share = self.max_internal_share
+        if not isinstance(share, Decimal):
+            object.__setattr__(self, "max_internal_share", Decimal(str(share)))
+
 
 def check_composition(
     members: Sequence[MemberInfo], post_level: int, params: CommitteeParams
@@ -111,9 +117,7 @@ def _check_size(size: int, params: CommitteeParams) -> list[Reason]:
     return reasons
 
 
-def _check_internal_share(
-    members: Sequence[MemberInfo], params: CommitteeParams
-) -> list[Reason]:
+def _check_internal_share(members: Sequence[MemberInfo], params: CommitteeParams) -> list[Reason]:
     """Return a reason when internal members exceed the allowed share."""
     size = len(members)
     internal = sum(1 for member in members if member.is_internal)
@@ -164,10 +168,7 @@ def _check_roles(members: Sequence[MemberInfo]) -> list[Reason]:
     reasons = [
         Reason(
             "committee.role_unknown",
-            N_(
-                "Member %(name)s has the unknown role %(role)s; use chair, secretary"
-                " or member."
-            ),
+            N_("Member %(name)s has the unknown role %(role)s; use chair, secretary or member."),
             {"name": member.name, "role": member.role},
         )
         for member in members
@@ -194,9 +195,7 @@ def _check_roles(members: Sequence[MemberInfo]) -> list[Reason]:
     return reasons
 
 
-def _check_bkn_officials(
-    members: Iterable[MemberInfo], params: CommitteeParams
-) -> list[Reason]:
+def _check_bkn_officials(members: Iterable[MemberInfo], params: CommitteeParams) -> list[Reason]:
     """Return a reason for each BKN official once BKN no longer sits on committees."""
     cutoff = params.bkn_officials_excluded_from
     if cutoff is None or params.on_date < cutoff:
