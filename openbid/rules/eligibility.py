@@ -35,8 +35,7 @@ def education_at_least(education: str, minimum: str) -> bool:
     :raises ValueError: if either code is not in `EDUCATION_LEVELS`.
     """
     return (
-        EDUCATION_LEVELS[_education_code(education)]
-        >= EDUCATION_LEVELS[_education_code(minimum)]
+        EDUCATION_LEVELS[_education_code(education)] >= EDUCATION_LEVELS[_education_code(minimum)]
     )
 
 
@@ -126,9 +125,7 @@ PERFORMANCE_RATINGS: dict[str, Term] = {
     "baik": Term(N_("Baik (good)")),
     "sangat_baik": Term(N_("Sangat Baik (very good)")),
 }
-_RATING_ORDER: dict[str, int] = {
-    code: index for index, code in enumerate(PERFORMANCE_RATINGS)
-}
+_RATING_ORDER: dict[str, int] = {code: index for index, code in enumerate(PERFORMANCE_RATINGS)}
 
 # --- Disciplinary sanctions (hukuman disiplin) ----------------------------------------
 
@@ -154,9 +151,7 @@ REQUIRED_DOCUMENTS: dict[str, DocumentType] = {
     for doc in (
         DocumentType("surat_lamaran", "Surat lamaran", Term(N_("application letter"))),
         DocumentType("cv", "Daftar riwayat hidup", Term(N_("curriculum vitae"))),
-        DocumentType(
-            "sk_pangkat", "SK pangkat terakhir", Term(N_("latest rank decree"))
-        ),
+        DocumentType("sk_pangkat", "SK pangkat terakhir", Term(N_("latest rank decree"))),
         DocumentType("sk_jabatan", "SK jabatan", Term(N_("position decrees"))),
         DocumentType("ijazah", "Ijazah", Term(N_("diploma"))),
         DocumentType(
@@ -179,9 +174,7 @@ REQUIRED_DOCUMENTS: dict[str, DocumentType] = {
             "Surat pernyataan status hukuman disiplin",
             Term(N_("disciplinary-status statement")),
         ),
-        DocumentType(
-            "surat_sehat", "Surat keterangan sehat", Term(N_("health certificate"))
-        ),
+        DocumentType("surat_sehat", "Surat keterangan sehat", Term(N_("health certificate"))),
         DocumentType(
             "pernyataan_nonpartai",
             "Surat pernyataan bukan anggota partai politik",
@@ -217,9 +210,7 @@ class CandidateProfile:
     is_pns: bool
     related_experience_years: float
     years_as_administrator_or_ahli_madya: float
-    performance_ratings: Sequence[
-        str
-    ]  # PERFORMANCE_RATINGS codes, most recent year first
+    performance_ratings: Sequence[str]  # PERFORMANCE_RATINGS codes, most recent year first
     lhkpn_lodged: bool
     own_ppk_approval: bool
     disciplinary_sanction: str | None = None  # a SANCTION_LEVELS code, None if none
@@ -279,9 +270,7 @@ class RuleResult:
 
     rule: str
     passed: bool
-    reason: (
-        Reason | None
-    )  # why it failed; for a pass, a note (a waiver, a pending test)
+    reason: Reason | None  # why it failed; for a pass, a note (a waiver, a pending test)
     legal_basis: str
     waived_failure: Reason | None = None  # the failure a presidential waiver overrode
 
@@ -310,9 +299,7 @@ def evaluate(profile: CandidateProfile, params: EligibilityParams) -> list[RuleR
             _simple_rule(
                 "pns",
                 profile.is_pns,
-                Reason(
-                    "eligibility.pns", N_("The applicant is not a civil servant (PNS).")
-                ),
+                Reason("eligibility.pns", N_("The applicant is not a civil servant (PNS).")),
                 params.announcement_basis,
             )
         )
@@ -366,9 +353,7 @@ def evaluate(profile: CandidateProfile, params: EligibilityParams) -> list[RuleR
     return results
 
 
-def _simple_rule(
-    rule: str, passed: bool, failure: Reason, legal_basis: str
-) -> RuleResult:
+def _simple_rule(rule: str, passed: bool, failure: Reason, legal_basis: str) -> RuleResult:
     """Return a result that carries `failure` only when the rule did not pass."""
     return RuleResult(rule, passed, None if passed else failure, legal_basis)
 
@@ -380,9 +365,7 @@ def _nip_rule(
     try:
         nip = parse_nip(profile.nip, min_cpns_age=params.min_cpns_age)
     except InvalidNip as error:
-        return [
-            RuleResult("nip", False, reason, NIP_BASIS) for reason in error.reasons
-        ], None
+        return [RuleResult("nip", False, reason, NIP_BASIS) for reason in error.reasons], None
     return [RuleResult("nip", True, None, NIP_BASIS)], nip
 
 
@@ -398,10 +381,7 @@ def _age_rule(nip: Nip | None, params: EligibilityParams) -> RuleResult:
     if nip.birth_date > ref:
         failure = Reason(
             "eligibility.birth_after_reference",
-            N_(
-                "The birth date %(birth_date)s in the NIP is after the reference date"
-                " %(date)s."
-            ),
+            N_("The birth date %(birth_date)s in the NIP is after the reference date %(date)s."),
             {"birth_date": nip.birth_date, "date": ref},
         )
         return RuleResult("age", False, failure, AGE_BASIS)
@@ -427,10 +407,7 @@ def _education_rule(profile: CandidateProfile, params: EligibilityParams) -> Rul
         return RuleResult("education", False, failure, EDUCATION_BASIS)
     failure = Reason(
         "eligibility.education",
-        N_(
-            "Education level %(education)s is below the minimum, %(minimum)s or"
-            " equivalent."
-        ),
+        N_("Education level %(education)s is below the minimum, %(minimum)s or equivalent."),
         {"education": profile.education, "minimum": params.min_education},
     )
     return _simple_rule("education", passed, failure, EDUCATION_BASIS)
@@ -445,10 +422,7 @@ def _rank_rule(profile: CandidateProfile, params: EligibilityParams) -> RuleResu
     minimum = params.min_rank
     failure = Reason(
         "eligibility.rank",
-        N_(
-            "Rank %(rank)s (%(rank_name)s) is below the minimum, %(minimum)s"
-            " (%(minimum_name)s)."
-        ),
+        N_("Rank %(rank)s (%(rank_name)s) is below the minimum, %(minimum)s (%(minimum_name)s)."),
         {
             "rank": rank,
             "rank_name": RANK_NAMES[rank],
@@ -456,14 +430,10 @@ def _rank_rule(profile: CandidateProfile, params: EligibilityParams) -> RuleResu
             "minimum_name": RANK_NAMES[minimum],
         },
     )
-    return _simple_rule(
-        "rank", rank_at_least(rank, minimum), failure, params.announcement_basis
-    )
+    return _simple_rule("rank", rank_at_least(rank, minimum), failure, params.announcement_basis)
 
 
-def _related_experience_rule(
-    profile: CandidateProfile, params: EligibilityParams
-) -> RuleResult:
+def _related_experience_rule(profile: CandidateProfile, params: EligibilityParams) -> RuleResult:
     """Check the years of experience related to the post."""
     years = profile.related_experience_years
     failure = Reason(
@@ -479,17 +449,12 @@ def _related_experience_rule(
     )
 
 
-def _administrator_rule(
-    profile: CandidateProfile, params: EligibilityParams
-) -> RuleResult:
+def _administrator_rule(profile: CandidateProfile, params: EligibilityParams) -> RuleResult:
     """Check the years as Administrator or functional Ahli Madya."""
     years = profile.years_as_administrator_or_ahli_madya
     failure = Reason(
         "eligibility.administrator_years",
-        N_(
-            "Time as Administrator or Ahli Madya is %(years)s years; the minimum is"
-            " %(minimum)s."
-        ),
+        N_("Time as Administrator or Ahli Madya is %(years)s years; the minimum is %(minimum)s."),
         {"years": _years(years), "minimum": _years(params.min_admin_years)},
     )
     return _simple_rule(
@@ -500,9 +465,7 @@ def _administrator_rule(
     )
 
 
-def _performance_rule(
-    profile: CandidateProfile, params: EligibilityParams
-) -> RuleResult:
+def _performance_rule(profile: CandidateProfile, params: EligibilityParams) -> RuleResult:
     """Check that each of the last `rating_years` ratings reaches the required one."""
     basis = params.announcement_basis
     recent = list(profile.performance_ratings[: params.rating_years])
@@ -517,10 +480,7 @@ def _performance_rule(
     if len(recent) < params.rating_years:
         failure = Reason(
             "eligibility.performance_missing",
-            N_(
-                "Performance ratings are given for %(count)d of the last %(years)d"
-                " years."
-            ),
+            N_("Performance ratings are given for %(count)d of the last %(years)d years."),
             {"count": len(recent), "years": params.rating_years},
         )
         return RuleResult("performance", False, failure, basis)
@@ -600,9 +560,7 @@ def _health_rule(profile: CandidateProfile) -> RuleResult:
     return _simple_rule("health", profile.healthy, failure, HEALTH_BASIS)
 
 
-def _document_rules(
-    profile: CandidateProfile, params: EligibilityParams
-) -> list[RuleResult]:
+def _document_rules(profile: CandidateProfile, params: EligibilityParams) -> list[RuleResult]:
     """Return one result per required document: passed when it was uploaded."""
     return [
         _simple_rule(
