@@ -6,7 +6,7 @@ component is eliminated (as Mataram did for a candidate who skipped the assessme
 """
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -81,9 +81,7 @@ class Weights:
         object.__setattr__(self, "values", values)
 
     @classmethod
-    def from_percentages(
-        cls, percentages: Mapping[str, Decimal | int | str]
-    ) -> "Weights":
+    def from_percentages(cls, percentages: Mapping[str, Decimal | int | str]) -> "Weights":
         """Build weights from percentages, e.g. {"interview": 35, ...}."""
         return cls({name: to_decimal(pct) / 100 for name, pct in percentages.items()})
 
@@ -97,10 +95,7 @@ class Weights:
         reasons = [
             Reason(
                 "scoring.weight_negative",
-                N_(
-                    "The weight of %(component)s is %(weight)s%%; it cannot be"
-                    " negative."
-                ),
+                N_("The weight of %(component)s is %(weight)s%%; it cannot be negative."),
                 {"component": component_label(name), "weight": percent_text(weight)},
             )
             for name, weight in self.values.items()
@@ -111,9 +106,7 @@ class Weights:
             reasons.append(
                 Reason(
                     "scoring.weights_sum",
-                    N_(
-                        "The score weights add up to %(total)s%%; they must make 100%%."
-                    ),
+                    N_("The score weights add up to %(total)s%%; they must add up to 100%%."),
                     {"total": percent_text(total)},
                 )
             )
@@ -141,9 +134,7 @@ def interview_score(
     :raises InvalidScore: if a score is outside 0-100.
     """
     scores = [
-        check_score(score)
-        for member, score in member_scores.items()
-        if member not in recused
+        check_score(score) for member, score in member_scores.items() if member not in recused
     ]
     if not scores:
         return None
@@ -163,14 +154,11 @@ def combined_score(
     problems = weights.check()
     if problems:
         raise InvalidWeights(problems)
-    missing = [name for name in weights.components if name not in components]
+    missing = [name for name in weights.components if components.get(name) is None]
     if missing:
         raise ValueError(f"no score for {', '.join(missing)}")
     total = sum(
-        (
-            check_score(components[name]) * weight
-            for name, weight in weights.values.items()
-        ),
+        (check_score(components[name]) * weight for name, weight in weights.values.items()),
         Decimal(0),
     )
     return total.quantize(CENTS, rounding=ROUND_HALF_UP)
@@ -228,9 +216,7 @@ class Ranked:
     position: int | None  # 1 for the best qualified candidate; None if not qualified
     candidate: Candidate
     combined: Decimal | None  # None when a weighted component is missing
-    reasons: tuple[
-        Reason, ...
-    ]  # why the candidate is not qualified; empty if qualified
+    reasons: tuple[Reason, ...]  # why the candidate is not qualified; empty if qualified
 
     @property
     def qualified(self) -> bool:
@@ -260,10 +246,7 @@ def disqualifications(candidate: Candidate, params: ScoringParams) -> list[Reaso
             reasons.append(
                 Reason(
                     "scoring.below_pass_mark",
-                    N_(
-                        "The %(component)s score %(score)s is below the pass mark"
-                        " %(pass_mark)s."
-                    ),
+                    N_("The %(component)s score %(score)s is below the pass mark %(pass_mark)s."),
                     {
                         "component": component_label(name),
                         "score": score,
@@ -273,14 +256,10 @@ def disqualifications(candidate: Candidate, params: ScoringParams) -> list[Reaso
             )
     if candidate.health_fit is False:
         reasons.append(
-            Reason(
-                "scoring.health_unfit", N_("The health test found the candidate unfit.")
-            )
+            Reason("scoring.health_unfit", N_("The health test found the candidate unfit."))
         )
     elif candidate.health_fit is None and params.require_fitness_results:
-        reasons.append(
-            Reason("scoring.health_pending", N_("There is no health test result yet."))
-        )
+        reasons.append(Reason("scoring.health_pending", N_("There is no health test result yet.")))
     if candidate.psych_fit is False:
         reasons.append(
             Reason(
@@ -298,9 +277,7 @@ def disqualifications(candidate: Candidate, params: ScoringParams) -> list[Reaso
     return reasons
 
 
-def rank(
-    candidates: Iterable[Candidate], params: ScoringParams = DEFAULT_SCORING
-) -> list[Ranked]:
+def rank(candidates: Iterable[Candidate], params: ScoringParams = DEFAULT_SCORING) -> list[Ranked]:
     """Rank one post's candidates: qualified first, numbered 1, 2, 3, ...
 
     Order, each step deciding only ties of the one before: higher combined score;
@@ -311,45 +288,44 @@ def rank(
 
     :raises InvalidScore: if a score is outside 0-100.
     """
-    assessed = []
-    for candidate in candidates:
-        reasons = tuple(disqualifications(candidate, params))
-        complete = all(name in candidate.scores for name in params.weights.components)
-        combined = (
-            combined_score(candidate.scores, params.weights) if complete else None
-        )
-        assessed.append((candidate, combined, reasons))
-
-    def order(item: tuple[Candidate, Decimal | None, tuple[Reason, ...]]) -> tuple:
-        candidate, combined, reasons = item
-        # Negated scores sort higher first; -1 puts a missing score below any real one.
-        tie_scores = [
-            -to_decimal(candidate.scores.get(name, -1))
-            for name in params.tie_break_components
-        ]
-        return (
-            bool(reasons),
-            -(combined if combined is not None else -1),
-            *tie_scores,
-            candidate.submitted_at,
-            candidate.candidate_id,
-        )
-
-    assessed.sort(key=order)
+    entries = [_assess(candidate, params) for candidate in candidates]
+    entries.sort(key=lambda entry: _order_key(entry, params.tie_break_components))
     ranked = []
     position = 0
-    for candidate, combined, reasons in assessed:
-        if not reasons:
+    for entry in entries:
+        if entry.qualified:
             position += 1
-        ranked.append(
-            Ranked(position if not reasons else None, candidate, combined, reasons)
-        )
+            entry = replace(entry, position=position)
+        ranked.append(entry)
     return ranked
 
 
-def top_three(
-    ranked: Sequence[Ranked], post: str
-) -> tuple[list[Ranked], Reason | None]:
+def _assess(candidate: Candidate, params: ScoringParams) -> Ranked:
+    """Return the candidate's combined score and disqualifications, not yet numbered."""
+    complete = all(candidate.scores.get(name) is not None for name in params.weights.components)
+    combined = combined_score(candidate.scores, params.weights) if complete else None
+    return Ranked(None, candidate, combined, tuple(disqualifications(candidate, params)))
+
+
+def _order_key(entry: Ranked, tie_break_components: Sequence[str]) -> tuple[object, ...]:
+    """Return the sort key that puts the better candidate first."""
+    scores = entry.candidate.scores
+    # Negated so that higher scores sort first.
+    return (
+        not entry.qualified,
+        -_or_lowest(entry.combined),
+        *(-_or_lowest(scores.get(name)) for name in tie_break_components),
+        entry.candidate.submitted_at,
+        entry.candidate.candidate_id,
+    )
+
+
+def _or_lowest(score: Decimal | int | str | None) -> Decimal:
+    """Return the score, or -1 for a missing one so it sorts below any real score."""
+    return Decimal(-1) if score is None else to_decimal(score)
+
+
+def top_three(ranked: Sequence[Ranked], post: str) -> tuple[list[Ranked], Reason | None]:
     """Return the best three qualified candidates, with a reason if fewer qualified.
 
     `ranked` is the output of `rank` for the post named `post`.
@@ -362,13 +338,9 @@ def top_three(
     if count == 0:
         template = N_("No candidate qualified for %(post)s; three are required.")
     elif count == 1:
-        template = N_(
-            "Only %(count)d candidate qualified for %(post)s; three are required."
-        )
+        template = N_("Only %(count)d candidate qualified for %(post)s; three are required.")
     else:
-        template = N_(
-            "Only %(count)d candidates qualified for %(post)s; three are required."
-        )
+        template = N_("Only %(count)d candidates qualified for %(post)s; three are required.")
     return best, Reason("scoring.fewer_than_three", template, params)
 
 
