@@ -95,9 +95,7 @@ class Config:
     def __init__(self) -> None:
         self.SECRET_KEY = _secret_key(self.INSTANCE_DIR)
         default_db = f"sqlite:///{self.INSTANCE_DIR / 'openbid.db'}"
-        self.SQLALCHEMY_DATABASE_URI = check_database_url(
-            _env("OPENBID_DATABASE_URL", default_db)
-        )
+        self.SQLALCHEMY_DATABASE_URI = check_database_url(_env("OPENBID_DATABASE_URL", default_db))
         self.FILES_DIR = Path(_env("OPENBID_FILES_DIR", str(self.INSTANCE_DIR / "files")))
         self.UPLOAD_MAX_BYTES = _int_env("OPENBID_UPLOAD_MAX_BYTES", 2 * 1024 * 1024)
         self.PUBLIC_BASE_URL = _env("OPENBID_PUBLIC_BASE_URL", "http://127.0.0.1:5000")
@@ -107,6 +105,7 @@ class Config:
 class TestConfig(Config):
     """Settings for the test suite: a throw-away database per test, chosen by the fixture."""
 
+    __test__ = False  # not a pytest test class, despite the name
     TESTING = True
     WTF_CSRF_ENABLED = True  # tests send tokens like a browser; CSRF is never off
 

@@ -29,7 +29,11 @@ def create_app(config: object | None = None, workflows_dir: Path | None = None) 
 
     extensions.db.init_app(app)
     extensions.migrate.init_app(
-        app, extensions.db, directory=str(BASE_DIR / "migrations"), render_as_batch=True, compare_type=True
+        app,
+        extensions.db,
+        directory=str(BASE_DIR / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
     )
     extensions.csrf.init_app(app)
     with app.app_context():  # binds connection settings; opens no connection

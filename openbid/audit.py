@@ -188,36 +188,68 @@ def verify_chain(session: Session, chain: str) -> tuple[int, ChainProblem | None
     for event in session.scalars(stmt):
         count += 1
         if event.seq != expected_seq:
-            return count, ChainProblem(
-                chain, selection_id, event.id, event.seq,
-                f"event #{expected_seq} is missing before event id {event.id} (#{event.seq}): "
-                "it was deleted",
-            ), prev_hash
+            return (
+                count,
+                ChainProblem(
+                    chain,
+                    selection_id,
+                    event.id,
+                    event.seq,
+                    f"event #{expected_seq} is missing before event id {event.id} (#{event.seq}): "
+                    "it was deleted",
+                ),
+                prev_hash,
+            )
         if event.prev_hash != prev_hash:
-            return count, ChainProblem(
-                chain, selection_id, event.id, event.seq,
-                f"event id {event.id} (#{event.seq}) does not link to the previous event",
-            ), prev_hash
+            return (
+                count,
+                ChainProblem(
+                    chain,
+                    selection_id,
+                    event.id,
+                    event.seq,
+                    f"event id {event.id} (#{event.seq}) does not link to the previous event",
+                ),
+                prev_hash,
+            )
         if compute_hash(event) != event.hash:
-            return count, ChainProblem(
-                chain, selection_id, event.id, event.seq,
-                f"event id {event.id} (#{event.seq}, {event.event}) was altered: "
-                "its hash does not match its content",
-            ), prev_hash
+            return (
+                count,
+                ChainProblem(
+                    chain,
+                    selection_id,
+                    event.id,
+                    event.seq,
+                    f"event id {event.id} (#{event.seq}, {event.event}) was altered: "
+                    "its hash does not match its content",
+                ),
+                prev_hash,
+            )
         prev_hash = event.hash
         expected_seq += 1
     last_seq = expected_seq - 1
     if head is None:
         if last_seq:
-            return count, ChainProblem(
-                chain, selection_id, None, last_seq, "the chain head record is missing"
-            ), prev_hash
+            return (
+                count,
+                ChainProblem(
+                    chain, selection_id, None, last_seq, "the chain head record is missing"
+                ),
+                prev_hash,
+            )
     elif head.seq != last_seq or head.hash != prev_hash:
-        return count, ChainProblem(
-            chain, selection_id, None, last_seq + 1,
-            f"the chain records {head.seq} events but {last_seq} remain: "
-            f"event #{last_seq + 1} onwards was deleted",
-        ), prev_hash
+        return (
+            count,
+            ChainProblem(
+                chain,
+                selection_id,
+                None,
+                last_seq + 1,
+                f"the chain records {head.seq} events but {last_seq} remain: "
+                f"event #{last_seq + 1} onwards was deleted",
+            ),
+            prev_hash,
+        )
     return count, None, prev_hash
 
 

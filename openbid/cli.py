@@ -50,7 +50,9 @@ def verify_audit() -> None:
     type=click.Choice([r.value for r in Role]),
     help="What the user may do.",
 )
-@click.option("--agency", "agency_code", help="Agency code (required for every role but candidate).")
+@click.option(
+    "--agency", "agency_code", help="Agency code (required for every role but candidate)."
+)
 @click.option(
     "--password",
     prompt=True,
@@ -71,11 +73,15 @@ def create_user(email: str, name: str, role: str, agency_code: str | None, passw
     agency = None
     if role != Role.CANDIDATE:
         if not agency_code:
-            raise click.BadParameter(f"a {role} belongs to an agency; give its code.", param_hint="--agency")
+            raise click.BadParameter(
+                f"a {role} belongs to an agency; give its code.", param_hint="--agency"
+            )
         agency = db.session.scalar(sa.select(Agency).where(Agency.code == agency_code))
         if agency is None:
             codes = ", ".join(db.session.scalars(sa.select(Agency.code))) or "none yet"
-            raise click.BadParameter(f"no agency {agency_code!r} (known: {codes}).", param_hint="--agency")
+            raise click.BadParameter(
+                f"no agency {agency_code!r} (known: {codes}).", param_hint="--agency"
+            )
     if db.session.scalar(sa.select(User.id).where(sa.func.lower(User.email) == email)):
         raise click.BadParameter(f"{email} already has an account.", param_hint="--email")
     user = User(email=email, name=name.strip(), role=Role(role), agency=agency)

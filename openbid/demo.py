@@ -33,26 +33,78 @@ STAFF = [
 
 # 7 members, 3 internal (42.9%) and 4 external, as domain.md's demo prescribes.
 COMMITTEE = [
-    ("pansel.ketua", "Dr. H. Bambang Supriyadi, M.Si.", CommitteeRole.CHAIR, True,
-     "Sekretaris Daerah Kota Tangerang", "Pemerintah Kota Tangerang", PositionLevel.JPT_PRATAMA),
-    ("pansel.asisten", "Drs. Hendra Gunawan, M.M.", CommitteeRole.MEMBER, True,
-     "Asisten Pemerintahan dan Kesejahteraan Rakyat", "Pemerintah Kota Tangerang", PositionLevel.JPT_PRATAMA),
-    ("pansel.inspektur", "Ir. Siti Nurjanah, M.T.", CommitteeRole.MEMBER, True,
-     "Inspektur Kota Tangerang", "Pemerintah Kota Tangerang", PositionLevel.JPT_PRATAMA),
-    ("pansel.sekretaris", "Prof. Dr. Agus Salim, M.Si.", CommitteeRole.SECRETARY, False,
-     "Guru Besar Ilmu Administrasi Negara", "Universitas Sultan Ageng Tirtayasa", PositionLevel.OTHER),
-    ("pansel.akademisi", "Dr. Maya Puspitasari, M.A.P.", CommitteeRole.MEMBER, False,
-     "Dosen Manajemen Sumber Daya Manusia", "Universitas Indonesia", PositionLevel.OTHER),
-    ("pansel.provinsi", "Drs. Rahmat Hidayatullah, M.Si.", CommitteeRole.MEMBER, False,
-     "Kepala Badan Kepegawaian Daerah Provinsi Banten", "Pemerintah Provinsi Banten", PositionLevel.JPT_PRATAMA),
-    ("pansel.asesor", "Dra. Lestari Wulandari, Psi.", CommitteeRole.MEMBER, False,
-     "Asesor SDM Aparatur Ahli Madya", "Lembaga Asesmen Independen", PositionLevel.OTHER),
+    (
+        "pansel.ketua",
+        "Dr. H. Bambang Supriyadi, M.Si.",
+        CommitteeRole.CHAIR,
+        True,
+        "Sekretaris Daerah Kota Tangerang",
+        "Pemerintah Kota Tangerang",
+        PositionLevel.JPT_PRATAMA,
+    ),
+    (
+        "pansel.asisten",
+        "Drs. Hendra Gunawan, M.M.",
+        CommitteeRole.MEMBER,
+        True,
+        "Asisten Pemerintahan dan Kesejahteraan Rakyat",
+        "Pemerintah Kota Tangerang",
+        PositionLevel.JPT_PRATAMA,
+    ),
+    (
+        "pansel.inspektur",
+        "Ir. Siti Nurjanah, M.T.",
+        CommitteeRole.MEMBER,
+        True,
+        "Inspektur Kota Tangerang",
+        "Pemerintah Kota Tangerang",
+        PositionLevel.JPT_PRATAMA,
+    ),
+    (
+        "pansel.sekretaris",
+        "Prof. Dr. Agus Salim, M.Si.",
+        CommitteeRole.SECRETARY,
+        False,
+        "Guru Besar Ilmu Administrasi Negara",
+        "Universitas Sultan Ageng Tirtayasa",
+        PositionLevel.OTHER,
+    ),
+    (
+        "pansel.akademisi",
+        "Dr. Maya Puspitasari, M.A.P.",
+        CommitteeRole.MEMBER,
+        False,
+        "Dosen Manajemen Sumber Daya Manusia",
+        "Universitas Indonesia",
+        PositionLevel.OTHER,
+    ),
+    (
+        "pansel.provinsi",
+        "Drs. Rahmat Hidayatullah, M.Si.",
+        CommitteeRole.MEMBER,
+        False,
+        "Kepala Badan Kepegawaian Daerah Provinsi Banten",
+        "Pemerintah Provinsi Banten",
+        PositionLevel.JPT_PRATAMA,
+    ),
+    (
+        "pansel.asesor",
+        "Dra. Lestari Wulandari, Psi.",
+        CommitteeRole.MEMBER,
+        False,
+        "Asesor SDM Aparatur Ahli Madya",
+        "Lembaga Asesmen Independen",
+        PositionLevel.OTHER,
+    ),
 ]
 
 POSITIONS = [
     ("Kepala Dinas Pendidikan", "Dinas Pendidikan Kota Tangerang"),
     ("Kepala Dinas Kesehatan", "Dinas Kesehatan Kota Tangerang"),
-    ("Kepala Badan Perencanaan Pembangunan Daerah", "Badan Perencanaan Pembangunan Daerah Kota Tangerang"),
+    (
+        "Kepala Badan Perencanaan Pembangunan Daerah",
+        "Badan Perencanaan Pembangunan Daerah Kota Tangerang",
+    ),
 ]
 
 # Candidates with valid 18-digit NIPs (birth date, CPNS start, gender, serial).
@@ -163,4 +215,3 @@ def logins() -> list[tuple[str, str]]:
     rows += [(_email(c[0]), Role.COMMITTEE.value) for c in COMMITTEE]
     rows += [(_email(c[0]), Role.CANDIDATE.value) for c in CANDIDATES]
     return rows
-

@@ -49,8 +49,11 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(WorkflowError)
     def workflow_error(error: WorkflowError):  # noqa: ANN202
         db.session.rollback()
-        return _page(error.status, _(MESSAGES.get(error.status, MESSAGES[400])),
-                     [reason_text(r) for r in error.reasons])
+        return _page(
+            error.status,
+            _(MESSAGES.get(error.status, MESSAGES[400])),
+            [reason_text(r) for r in error.reasons],
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):  # noqa: ANN202

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, request, session
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from flask_login import current_user
 
 from config import BASE_DIR
@@ -74,6 +74,7 @@ def init_app(app: Flask) -> None:
         default_translation_directories=str(BASE_DIR / "openbid" / "translations"),
     )
     app.jinja_env.globals["reason_text"] = reason_text
+    app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "id")
     app.jinja_env.globals["role_label"] = role_label
     app.jinja_env.globals["state_label"] = state_label
     app.jinja_env.globals["committee_role_label"] = committee_role_label

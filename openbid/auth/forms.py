@@ -13,7 +13,11 @@ class LoginForm(FlaskForm):
 
     email = EmailField(
         _l("Email"),
-        validators=[DataRequired(_l("Enter your email address.")), Email(_l("Enter a valid email address.")), Length(max=254)],
+        validators=[
+            DataRequired(_l("Enter your email address.")),
+            Email(_l("Enter a valid email address.")),
+            Length(max=254),
+        ],
     )
     password = PasswordField(
         _l("Password"), validators=[DataRequired(_l("Enter your password.")), Length(max=200)]

@@ -29,7 +29,7 @@ class Agency(Base):
     phone: Mapped[str] = mapped_column(sa.String(60), default="")
     email: Mapped[str] = mapped_column(sa.String(200), default="")
     website: Mapped[str] = mapped_column(sa.String(200), default="")
-    # Per document kind, the agency's numbering pattern, e.g. {"decree": "821.2/KPTS.{seq}/BKPSDM/{year}"}.
+    # Per document kind, the numbering pattern, e.g. {"decree": "821.2/KPTS.{seq}/BKPSDM/{year}"}.
     numbering_patterns: Mapped[dict] = mapped_column(sa.JSON, default=dict)
 
     holidays: Mapped[list[AgencyHoliday]] = relationship(

@@ -134,7 +134,12 @@ def add_position(
         subject_type="position",
         subject_id=position.id,
         selection_id=selection.id,
-        payload={"name": position.name, "unit": position.unit, "level": level, "min_rank": min_rank},
+        payload={
+            "name": position.name,
+            "unit": position.unit,
+            "level": level,
+            "min_rank": min_rank,
+        },
     )
     if commit:
         db.session.commit()
@@ -161,7 +166,11 @@ def add_committee_member(
     _require_state(selection, "draft")
     if member.role != Role.COMMITTEE:
         raise ValidationFailed(
-            Reason("committee.role", N_("%(name)s does not have the committee role."), {"name": member.name})
+            Reason(
+                "committee.role",
+                N_("%(name)s does not have the committee role."),
+                {"name": member.name},
+            )
         )
     exists = db.session.scalar(
         sa.select(CommitteeMember.id).where(
@@ -170,7 +179,11 @@ def add_committee_member(
     )
     if exists is not None:
         raise ValidationFailed(
-            Reason("committee.duplicate", N_("%(name)s already sits on this committee."), {"name": member.name})
+            Reason(
+                "committee.duplicate",
+                N_("%(name)s already sits on this committee."),
+                {"name": member.name},
+            )
         )
     seat = CommitteeMember(
         selection=selection,

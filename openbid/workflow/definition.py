@@ -22,8 +22,17 @@ from openbid.workflow.registry import ACTIONS, GUARDS, Registry
 KNOWN_ROLES = frozenset({"admin", "secretariat", "committee", "ppk", "auditor", "candidate"})
 MACHINES = ("selection", "application")
 DEFINITION_KEYS = {
-    "key", "version", "title", "regulation", "oversight_body", "valid_from", "valid_until",
-    "legal_basis", "parameters", "approval_gates", "machines",
+    "key",
+    "version",
+    "title",
+    "regulation",
+    "oversight_body",
+    "valid_from",
+    "valid_until",
+    "legal_basis",
+    "parameters",
+    "approval_gates",
+    "machines",
 }
 MACHINE_KEYS = {"initial", "states", "final", "transitions"}
 TRANSITION_KEYS = {"trigger", "source", "dest", "roles", "guards", "actions", "label", "requires"}
@@ -211,7 +220,9 @@ def _parse_machine(
         raise DefinitionError(f"{where}: machine {name!r}: duplicate state(s) {duplicates}")
     initial = raw.get("initial")
     if initial not in names:
-        raise DefinitionError(f"{where}: machine {name!r}: initial state {initial!r} is not a state")
+        raise DefinitionError(
+            f"{where}: machine {name!r}: initial state {initial!r} is not a state"
+        )
     final = frozenset(_as_list(raw.get("final")))
     for state in sorted(final - set(names)):
         raise DefinitionError(f"{where}: machine {name!r}: final state {state!r} is not a state")
@@ -306,8 +317,7 @@ def parse_definition(
         raise DefinitionError(f"{where}: machine {missing!r} is missing")
     _check_keys(f"{where}: machines", machines_raw, set(MACHINES))
     machines = {
-        name: _parse_machine(where, name, machines_raw[name], guards, actions)
-        for name in MACHINES
+        name: _parse_machine(where, name, machines_raw[name], guards, actions) for name in MACHINES
     }
     gates = []
     for gate in _as_list(raw.get("approval_gates")):
@@ -349,7 +359,9 @@ def parse_definition(
     )
 
 
-def load_file(path: Path, guards: Registry = GUARDS, actions: Registry = ACTIONS) -> WorkflowDefinition:
+def load_file(
+    path: Path, guards: Registry = GUARDS, actions: Registry = ACTIONS
+) -> WorkflowDefinition:
     """Load and validate one YAML definition file."""
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))

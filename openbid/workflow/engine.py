@@ -23,7 +23,12 @@ from openbid import audit
 from openbid.extensions import db
 from openbid.models import Application, CommitteeMember, Role, Selection, User
 from openbid.rules.reasons import N_, Reason
-from openbid.workflow.definition import MachineDef, TransitionDef, WorkflowDefinition, WorkflowRegistry
+from openbid.workflow.definition import (
+    MachineDef,
+    TransitionDef,
+    WorkflowDefinition,
+    WorkflowRegistry,
+)
 from openbid.workflow.registry import ACTIONS, GUARDS
 
 Row = Selection | Application
@@ -168,9 +173,7 @@ def _missing_data(transition: TransitionDef, data: Mapping[str, Any]) -> list[Re
     for name in transition.requires:
         value = data.get(name)
         if value is None or (isinstance(value, str) and not value.strip()):
-            reasons.append(
-                Reason("data.required", N_("%(field)s is required."), {"field": name})
-            )
+            reasons.append(Reason("data.required", N_("%(field)s is required."), {"field": name}))
     return reasons
 
 
@@ -293,7 +296,9 @@ def fire(
         )
         if not machine.models[0].trigger(event):
             raise EventNotAvailable(
-                Reason("event.refused", N_("The state machine refused %(event)s."), {"event": event})
+                Reason(
+                    "event.refused", N_("The state machine refused %(event)s."), {"event": event}
+                )
             )
         session.flush()  # the version check happens here: a lost race raises StaleDataError
         ctx.audit_event = audit.append(
@@ -323,7 +328,9 @@ def fire(
         session.rollback()
         if "locked" in str(exc.orig).lower():  # SQLite's single writer lost the race
             raise StaleState(
-                Reason("conflict.busy", N_("The record is being changed by someone else; try again."))
+                Reason(
+                    "conflict.busy", N_("The record is being changed by someone else; try again.")
+                )
             ) from None
         raise
     except BaseException:
