@@ -47,6 +47,7 @@ class Signatory(TypedDict):
 
     title: str  # "Ketua Panitia Seleksi"
     name: str
+    on_behalf_of: NotRequired[str]  # printed "a.n. Wali Kota Tangerang" above the title
     nip: NotRequired[str]  # 18 digits; left out for elected officials
     rank: NotRequired[str]  # "Pembina Utama Madya"
 

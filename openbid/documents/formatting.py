@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 MONTHS = (
     "Januari",
@@ -38,6 +41,9 @@ _UNITS = (
     "sepuluh",
     "sebelas",
 )
+# Titles written before a name (gelar depan, haji), skipped when sorting by name.
+_LEADING_TITLE = re.compile(r"(?:(?:prof|dr|drg|drh|drs|dra|ir|h|hj|kh|apt|ns)\.\s*)+", re.I)
+
 _SCALES = (
     (10**12, "triliun"),
     (10**9, "miliar"),
@@ -71,6 +77,15 @@ def hari_tanggal(value: date | datetime | str | None) -> str:
     return f"{DAYS[day.weekday()]}, {tanggal(day)}"
 
 
+def tanggal_terbilang(value: date | datetime | str) -> str:
+    """Spell a date as minutes open: ``Rabu tanggal dua belas bulan Desember tahun ...``."""
+    day = _as_date(value)
+    return (
+        f"{DAYS[day.weekday()]} tanggal {terbilang(day.day)} bulan {MONTHS[day.month - 1]} "
+        f"tahun {terbilang(day.year)} ({day:%d-%m-%Y})"
+    )
+
+
 def as_wib(value: datetime | str) -> datetime:
     """Return an aware datetime; naive values are taken to be WIB."""
     if isinstance(value, str):
@@ -82,12 +97,12 @@ def as_wib(value: datetime | str) -> datetime:
     return value
 
 
-def jam(value: datetime | str | None) -> str:
-    """Format a time of day as written in announcements: ``09.00 WIB``."""
+def jam(value: datetime | str | None, detik: bool = False) -> str:
+    """Format a time of day as announcements do, ``09.00 WIB``; ``detik`` adds seconds."""
     if value is None or value == "":
         return ""
     moment = as_wib(value).astimezone(WIB)
-    return f"{moment:%H.%M} WIB"
+    return f"{moment:%H.%M.%S} WIB" if detik else f"{moment:%H.%M} WIB"
 
 
 def tanggal_jam(value: datetime | str | None) -> str:
@@ -179,14 +194,28 @@ def romawi(number: int) -> str:
     return "".join(out)
 
 
+def name_key(name: str) -> str:
+    """Sort key of a person's name, ignoring leading titles: ``Dr. Hj. Siti`` → ``siti``."""
+    return _LEADING_TITLE.sub("", name.strip(), count=1).casefold()
+
+
+def urut_abjad(
+    people: Iterable[Mapping[str, Any]], attribute: str = "name"
+) -> list[Mapping[str, Any]]:
+    """Sort people alphabetically by name as published lists do, titles ignored."""
+    return sorted(people, key=lambda person: name_key(person[attribute]))
+
+
 FILTERS = {
     "tanggal": tanggal,
     "hari_tanggal": hari_tanggal,
     "jam": jam,
     "tanggal_jam": tanggal_jam,
     "terbilang": terbilang,
+    "tanggal_terbilang": tanggal_terbilang,
     "nip": nip,
     "nilai": nilai,
     "persen": persen,
     "romawi": romawi,
+    "urut_abjad": urut_abjad,
 }

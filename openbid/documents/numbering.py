@@ -90,9 +90,7 @@ def validate_pattern(pattern: str, *, extra: Iterable[str] = ()) -> None:
     names = placeholders(pattern)
     for required in REQUIRED_FIELDS:
         if required not in names:
-            raise ValueError(
-                f"numbering pattern {pattern!r} must contain {{{required}}}"
-            )
+            raise ValueError(f"numbering pattern {pattern!r} must contain {{{required}}}")
 
 
 def format_number(

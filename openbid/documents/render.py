@@ -40,6 +40,7 @@ _font_config: Any = None
 environment = jinja2.Environment(
     loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
     autoescape=True,
+    extensions=["jinja2.ext.do"],
     undefined=jinja2.StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,

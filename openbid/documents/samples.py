@@ -149,7 +149,7 @@ _POSTS: list[dict[str, Any]] = [
              "Kepala Bidang Pembinaan Sekolah Dasar Dinas Pendidikan", None,
              (80, 78.75, 79, 77.5)),
             ("H. Ahmad Fauzi, S.Pd., M.Si.", "197002241995121001", IV_B,
-             "Camat Cipondoh", None, (78, 80.25, 76.5, 79)),
+             "Camat Cipondoh", None, (78, 79.5, 76.5, 79)),
             ("Dra. Euis Komalasari, M.Pd.", "196111201986032002", IV_C,
              "Kepala Bidang Pendidik dan Tenaga Kependidikan Dinas Pendidikan",
              ["Usia 57 tahun pada batas akhir pendaftaran, melebihi batas 56 tahun."],
@@ -300,6 +300,8 @@ def _schedule() -> list[dict[str, Any]]:
         {"stage": "Seleksi administrasi", "start": date(2018, 12, 4),
          "end": date(2018, 12, 11), "place": "Sekretariat Panitia Seleksi"},
         {"stage": "Pengumuman hasil seleksi administrasi", "start": date(2018, 12, 12)},
+        {"stage": "Penelusuran rekam jejak", "start": date(2018, 12, 12),
+         "end": date(2018, 12, 21)},
         {"stage": "Penilaian kompetensi (assessment center)", "start": date(2018, 12, 17),
          "end": date(2018, 12, 18), "place": "UPT Penilaian Kompetensi BKPSDM"},
         {"stage": "Penulisan dan presentasi makalah", "start": date(2018, 12, 19),
@@ -308,8 +310,6 @@ def _schedule() -> list[dict[str, Any]]:
          "place": "Ruang Rapat Wali Kota, Gedung Pusat Pemerintahan"},
         {"stage": "Tes kesehatan dan kejiwaan", "start": date(2018, 12, 21),
          "place": "RSUD Kota Tangerang"},
-        {"stage": "Penelusuran rekam jejak", "start": date(2018, 12, 12),
-         "end": date(2018, 12, 21)},
         {"stage": "Pengumuman hasil akhir (tiga besar)", "start": date(2018, 12, 28)},
     ]  # fmt: skip
 
@@ -362,8 +362,7 @@ def _announcement() -> dict[str, Any]:
         "registration_url": "https://openbid.example/seleksi/2018-01",
         "schedule": _schedule(),
         "contact": {
-            "unit": "Sekretariat Panitia Seleksi, Bidang Pengembangan Karier BKPSDM "
-            "Kota Tangerang",
+            "unit": "Sekretariat Panitia Seleksi, Bidang Pengembangan Karier BKPSDM Kota Tangerang",
             "address": AGENCY["address"],
             "hours": "Senin sampai Jumat, pukul 08.00-16.00 WIB",
         },
@@ -435,9 +434,7 @@ def _screening_announcement() -> dict[str, Any]:
             {
                 "name": post["name"],
                 "unit": post["unit"],
-                "candidates": [
-                    _candidate(a) for a in _applicants(post) if a["reasons"] is None
-                ],
+                "candidates": [_candidate(a) for a in _applicants(post) if a["reasons"] is None],
             }
             for post in _POSTS
         ],
@@ -457,10 +454,7 @@ def _results_announcement() -> dict[str, Any]:
         "selection": SELECTION,
         "stage_name": "Penilaian Kompetensi, Makalah, Rekam Jejak, dan Wawancara Akhir",
         "components": COMPONENTS,
-        "posts": [
-            {"name": p["name"], "unit": p["unit"], "candidates": _scored(p)}
-            for p in _POSTS
-        ],
+        "posts": [{"name": p["name"], "unit": p["unit"], "candidates": _scored(p)} for p in _POSTS],
         "next_stages": [
             {"stage": "Sidang pleno Panitia Seleksi", "start": date(2018, 12, 27)},
             {"stage": "Pengumuman tiga besar", "start": date(2018, 12, 28)},
@@ -472,10 +466,7 @@ def _results_announcement() -> dict[str, Any]:
 
 def _top_three(post: dict[str, Any]) -> list[dict[str, str]]:
     """The three best of a post, in rank order."""
-    return [
-        {k: row[k] for k in ("name", "nip", "current_position")}
-        for row in _scored(post)[:3]
-    ]
+    return [{k: row[k] for k in ("name", "nip", "current_position")} for row in _scored(post)[:3]]
 
 
 def _plenary_minutes() -> dict[str, Any]:
@@ -512,8 +503,7 @@ def _top_three_announcement() -> dict[str, Any]:
         "selection": SELECTION,
         "minutes": {"number": NUMBERS["plenary_minutes"], "date": date(2018, 12, 27)},
         "posts": [
-            {"name": p["name"], "unit": p["unit"], "candidates": _top_three(p)}
-            for p in _POSTS
+            {"name": p["name"], "unit": p["unit"], "candidates": _top_three(p)} for p in _POSTS
         ],
         "notes": [
             "Nama-nama tersebut disampaikan kepada Wali Kota Tangerang selaku Pejabat "
@@ -557,34 +547,62 @@ def _oversight_report() -> dict[str, Any]:
         "addressee_place": "Jakarta",
         "oversight": PLAN_RECOMMENDATION,
         "stages": [
-            {"stage": "Rekomendasi rencana seleksi", "start": date(2018, 11, 16),
-             "document": f"Surat KASN Nomor {PLAN_RECOMMENDATION['number']}"},
-            {"stage": "Pengumuman dan pendaftaran", "start": date(2018, 11, 19),
-             "end": date(2018, 12, 3), "document": f"Pengumuman Nomor {NUMBERS['announcement']}"},
-            {"stage": "Perpanjangan pendaftaran ke-1 (Bappeda)", "start": date(2018, 12, 4),
-             "end": date(2018, 12, 10),
-             "document": f"Pengumuman Nomor {NUMBERS['extension_notice']}"},
-            {"stage": "Seleksi administrasi", "start": date(2018, 12, 4),
-             "end": date(2018, 12, 12),
-             "document": f"Berita Acara Nomor {NUMBERS['screening_minutes']}"},
-            {"stage": "Penilaian kompetensi, makalah, dan wawancara",
-             "start": date(2018, 12, 17), "end": date(2018, 12, 21),
-             "document": f"Pengumuman Nomor {NUMBERS['results_announcement']}"},
-            {"stage": "Sidang pleno dan penetapan tiga besar", "start": date(2018, 12, 27),
-             "end": date(2018, 12, 28),
-             "document": f"Berita Acara Nomor {NUMBERS['plenary_minutes']}"},
-            {"stage": "Rekomendasi hasil seleksi", "start": date(2019, 1, 9),
-             "document": f"Surat KASN Nomor {RESULT_RECOMMENDATION['number']}"},
-            {"stage": "Penetapan keputusan pengangkatan", "start": date(2019, 1, 14),
-             "document": f"Keputusan Nomor {NUMBERS['decree']}"},
-        ],  # fmt: skip
+            {
+                "stage": "Rekomendasi rencana seleksi",
+                "start": date(2018, 11, 16),
+                "document": f"Surat KASN Nomor {PLAN_RECOMMENDATION['number']}",
+            },
+            {
+                "stage": "Pengumuman dan pendaftaran",
+                "start": date(2018, 11, 19),
+                "end": date(2018, 12, 3),
+                "document": f"Pengumuman Nomor {NUMBERS['announcement']}",
+            },
+            {
+                "stage": "Perpanjangan pendaftaran ke-1 (Bappeda)",
+                "start": date(2018, 12, 4),
+                "end": date(2018, 12, 10),
+                "document": f"Pengumuman Nomor {NUMBERS['extension_notice']}",
+            },
+            {
+                "stage": "Seleksi administrasi",
+                "start": date(2018, 12, 4),
+                "end": date(2018, 12, 12),
+                "document": f"Berita Acara Nomor {NUMBERS['screening_minutes']}",
+            },
+            {
+                "stage": "Penilaian kompetensi, makalah, dan wawancara",
+                "start": date(2018, 12, 17),
+                "end": date(2018, 12, 21),
+                "document": f"Pengumuman Nomor {NUMBERS['results_announcement']}",
+            },
+            {
+                "stage": "Sidang pleno dan penetapan tiga besar",
+                "start": date(2018, 12, 27),
+                "end": date(2018, 12, 28),
+                "document": f"Berita Acara Nomor {NUMBERS['plenary_minutes']}",
+            },
+            {
+                "stage": "Rekomendasi hasil seleksi",
+                "start": date(2019, 1, 9),
+                "document": f"Surat KASN Nomor {RESULT_RECOMMENDATION['number']}",
+            },
+            {
+                "stage": "Penetapan keputusan pengangkatan",
+                "start": date(2019, 1, 14),
+                "document": f"Keputusan Nomor {NUMBERS['decree']}",
+            },
+        ],
         "posts": posts,
         "documents": [
-            {"kind": label[k], "number": NUMBERS[k], "date": ISSUED[k].date()}
-            for k in label
+            {"kind": label[k], "number": NUMBERS[k], "date": ISSUED[k].date()} for k in label
         ],
         "decree": {"number": NUMBERS["decree"], "date": ISSUED["decree"].date()},
-        "signatory": PPK,
+        "signatory": {
+            "on_behalf_of": "Wali Kota Tangerang",
+            "title": "Kepala Badan Kepegawaian dan Pengembangan Sumber Daya Manusia",
+            "name": "Akhmad Lutfi",
+        },
     }
 
 

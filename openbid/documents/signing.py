@@ -48,9 +48,7 @@ class Signer:
 
         :raises ValueError: when the file cannot be read or the password is wrong.
         """
-        signer = signers.SimpleSigner.load_pkcs12(
-            str(path), passphrase=_as_bytes(password)
-        )
+        signer = signers.SimpleSigner.load_pkcs12(str(path), passphrase=_as_bytes(password))
         if signer is None:
             raise ValueError(f"cannot load a key and certificate from {path}")
         return cls(signer)
@@ -75,7 +73,9 @@ class Signer:
             key_passphrase=_as_bytes(password),
         )
         if signer is None:
-            raise ValueError(f"cannot load a key from {key_path} and a certificate from {cert_path}")
+            raise ValueError(
+                f"cannot load a key from {key_path} and a certificate from {cert_path}"
+            )
         return cls(signer)
 
     @classmethod
@@ -158,9 +158,7 @@ class SignatureReport:
     summary: str
 
 
-def verify_signature(
-    data: bytes, trust_roots: Iterable[PathLike] | None = None
-) -> SignatureReport:
+def verify_signature(data: bytes, trust_roots: Iterable[PathLike] | None = None) -> SignatureReport:
     """Check every signature of a PDF; ``valid`` needs a chain to one of ``trust_roots``.
 
     ``intact`` means the signed bytes are unchanged, the signature value is correct and
