@@ -113,6 +113,9 @@ class TestConfig(Config):
         self.INSTANCE_DIR = instance_dir
         self.SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
         self.SQLALCHEMY_DATABASE_URI = check_database_url(database_url)
+        if database_url.startswith("postgresql"):
+            # Room for the concurrency tests' 20 simultaneous transactions.
+            self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_size": 25, "max_overflow": 5}
         self.FILES_DIR = instance_dir / "files"
         self.UPLOAD_MAX_BYTES = 2 * 1024 * 1024
         self.PUBLIC_BASE_URL = "http://localhost"

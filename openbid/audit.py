@@ -8,6 +8,7 @@ verification compares it with the last event, so deleting the newest event is ca
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import enum
 import hashlib
@@ -174,6 +175,23 @@ def _selection_of(chain: str) -> int | None:
     return int(chain.split(":", 1)[1]) if chain.startswith("selection:") else None
 
 
+def _event_problem(event: AuditEvent, expected_seq: int, prev_hash: str) -> str | None:
+    """Return what is wrong with one event given its predecessor, or None."""
+    if event.seq != expected_seq:
+        return (
+            f"event #{expected_seq} is missing before event id {event.id} (#{event.seq}): "
+            "it was deleted"
+        )
+    if event.prev_hash != prev_hash:
+        return f"event id {event.id} (#{event.seq}) does not link to the previous event"
+    if compute_hash(event) != event.hash:
+        return (
+            f"event id {event.id} (#{event.seq}, {event.event}) was altered: "
+            "its hash does not match its content"
+        )
+    return None
+
+
 def verify_chain(session: Session, chain: str) -> tuple[int, ChainProblem | None, str]:
     """Re-compute one chain; return (events read, first problem or None, last hash)."""
     head = session.get(AuditChainHead, chain)
@@ -185,72 +203,28 @@ def verify_chain(session: Session, chain: str) -> tuple[int, ChainProblem | None
         .execution_options(yield_per=500)
     )
     expected_seq, prev_hash, count = 1, GENESIS_HASH, 0
-    for event in session.scalars(stmt):
-        count += 1
-        if event.seq != expected_seq:
-            return (
-                count,
-                ChainProblem(
-                    chain,
-                    selection_id,
-                    event.id,
-                    event.seq,
-                    f"event #{expected_seq} is missing before event id {event.id} (#{event.seq}): "
-                    "it was deleted",
-                ),
-                prev_hash,
-            )
-        if event.prev_hash != prev_hash:
-            return (
-                count,
-                ChainProblem(
-                    chain,
-                    selection_id,
-                    event.id,
-                    event.seq,
-                    f"event id {event.id} (#{event.seq}) does not link to the previous event",
-                ),
-                prev_hash,
-            )
-        if compute_hash(event) != event.hash:
-            return (
-                count,
-                ChainProblem(
-                    chain,
-                    selection_id,
-                    event.id,
-                    event.seq,
-                    f"event id {event.id} (#{event.seq}, {event.event}) was altered: "
-                    "its hash does not match its content",
-                ),
-                prev_hash,
-            )
-        prev_hash = event.hash
-        expected_seq += 1
+    # Closed explicitly: on PostgreSQL yield_per streams through a server-side cursor, and an
+    # early return on the first problem must not leave it open.
+    with contextlib.closing(session.scalars(stmt)) as events:
+        for event in events:
+            count += 1
+            message = _event_problem(event, expected_seq, prev_hash)
+            if message is not None:
+                problem = ChainProblem(chain, selection_id, event.id, event.seq, message)
+                return count, problem, prev_hash
+            prev_hash = event.hash
+            expected_seq += 1
     last_seq = expected_seq - 1
-    if head is None:
-        if last_seq:
-            return (
-                count,
-                ChainProblem(
-                    chain, selection_id, None, last_seq, "the chain head record is missing"
-                ),
-                prev_hash,
-            )
-    elif head.seq != last_seq or head.hash != prev_hash:
-        return (
-            count,
-            ChainProblem(
-                chain,
-                selection_id,
-                None,
-                last_seq + 1,
-                f"the chain records {head.seq} events but {last_seq} remain: "
-                f"event #{last_seq + 1} onwards was deleted",
-            ),
-            prev_hash,
+    if head is None and last_seq:
+        message = "the chain head record is missing"
+    elif head is not None and (head.seq != last_seq or head.hash != prev_hash):
+        message = (
+            f"the chain records {head.seq} events but {last_seq} remain: "
+            f"event #{last_seq + 1} onwards was deleted"
         )
-    return count, None, prev_hash
+    else:
+        return count, None, prev_hash
+    return count, ChainProblem(chain, selection_id, None, last_seq + 1, message), prev_hash
 
 
 def chains(session: Session) -> list[str]:
