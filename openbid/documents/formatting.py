@@ -8,6 +8,8 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from markupsafe import Markup, escape
+
 MONTHS = (
     "Januari",
     "Februari",
@@ -43,6 +45,8 @@ _UNITS = (
 )
 # Titles written before a name (gelar depan, haji), skipped when sorting by name.
 _LEADING_TITLE = re.compile(r"(?:(?:prof|dr|drg|drh|drs|dra|ir|h|hj|kh|apt|ns)\.\s*)+", re.I)
+
+_RANK_GROUP = re.compile(r"(\([IV]+/[a-e]\))")
 
 _SCALES = (
     (10**12, "triliun"),
@@ -120,26 +124,26 @@ def terbilang(number: int) -> str:
         return f"minus {terbilang(-number)}"
     if number == 0:
         return "nol"
-    return _spell(number).strip()
+    return " ".join(_words(number))
 
 
-def _spell(number: int) -> str:
-    """Spell a positive number; the caller strips the surrounding blanks."""
+def _words(number: int) -> list[str]:
+    """Words of a number from 1 upwards; 0 gives no words."""
     if number < 12:
-        return " " + _UNITS[number]
+        return [_UNITS[number]] if number else []
     if number < 20:
-        return _spell(number - 10) + " belas"
+        return [*_words(number - 10), "belas"]
     if number < 100:
-        return _spell(number // 10) + " puluh" + _spell(number % 10)
+        return [*_words(number // 10), "puluh", *_words(number % 10)]
     if number < 200:
-        return " seratus" + _spell(number - 100)
+        return ["seratus", *_words(number - 100)]
     if number < 1000:
-        return _spell(number // 100) + " ratus" + _spell(number % 100)
+        return [*_words(number // 100), "ratus", *_words(number % 100)]
     if number < 2000:
-        return " seribu" + _spell(number - 1000)
+        return ["seribu", *_words(number - 1000)]
     for scale, word in _SCALES:
         if number >= scale:
-            return _spell(number // scale) + f" {word}" + _spell(number % scale)
+            return [*_words(number // scale), word, *_words(number % scale)]
     raise AssertionError("unreachable")  # pragma: no cover
 
 
@@ -151,6 +155,15 @@ def nip(value: str | int | None) -> str:
     if len(digits) != 18 or not digits.isdigit():
         return str(value)
     return f"{digits[:8]} {digits[8:14]} {digits[14]} {digits[15:]}"
+
+
+def pangkat(rank: str) -> Markup:
+    """Keep a rank's group, ``(IV/c)``, on one line: ``Pembina Utama Muda (IV/c)``."""
+    parts = _RANK_GROUP.split(rank)  # odd items are the captured groups
+    nowrap = Markup('<span class="nowrap">{}</span>')
+    return Markup("").join(
+        nowrap.format(part) if i % 2 else escape(part) for i, part in enumerate(parts)
+    )
 
 
 def nilai(value: float | Decimal | int | str | None, places: int = 2) -> str:
@@ -214,6 +227,7 @@ FILTERS = {
     "terbilang": terbilang,
     "tanggal_terbilang": tanggal_terbilang,
     "nip": nip,
+    "pangkat": pangkat,
     "nilai": nilai,
     "persen": persen,
     "romawi": romawi,
