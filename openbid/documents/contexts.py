@@ -9,8 +9,8 @@ with ``StrictUndefined`` and fail loudly on a missing key).
 Every document context starts with :class:`DocumentBase`.
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` here: on Python 3.11 it hides NotRequired
+# from TypedDict's runtime __required_keys__, which the tests use.
 from datetime import date, datetime
 from typing import Literal, NotRequired, TypedDict
 
