@@ -2,8 +2,8 @@
 
 Signatures are PAdES baseline B-B: no timestamp authority and no revocation data are
 fetched, so signing and verifying never touch the network. The signing time is given
-by the caller, so the signed bytes depend only on the inputs and the (randomised)
-ECDSA/RSA signature value.
+by the caller, so two signings of the same PDF differ only in the signature value
+itself (ECDSA signatures are randomised): register the hash of the signed bytes.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from pyhanko.keys import load_cert_from_pemder
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
+from pyhanko.sign.signers.pdf_signer import PdfSigningSession
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
@@ -104,13 +105,21 @@ class Signer:
 class _TimedPdfSigner(signers.PdfSigner):
     """A PdfSigner whose signing time is given rather than read from the clock."""
 
-    def __init__(self, *args: object, signing_time: dt.datetime, **kwargs: object):
+    def __init__(
+        self,
+        signature_meta: signers.PdfSignatureMetadata,
+        signer: signers.Signer,
+        *,
+        signing_time: dt.datetime,
+    ) -> None:
         """Remember the signing time to stamp into the signature."""
-        super().__init__(*args, **kwargs)
+        super().__init__(signature_meta, signer)
         self._signing_time = signing_time
 
-    def init_signing_session(self, pdf_out, existing_fields_only=False):  # noqa: ANN001
-        """Start a session whose system time is the given signing time."""
+    def init_signing_session(
+        self, pdf_out: IncrementalPdfFileWriter, existing_fields_only: bool = False
+    ) -> PdfSigningSession:
+        """Start pyHanko's session, then replace its clock reading with the given time."""
         session = super().init_signing_session(pdf_out, existing_fields_only)
         session.system_time = self._signing_time
         return session
