@@ -40,9 +40,10 @@ def create_app(config: object | None = None, workflows_dir: Path | None = None) 
         extensions.configure_engine(extensions.db.engine)
     i18n.init_app(app)
 
-    from openbid import auth
+    from openbid import auth, storage
 
     auth.init_app(app)
+    storage.init_app(app)
 
     from openbid.workflow import load_workflows
 

@@ -99,9 +99,22 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
         _db.engine.dispose()
 
 
+class FreshContextClient(FlaskClient):
+    """A test client whose every request runs in its own app context, as in production.
+
+    The app fixture keeps an app context pushed for the test body; without this, requests
+    would share its ``g`` (the cached user and locale) and its database session.
+    """
+
+    def open(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     """Return a test client (cookies kept between requests, like a browser)."""
+    app.test_client_class = FreshContextClient
     return app.test_client()
 
 
@@ -158,3 +171,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Compile stale or missing .mo catalogues, as `make translations` does, before tests run."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    translations = Path(__file__).resolve().parent.parent / "openbid" / "translations"
+    for po in translations.glob("*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with po.open("rb") as source:
+            catalog = read_po(source, locale=po.parent.parent.name)
+        partial = mo.with_name(f"{mo.name}.{os.getpid()}.tmp")  # atomic for parallel runs
+        with partial.open("wb") as target:
+            write_mo(target, catalog, use_fuzzy=True)
+        os.replace(partial, mo)

@@ -2,9 +2,21 @@
 
 from openbid.models.agency import Agency, AgencyHoliday
 from openbid.models.application import Application
+from openbid.models.approval import Approval, RegistrationExtension
+from openbid.models.assessment import (
+    AssessmentResult,
+    ConflictDeclaration,
+    InterviewScore,
+    ScreeningVerdict,
+    ShortlistResult,
+)
 from openbid.models.audit import AuditChainHead, AuditEvent
 from openbid.models.base import Base, UTCDateTime, utcnow
+from openbid.models.candidate import ApplicationDocument, CandidateProfile
 from openbid.models.committee import CommitteeMember, CommitteeRole
+from openbid.models.document import DocumentCounter, IssuedDocument
+from openbid.models.file import StoredFile
+from openbid.models.notification import LoginAttempt, OutboxMessage
 from openbid.models.position import Position
 from openbid.models.selection import Selection
 from openbid.models.user import STAFF_ROLES, Role, User
@@ -14,14 +26,28 @@ __all__ = [
     "Agency",
     "AgencyHoliday",
     "Application",
+    "ApplicationDocument",
+    "Approval",
+    "AssessmentResult",
     "AuditChainHead",
     "AuditEvent",
     "Base",
+    "CandidateProfile",
     "CommitteeMember",
     "CommitteeRole",
+    "ConflictDeclaration",
+    "DocumentCounter",
+    "InterviewScore",
+    "IssuedDocument",
+    "LoginAttempt",
+    "OutboxMessage",
     "Position",
+    "RegistrationExtension",
     "Role",
+    "ScreeningVerdict",
     "Selection",
+    "ShortlistResult",
+    "StoredFile",
     "UTCDateTime",
     "User",
     "utcnow",

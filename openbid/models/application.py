@@ -28,6 +28,8 @@ class Application(Base):
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The candidate's profile as submitted: what the committee screens.
+    profile_snapshot: Mapped[dict] = mapped_column(sa.JSON, default=dict)
 
     position: Mapped[Position] = relationship(back_populates="applications")
     candidate: Mapped[User] = relationship()

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from openbid.models.base import Base
+from openbid.models.base import Base, UTCDateTime
 
 if TYPE_CHECKING:
     from openbid.models.application import Application
@@ -31,11 +32,19 @@ class Position(Base):
     min_rank: Mapped[str] = mapped_column(sa.String(8), default="IV/b")
     requirements: Mapped[str] = mapped_column(sa.Text, default="")
     competencies: Mapped[str] = mapped_column(sa.Text, default="")
+    # A post still short of applicants after the extensions is dropped, with its reason.
+    dropped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    drop_reason: Mapped[str] = mapped_column(sa.Text, default="")
 
     selection: Mapped[Selection] = relationship(back_populates="positions")
     applications: Mapped[list[Application]] = relationship(
         back_populates="position", order_by="Application.id"
     )
+
+    @property
+    def is_open(self) -> bool:
+        """Return whether the post is still being filled (not dropped)."""
+        return self.dropped_at is None
 
     def __repr__(self) -> str:
         return f"<Position {self.id} {self.name}>"

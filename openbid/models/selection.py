@@ -35,6 +35,11 @@ class Selection(Base):
     version: Mapped[int] = mapped_column(default=1)
     # Overrides of the definition's parameters for this selection (weights, durations...).
     parameters: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    # [{"stage": "...", "starts_on": "YYYY-MM-DD", "ends_on": "YYYY-MM-DD"}], set in draft.
+    schedule: Mapped[list] = mapped_column(sa.JSON, default=list)
+    # Set when the announcement is published, moved by extensions; Asia/Jakarta decides.
+    registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
 

@@ -45,6 +45,7 @@ class User(UserMixin, Base):
     position_title: Mapped[str] = mapped_column(sa.String(200), default="")
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(sa.String(5))
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     agency: Mapped[Agency | None] = relationship()

@@ -241,8 +241,13 @@ def fire(
     data: Mapping[str, Any] | None = None,
     *,
     expected_version: int | None = None,
+    commit: bool = True,
 ) -> FireResult:
     """Fire event on row as actor, atomically; commit on success, roll back on any error.
+
+    With ``commit=False`` the caller owns the transaction: an action moving child rows
+    (e.g. each application when the results are frozen) fires inside its parent's
+    transaction, and any error propagates so the whole parent rolls back.
 
     :raises Forbidden: the actor's role or access does not allow it.
     :raises EventNotAvailable: the event is not valid from the row's current state.
@@ -314,9 +319,14 @@ def fire(
         )
         for name in transition.actions:
             ACTIONS.get(name)(ctx)
-        session.commit()
+        if commit:
+            session.commit()
+        else:
+            session.flush()
         return FireResult(event, from_state, row.state, ctx.audit_event.id, ctx.outputs)
     except StaleDataError:
+        if not commit:
+            raise
         session.rollback()
         raise StaleState(
             Reason(
@@ -325,6 +335,8 @@ def fire(
             )
         ) from None
     except OperationalError as exc:
+        if not commit:
+            raise
         session.rollback()
         if "locked" in str(exc.orig).lower():  # SQLite's single writer lost the race
             raise StaleState(
@@ -334,7 +346,8 @@ def fire(
             ) from None
         raise
     except BaseException:
-        session.rollback()
+        if commit:
+            session.rollback()
         raise
 
 

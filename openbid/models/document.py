@@ -1,0 +1,54 @@
+"""Issued documents: the registry of every generated PDF and the gapless number counters."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from openbid.models.base import Base, UTCDateTime, utcnow
+from openbid.models.file import StoredFile
+
+
+class DocumentCounter(Base):
+    """The last number issued per agency, numbering series and year; locked to allocate."""
+
+    __tablename__ = "document_counter"
+
+    agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agency.id"), primary_key=True)
+    series: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    last_seq: Mapped[int] = mapped_column(default=0)
+
+
+class IssuedDocument(Base):
+    """A generated, numbered PDF: what, which number, by whom, when, its hash and code."""
+
+    __tablename__ = "issued_document"
+    __table_args__ = (sa.UniqueConstraint("agency_id", "series", "year", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agency.id"), index=True)
+    selection_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("selection.id", ondelete="RESTRICT"), index=True
+    )
+    kind: Mapped[str] = mapped_column(sa.String(40))  # decree, announcement, ...
+    series: Mapped[str] = mapped_column(sa.String(40))  # the numbering series it draws from
+    year: Mapped[int]
+    seq: Mapped[int]
+    number: Mapped[str] = mapped_column(sa.String(120))
+    title: Mapped[str] = mapped_column(sa.String(300))
+    file_id: Mapped[int] = mapped_column(sa.ForeignKey("stored_file.id"))
+    sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
+    verification_code: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    signed: Mapped[bool] = mapped_column(default=False)
+    issued_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # What the document is about, e.g. {"position_id": 3} or {"extension": 1}.
+    subject: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+
+    file: Mapped[StoredFile] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<IssuedDocument {self.kind} {self.number}>"
