@@ -57,11 +57,12 @@ _SCALES = (
 
 
 def _as_date(value: date | datetime | str) -> date:
-    """Return the calendar date of a date, datetime or ISO 8601 string."""
+    """Return the calendar date in WIB of a date, datetime or ISO 8601 string."""
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     if isinstance(value, datetime):
-        return value.date()
+        # Aware moments (the database stores UTC) fall on their WIB date.
+        return (value.astimezone(WIB) if value.tzinfo else value).date()
     return value
 
 

@@ -48,6 +48,12 @@ def test_tanggal_accepts_datetimes_and_iso_strings() -> None:
     assert tanggal(None) == ""
 
 
+def test_aware_moments_fall_on_their_wib_date() -> None:
+    # 20.00 UTC on the 13th is 03.00 WIB on the 14th.
+    assert tanggal(datetime(2018, 11, 13, 20, 0, tzinfo=timezone.utc)) == "14 November 2018"
+    assert hari_tanggal("2018-11-13T20:00:00+00:00") == "Rabu, 14 November 2018"
+
+
 def test_hari_tanggal_names_the_weekday() -> None:
     assert hari_tanggal(date(2018, 11, 14)) == "Rabu, 14 November 2018"
     days = [hari_tanggal(date(2018, 11, 12) + timedelta(days=i)).split(",")[0] for i in range(7)]
