@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 from openbid.extensions import db
 from openbid.i18n import reason_text
 from openbid.rules.reasons import N_
+from openbid.services.errors import ValidationFailed
 from openbid.workflow import WorkflowError
 
 MESSAGES = {
@@ -54,6 +55,11 @@ def init_app(app: Flask) -> None:
             _(MESSAGES.get(error.status, MESSAGES[400])),
             [reason_text(r) for r in error.reasons],
         )
+
+    @app.errorhandler(ValidationFailed)
+    def validation_failed(error: ValidationFailed):  # noqa: ANN202
+        db.session.rollback()
+        return _page(422, _(MESSAGES[422]), [reason_text(r) for r in error.reasons])
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):  # noqa: ANN202

@@ -78,6 +78,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["role_label"] = role_label
     app.jinja_env.globals["state_label"] = state_label
     app.jinja_env.globals["committee_role_label"] = committee_role_label
+    from openbid.committee.blueprint import selection_tabs
+
+    app.jinja_env.globals["selection_tabs"] = selection_tabs
 
     @app.before_request
     def _language_switch() -> None:

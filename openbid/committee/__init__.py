@@ -1,5 +1,17 @@
-"""The selection workspace of the agency's staff: secretariat, committee, PPK, admin."""
+"""The selection workspace of the agency's staff: secretariat, committee, PPK, admin.
 
-from openbid.committee.views import bp
+One module per stage registers its routes on the shared blueprint.
+"""
+
+from openbid.committee import (  # noqa: F401 - imported to register the routes
+    announcement,
+    appointment,
+    assessment,
+    interview,
+    planning,
+    screening,
+    views,
+)
+from openbid.committee.blueprint import bp
 
 __all__ = ["bp"]

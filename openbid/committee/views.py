@@ -3,37 +3,18 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from openbid.auth import require_roles
+from openbid.committee.blueprint import bp, load_selection, tab
 from openbid.extensions import db
 from openbid.i18n import reason_text
-from openbid.models import CommitteeMember, Position, Role, Selection
+from openbid.models import CommitteeMember, Position
+from openbid.rules.reasons import N_
 from openbid.workflow import GuardFailed, available_events, definition_of, fire
-from openbid.workflow.engine import access_reasons
 
-bp = Blueprint("committee", __name__, url_prefix="/selections")
-
-WORKSPACE_ROLES = (Role.ADMIN, Role.SECRETARIAT, Role.COMMITTEE, Role.PPK)
-
-
-@bp.before_request
-def _gate() -> None:
-    require_roles(*WORKSPACE_ROLES)
-
-
-def load_selection(selection_id: int) -> Selection:
-    """Return the selection if the current user may see it.
-
-    :raises NotFound: 404 when it does not exist or belongs to another agency, or the user is
-        a committee member not seated on it (no hint that it exists).
-    """
-    selection = db.session.get(Selection, selection_id)
-    if selection is None or access_reasons(current_user, selection, selection, db.session):
-        abort(404)
-    return selection
+tab("committee.selection_detail", N_("Overview"), 0)
 
 
 @bp.route("/<int:selection_id>")

@@ -1,0 +1,57 @@
+"""The workspace blueprint, its role gate, and the tabs of a selection's pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, abort, current_app
+from flask_login import current_user
+
+from openbid.auth import require_roles
+from openbid.extensions import db
+from openbid.models import Role, Selection
+from openbid.workflow.engine import access_reasons
+
+bp = Blueprint("committee", __name__, url_prefix="/selections")
+
+WORKSPACE_ROLES = (Role.ADMIN, Role.SECRETARIAT, Role.COMMITTEE, Role.PPK)
+
+
+@bp.before_request
+def _gate() -> None:
+    require_roles(*WORKSPACE_ROLES)
+
+
+def load_selection(selection_id: int) -> Selection:
+    """Return the selection if the current user may see it.
+
+    :raises NotFound: 404 when it does not exist or belongs to another agency, or the user is
+        a committee member not seated on it (no hint that it exists).
+    """
+    selection = db.session.get(Selection, selection_id)
+    if selection is None or access_reasons(current_user, selection, selection, db.session):
+        abort(404)
+    return selection
+
+
+@dataclass(frozen=True)
+class Tab:
+    """A tab of the selection pages: its endpoint (takes selection_id) and English label."""
+
+    endpoint: str
+    label: str
+    order: int
+
+
+TABS: list[Tab] = []
+
+
+def tab(endpoint: str, label: str, order: int) -> None:
+    """Register a tab; a stage module calls it once for its main page."""
+    TABS.append(Tab(endpoint, label, order))
+    TABS.sort(key=lambda t: t.order)
+
+
+def selection_tabs() -> list[Tab]:
+    """Return the registered tabs whose endpoints exist in this app."""
+    return [t for t in TABS if t.endpoint in current_app.view_functions]

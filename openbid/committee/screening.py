@@ -1,0 +1,3 @@
+"""Workspace pages of the screening stage (routes on openbid.committee.blueprint.bp)."""
+
+from __future__ import annotations
