@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from flask import Flask, current_app, request, session
 from flask_babel import get_locale, gettext
 from flask_login import current_user
@@ -10,6 +13,8 @@ from config import BASE_DIR
 from openbid.extensions import babel
 from openbid.models import CommitteeRole, Role
 from openbid.rules.reasons import N_, Reason
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
 
 ROLE_LABELS = {
     Role.ADMIN: N_("Administrator"),
@@ -66,6 +71,14 @@ def state_label(selection: object, state: str | None = None, machine: str = "sel
     return gettext(definition.machine(machine).state_label(name))
 
 
+def wib(value: datetime | None) -> str:
+    """Format an aware datetime in Asia/Jakarta, e.g. "19-11-2018 23:59 WIB"."""
+    if value is None:
+        return ""
+    local = value.astimezone(JAKARTA)
+    return local.strftime("%d-%m-%Y %H:%M") + " WIB"
+
+
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel with openbid's catalogue and expose helpers to templates."""
     babel.init_app(
@@ -74,6 +87,7 @@ def init_app(app: Flask) -> None:
         default_translation_directories=str(BASE_DIR / "openbid" / "translations"),
     )
     app.jinja_env.globals["reason_text"] = reason_text
+    app.jinja_env.filters["wib"] = wib
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "id")
     app.jinja_env.globals["role_label"] = role_label
     app.jinja_env.globals["state_label"] = state_label

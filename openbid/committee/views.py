@@ -10,18 +10,49 @@ from flask_login import current_user
 from openbid.committee.blueprint import bp, load_selection, tab
 from openbid.extensions import db
 from openbid.i18n import reason_text
-from openbid.models import CommitteeMember, Position
+from openbid.models import Application, AuditEvent, CommitteeMember, Position
 from openbid.rules.reasons import N_
 from openbid.workflow import GuardFailed, available_events, definition_of, fire
+from openbid.workflow.diagram import render_svg
 
 tab("committee.selection_detail", N_("Overview"), 0)
 
 
+def _application_counts(selection_id: int) -> dict[int, dict[str, int]]:
+    """Return {position id: {application state: count}} in one query."""
+    rows = db.session.execute(
+        sa.select(Application.position_id, Application.state, sa.func.count(Application.id))
+        .join(Position)
+        .where(Position.selection_id == selection_id)
+        .group_by(Application.position_id, Application.state)
+    ).all()
+    counts: dict[int, dict[str, int]] = {}
+    for position_id, state, count in rows:
+        counts.setdefault(position_id, {})[state] = count
+    return counts
+
+
+def _visited_states(selection_id: int) -> set[str]:
+    """Return the states the selection has been in, from its audit chain."""
+    return set(
+        db.session.scalars(
+            sa.select(AuditEvent.to_state)
+            .where(
+                AuditEvent.selection_id == selection_id,
+                AuditEvent.subject_type == "selection",
+                AuditEvent.to_state.is_not(None),
+            )
+            .distinct()
+        )
+    )
+
+
 @bp.route("/<int:selection_id>")
 def selection_detail(selection_id: int):  # noqa: ANN201
-    """Show a selection: stage, posts, committee, and every event as a button."""
+    """Show a selection: stage, diagram, deadlines, counts, committee, and event buttons."""
     selection = load_selection(selection_id)
     definition = definition_of(selection)
+    machine = definition.machine("selection")
     positions = db.session.scalars(
         sa.select(Position).where(Position.selection_id == selection.id).order_by(Position.id)
     ).all()
@@ -31,13 +62,25 @@ def selection_detail(selection_id: int):  # noqa: ANN201
         .options(sa.orm.joinedload(CommitteeMember.user))
         .order_by(CommitteeMember.id)
     ).all()
+    counts = _application_counts(selection.id)
+    verdict_totals: dict[str, int] = {}
+    for per_state in counts.values():
+        for state, count in per_state.items():
+            verdict_totals[state] = verdict_totals.get(state, 0) + count
+    diagram = render_svg(
+        machine, selection.state, visited=_visited_states(selection.id), translate=_
+    )
     return render_template(
         "committee/selection_detail.html",
         selection=selection,
         definition=definition,
-        machine=definition.machine("selection"),
+        machine=machine,
+        application_machine=definition.machine("application"),
         positions=positions,
         committee=committee,
+        counts=counts,
+        totals=verdict_totals,
+        diagram=diagram,
         events=available_events(selection, current_user),
     )
 
