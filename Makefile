@@ -30,7 +30,7 @@ check-system: | $(BIN)/python
 	@$(BIN)/python scripts/check_system.py
 
 translations: | $(VENV)/.installed
-	@$(BIN)/pybabel compile --use-fuzzy -q -d openbid/translations
+	@$(BIN)/pybabel compile --use-fuzzy --statistics -d openbid/translations
 
 extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k lazy_gettext --no-location --sort-output -o openbid/translations/messages.pot .
