@@ -19,10 +19,12 @@ from openbid.models.file import StoredFile
 from openbid.models.notification import LoginAttempt, OutboxMessage
 from openbid.models.position import Position
 from openbid.models.selection import Selection
+from openbid.models.token import ApiToken
 from openbid.models.user import STAFF_ROLES, Role, User
 
 __all__ = [
     "STAFF_ROLES",
+    "ApiToken",
     "Agency",
     "AgencyHoliday",
     "Application",
