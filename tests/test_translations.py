@@ -112,4 +112,5 @@ def test_catalogue_compiles() -> None:
     buffer.seek(0)
     compiled = read_mo(buffer)
     assert compiled.get("Log in").string == "Masuk"
-    assert len(compiled) == sum(1 for message in catalogue() if message.id and message.string)
+    translated = [m for m in catalogue() if m.id and m.string and not m.fuzzy]
+    assert len(compiled) == len(translated)
