@@ -56,6 +56,10 @@ def create_app(config: object | None = None, workflows_dir: Path | None = None) 
     app.register_blueprint(committee.bp)
     errors.init_app(app)
 
+    from openbid import api
+
+    api.init_app(app)
+
     from openbid import cli
 
     cli.init_app(app)

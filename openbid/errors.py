@@ -64,6 +64,11 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):  # noqa: ANN202
         status = error.code or 500
+        if request.path.startswith("/api/"):
+            # Unmatched URLs and methods never reach the API blueprint's own handlers.
+            from openbid.api import error_response
+
+            return error_response(status)
         return _page(status, _(MESSAGES.get(status, MESSAGES[400])))
 
     @app.errorhandler(Exception)

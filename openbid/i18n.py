@@ -29,6 +29,9 @@ ROLE_LABELS = {
 def select_locale() -> str:
     """Pick the session's language, then the user's, then Indonesian."""
     languages = current_app.config["LANGUAGES"]
+    if request.path.startswith("/api/"):
+        # API clients say what they read in Accept-Language; no session there.
+        return request.accept_languages.best_match(languages) or "id"
     chosen = session.get("lang")
     if chosen in languages:
         return chosen

@@ -1,0 +1,90 @@
+"""JSON API v1: the web app's operations for integrations and scripted checks.
+
+Bearer-token authentication (no cookies, so no CSRF), the same roles, service functions and
+workflow engine as the web views, JSON errors everywhere under /api/v1.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, jsonify
+from flask_babel import gettext
+from werkzeug.exceptions import HTTPException
+
+from openbid.api.auth import Unauthorized
+from openbid.api.spec import BadRequestBody
+from openbid.api.views import bp
+from openbid.errors import MESSAGES
+from openbid.extensions import csrf, db
+from openbid.i18n import reason_text
+from openbid.services.errors import ValidationFailed
+from openbid.workflow import WorkflowError
+
+ERROR_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    422: "unprocessable",
+    429: "too_many_requests",
+    500: "server_error",
+}
+
+
+def error_response(status: int, reasons: list | None = None, code: str | None = None):  # noqa: ANN201
+    """Return the JSON error body every /api/v1 failure uses."""
+    body = {
+        "error": code or ERROR_CODES.get(status, "error"),
+        "message": gettext(MESSAGES.get(status, MESSAGES[400])),
+    }
+    if reasons:
+        body["errors"] = [{"code": r.code, "message": reason_text(r)} for r in reasons]
+        body["message"] = body["errors"][0]["message"]
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+@bp.errorhandler(Unauthorized)
+def _unauthorized(error: Unauthorized):  # noqa: ANN202
+    response = error_response(401, error.reasons)
+    response.headers["WWW-Authenticate"] = 'Bearer realm="openbid"'
+    return response
+
+
+@bp.errorhandler(BadRequestBody)
+def _bad_body(error: BadRequestBody):  # noqa: ANN202
+    return error_response(error.status, error.reasons)
+
+
+@bp.errorhandler(WorkflowError)
+def _workflow_error(error: WorkflowError):  # noqa: ANN202
+    db.session.rollback()
+    return error_response(error.status, error.reasons)
+
+
+@bp.errorhandler(ValidationFailed)
+def _validation_failed(error: ValidationFailed):  # noqa: ANN202
+    db.session.rollback()
+    return error_response(422, error.reasons)
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(error: HTTPException):  # noqa: ANN202
+    return error_response(error.code or 500)
+
+
+@bp.errorhandler(Exception)
+def _unexpected(error: Exception):  # noqa: ANN202
+    db.session.rollback()
+    current_app.logger.exception("unhandled API error")
+    return error_response(500)
+
+
+def init_app(app: Flask) -> None:
+    """Register the API blueprint without CSRF (bearer tokens only); it answers in JSON."""
+    app.config.setdefault("API_PUBLIC_ENDPOINTS", ("api.openapi_get", "api.create_token_post"))
+    csrf.exempt(bp)
+    app.register_blueprint(bp)

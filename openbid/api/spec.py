@@ -1,0 +1,281 @@
+"""Routes of the JSON API declared with their schemas, so the OpenAPI document cannot drift.
+
+Each view is registered with ``api_route``: its request body schema validates the input
+(unknown fields are refused by name), its response schemas go into the OpenAPI 3.1
+document served at /api/v1/openapi.json.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, request
+from jsonschema import Draft202012Validator, FormatChecker
+
+from openbid.rules.reasons import N_, Reason
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error", "message"],
+    "properties": {
+        "error": {"type": "string"},
+        "message": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["code", "message"],
+                "properties": {
+                    "code": {"type": "string"},
+                    "message": {"type": "string"},
+                    "field": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+ERROR_RESPONSES = {
+    400: "The request is malformed (not JSON, or a field of the wrong type).",
+    401: "No token, or the token is unknown, expired or revoked.",
+    403: "Your role may not do this.",
+    404: "No such resource, or not visible to you.",
+    409: "The record changed under you, or the event is not valid in its current state.",
+    422: "The request is valid JSON but the rules refuse it; errors say why.",
+}
+
+
+class BadRequestBody(Exception):
+    """The JSON body is missing, malformed or does not fit the schema."""
+
+    def __init__(self, reasons: list[Reason], status: int = 422) -> None:
+        self.reasons = reasons
+        self.status = status
+        super().__init__("; ".join(str(r) for r in reasons))
+
+
+@dataclass
+class Operation:
+    """One documented API operation."""
+
+    rule: str
+    method: str
+    summary: str
+    tag: str
+    body: dict | None
+    responses: dict[int, tuple[str, dict | None]]
+    public: bool
+    multipart: dict | None = None
+    query: dict[str, dict] = field(default_factory=dict)
+
+
+OPERATIONS: list[Operation] = []
+_CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
+
+
+def _field_of(error: Any) -> str:
+    return ".".join(str(p) for p in error.absolute_path)
+
+
+def _reason_for(error: Any) -> Reason:
+    """Turn a jsonschema error into a sentence a person understands."""
+    where = _field_of(error)
+    kind = error.validator
+    if kind == "additionalProperties":
+        allowed = set(error.schema.get("properties", {}))
+        unknown = sorted(set(error.instance) - allowed)
+        return Reason(
+            "body.unknown_fields",
+            N_("Unknown field(s): %(fields)s."),
+            {"fields": ", ".join(unknown)},
+        )
+    if kind == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        name = f"{where}.{missing}" if where else missing
+        return Reason("body.required", N_("Field %(field)s is required."), {"field": name})
+    if kind == "type":
+        return Reason(
+            "body.type",
+            N_("Field %(field)s must be of type %(type)s."),
+            {"field": where or "(body)", "type": str(error.validator_value)},
+        )
+    if kind == "format":
+        return Reason(
+            "body.format",
+            N_("Field %(field)s must be a %(format)s."),
+            {"field": where, "format": str(error.validator_value)},
+        )
+    if kind == "enum":
+        return Reason(
+            "body.enum",
+            N_("Field %(field)s must be one of: %(values)s."),
+            {"field": where, "values": ", ".join(str(v) for v in error.validator_value)},
+        )
+    if kind in ("minLength", "maxLength", "minimum", "maximum", "minItems", "maxItems"):
+        return Reason(
+            "body.range",
+            N_("Field %(field)s is out of range (%(rule)s %(limit)s)."),
+            {"field": where, "rule": kind, "limit": str(error.validator_value)},
+        )
+    if kind == "pattern":
+        return Reason(
+            "body.pattern",
+            N_("Field %(field)s has the wrong format."),
+            {"field": where},
+        )
+    return Reason("body.invalid", N_("Field %(field)s is not valid."), {"field": where or "(body)"})
+
+
+def validate_body(schema: dict, data: Any) -> None:
+    """Check data against schema.
+
+    :raises BadRequestBody: listing every problem found, unknown fields by name.
+    """
+    validator = Draft202012Validator(schema, format_checker=FormatChecker())
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        raise BadRequestBody([_reason_for(e) for e in errors])
+
+
+def json_body(schema: dict) -> Any:
+    """Return the request's JSON body validated against schema.
+
+    :raises BadRequestBody: 400 when it is not JSON, 422 when it does not fit.
+    """
+    data = request.get_json(silent=True)
+    if data is None:
+        raise BadRequestBody(
+            [
+                Reason(
+                    "body.not_json",
+                    N_("The request body must be JSON (Content-Type: application/json)."),
+                )
+            ],
+            status=400,
+        )
+    validate_body(schema, data)
+    return data
+
+
+def api_route(
+    bp: Blueprint,
+    rule: str,
+    method: str,
+    *,
+    summary: str,
+    tag: str,
+    responses: dict[int, tuple[str, dict | None]],
+    body: dict | None = None,
+    multipart: dict | None = None,
+    public: bool = False,
+    query: dict[str, dict] | None = None,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a view on bp and document it; a body schema is validated before the view."""
+
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if body is not None:
+                kwargs["body"] = json_body(body)
+            return view(*args, **kwargs)
+
+        endpoint = f"{view.__name__}_{method.lower()}"
+        bp.add_url_rule(rule, endpoint=endpoint, view_func=wrapped, methods=[method])
+        OPERATIONS.append(
+            Operation(rule, method, summary, tag, body, responses, public, multipart, query or {})
+        )
+        return wrapped
+
+    return decorator
+
+
+def _path_params(rule: str) -> tuple[str, list[dict]]:
+    params = []
+
+    def replace(match: re.Match) -> str:
+        converter, name = match.group(1), match.group(2)
+        schema = {"type": "integer", "minimum": 1} if converter == "int" else {"type": "string"}
+        params.append({"name": name, "in": "path", "required": True, "schema": schema})
+        return "{" + name + "}"
+
+    return _CONVERTER.sub(replace, rule), params
+
+
+def _slug(path: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", path.lower()).strip("_")
+
+
+def openapi_document(prefix: str, server_url: str) -> dict:
+    """Return the OpenAPI 3.1 document of every registered operation."""
+    paths: dict[str, dict] = {}
+    for op in OPERATIONS:
+        path, params = _path_params(op.rule)
+        params += [
+            {"name": name, "in": "query", "required": False, "schema": schema}
+            for name, schema in op.query.items()
+        ]
+        responses: dict[str, dict] = {}
+        for status, (description, schema) in sorted(op.responses.items()):
+            entry: dict[str, Any] = {"description": description}
+            if schema is not None:
+                entry["content"] = {"application/json": {"schema": schema}}
+            responses[str(status)] = entry
+        errors = [400, 404, 422] if (op.body or op.multipart) else [404]
+        if not op.public:
+            errors += [401, 403]
+        if op.method != "GET" and not op.public:
+            errors.append(409)
+        for status in errors:
+            responses.setdefault(
+                str(status),
+                {
+                    "description": ERROR_RESPONSES[status],
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                    },
+                },
+            )
+        operation: dict[str, Any] = {
+            "summary": op.summary,
+            "tags": [op.tag],
+            "operationId": f"{op.method.lower()}_{_slug(path)}",
+            "responses": responses,
+        }
+        if params:
+            operation["parameters"] = params
+        if op.body is not None:
+            operation["requestBody"] = {
+                "required": True,
+                "content": {"application/json": {"schema": op.body}},
+            }
+        if op.multipart is not None:
+            operation["requestBody"] = {
+                "required": True,
+                "content": {"multipart/form-data": {"schema": op.multipart}},
+            }
+        if op.public:
+            operation["security"] = []
+        paths.setdefault(prefix + path, {})[op.method.lower()] = operation
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "openbid API",
+            "version": "1.0.0",
+            "description": (
+                "Open selections for JPT Pratama posts: the same operations as the web app, "
+                "through the same workflow engine and rules. Authenticate with "
+                "POST /api/v1/tokens, then send Authorization: Bearer <token>. Messages "
+                "follow Accept-Language (id, en)."
+            ),
+        },
+        "servers": [{"url": server_url}],
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {"Error": ERROR_SCHEMA},
+        },
+        "security": [{"bearer": []}],
+        "paths": paths,
+    }
