@@ -65,13 +65,16 @@ def committee_composition_valid(ctx: Context) -> list[Reason]:
 
 @guard("positions_have_min_applicants")
 def positions_have_min_applicants(ctx: Context) -> list[Reason]:
-    """Hold when every post has at least the definition's minimum of submitted applications."""
+    """Hold when every open post has at least the minimum of submitted applications.
+
+    Dropped posts no longer count: they are out of the selection.
+    """
     minimum = int(ctx.params.get("min_applicants_per_post", 4))
     counted = sa.func.count(Application.id).filter(Application.state == "submitted")
     rows = ctx.session.execute(
         sa.select(Position.name, counted)
         .outerjoin(Application, Application.position_id == Position.id)
-        .where(Position.selection_id == ctx.selection.id)
+        .where(Position.selection_id == ctx.selection.id, Position.dropped_at.is_(None))
         .group_by(Position.id, Position.name)
         .order_by(Position.id)
     ).all()
@@ -105,21 +108,28 @@ def all_applications_screened(ctx: Context) -> Reason | None:
 
 @guard("appointees_chosen")
 def appointees_chosen(ctx: Context) -> list[Reason]:
-    """Hold when the PPK has appointed one candidate for every post."""
+    """Hold when the PPK has appointed one candidate for every open post.
+
+    Dropped posts are not filled; a post where nobody qualified may stay vacant when its
+    override is on file (it is filled by a new selection).
+    """
+    from openbid.services.appointment import vacant_by_approval
+
     appointed = sa.func.count(Application.id).filter(Application.state == "appointed")
     rows = ctx.session.execute(
-        sa.select(Position.name, appointed)
+        sa.select(Position.id, Position.name, appointed)
         .outerjoin(Application, Application.position_id == Position.id)
-        .where(Position.selection_id == ctx.selection.id)
+        .where(Position.selection_id == ctx.selection.id, Position.dropped_at.is_(None))
         .group_by(Position.id, Position.name)
         .order_by(Position.id)
     ).all()
+    vacant = vacant_by_approval(ctx.session, ctx.selection)
     return [
         Reason(
             "appointment.not_chosen",
             N_("The appointing official has not chosen anyone for %(post)s yet."),
             {"post": name},
         )
-        for name, count in rows
-        if count != 1
+        for position_id, name, count in rows
+        if count != 1 and not (count == 0 and position_id in vacant)
     ]

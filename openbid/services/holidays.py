@@ -1,0 +1,153 @@
+"""The agency's own days off (cuti bersama, local holidays) that working-day windows skip.
+
+National holidays and the joint-leave days of the yearly joint decree come from the
+``holidays`` package; staff add the days it does not know (a regional holiday, a new
+cuti bersama decided late). Past days cannot be removed: a window already counted over
+them must stay explainable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+
+from openbid import audit
+from openbid.extensions import db
+from openbid.models import Agency, AgencyHoliday, Role, User
+from openbid.rules.calendar import WorkCalendar
+from openbid.rules.reasons import N_, Reason
+from openbid.services import clock
+from openbid.services.announcement import day_text
+from openbid.services.errors import ValidationFailed
+from openbid.workflow import Forbidden
+
+HOLIDAY_ROLES = frozenset({Role.SECRETARIAT, Role.ADMIN})
+
+
+def _forbid(agency: Agency, actor: User) -> None:
+    if actor.role not in HOLIDAY_ROLES or actor.agency_id != agency.id:
+        raise Forbidden(
+            Reason("access.holidays", N_("Only the agency's secretariat or admin may do this."))
+        )
+
+
+@dataclass(frozen=True)
+class DayOff:
+    """A day off in a year's list: national (from the package) or the agency's own."""
+
+    day: date
+    name: str
+    national: bool
+    holiday: AgencyHoliday | None = None
+
+
+def year_days_off(agency: Agency, year: int) -> list[DayOff]:
+    """Return the national holidays and the agency's days off of a year, by date."""
+    national = WorkCalendar()
+    days = []
+    current = date(year, 1, 1)
+    while current.year == year:
+        name = national.holiday_name(current)
+        if name is not None:
+            days.append(DayOff(current, str(name), True))
+        current = date.fromordinal(current.toordinal() + 1)
+    own = db.session.scalars(
+        sa.select(AgencyHoliday)
+        .where(
+            AgencyHoliday.agency_id == agency.id,
+            AgencyHoliday.day >= date(year, 1, 1),
+            AgencyHoliday.day <= date(year, 12, 31),
+        )
+        .order_by(AgencyHoliday.day)
+    ).all()
+    days += [DayOff(h.day, h.name, False, h) for h in own]
+    return sorted(days, key=lambda d: (d.day, d.national))
+
+
+def add_holiday(agency: Agency, actor: User, *, day: date | None, name: str) -> AgencyHoliday:
+    """Add a day off of the agency.
+
+    :raises Forbidden: for a role other than secretariat/admin of this agency.
+    :raises ValidationFailed: no date or name, a long name, or a day already entered.
+    """
+    _forbid(agency, actor)
+    name = (name or "").strip()
+    reasons = []
+    if day is None:
+        reasons.append(Reason("holiday.day", N_("Enter the date of the day off.")))
+    if not name:
+        reasons.append(
+            Reason("holiday.name", N_("Enter what the day is, e.g. Cuti bersama Idul Fitri."))
+        )
+    elif len(name) > 200:
+        reasons.append(Reason("holiday.name_long", N_("The name is longer than 200 characters.")))
+    if day is not None:
+        exists = db.session.scalar(
+            sa.select(AgencyHoliday.id).where(
+                AgencyHoliday.agency_id == agency.id, AgencyHoliday.day == day
+            )
+        )
+        if exists is not None:
+            reasons.append(
+                Reason(
+                    "holiday.duplicate",
+                    N_("%(date)s is already a day off of the agency."),
+                    {"date": day_text(day)},
+                )
+            )
+    if reasons:
+        raise ValidationFailed(reasons)
+    holiday = AgencyHoliday(agency_id=agency.id, day=day, name=name)
+    db.session.add(holiday)
+    db.session.flush()
+    audit.append(
+        db.session,
+        event="agency_holiday_added",
+        actor=actor,
+        subject_type="agency_holiday",
+        subject_id=holiday.id,
+        selection_id=None,
+        payload={"agency": agency.code, "day": day, "name": name},
+    )
+    db.session.commit()
+    return holiday
+
+
+def remove_holiday(agency: Agency, actor: User, holiday_id: int) -> None:
+    """Remove a future day off of the agency.
+
+    :raises Forbidden: for a role other than secretariat/admin of this agency.
+    :raises ValidationFailed: an unknown day, or a day that is today or already past.
+    """
+    _forbid(agency, actor)
+    holiday = db.session.get(AgencyHoliday, holiday_id)
+    if holiday is None or holiday.agency_id != agency.id:
+        raise ValidationFailed(
+            Reason("holiday.missing", N_("That day off no longer exists; reload the page."))
+        )
+    if holiday.day <= clock.today_jakarta():
+        raise ValidationFailed(
+            Reason(
+                "holiday.past",
+                N_(
+                    "%(date)s is today or already past; it stays, because deadlines may have"
+                    " been counted over it."
+                ),
+                {"date": day_text(holiday.day)},
+            )
+        )
+    payload = {"agency": agency.code, "day": holiday.day, "name": holiday.name}
+    db.session.delete(holiday)
+    db.session.flush()
+    audit.append(
+        db.session,
+        event="agency_holiday_removed",
+        actor=actor,
+        subject_type="agency_holiday",
+        subject_id=holiday_id,
+        selection_id=None,
+        payload=payload,
+    )
+    db.session.commit()
