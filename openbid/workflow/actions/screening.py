@@ -1,3 +1,17 @@
 """Actions of the screening stage (see openbid.workflow.actions)."""
 
 from __future__ import annotations
+
+from openbid.services import screening
+from openbid.workflow.engine import Context
+from openbid.workflow.registry import action
+
+
+@action("record_screening_verdict")
+def record_screening_verdict(ctx: Context) -> None:
+    """Write the application's ScreeningVerdict: the rules' results and the committee's word."""
+    passed = ctx.transition.dest == "eligible"
+    verdict = screening.write_verdict(
+        ctx.row, ctx.actor, passed, str(ctx.data.get("reason") or "").strip()
+    )
+    ctx.outputs["screening_verdict_id"] = verdict.id

@@ -1,3 +1,55 @@
 """Guards of the assessment stage (see openbid.workflow.guards)."""
 
 from __future__ import annotations
+
+from collections import defaultdict
+
+from openbid.models import Position
+from openbid.rules.reasons import N_, Reason
+from openbid.services import assessment
+from openbid.workflow.engine import Context
+from openbid.workflow.registry import guard
+
+# Eliminating a candidate makes sense while the candidates are still being assessed or
+# interviewed; before that the screening verdict decides, after that the ranking does.
+ELIMINATION_STAGES = ("competency_assessment", "interview")
+
+
+@guard("elimination_open")
+def elimination_open(ctx: Context) -> Reason | None:
+    """Hold while the selection is in the competency assessment or the interview."""
+    if ctx.selection.state in ELIMINATION_STAGES:
+        return None
+    return Reason(
+        "assessment.elimination_closed",
+        N_("A candidate can be eliminated only during the competency assessment or the interview."),
+    )
+
+
+@guard("all_assessments_entered")
+def all_assessments_entered(ctx: Context) -> list[Reason]:
+    """Hold when every eligible candidate of an open post has every result entered."""
+    missing: dict[str, list[str]] = defaultdict(list)
+    for item in assessment.candidates(ctx.selection):
+        position: Position = item.application.position
+        if not position.is_open:
+            continue
+        for name in assessment.missing_components(item.result, ctx.params):
+            missing[name].append(f"{item.application.candidate.name} ({position.name})")
+    return [
+        Reason(
+            "assessment.missing",
+            N_(
+                "No %(component)s yet for %(count)d candidates: %(candidates)s. Enter it, or"
+                " eliminate a candidate who did not take part."
+            ),
+            {
+                "component": assessment.FIELD_LABELS[name],
+                "count": len(names),
+                "candidates": "; ".join(names),
+            },
+        )
+        for name, names in sorted(
+            missing.items(), key=lambda pair: assessment.FIELDS.index(pair[0])
+        )
+    ]

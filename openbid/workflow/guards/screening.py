@@ -1,3 +1,59 @@
 """Guards of the screening stage (see openbid.workflow.guards)."""
 
 from __future__ import annotations
+
+import sqlalchemy as sa
+
+from openbid.models import Application, Position
+from openbid.rules.eligibility import is_eligible
+from openbid.rules.reasons import N_, Reason
+from openbid.services import screening
+from openbid.workflow.engine import Context
+from openbid.workflow.registry import guard
+
+
+@guard("screening_open")
+def screening_open(ctx: Context) -> Reason | None:
+    """Hold while the selection is in administrative screening."""
+    if ctx.selection.state == "administrative_screening":
+        return None
+    return Reason(
+        "screening.closed",
+        N_("Administrative screening is not open; verdicts can no longer be given or changed."),
+    )
+
+
+@guard("verdict_reasoned")
+def verdict_reasoned(ctx: Context) -> Reason | None:
+    """Hold when a fail, or a pass against the rules' result, comes with a written reason."""
+    passed = ctx.transition.dest == "eligible"
+    reason = str(ctx.data.get("reason") or "")
+    if reason.strip():
+        return None
+    rules_passed = is_eligible(screening.evaluate(ctx.row))
+    return screening.verdict_reason_problem(passed, rules_passed, reason)
+
+
+@guard("eligible_in_every_post")
+def eligible_in_every_post(ctx: Context) -> list[Reason]:
+    """Hold when every post still being filled has at least one eligible application."""
+    eligible = sa.func.count(Application.id).filter(Application.state == "eligible")
+    rows = ctx.session.execute(
+        sa.select(Position.name, eligible)
+        .outerjoin(Application, Application.position_id == Position.id)
+        .where(Position.selection_id == ctx.selection.id, Position.dropped_at.is_(None))
+        .group_by(Position.id, Position.name)
+        .order_by(Position.id)
+    ).all()
+    return [
+        Reason(
+            "screening.no_eligible",
+            N_(
+                "No applicant for %(post)s passed administrative screening; the post cannot"
+                " go on to the competency assessment."
+            ),
+            {"post": name},
+        )
+        for name, count in rows
+        if not count
+    ]
