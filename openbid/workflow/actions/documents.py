@@ -1,3 +1,110 @@
-"""Actions of the documents stage (see openbid.workflow.actions)."""
+"""Actions that issue each stage's documents (see openbid.workflow.actions).
+
+They run last on their transitions, after the actions that write the stage's data
+(registration window, extension, verdicts, frozen rankings, appointments), inside fire()'s
+transaction: a document that fails to build or render rolls the whole transition back,
+numbers included. Each appends the issued document's id to ``ctx.outputs["documents"]``.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from openbid.models import IssuedDocument
+from openbid.services import clock
+from openbid.services import document_contexts as contexts
+from openbid.services.documents import issue_document
+from openbid.workflow.engine import Context
+from openbid.workflow.registry import action
+
+
+def _issue(
+    ctx: Context,
+    kind: str,
+    context: Mapping[str, Any],
+    issued_at: datetime,
+    *,
+    subject: Mapping[str, Any] | None = None,
+    title: str | None = None,
+) -> IssuedDocument:
+    """Issue one document for the transition's selection and record it in the outputs."""
+    document = issue_document(
+        ctx.session,
+        kind=kind,
+        selection=ctx.selection,
+        actor=ctx.actor,
+        context=context,
+        subject={"event": ctx.transition.trigger, **(subject or {})},
+        title=title,
+        issued_at=issued_at,
+    )
+    ctx.outputs.setdefault("documents", []).append(document.id)
+    return document
+
+
+@action("issue_announcement")
+def issue_announcement(ctx: Context) -> None:
+    """Issue the announcement that opens registration (after open_registration)."""
+    now = clock.now()
+    context = contexts.announcement_context(
+        ctx.session, ctx.selection, ctx.definition, ctx.params, now
+    )
+    _issue(ctx, "announcement", context, now)
+
+
+@action("issue_extension_notice")
+def issue_extension_notice(ctx: Context) -> None:
+    """Issue the notice of the extension just recorded (after extend_registration_window)."""
+    now = clock.now()
+    context, extension = contexts.extension_notice_context(ctx.session, ctx.selection, ctx.params)
+    title = f"Pengumuman Perpanjangan ke-{extension.number} Masa Pendaftaran"
+    _issue(
+        ctx,
+        "extension_notice",
+        context,
+        now,
+        subject={"extension_id": extension.id, "extension": extension.number},
+        title=title,
+    )
+
+
+@action("issue_screening_documents")
+def issue_screening_documents(ctx: Context) -> None:
+    """Issue the screening minutes, then the announcement of who passed, which cites them."""
+    now = clock.now()
+    minutes = contexts.screening_minutes_context(ctx.session, ctx.selection, ctx.params, now)
+    _issue(ctx, "screening_minutes", minutes, now)
+    announcement = contexts.screening_announcement_context(
+        ctx.session, ctx.selection, ctx.params, now
+    )
+    _issue(ctx, "screening_announcement", announcement, now)
+
+
+@action("issue_results_documents")
+def issue_results_documents(ctx: Context) -> None:
+    """Issue the results, the plenary minutes and the three best (after freeze_shortlist)."""
+    now = clock.now()
+    results = contexts.results_announcement_context(ctx.session, ctx.selection, ctx.params, now)
+    _issue(ctx, "results_announcement", results, now)
+    minutes = contexts.plenary_minutes_context(ctx.session, ctx.selection, ctx.params, now)
+    _issue(ctx, "plenary_minutes", minutes, now)
+    top_three = contexts.top_three_announcement_context(ctx.session, ctx.selection, ctx.params)
+    _issue(ctx, "top_three_announcement", top_three, now)
+
+
+@action("issue_decree")
+def issue_decree(ctx: Context) -> None:
+    """Issue the appointment decree of the appointed candidates."""
+    now = clock.now()
+    context = contexts.decree_context(ctx.session, ctx.selection, ctx.definition, ctx.params, now)
+    _issue(ctx, "decree", context, now)
+
+
+@action("issue_oversight_report")
+def issue_oversight_report(ctx: Context) -> None:
+    """Issue the report to the oversight body, citing the decree (after issue_decree)."""
+    now = clock.now()
+    context = contexts.oversight_report_context(ctx.session, ctx.selection, ctx.definition, now)
+    _issue(ctx, "oversight_report", context, now)
