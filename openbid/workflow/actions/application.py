@@ -1,3 +1,125 @@
-"""Actions of the application stage (see openbid.workflow.actions)."""
+"""Actions of the application stage (see openbid.workflow.actions).
+
+``snapshot_profile`` runs on the application's ``submit``. ``notify_candidates`` is the hook
+for publishing a stage's results: wired at the end of the selection's ``close_screening``,
+``close_interview`` and ``complete`` (after the actions that move the applications), it emails
+each candidate whose result changed since the previous notice, and marks the results as
+published for the portal with the audit event ``candidates_notified``.
+"""
 
 from __future__ import annotations
+
+from collections import defaultdict
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from openbid import audit, mail
+from openbid.models import Application, AuditEvent, Position
+from openbid.rules.reasons import N_, Reason
+from openbid.services import clock, portal
+from openbid.services.errors import ValidationFailed
+from openbid.workflow.engine import Context
+from openbid.workflow.registry import action
+
+
+@action("snapshot_profile")
+def snapshot_profile(ctx: Context) -> None:
+    """Copy the candidate's profile and current documents into the application; stamp the time."""
+    application: Application = ctx.row
+    profile = portal.get_profile(application.candidate)
+    if profile is None:  # profile_complete guards this; never submit without a snapshot
+        raise ValidationFailed(
+            Reason("application.profile_incomplete", N_("Complete your profile first."))
+        )
+    snapshot = portal.profile_snapshot(profile, application.candidate)
+    snapshot["documents"] = [
+        {
+            "doc_type": doc.doc_type,
+            "document_id": doc.id,
+            "sha256": doc.file.sha256,
+            "original_name": doc.original_name,
+        }
+        for doc in portal.current_documents(application).values()
+    ]
+    application.profile_snapshot = snapshot
+    application.submitted_at = clock.now()
+    ctx.outputs["submitted_at"] = application.submitted_at
+
+
+@action("notify_candidates")
+def notify_candidates(ctx: Context) -> None:
+    """Email every candidate whose result changed since the last notice; mark it published."""
+    session = ctx.session
+    selection = ctx.selection
+    chain = audit.chain_for(selection.id)
+    last_notice = session.scalar(
+        sa.select(sa.func.max(AuditEvent.seq)).where(
+            AuditEvent.chain == chain, AuditEvent.event == portal.NOTIFIED_EVENT
+        )
+    )
+    events = session.scalars(
+        sa.select(AuditEvent)
+        .where(
+            AuditEvent.chain == chain,
+            AuditEvent.seq > (last_notice or 0),
+            AuditEvent.subject_type == "application",
+            AuditEvent.to_state.is_not(None),
+            AuditEvent.event.not_in(portal.OWN_EVENTS | portal.IMMEDIATE_EVENTS),
+        )
+        .order_by(AuditEvent.seq)
+    ).all()
+    latest: dict[int, AuditEvent] = {}
+    for event in events:
+        latest[event.subject_id] = event
+    app_machine = ctx.definition.machine("application")
+    ids = set(latest)
+    if ctx.transition.dest in ctx.machine.final:
+        # The selection ends: whoever is still in a live state hears how it ended for them.
+        ids |= set(
+            session.scalars(
+                sa.select(Application.id)
+                .join(Position)
+                .where(
+                    Position.selection_id == selection.id,
+                    Application.state.not_in([*app_machine.final, app_machine.initial]),
+                )
+            )
+        )
+    applications = session.scalars(
+        sa.select(Application)
+        .where(Application.id.in_(ids))
+        .options(joinedload(Application.candidate), joinedload(Application.position))
+        .order_by(Application.id)
+    ).all()
+    sent: dict[str, list[int]] = defaultdict(list)
+    for application in applications:
+        state = application.state
+        if ctx.transition.dest in ctx.machine.final and state not in app_machine.final:
+            # Still shortlisted (or eligible) when the selection completes: not appointed.
+            state = "not_appointed" if ctx.transition.dest == "completed" else "status"
+        reason = portal.result_reason(application, latest.get(application.id))
+        mail.queue_template(
+            session,
+            application.candidate,
+            "portal/email/result.txt",
+            portal.OUTCOME_SUBJECTS.get(state, portal.NOTICE_FALLBACK_SUBJECT),
+            outcome=state,
+            state_label=app_machine.state_label(application.state),
+            application=application,
+            position=application.position,
+            selection=selection,
+            reason=reason,
+            link=mail.absolute_url("portal.application_detail", application_id=application.id),
+        )
+        sent[state].append(application.id)
+    audit.append(
+        session,
+        event=portal.NOTIFIED_EVENT,
+        actor=ctx.actor,
+        subject_type="selection",
+        subject_id=selection.id,
+        selection_id=selection.id,
+        payload={"trigger": ctx.transition.trigger, "notified": dict(sent)},
+    )
+    ctx.outputs["candidates_notified"] = sum(len(v) for v in sent.values())
