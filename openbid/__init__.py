@@ -49,11 +49,12 @@ def create_app(config: object | None = None, workflows_dir: Path | None = None) 
 
     app.extensions["openbid.workflows"] = load_workflows(workflows_dir or WORKFLOWS_DIR)
 
-    from openbid import committee, errors, main
+    from openbid import admin, committee, errors, main
 
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(committee.bp)
+    app.register_blueprint(admin.bp)
     errors.init_app(app)
 
     from openbid import api

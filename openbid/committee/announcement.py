@@ -1,3 +1,454 @@
-"""Workspace pages of the announcement stage (routes on openbid.committee.blueprint.bp)."""
+"""Workspace pages of the approval and announcement stages (routes on the workspace blueprint).
+
+The Approval tab records the oversight body's letter and the other gates, the election
+windows that turn on the Home Affairs Minister's permission, and publishes the
+announcement. The Announcement tab shows the registration window in WIB, each post's
+applicants against the minimum, the extensions made, and the forms to extend, drop a post
+and close registration. Every button comes from ``available_events``: a disabled one shows
+its reasons.
+"""
 
 from __future__ import annotations
+
+import io
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import FileField, SelectField, StringField, TextAreaField
+
+from openbid import storage
+from openbid.committee.blueprint import bp, load_selection, tab
+from openbid.committee.fields import DayField, field_errors
+from openbid.extensions import db
+from openbid.i18n import reason_text
+from openbid.models import Application, Approval, Position, RegistrationExtension, Role, Selection
+from openbid.rules.reasons import N_
+from openbid.services import announcement as service
+from openbid.services import clock
+from openbid.services.errors import ValidationFailed
+from openbid.uploads import read_upload
+from openbid.workflow import GuardFailed, available_events, definition_of
+
+tab("committee.approval", N_("Approval"), 15)
+tab("committee.announcement", N_("Announcement"), 20)
+
+STAFF = (Role.SECRETARIAT, Role.ADMIN)
+UNIT_LABELS = {"calendar": N_("calendar days"), "working": N_("working days")}
+REQUIRED_BY = {
+    "definition": N_("required by the regulation"),
+    "selection": N_("required for this selection"),
+    "election_window": N_("required: the selection runs inside an election window"),
+    "": N_("optional"),
+}
+
+
+class LetterForm(FlaskForm):
+    """An approval letter: number, date, subject and the scanned PDF."""
+
+    number = StringField(_l("Letter number"))
+    letter_date = DayField(_l("Letter date"))
+    subject = StringField(_l("Subject (perihal)"))
+    pdf = FileField(_l("Scanned letter (PDF)"))
+
+
+class ExtensionForm(LetterForm):
+    """The reason for an extension and its approval letter."""
+
+    reason = TextAreaField(_l("Reason for the extension"))
+
+
+class DropForm(FlaskForm):
+    """A post to drop and why."""
+
+    position_id = SelectField(_l("Post"), validate_choice=False)
+    reason = TextAreaField(_l("Reason"))
+
+
+class WindowForm(FlaskForm):
+    """An election window."""
+
+    starts_on = DayField(_l("From"))
+    ends_on = DayField(_l("Until"))
+    reason = StringField(_l("What it is"))
+
+
+def _staff_only(selection_id: int) -> Selection:
+    selection = load_selection(selection_id)
+    if current_user.role not in STAFF:
+        abort(403)
+    return selection
+
+
+def _version() -> int:
+    try:
+        return int(request.form.get("version", ""))
+    except ValueError:
+        abort(400)
+
+
+def _pdf(form: LetterForm) -> tuple[bytes | None, str, list]:
+    """Return the uploaded PDF's bytes (None when no file was chosen), its name and reasons."""
+    upload = request.files.get(form.pdf.name)
+    if upload is None or not upload.filename:
+        return None, "", []
+    from flask import current_app
+
+    data, reasons = read_upload(upload, current_app.config["UPLOAD_MAX_BYTES"])
+    return data or None, upload.filename[:200], reasons
+
+
+def _letter_values(form: LetterForm) -> dict:
+    return {
+        "number": form.number.data or "",
+        "letter_date": form.letter_date.data,
+        "subject": form.subject.data or "",
+    }
+
+
+def _events(selection: Selection, *names: str) -> dict[str, object]:
+    return {e.name: e for e in available_events(selection, current_user) if e.name in names}
+
+
+# --- approval ---------------------------------------------------------------------------
+
+
+def _approval_page(
+    selection: Selection,
+    *,
+    errors: dict[str, list[str]] | None = None,
+    forms: dict[str, FlaskForm] | None = None,
+    status: int = 200,
+):  # noqa: ANN202
+    definition = definition_of(selection)
+    params = definition.params(selection.parameters)
+    today = clock.today_jakarta()
+    statuses = service.gate_statuses(db.session, selection, definition, params, today)
+    preview = None
+    if selection.state in service.LETTER_STATES:
+        try:
+            preview = service.registration_window(db.session, selection, params, clock.now())
+        except ValueError:
+            preview = None
+    can_edit = current_user.role in STAFF and selection.state in service.LETTER_STATES
+    forms = dict(forms or {})
+    if can_edit:
+        for status_ in statuses:
+            forms.setdefault(f"gate:{status_.code}", LetterForm(formdata=None, prefix=status_.code))
+        forms.setdefault("window", WindowForm(formdata=None))
+    return (
+        render_template(
+            "committee/announcement_approval.html",
+            selection=selection,
+            definition=definition,
+            statuses=statuses,
+            windows=list(enumerate(service.election_windows(params))),
+            preview=preview,
+            today=today,
+            can_edit=can_edit,
+            forms=forms,
+            errors=errors or {},
+            events=_events(selection, "publish_announcement", "submit_for_approval"),
+            required_by=lambda key: _(REQUIRED_BY.get(key, key)),
+            unit_label=lambda unit: _(UNIT_LABELS.get(unit, unit)),
+            wib=service.wib_text,
+            day=service.day_text,
+        ),
+        status,
+    )
+
+
+@bp.route("/<int:selection_id>/approval")
+def approval(selection_id: int):  # noqa: ANN201
+    """Show the approval gates, their letters, the election windows and the publish button."""
+    return _approval_page(load_selection(selection_id))
+
+
+@bp.route("/<int:selection_id>/approval/gates/<code>", methods=["POST"])
+def record_gate(selection_id: int, code: str):  # noqa: ANN201
+    """Record the letter of one approval gate."""
+    selection = _staff_only(selection_id)
+    form = LetterForm(prefix=code)
+    errors = field_errors(form) if not form.validate() else []
+    pdf, filename, upload_reasons = _pdf(form)
+    errors += [reason_text(r) for r in upload_reasons]
+    if not errors:
+        try:
+            service.record_approval(
+                selection,
+                current_user,
+                code,
+                pdf_bytes=pdf,
+                filename=filename,
+                **_letter_values(form),
+            )
+        except ValidationFailed as error:
+            errors = [reason_text(r) for r in error.reasons]
+    if errors:
+        return _approval_page(
+            selection, errors={f"gate:{code}": errors}, forms={f"gate:{code}": form}, status=422
+        )
+    flash(_("The letter was recorded."), "success")
+    return redirect(url_for("committee.approval", selection_id=selection.id), 303)
+
+
+@bp.route("/<int:selection_id>/approval/required-gates", methods=["POST"])
+def required_gates(selection_id: int):  # noqa: ANN201
+    """Mark which optional gates this selection requires."""
+    selection = _staff_only(selection_id)
+    codes = request.form.getlist("required")
+    try:
+        service.set_required_gates(selection, current_user, codes)
+    except ValidationFailed as error:
+        return _approval_page(
+            selection, errors={"gates": [reason_text(r) for r in error.reasons]}, status=422
+        )
+    flash(_("The required letters were saved."), "success")
+    return redirect(url_for("committee.approval", selection_id=selection.id), 303)
+
+
+@bp.route("/<int:selection_id>/approval/election-windows", methods=["POST"])
+def add_window(selection_id: int):  # noqa: ANN201
+    """Add an election window."""
+    selection = _staff_only(selection_id)
+    form = WindowForm()
+    errors = field_errors(form) if not form.validate() else []
+    if not errors:
+        try:
+            service.add_election_window(
+                selection,
+                current_user,
+                starts_on=form.starts_on.data,
+                ends_on=form.ends_on.data,
+                reason=form.reason.data or "",
+            )
+        except ValidationFailed as error:
+            errors = [reason_text(r) for r in error.reasons]
+    if errors:
+        return _approval_page(
+            selection, errors={"window": errors}, forms={"window": form}, status=422
+        )
+    flash(_("The election window was added."), "success")
+    return redirect(
+        url_for("committee.approval", selection_id=selection.id, _anchor="windows"), 303
+    )
+
+
+@bp.route("/<int:selection_id>/approval/election-windows/<int:index>/remove", methods=["POST"])
+def remove_window(selection_id: int, index: int):  # noqa: ANN201
+    """Remove an election window."""
+    selection = _staff_only(selection_id)
+    try:
+        service.remove_election_window(selection, current_user, index)
+    except ValidationFailed as error:
+        return _approval_page(
+            selection, errors={"window": [reason_text(r) for r in error.reasons]}, status=422
+        )
+    flash(_("The election window was removed."), "success")
+    return redirect(
+        url_for("committee.approval", selection_id=selection.id, _anchor="windows"), 303
+    )
+
+
+@bp.route("/<int:selection_id>/letters/<int:approval_id>")
+def letter_file(selection_id: int, approval_id: int):  # noqa: ANN201
+    """Send the scanned PDF of an approval letter of this selection."""
+    selection = load_selection(selection_id)
+    approval_row = db.session.get(Approval, approval_id)
+    if (
+        approval_row is None
+        or approval_row.selection_id != selection.id
+        or approval_row.file is None
+    ):
+        abort(404)
+    safe = "".join(c if c.isalnum() else "-" for c in approval_row.letter_number)[:60]
+    return send_file(
+        io.BytesIO(storage.read(approval_row.file)),
+        mimetype="application/pdf",
+        download_name=f"{approval_row.purpose.replace(':', '-')}-{safe}.pdf",
+    )
+
+
+def _fire_and_return(selection: Selection, action, back: str, onward: str, done: str):  # noqa: ANN001, ANN202
+    """Run a service that fires an event: on refusal flash its reasons and go back."""
+    try:
+        action()
+    except GuardFailed as error:
+        for reason in error.reasons:
+            flash(reason_text(reason), "error")
+        return redirect(url_for(back, selection_id=selection.id), 303)
+    flash(done, "success")
+    return redirect(url_for(onward, selection_id=selection.id), 303)
+
+
+@bp.route("/<int:selection_id>/approval/publish", methods=["POST"])
+def publish(selection_id: int):  # noqa: ANN201
+    """Publish the announcement and open registration."""
+    selection = _staff_only(selection_id)
+    version = _version()
+    return _fire_and_return(
+        selection,
+        lambda: service.publish(selection, current_user, expected_version=version),
+        "committee.approval",
+        "committee.announcement",
+        _("The announcement is published and registration is open."),
+    )
+
+
+# --- announcement -----------------------------------------------------------------------
+
+
+def _announcement_page(
+    selection: Selection,
+    *,
+    errors: dict[str, list[str]] | None = None,
+    forms: dict[str, FlaskForm] | None = None,
+    status: int = 200,
+):  # noqa: ANN202
+    definition = definition_of(selection)
+    params = definition.params(selection.parameters)
+    positions = db.session.scalars(
+        sa.select(Position).where(Position.selection_id == selection.id).order_by(Position.id)
+    ).all()
+    rows = db.session.execute(
+        sa.select(Application.position_id, Application.state, sa.func.count(Application.id))
+        .join(Position)
+        .where(Position.selection_id == selection.id)
+        .group_by(Application.position_id, Application.state)
+    ).all()
+    per_post: dict[int, dict[str, int]] = {}
+    for position_id, state, count in rows:
+        per_post.setdefault(position_id, {})[state] = count
+    extensions = db.session.scalars(
+        sa.select(RegistrationExtension)
+        .where(RegistrationExtension.selection_id == selection.id)
+        .options(sa.orm.joinedload(RegistrationExtension.approval))
+        .order_by(RegistrationExtension.number)
+    ).all()
+    names = {p.id: p.name for p in positions}
+    minimum = service.min_applicants(params)
+    length, unit, closing = service.registration_settings(params)
+    ext_length, ext_unit, ext_max = service.extension_settings(params)
+    now = clock.now()
+    events = _events(
+        selection,
+        "publish_announcement",
+        "extend_registration",
+        "drop_position",
+        "close_registration",
+    )
+    can_act = current_user.role in STAFF and selection.state == "announcement"
+    forms = dict(forms or {})
+    short = [
+        p for p in positions if p.is_open and per_post.get(p.id, {}).get("submitted", 0) < minimum
+    ]
+    if can_act:
+        forms.setdefault("extension", ExtensionForm(formdata=None))
+        drop = forms.setdefault("drop", DropForm(formdata=None, prefix="drop"))
+        drop.position_id.choices = [("", _("— choose a post —"))] + [
+            (str(p.id), p.name) for p in short
+        ]
+    return (
+        render_template(
+            "committee/announcement.html",
+            selection=selection,
+            definition=definition,
+            positions=positions,
+            per_post=per_post,
+            minimum=minimum,
+            extensions=extensions,
+            names=names,
+            window={"length": length, "unit": unit, "closing": closing},
+            extension={"length": ext_length, "unit": ext_unit, "max": ext_max},
+            is_open=bool(
+                selection.registration_closes_at and now < selection.registration_closes_at
+            ),
+            events=events,
+            can_act=can_act,
+            forms=forms,
+            errors=errors or {},
+            wib=service.wib_text,
+            unit_label=lambda u: _(UNIT_LABELS.get(u, u)),
+        ),
+        status,
+    )
+
+
+@bp.route("/<int:selection_id>/announcement")
+def announcement(selection_id: int):  # noqa: ANN201
+    """Show the registration window, applicants per post, extensions and the stage's buttons."""
+    return _announcement_page(load_selection(selection_id))
+
+
+@bp.route("/<int:selection_id>/announcement/extend", methods=["POST"])
+def extend(selection_id: int):  # noqa: ANN201
+    """Record the extension's approval letter and extend registration, in one transaction."""
+    selection = _staff_only(selection_id)
+    version = _version()
+    form = ExtensionForm()
+    errors = field_errors(form) if not form.validate() else []
+    pdf, filename, upload_reasons = _pdf(form)
+    errors += [reason_text(r) for r in upload_reasons]
+    if not errors:
+        try:
+            service.extend_registration(
+                selection,
+                current_user,
+                reason=form.reason.data or "",
+                pdf_bytes=pdf,
+                filename=filename,
+                expected_version=version,
+                **_letter_values(form),
+            )
+        except (ValidationFailed, GuardFailed) as error:
+            errors = [reason_text(r) for r in error.reasons]
+    if errors:
+        selection = load_selection(selection_id)
+        return _announcement_page(
+            selection, errors={"extension": errors}, forms={"extension": form}, status=422
+        )
+    flash(_("Registration was extended."), "success")
+    return redirect(url_for("committee.announcement", selection_id=selection.id), 303)
+
+
+@bp.route("/<int:selection_id>/announcement/drop", methods=["POST"])
+def drop(selection_id: int):  # noqa: ANN201
+    """Drop a post still short of applicants."""
+    selection = _staff_only(selection_id)
+    version = _version()
+    form = DropForm(prefix="drop")
+    try:
+        service.drop_position(
+            selection,
+            current_user,
+            position_id=form.position_id.data or "",
+            reason=form.reason.data or "",
+            expected_version=version,
+        )
+    except (ValidationFailed, GuardFailed) as error:
+        selection = load_selection(selection_id)
+        return _announcement_page(
+            selection,
+            errors={"drop": [reason_text(r) for r in error.reasons]},
+            forms={"drop": form},
+            status=422,
+        )
+    flash(_("The post was dropped and its applications closed."), "success")
+    return redirect(url_for("committee.announcement", selection_id=selection.id), 303)
+
+
+@bp.route("/<int:selection_id>/announcement/close", methods=["POST"])
+def close(selection_id: int):  # noqa: ANN201
+    """Close registration and start administrative screening."""
+    selection = _staff_only(selection_id)
+    version = _version()
+    return _fire_and_return(
+        selection,
+        lambda: service.close_registration(selection, current_user, expected_version=version),
+        "committee.announcement",
+        "committee.announcement",
+        _("Registration is closed; administrative screening has started."),
+    )

@@ -839,9 +839,17 @@ def drop_position(
 
     Its unfinished applications are closed in the same transaction.
 
-    :raises GuardFailed: when registration is open, the post is not short, or no reason.
+    :raises ValidationFailed: when no post is chosen or no reason is given.
+    :raises GuardFailed: when registration is open or the post is not short.
     :raises Forbidden: when the actor may not drop posts.
     """
+    problems = []
+    if position_id is None or not str(position_id).strip():
+        problems.append(Reason("drop.position", N_("Choose the post to drop.")))
+    if not reason.strip():
+        problems.append(Reason("drop.reason", N_("Say why the post is dropped.")))
+    if problems:
+        raise ValidationFailed(problems)
     return fire(
         selection,
         "drop_position",

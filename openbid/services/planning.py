@@ -37,6 +37,7 @@ from openbid.models import (
 from openbid.rules.committee import PositionLevel
 from openbid.rules.eligibility import InvalidRank, normalize_rank
 from openbid.rules.reasons import N_, Reason, Term
+from openbid.rules.reasons import percent_text as reasons_percent_text
 from openbid.rules.scoring import COMPONENT_LABELS, Weights, component_label
 from openbid.services import selections
 from openbid.services.announcement import (
@@ -951,6 +952,11 @@ def save_registration(selection: Selection, actor: User, data: RegistrationInput
     # Say explicitly that age is taken on a fixed date, for readers of the parameters.
     _set_nested(parameters, defaults, "eligibility", "age_reference", "fixed" if fixed else None)
     return _commit_parameters(selection, actor, parameters, "parameters_updated")
+
+
+def percent_text(fraction: float | int | str | Decimal) -> str:
+    """Return a weight stored as a fraction as percent text: 0.35 -> "35", 0.125 -> "12.5"."""
+    return reasons_percent_text(Decimal(str(fraction)))
 
 
 def effective_parameters(selection: Selection) -> dict[str, Any]:

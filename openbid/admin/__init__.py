@@ -1,0 +1,5 @@
+"""Agency settings for the admin and the secretariat: the agency's days off (cuti bersama)."""
+
+from openbid.admin.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,112 @@
+"""The agency's days off: national holidays for reference, and its own days to add or remove.
+
+Working-day registration windows skip both; the national ones (and the joint cuti bersama
+of the yearly decree) come from the ``holidays`` package, the agency's own are entered here.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import StringField
+
+from openbid.auth import require_roles
+from openbid.committee.fields import DayField, field_errors
+from openbid.i18n import reason_text
+from openbid.models import Role
+from openbid.rules.reasons import N_
+from openbid.services import clock
+from openbid.services import holidays as service
+from openbid.services.errors import ValidationFailed
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+YEARS_BACK, YEARS_AHEAD = 3, 2
+WEEKDAYS = (
+    N_("Monday"),
+    N_("Tuesday"),
+    N_("Wednesday"),
+    N_("Thursday"),
+    N_("Friday"),
+    N_("Saturday"),
+    N_("Sunday"),
+)
+
+
+@bp.before_request
+def _gate() -> None:
+    require_roles(Role.ADMIN, Role.SECRETARIAT)
+
+
+class HolidayForm(FlaskForm):
+    """A day off of the agency."""
+
+    day = DayField(_l("Date"))
+    name = StringField(_l("What the day is"))
+
+
+def _year() -> int:
+    this_year = clock.today_jakarta().year
+    try:
+        year = int(request.values.get("year", this_year))
+    except ValueError:
+        return this_year
+    return year if this_year - YEARS_BACK <= year <= this_year + YEARS_AHEAD else this_year
+
+
+def _page(
+    year: int, form: HolidayForm | None = None, errors: list[str] | None = None, status: int = 200
+):  # noqa: ANN202
+    this_year = clock.today_jakarta().year
+    return (
+        render_template(
+            "admin/holidays.html",
+            year=year,
+            years=range(this_year - YEARS_BACK, this_year + YEARS_AHEAD + 1),
+            days=service.year_days_off(current_user.agency, year),
+            today=clock.today_jakarta(),
+            form=form or HolidayForm(formdata=None),
+            errors=errors or [],
+            weekday=lambda day: _(WEEKDAYS[day.weekday()]),
+        ),
+        status,
+    )
+
+
+@bp.route("/holidays")
+def holidays():  # noqa: ANN201
+    """List a year's national holidays and the agency's own days off."""
+    return _page(_year())
+
+
+@bp.route("/holidays", methods=["POST"])
+def add_holiday():  # noqa: ANN201
+    """Add a day off of the agency."""
+    form = HolidayForm()
+    errors = field_errors(form) if not form.validate() else []
+    if not errors:
+        try:
+            holiday = service.add_holiday(
+                current_user.agency, current_user, day=form.day.data, name=form.name.data or ""
+            )
+        except ValidationFailed as error:
+            errors = [reason_text(r) for r in error.reasons]
+        else:
+            flash(_("The day off was added."), "success")
+            return redirect(url_for("admin.holidays", year=holiday.day.year), 303)
+    year = form.day.data.year if form.day.data else _year()
+    return _page(year, form, errors, 422)
+
+
+@bp.route("/holidays/<int:holiday_id>/remove", methods=["POST"])
+def remove_holiday(holiday_id: int):  # noqa: ANN201
+    """Remove a future day off of the agency."""
+    try:
+        service.remove_holiday(current_user.agency, current_user, holiday_id)
+    except ValidationFailed as error:
+        return _page(_year(), errors=[reason_text(r) for r in error.reasons], status=422)
+    flash(_("The day off was removed."), "success")
+    return redirect(url_for("admin.holidays", year=_year()), 303)
