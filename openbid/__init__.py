@@ -5,10 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from config import BASE_DIR, Config
 
 WORKFLOWS_DIR = BASE_DIR / "workflows"
+MAX_ID = 2**31 - 1  # PostgreSQL's integer; a larger id in a URL is simply not found
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` limited to database ids, so a huge number is a 404, not an overflow."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=MAX_ID, signed=False):  # noqa: ANN001, A002
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def create_app(config: object | None = None, workflows_dir: Path | None = None) -> Flask:
@@ -24,6 +33,7 @@ def create_app(config: object | None = None, workflows_dir: Path | None = None) 
         instance_path=str(getattr(config, "INSTANCE_DIR", None) or Config.INSTANCE_DIR),
     )
     app.config.from_object(config if config is not None else Config())
+    app.url_map.converters["int"] = IdConverter
 
     from openbid import extensions, i18n
 
@@ -49,12 +59,18 @@ def create_app(config: object | None = None, workflows_dir: Path | None = None) 
 
     app.extensions["openbid.workflows"] = load_workflows(workflows_dir or WORKFLOWS_DIR)
 
-    from openbid import admin, committee, errors, main
+    from openbid import admin, auditor, committee, errors, main, portal, verify
+    from openbid.services import documents
+
+    documents.init_app(app)  # loads a configured signing key once, failing early
 
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(committee.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(portal.bp)
+    app.register_blueprint(verify.bp)
+    app.register_blueprint(auditor.bp)
     errors.init_app(app)
 
     from openbid import api

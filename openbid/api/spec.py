@@ -197,7 +197,11 @@ def _path_params(rule: str) -> tuple[str, list[dict]]:
 
     def replace(match: re.Match) -> str:
         converter, name = match.group(1), match.group(2)
-        schema = {"type": "integer", "minimum": 1} if converter == "int" else {"type": "string"}
+        schema = (
+            {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+            if converter == "int"
+            else {"type": "string"}
+        )
         params.append({"name": name, "in": "path", "required": True, "schema": schema})
         return "{" + name + "}"
 
