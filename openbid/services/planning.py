@@ -246,8 +246,12 @@ def _check_position(
     except InvalidRank as error:
         reasons.append(error.reason)
     requirements, competencies = _text(data.requirements), _text(data.competencies)
-    reasons += _too_long("position.requirements_long", N_("requirements"), requirements, 5000)
-    reasons += _too_long("position.competencies_long", N_("competencies"), competencies, 5000)
+    reasons += _too_long(
+        "position.requirements_long", N_("list of requirements"), requirements, 5000
+    )
+    reasons += _too_long(
+        "position.competencies_long", N_("list of competencies"), competencies, 5000
+    )
     if name:
         clash = db.session.scalar(
             sa.select(Position.id).where(
