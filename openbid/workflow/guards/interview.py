@@ -1,3 +1,14 @@
 """Guards of the interview stage (see openbid.workflow.guards)."""
 
 from __future__ import annotations
+
+from openbid.rules.reasons import Reason
+from openbid.services.interview import missing_scores
+from openbid.workflow.engine import Context
+from openbid.workflow.registry import guard
+
+
+@guard("all_interviews_scored")
+def all_interviews_scored(ctx: Context) -> list[Reason]:
+    """Hold when every non-recused member has scored every eligible candidate."""
+    return missing_scores(ctx.session, ctx.selection)
