@@ -1,3 +1,127 @@
-"""Workspace pages of the interview stage (routes on openbid.committee.blueprint.bp)."""
+"""Workspace pages of the interview stage (routes on openbid.committee.blueprint.bp).
+
+Members score candidates and declare conflicts of interest here; everyone else sees the
+progress in counts. What a viewer may see is decided by services.interview.build_board; the
+template checks it once more, so a member never receives another member's score for a
+candidate before submitting their own.
+"""
 
 from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import StringField, TextAreaField
+
+from openbid.auth import roles_required
+from openbid.committee.blueprint import bp, load_selection, tab
+from openbid.extensions import db
+from openbid.models import Application, Position, Role, Selection
+from openbid.rules.reasons import N_
+from openbid.services import interview as service
+from openbid.services.errors import ValidationFailed
+from openbid.workflow import available_events
+
+tab("committee.interview", N_("Interview"), 50)
+
+
+class ScoreForm(FlaskForm):
+    """A member's score for one candidate (checked by the service)."""
+
+    score = StringField()
+    notes = TextAreaField()
+
+
+class ConflictForm(FlaskForm):
+    """A member's declaration of a conflict of interest with one candidate."""
+
+    reason = TextAreaField()
+
+
+def _application(selection: Selection, application_id: int) -> Application:
+    """Return an application of this selection.
+
+    :raises NotFound: 404 for an application of another selection or none at all.
+    """
+    application = db.session.scalar(
+        sa.select(Application)
+        .join(Position)
+        .where(Application.id == application_id, Position.selection_id == selection.id)
+    )
+    if application is None:
+        abort(404)
+    return application
+
+
+def _page(selection: Selection, errors: dict | None = None, values: dict | None = None, status=200):  # noqa: ANN001, ANN202
+    board = service.build_board(selection, current_user)
+    events = [e for e in available_events(selection, current_user) if e.name == "close_interview"]
+    return (
+        render_template(
+            "committee/interview.html",
+            selection=selection,
+            board=board,
+            events=events,
+            errors=errors or {},
+            values=values or {},
+        ),
+        status,
+    )
+
+
+@bp.route("/<int:selection_id>/interview")
+def interview(selection_id: int):  # noqa: ANN201
+    """Show the interview: a member's score and conflict forms, or everyone's progress."""
+    return _page(load_selection(selection_id))
+
+
+@bp.route("/<int:selection_id>/interview/<int:application_id>/score", methods=["POST"])
+@roles_required(Role.COMMITTEE)
+def submit_score(selection_id: int, application_id: int):  # noqa: ANN201
+    """Record the member's final score for one candidate."""
+    selection = load_selection(selection_id)
+    application = _application(selection, application_id)
+    form = ScoreForm()
+    try:
+        service.submit_score(current_user, application, form.score.data, form.notes.data or "")
+    except ValidationFailed as error:
+        db.session.rollback()
+        key = f"score-{application_id}"
+        values = {key: {"score": form.score.data or "", "notes": form.notes.data or ""}}
+        return _page(selection, {key: error.reasons}, values, 422)
+    flash(_("Your score for %(name)s is recorded.", name=application.candidate.name), "success")
+    return redirect(
+        url_for("committee.interview", selection_id=selection_id, _anchor=f"c{application_id}"),
+        303,
+    )
+
+
+@bp.route("/<int:selection_id>/interview/<int:application_id>/conflict", methods=["POST"])
+@roles_required(Role.COMMITTEE)
+def declare_conflict(selection_id: int, application_id: int):  # noqa: ANN201
+    """Record the member's conflict of interest with one candidate (a recusal)."""
+    selection = load_selection(selection_id)
+    application = _application(selection, application_id)
+    form = ConflictForm()
+    try:
+        service.declare_conflict(current_user, application, form.reason.data or "")
+    except ValidationFailed as error:
+        db.session.rollback()
+        key = f"conflict-{application_id}"
+        return _page(
+            selection, {key: error.reasons}, {key: {"reason": form.reason.data or ""}}, 422
+        )
+    flash(
+        _(
+            "Your conflict of interest with %(name)s is recorded; you are recused from"
+            " scoring them.",
+            name=application.candidate.name,
+        ),
+        "success",
+    )
+    return redirect(
+        url_for("committee.interview", selection_id=selection_id, _anchor=f"c{application_id}"),
+        303,
+    )
