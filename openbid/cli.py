@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 import sqlalchemy as sa
@@ -38,6 +39,55 @@ def verify_audit() -> None:
         f"(#{first.seq}) in {first.chain}.",
         err=True,
     )
+    sys.exit(1)
+
+
+@openbid_cli.command("verify-document")
+@click.argument("path", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
+def verify_document(path: Path) -> None:
+    """Check a PDF against the document registry; exit 0 only if registered and intact."""
+    from openbid.services import clock, documents
+
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        click.echo(f"NOT VERIFIED: cannot read {path}: {error.strerror or error}", err=True)
+        sys.exit(1)
+    check = documents.check_file(db.session, data)
+    click.echo(f"File:       {path} ({len(data)} bytes)")
+    click.echo(f"SHA-256:    {check.sha256}")
+    found = check.document
+    if found is not None:
+        click.echo(f"Registered: {found.title}")
+        click.echo(f"  kind {found.kind}, number {found.number}, code {found.verification_code}")
+        issuer = db.session.get(User, found.issued_by_id) if found.issued_by_id else None
+        moment = clock.to_jakarta(found.issued_at)
+        click.echo(
+            f"  issued {moment:%Y-%m-%d %H:%M:%S} WIB by {issuer.name if issuer else 'system'}"
+        )
+        click.echo(f"  registered SHA-256 {found.sha256}")
+        click.echo(f"  {documents.verify_url(found.verification_code)}")
+    report = check.signature
+    if not report.signed:
+        click.echo("Signature:  none")
+    else:
+        verdict = "BROKEN (changed after signing)"
+        if report.valid:
+            verdict = "valid"
+        elif report.intact:
+            verdict = "intact, signer not trusted"
+        click.echo(f"Signature:  {verdict}; signer {report.signer_name or '-'}")
+    if check.identical:
+        click.echo("VERIFIED: byte-identical to the registered document.")
+        return
+    if found is not None:
+        click.echo(
+            "NOT VERIFIED: the file prints a registered code but differs from the registered "
+            "document; it was altered.",
+            err=True,
+        )
+    else:
+        click.echo("NOT VERIFIED: no registered document has this content.", err=True)
     sys.exit(1)
 
 

@@ -15,6 +15,7 @@ from openbid import audit
 from openbid.extensions import db
 from openbid.models import Agency, CommitteeRole, Role, Selection, User
 from openbid.rules.committee import PositionLevel
+from openbid.services import documents
 from openbid.services import selections as selection_service
 
 AGENCY_CODE = "kota-tangerang"
@@ -138,6 +139,8 @@ def _user(agency: Agency | None, local: str, name: str, role: Role, title: str =
 
 def load() -> bool:
     """Create the demo agency, its users and its 2018 selection in draft; False if present."""
+    # Demo documents are signed with a self-signed certificate kept in the instance folder.
+    documents.ensure_demo_signing("BKPSDM Kota Tangerang", "Pemerintah Kota Tangerang")
     if db.session.scalar(sa.select(Agency.id).where(Agency.code == AGENCY_CODE)) is not None:
         return False
     agency = Agency(

@@ -7,6 +7,7 @@ from openbid.committee import (  # noqa: F401 - imported to register the routes
     announcement,
     appointment,
     assessment,
+    documents,
     interview,
     planning,
     screening,

@@ -1,0 +1,270 @@
+"""The auditor's area (``/audit``): read-only review of every selection of the agency.
+
+Per selection: the timeline of audit events with their hashes, the chain's status, every
+issued document with a download behind an authorization check, and exports of the trail
+as one registered PDF and as CSV. Auditors never send a form: a hook on the whole app
+answers 403 to any write request from an auditor outside log-out and the language switch.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from math import ceil
+from typing import Any
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from openbid import audit
+from openbid.auth import require_roles
+from openbid.extensions import db
+from openbid.jobs import run_or_enqueue
+from openbid.models import AuditEvent, IssuedDocument, Role, Selection
+from openbid.services import clock
+from openbid.services import documents as service
+from openbid.verify.downloads import send_document
+from openbid.workflow import definition_of
+
+bp = Blueprint("auditor", __name__, url_prefix="/audit")
+
+PAGE_SIZE = 50
+# The only requests an auditor may send besides reading: leaving, and choosing a language.
+AUDITOR_WRITE_ALLOWED = frozenset({"auth.logout", "main.set_language"})
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@bp.before_app_request
+def _auditors_read_only():  # noqa: ANN202
+    """Refuse every write request of an auditor (403), wherever it is sent."""
+    if request.method in READ_METHODS or request.endpoint in AUDITOR_WRITE_ALLOWED:
+        return None
+    if not (current_user.is_authenticated and current_user.role == Role.AUDITOR):
+        return None
+    message = _("Auditor accounts are read-only: they cannot change or send anything.")
+    if request.path.startswith("/api/"):  # the API answers in JSON, never HTML
+        return jsonify({"error": "forbidden", "message": message}), 403
+    return render_template("errors/error.html", status=403, message=message, details=[]), 403
+
+
+@bp.before_request
+def _gate() -> None:
+    require_roles(Role.AUDITOR)
+
+
+def _selection(selection_id: int) -> Selection:
+    """Return a selection of the auditor's agency.
+
+    :raises NotFound: 404 for any other selection (no hint that it exists).
+    """
+    selection = db.session.get(Selection, selection_id)
+    if selection is None or selection.agency_id != current_user.agency_id:
+        abort(404)
+    return selection
+
+
+@bp.route("/")
+def index():  # noqa: ANN201
+    """List every selection of the agency with its events and documents counted."""
+    events = (
+        sa.select(AuditEvent.selection_id, sa.func.count(AuditEvent.id).label("n"))
+        .group_by(AuditEvent.selection_id)
+        .subquery()
+    )
+    documents = (
+        sa.select(IssuedDocument.selection_id, sa.func.count(IssuedDocument.id).label("n"))
+        .group_by(IssuedDocument.selection_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        sa.select(Selection, events.c.n, documents.c.n)
+        .outerjoin(events, events.c.selection_id == Selection.id)
+        .outerjoin(documents, documents.c.selection_id == Selection.id)
+        .where(Selection.agency_id == current_user.agency_id)
+        .order_by(Selection.start_date.desc(), Selection.id.desc())
+    ).all()
+    return render_template(
+        "auditor/index.html",
+        rows=[(selection, n_events or 0, n_docs or 0) for selection, n_events, n_docs in rows],
+    )
+
+
+def payload_summary(payload: dict[str, Any] | None, limit: int = 160) -> str:
+    """Return a one-line summary of an event's payload, shortened to ``limit`` characters."""
+    if not payload:
+        return ""
+    data = dict(payload)
+    inner = data.pop("data", None)
+    data.pop("workflow", None)
+    if isinstance(inner, dict):
+        data = {**inner, **data}
+    parts = [
+        f"{key}: {value}"
+        if isinstance(value, str)
+        else f"{key}: {json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)}"
+        for key, value in data.items()
+    ]
+    text = "; ".join(parts)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@bp.route("/selections/<int:selection_id>")
+def selection(selection_id: int):  # noqa: ANN201
+    """Show a selection's chain status, documents and a page of its events."""
+    selection = _selection(selection_id)
+    chain = audit.chain_for(selection.id)
+    checked, problem, final_hash = audit.verify_chain(db.session, chain)
+    total = db.session.scalar(
+        sa.select(sa.func.count(AuditEvent.id)).where(AuditEvent.chain == chain)
+    )
+    pages = max(1, ceil(total / PAGE_SIZE))
+    page = request.args.get("page", 1, type=int) or 1
+    if page < 1 or page > pages:
+        abort(404)
+    # Sequence numbers run 1..n without gaps in an intact chain; paging by seq uses the
+    # (chain, seq) index and stays correct (just uneven) if events were deleted.
+    events = db.session.scalars(
+        sa.select(AuditEvent)
+        .where(AuditEvent.chain == chain)
+        .order_by(AuditEvent.seq)
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+    ).all()
+    definition = definition_of(selection)
+    return render_template(
+        "auditor/selection.html",
+        selection=selection,
+        definition=definition,
+        checked=checked,
+        problem=problem,
+        final_hash=final_hash,
+        total=total,
+        page=page,
+        pages=pages,
+        events=events,
+        documents=service.selection_documents(db.session, selection.id),
+        summary=payload_summary,
+    )
+
+
+def _csv_response(name: str, header: list[str], rows: Iterator[list[Any]]) -> Response:
+    """Stream rows as a UTF-8 CSV download (with a BOM, so spreadsheets read it right)."""
+
+    def generate() -> Iterator[str]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        yield "\ufeff"
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow(row)
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+        yield buffer.getvalue()
+
+    return Response(
+        stream_with_context(generate()),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.route("/selections/<int:selection_id>/events.csv")
+def events_csv(selection_id: int) -> Response:
+    """Download every audit event of a selection as CSV, streamed in chain order."""
+    selection = _selection(selection_id)
+    chain = audit.chain_for(selection.id)
+
+    def rows() -> Iterator[list[Any]]:
+        stmt = (
+            sa.select(AuditEvent)
+            .where(AuditEvent.chain == chain)
+            .order_by(AuditEvent.seq)
+            .execution_options(yield_per=500)
+        )
+        for event in db.session.scalars(stmt):
+            yield [
+                event.seq,
+                event.occurred_at.isoformat(),
+                clock.to_jakarta(event.occurred_at).strftime("%Y-%m-%d %H:%M:%S"),
+                event.actor,
+                event.actor_role,
+                event.event,
+                event.subject_type,
+                event.subject_id if event.subject_id is not None else "",
+                event.from_state or "",
+                event.to_state or "",
+                audit.canonical_json(event.payload),
+                event.prev_hash,
+                event.hash,
+            ]
+
+    header = ["seq", "occurred_at_utc", "occurred_at_wib", "actor", "actor_role", "event"]
+    header += ["subject_type", "subject_id", "from_state", "to_state", "payload"]
+    header += ["prev_hash", "hash"]
+    return _csv_response(f"selection-{selection.id}-events.csv", header, rows())
+
+
+@bp.route("/selections/<int:selection_id>/documents.csv")
+def documents_csv(selection_id: int) -> Response:
+    """Download the registry of a selection's issued documents as CSV."""
+    selection = _selection(selection_id)
+    documents = service.selection_documents(db.session, selection.id)
+
+    def rows() -> Iterator[list[Any]]:
+        for document, issuer in documents:
+            yield [
+                document.kind,
+                document.title,
+                document.number,
+                document.series,
+                document.year,
+                document.seq,
+                document.issued_at.isoformat(),
+                clock.to_jakarta(document.issued_at).strftime("%Y-%m-%d %H:%M:%S"),
+                issuer,
+                document.sha256,
+                document.verification_code,
+                "yes" if document.signed else "no",
+                service.verify_url(document.verification_code),
+            ]
+
+    header = ["kind", "title", "number", "series", "year", "seq", "issued_at_utc"]
+    header += ["issued_at_wib", "issued_by", "sha256", "verification_code", "signed"]
+    header += ["verify_url"]
+    return _csv_response(f"selection-{selection.id}-documents.csv", header, rows())
+
+
+@bp.route("/selections/<int:selection_id>/trail.pdf")
+def trail_pdf(selection_id: int):  # noqa: ANN201
+    """Export the trail as one registered PDF (the same one while the chain is unchanged)."""
+    selection = _selection(selection_id)
+    auditor = current_user._get_current_object()
+    job = run_or_enqueue(service.export_audit_trail, db.session, selection, auditor)
+    return redirect(url_for("auditor.download", document_id=job.result.id), 303)
+
+
+@bp.route("/documents/<int:document_id>")
+def download(document_id: int) -> Response:
+    """Send a registered PDF of the auditor's agency.
+
+    :raises NotFound: 404 for another agency's document or a missing file.
+    """
+    document = db.session.get(IssuedDocument, document_id)
+    if document is None or document.agency_id != current_user.agency_id:
+        abort(404)
+    return send_document(document)

@@ -1,0 +1,279 @@
+"""A selection carried to its end with rows written directly, for the document tests.
+
+Every stage's data is there (approval letters, the window, an extension, verdicts with
+rule results, frozen rankings, a declared conflict, appointments, the state history in the
+audit chain), so each document kind can be built from the database and issued. Dates are
+those of a Kota Tangerang 2018 selection.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from openbid import audit
+from openbid.extensions import db
+from openbid.models import (
+    Agency,
+    Application,
+    Approval,
+    ConflictDeclaration,
+    RegistrationExtension,
+    Role,
+    ScreeningVerdict,
+    Selection,
+    ShortlistResult,
+    User,
+)
+from openbid.rules.reasons import N_, Reason
+from openbid.services import selections as service
+from tests.factories import make_agency, make_selection, make_user
+
+WIB = timedelta(hours=7)
+PATTERNS = {
+    "decree": "821.2/Kep.{seq}-BKPSDM/{year}",
+    "announcement": "800/{seq:02d}-Pansel/{year}",
+    "minutes": "800/{seq:02d}/BA-Pansel/{year}",
+    "report": "800/{seq:02d}/Lap-Pansel/{year}",
+}
+
+
+def wib(*parts: int) -> datetime:
+    """Return the aware UTC moment of a WIB wall-clock time."""
+    return datetime(*parts, tzinfo=UTC) - WIB
+
+
+# When each kind is issued in the scenario, in issue order.
+ISSUE_TIMES = {
+    "announcement": wib(2018, 11, 19, 8, 0),
+    "extension_notice": wib(2018, 12, 3, 17, 0),
+    "screening_minutes": wib(2018, 12, 12, 14, 0),
+    "screening_announcement": wib(2018, 12, 12, 14, 5),
+    "results_announcement": wib(2018, 12, 27, 13, 0),
+    "plenary_minutes": wib(2018, 12, 27, 13, 5),
+    "top_three_announcement": wib(2018, 12, 27, 13, 10),
+    "decree": wib(2019, 1, 14, 10, 0),
+    "oversight_report": wib(2019, 1, 14, 10, 5),
+}
+
+# name, NIP, rank, current position, passes screening, scores (track, interview, paper,
+# assessment) or None.
+POSTS = [
+    (
+        "Kepala Dinas Pendidikan",
+        "Dinas Pendidikan Kota Contoh",
+        [
+            ("Dr. Hj. Siti Nurjanah, M.Pd.", "196803151993032004", "IV/b",
+             "Sekretaris Dinas Pendidikan", True, ("84", "86.50", "82", "81.25")),
+            ("Drs. Bambang Supriyadi, M.M.", "196507121990031007", "IV/c",
+             "Kepala Bidang Pembinaan SD", True, ("80", "78.75", "79", "77.50")),
+            ("H. Ahmad Fauzi, S.Pd., M.Si.", "197002241995121001", "IV/b",
+             "Camat Cipondoh", True, ("78", "79.50", "76.50", "79")),
+            ("Dedi Kurniawan, S.Sos.", "197505052000031003", "IV/a",
+             "Kepala Bagian Organisasi", False, None),
+        ],
+    ),
+    (
+        "Kepala Dinas Kesehatan",
+        "Dinas Kesehatan Kota Contoh",
+        [
+            ("dr. Liza Puspadewi, M.K.M.", "197104182000122003", "IV/b",
+             "Sekretaris Dinas Kesehatan", True, ("85", "84.50", "83", "82.75")),
+            ("dr. Hendra Wijaya, M.Kes.", "196909091999031005", "IV/b",
+             "Kepala Bidang Pelayanan Kesehatan", True, ("79", "81", "78.50", "80")),
+            ("drg. Ratna Dewi Anggraini", "197212122001122001", "IV/b",
+             "Kepala Bidang P2P", True, ("77", "76.25", "79.50", "75")),
+            ("dr. Agus Salim, M.P.H.", "196806061998031002", "IV/c",
+             "Wakil Direktur RSUD", True, ("83", "85.75", "81", "80.50")),
+        ],
+    ),
+]  # fmt: skip
+WEIGHTS = {"track_record": "0.20", "interview": "0.35", "paper": "0.20", "assessment": "0.25"}
+
+
+@dataclass
+class Scenario:
+    """Ids of what the scenario created."""
+
+    agency: Agency
+    selection: Selection
+    secretariat: User
+    auditor: User
+    ppk: User
+    failed_application_id: int
+
+
+def _combined(scores: tuple[str, ...]) -> str:
+    total = sum(Decimal(s) * Decimal(w) for s, w in zip(scores, WEIGHTS.values(), strict=True))
+    return str(total.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def build(*, patterns: dict | None = None) -> Scenario:
+    """Create an agency and a selection whose every stage's data is recorded."""
+    agency = make_agency(
+        name="Pemerintah Kota Contoh",
+        region_name="Kota Contoh",
+        head_title="Wali Kota Contoh",
+        head_name="Budi Santoso",
+        office_head_name="Akhmad Lutfi",
+        address="Jalan Satria Sudirman Nomor 1, Kota Contoh 15111",
+        numbering_patterns=PATTERNS if patterns is None else patterns,
+    )
+    selection, secretariat = make_selection(agency, positions=0, committee=5, internal=2)
+    ppk = make_user(Role.PPK, agency, name="Budi Santoso")
+    auditor = make_user(Role.AUDITOR, agency, name="Dewi Kartikasari")
+    session = db.session
+    positions = [
+        service.add_position(selection, secretariat, name=name, unit=unit, commit=False)
+        for name, unit, _ in POSTS
+    ]
+    members = list(selection.committee)
+    history = [
+        ("submit_for_approval", "draft", "approval", wib(2018, 11, 5, 10, 0)),
+        ("publish_announcement", "approval", "announcement", wib(2018, 11, 19, 8, 0)),
+        ("close_registration", "announcement", "administrative_screening",
+         wib(2018, 12, 10, 16, 0)),
+        ("close_screening", "administrative_screening", "competency_assessment",
+         wib(2018, 12, 12, 14, 0)),
+        ("close_assessment", "competency_assessment", "interview", wib(2018, 12, 19, 16, 0)),
+        ("close_interview", "interview", "appointment", wib(2018, 12, 27, 13, 0)),
+    ]  # fmt: skip
+    for event, before, after, at in history:
+        audit.append(
+            session,
+            event=event,
+            actor=secretariat,
+            subject_type="selection",
+            subject_id=selection.id,
+            selection_id=selection.id,
+            from_state=before,
+            to_state=after,
+            occurred_at=at,
+        )
+    # Scenario rows are written directly; the state follows the history above.
+    selection.state = "appointment"
+    selection.registration_opens_at = wib(2018, 11, 19, 8, 0)
+    selection.registration_closes_at = wib(2018, 12, 10, 16, 0)
+    selection.schedule = [
+        {"stage": "administrative_screening", "starts_on": "2018-12-04", "ends_on": "2018-12-11"},
+        {"stage": "competency_assessment", "starts_on": "2018-12-17", "ends_on": "2018-12-18"},
+        {"stage": "interview", "starts_on": "2018-12-20", "ends_on": "2018-12-20"},
+        {"stage": "Sidang pleno Panitia Seleksi", "starts_on": "2018-12-27"},
+    ]
+    session.add(
+        Approval(
+            selection_id=selection.id,
+            purpose="gate:kasn_recommendation",
+            authority="KASN",
+            letter_number="B-3870/KASN/11/2018",
+            letter_date=date(2018, 11, 16),
+            recorded_by_id=secretariat.id,
+        )
+    )
+    extension_letter = Approval(
+        selection_id=selection.id,
+        purpose="extension",
+        authority="KASN",
+        letter_number="B-4102/KASN/12/2018",
+        letter_date=date(2018, 12, 3),
+        recorded_by_id=secretariat.id,
+    )
+    session.add(extension_letter)
+    session.flush()
+    session.add(
+        RegistrationExtension(
+            selection_id=selection.id,
+            number=1,
+            previous_closes_at=wib(2018, 12, 3, 16, 0),
+            new_closes_at=wib(2018, 12, 10, 16, 0),
+            reason="Pelamar Dinas Kesehatan kurang dari empat.",
+            position_ids=[positions[1].id],
+            approval_id=extension_letter.id,
+        )
+    )
+    failed_id = 0
+    for position, (_name, _unit, people) in zip(positions, POSTS, strict=True):
+        ranking, chosen = [], []
+        for index, (name, nip, rank, current, passes, scores) in enumerate(people):
+            candidate = make_user(Role.CANDIDATE, name=name)
+            application = Application(
+                position=position,
+                candidate=candidate,
+                state="eligible" if passes else "ineligible",
+                submitted_at=wib(2018, 11, 20 + index, 9, 0),
+                profile_snapshot={"nip": nip, "rank": rank, "current_position": current},
+            )
+            session.add(application)
+            session.flush()
+            rule_results = [{"rule": "pns", "passed": True, "reason": None}]
+            if not passes:
+                failed_id = application.id
+                rule_results.append(
+                    {
+                        "rule": "pns",
+                        "passed": False,
+                        "reason": Reason(
+                            "eligibility.pns",
+                            N_("The applicant is not a civil servant (PNS)."),
+                        ).as_dict(),
+                    }
+                )
+            session.add(
+                ScreeningVerdict(
+                    application_id=application.id,
+                    rule_results=rule_results,
+                    rules_passed=passes,
+                    passed=passes,
+                    reason="" if passes else "Status kepegawaian tidak dapat dibuktikan.",
+                    decided_by_id=secretariat.id,
+                )
+            )
+            if scores is not None:
+                ranking.append(
+                    {
+                        "application_id": application.id,
+                        "name": name,
+                        "nip": nip,
+                        "combined": _combined(scores),
+                        "components": dict(zip(WEIGHTS, scores, strict=True)),
+                        "qualified": True,
+                        "reasons": [],
+                    }
+                )
+        ranking.sort(key=lambda e: -float(e["combined"]))
+        for place, entry in enumerate(ranking, start=1):
+            entry["rank"] = place
+        chosen = [e["application_id"] for e in ranking[:3]]
+        session.add(
+            ShortlistResult(
+                selection_id=selection.id,
+                position_id=position.id,
+                ranking=ranking,
+                shortlist=chosen,
+                weights=WEIGHTS,
+                frozen_by_id=secretariat.id,
+            )
+        )
+        session.flush()
+        appointed = session.get(Application, chosen[1 if position is positions[1] else 0])
+        appointed.state = "appointed"
+    session.add(
+        ConflictDeclaration(
+            member_id=members[1].id,
+            application_id=ranking[1]["application_id"],
+            reason="Atasan langsung peserta dalam 2 (dua) tahun terakhir.",
+        )
+    )
+    session.add(
+        Approval(
+            selection_id=selection.id,
+            purpose="result_recommendation",
+            authority="KASN",
+            letter_number="B-0112/KASN/1/2019",
+            letter_date=date(2019, 1, 9),
+            recorded_by_id=secretariat.id,
+        )
+    )
+    session.commit()
+    return Scenario(agency, selection, secretariat, auditor, ppk, failed_id)

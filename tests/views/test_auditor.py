@@ -1,0 +1,238 @@
+"""The auditor's read-only area: selections, events, chain status, documents and exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from openbid import audit
+from openbid.documents.render import pdf_text
+from openbid.extensions import db
+from openbid.models import AuditEvent, IssuedDocument, Role
+from openbid.services import document_contexts, documents
+from tests.documents import scenario
+from tests.factories import PASSWORD, make_agency, make_selection, make_user
+
+
+def _issue(built: scenario.Scenario, kind: str) -> IssuedDocument:
+    at = scenario.ISSUE_TIMES[kind]
+    context = document_contexts.build_context(
+        db.session, kind, built.selection, issued_at=at, actor=built.secretariat
+    )
+    document = documents.issue_document(
+        db.session,
+        kind=kind,
+        selection=built.selection,
+        actor=built.secretariat,
+        context=context,
+        issued_at=at,
+    )
+    db.session.commit()
+    return document
+
+
+@pytest.fixture
+def built(app: Flask) -> scenario.Scenario:
+    """The scenario with its first three documents issued."""
+    built = scenario.build()
+    for kind in ("announcement", "extension_notice", "screening_minutes"):
+        _issue(built, kind)
+    return built
+
+
+@pytest.fixture
+def auditor_browser(browser, built):  # noqa: ANN001, ANN201
+    """A browser logged in as the scenario agency's auditor, reading English pages."""
+    browser.login(built.auditor.email, PASSWORD)
+    browser.client.get("/audit/?lang=en")
+    return browser
+
+
+def _count_queries(app: Flask, client, url: str) -> tuple[int, int]:  # noqa: ANN001
+    """Return (status, number of SQL statements) of one GET."""
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args) -> None:  # noqa: ANN001
+        statements.append(statement)
+
+    engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        response = client.get(url)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+    return response.status_code, len(statements)
+
+
+def test_index_lists_only_the_agency_selections(auditor_browser, built) -> None:  # noqa: ANN001
+    other, _ = make_selection(make_agency())
+    page = auditor_browser.client.get("/audit/").get_data(as_text=True)
+    assert built.selection.title in page
+    assert other.title not in page
+    home = auditor_browser.client.get("/home").get_data(as_text=True)
+    assert f"/audit/selections/{built.selection.id}" in home
+
+
+def test_selection_page_shows_events_chain_and_documents(auditor_browser, built) -> None:  # noqa: ANN001
+    response = auditor_browser.client.get(f"/audit/selections/{built.selection.id}")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Intact" in page
+    events = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.selection_id == built.selection.id)
+    ).all()
+    for event in events:
+        assert event.hash in page  # the full hash, on hover
+        assert event.hash[:12] in page
+    assert "publish_announcement" in page and "approval → announcement" in page
+    for document in db.session.scalars(sa.select(IssuedDocument)):
+        assert document.number in page
+        assert f"/audit/documents/{document.id}" in page
+        assert document.verification_code in page
+
+
+def test_a_tampered_event_is_named(auditor_browser, built) -> None:  # noqa: ANN001
+    victim = db.session.scalar(
+        sa.select(AuditEvent)
+        .where(AuditEvent.selection_id == built.selection.id)
+        .order_by(AuditEvent.seq)
+        .offset(3)
+        .limit(1)
+    )
+    db.session.execute(
+        sa.update(AuditEvent).where(AuditEvent.id == victim.id).values(actor="someone else")
+    )
+    db.session.commit()
+    page = auditor_browser.client.get(f"/audit/selections/{built.selection.id}")
+    text = page.get_data(as_text=True)
+    assert "Broken" in text
+    assert f"The first bad event is number {victim.seq}" in text
+    assert f"event id {victim.id}" in text
+
+
+def test_events_are_paginated(auditor_browser, built) -> None:  # noqa: ANN001
+    for n in range(60):
+        audit.append(
+            db.session,
+            event="note",
+            actor=built.secretariat,
+            subject_type="selection",
+            subject_id=built.selection.id,
+            selection_id=built.selection.id,
+            payload={"n": n},
+        )
+    db.session.commit()
+    url = f"/audit/selections/{built.selection.id}"
+    first = auditor_browser.client.get(url).get_data(as_text=True)
+    assert "Page 1 of 2" in first
+    second = auditor_browser.client.get(f"{url}?page=2").get_data(as_text=True)
+    assert "n: 59" in second and "n: 59" not in first
+    assert auditor_browser.client.get(f"{url}?page=3").status_code == 404
+
+
+def test_query_count_does_not_grow_with_rows(app, auditor_browser, built) -> None:  # noqa: ANN001
+    url = f"/audit/selections/{built.selection.id}"
+    status, few = _count_queries(app, auditor_browser.client, url)
+    assert status == 200
+    for kind in ("screening_announcement", "results_announcement", "plenary_minutes"):
+        _issue(built, kind)
+    for n in range(20):
+        audit.append(
+            db.session,
+            event="note",
+            actor=built.secretariat,
+            subject_type="selection",
+            subject_id=built.selection.id,
+            selection_id=built.selection.id,
+            payload={"n": n},
+        )
+    db.session.commit()
+    status, many = _count_queries(app, auditor_browser.client, url)
+    assert status == 200
+    assert many == few
+    status, index_few = _count_queries(app, auditor_browser.client, "/audit/")
+    make_selection(built.agency)
+    make_selection(built.agency)
+    status, index_many = _count_queries(app, auditor_browser.client, "/audit/")
+    assert index_many == index_few
+
+
+def test_csv_exports_list_every_event_and_document(auditor_browser, built) -> None:  # noqa: ANN001
+    base = f"/audit/selections/{built.selection.id}"
+    response = auditor_browser.client.get(f"{base}/events.csv")
+    assert response.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    events = db.session.scalars(
+        sa.select(AuditEvent)
+        .where(AuditEvent.chain == audit.chain_for(built.selection.id))
+        .order_by(AuditEvent.seq)
+    ).all()
+    assert [int(r["seq"]) for r in rows] == [e.seq for e in events]
+    assert [r["hash"] for r in rows] == [e.hash for e in events]
+    assert [r["prev_hash"] for r in rows] == [e.prev_hash for e in events]
+    response = auditor_browser.client.get(f"{base}/documents.csv")
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    registered = db.session.scalars(sa.select(IssuedDocument).order_by(IssuedDocument.id)).all()
+    assert [(r["number"], r["sha256"]) for r in rows] == [(d.number, d.sha256) for d in registered]
+
+
+def test_trail_pdf_lists_every_event_and_document(auditor_browser, built) -> None:  # noqa: ANN001
+    before = db.session.scalars(
+        sa.select(AuditEvent)
+        .where(AuditEvent.chain == audit.chain_for(built.selection.id))
+        .order_by(AuditEvent.seq)
+    ).all()
+    registered = db.session.scalars(sa.select(IssuedDocument)).all()
+    response = auditor_browser.client.get(f"/audit/selections/{built.selection.id}/trail.pdf")
+    assert response.status_code == 303
+    download = auditor_browser.client.get(response.headers["Location"])
+    assert download.mimetype == "application/pdf"
+    db.session.expire_all()
+    trail = db.session.scalar(sa.select(IssuedDocument).where(IssuedDocument.kind == "audit_trail"))
+    assert download.data == documents.document_bytes(trail)
+    assert trail.issued_by_id == built.auditor.id
+    text = pdf_text(download.data)
+    flat = "".join(text.split())
+    for event in before:
+        assert event.hash[:12] in flat, event.seq
+    for document in registered:
+        assert document.sha256 in flat
+        assert "".join(document.number.split()) in flat
+    assert before[-1].hash in flat  # the chain's final hash
+    assert trail.verification_code in text
+    again = auditor_browser.client.get(f"/audit/selections/{built.selection.id}/trail.pdf")
+    assert again.headers["Location"] == response.headers["Location"]  # same export, no new number
+
+
+def test_downloads_are_limited_to_the_agency(auditor_browser, built) -> None:  # noqa: ANN001
+    document = db.session.scalar(sa.select(IssuedDocument).order_by(IssuedDocument.id))
+    response = auditor_browser.client.get(f"/audit/documents/{document.id}")
+    assert response.status_code == 200
+    assert response.data == documents.document_bytes(document)
+    assert "attachment" in response.headers["Content-Disposition"]
+    other = scenario.build()
+    foreign = _issue(other, "announcement")
+    assert auditor_browser.client.get(f"/audit/documents/{foreign.id}").status_code == 404
+    assert auditor_browser.client.get(f"/audit/selections/{other.selection.id}").status_code == 404
+    assert auditor_browser.client.get("/audit/documents/999999").status_code == 404
+
+
+@pytest.mark.parametrize("role", [Role.SECRETARIAT, Role.COMMITTEE, Role.PPK, Role.ADMIN])
+def test_other_roles_are_refused(browser, built, role: Role) -> None:  # noqa: ANN001
+    user = make_user(role, built.agency)
+    browser.login(user.email, PASSWORD)
+    assert browser.client.get("/audit/").status_code == 403
+    assert browser.client.get(f"/audit/selections/{built.selection.id}").status_code == 403
+    document = db.session.scalar(sa.select(IssuedDocument))
+    assert browser.client.get(f"/audit/documents/{document.id}").status_code == 403
+
+
+def test_candidates_and_visitors_are_refused(browser, built) -> None:  # noqa: ANN001
+    assert browser.client.get("/audit/").status_code == 302  # to the log-in page
+    candidate = make_user(Role.CANDIDATE)
+    browser.login(candidate.email, PASSWORD)
+    assert browser.client.get("/audit/").status_code == 403
