@@ -209,7 +209,8 @@ def build_message(row: OutboxMessage) -> EmailMessage:
     domain = sender.rsplit("@", 1)[-1].strip("> ") or "openbid.invalid"
     message["Message-ID"] = make_msgid(idstring=f"outbox-{row.id}", domain=domain)
     message["Auto-Submitted"] = "auto-generated"  # no vacation replies to a robot
-    message.set_content(row.body)
+    # quoted-printable: 7-bit safe for any relay, still readable as plain text.
+    message.set_content(row.body, cte="quoted-printable")
     return message
 
 

@@ -12,7 +12,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from openbid.auth.forms import LoginForm
 from openbid.extensions import db
+from openbid.i18n import reason_text
 from openbid.models import User
+from openbid.services import accounts
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -50,16 +52,26 @@ def login():  # noqa: ANN201
     status = 200
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
-        user = db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == email))
-        if user is None:
-            _dummy_check(form.password.data)
-        if user is None or not user.check_password(form.password.data):
+        remote = request.remote_addr or "unknown"
+        # Checked before the password: once limited, even the right password waits.
+        refusal = accounts.login_refusal(email, remote)
+        user = None
+        if refusal is None:
+            user = db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == email))
+            if user is None:
+                _dummy_check(form.password.data)
+        if refusal is not None:
+            flash(reason_text(refusal), "error")
+            status = 429
+        elif user is None or not user.check_password(form.password.data):
+            accounts.record_failed_login(email, remote)
             flash(_("The email or password is wrong."), "error")
             status = 401
         elif not user.active:
             flash(_("This account is disabled; contact your agency's administrator."), "error")
             status = 403
         else:
+            accounts.clear_failed_logins(email)
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")) or url_for("main.home"))
     elif request.method == "POST":

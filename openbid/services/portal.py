@@ -213,6 +213,49 @@ def admin_years(history: Sequence[Mapping[str, Any]], today: date) -> float:
     return math.floor(days / 365.25 * 10) / 10
 
 
+def _row_date(
+    raw_value: object, name: str, number: int, errors: ProfileErrors, *, required: bool
+) -> date | None:
+    text = str(raw_value or "").strip()
+    if not text:
+        if required:
+            errors.add(
+                name,
+                Reason(
+                    "profile.history_start",
+                    N_("Position history, row %(row)d: enter the date the position started."),
+                    {"row": number},
+                ),
+            )
+        return None
+    try:
+        value = date.fromisoformat(text)
+    except ValueError:
+        errors.add(
+            name,
+            Reason(
+                "profile.history_date",
+                N_(
+                    "Position history, row %(row)d: %(value)s is not a date; use the form "
+                    "YYYY-MM-DD."
+                ),
+                {"row": number, "value": text[:20]},
+            ),
+        )
+        return None
+    if value > clock.today_jakarta():
+        errors.add(
+            name,
+            Reason(
+                "profile.history_future",
+                N_("Position history, row %(row)d: %(value)s is in the future."),
+                {"row": number, "value": value.isoformat()},
+            ),
+        )
+        return None
+    return value
+
+
 def _history(rows: Sequence[Mapping[str, Any]], errors: ProfileErrors) -> list[dict[str, Any]]:
     kept: list[dict[str, Any]] = []
     filled = [
@@ -255,18 +298,8 @@ def _history(rows: Sequence[Mapping[str, Any]], errors: ProfileErrors) -> list[d
                     {"row": number},
                 ),
             )
-        row_errors = ProfileErrors()
-        start = _date(row.get("start"), "history", row_errors, required=True)
-        end = _date(row.get("end"), "history", row_errors, required=False)
-        for reason in row_errors.reasons:
-            errors.add(
-                name,
-                Reason(
-                    "profile.history_date",
-                    N_("Position history, row %(row)d: %(problem)s"),
-                    {"row": number, "problem": reason},
-                ),
-            )
+        start = _row_date(row.get("start"), name, number, errors, required=True)
+        end = _row_date(row.get("end"), name, number, errors, required=False)
         if start and end and end < start:
             errors.add(
                 name,

@@ -1,0 +1,221 @@
+"""Open selections, applying, documents, submitting, withdrawing, and the timeline."""
+
+from __future__ import annotations
+
+import io
+
+import sqlalchemy as sa
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import joinedload
+
+from openbid import storage
+from openbid.extensions import db
+from openbid.i18n import reason_text
+from openbid.models import Application, ApplicationDocument, Position, Selection
+from openbid.portal.blueprint import bp, load_own_application
+from openbid.rules.eligibility import RANK_NAMES
+from openbid.rules.reasons import N_, Reason
+from openbid.services import portal
+from openbid.services.errors import ValidationFailed
+from openbid.workflow import GuardFailed, available_events, definition_of, fire
+
+
+@bp.route("/")
+def index():  # noqa: ANN201
+    """Show the candidate's home: what is missing, and each application's status."""
+    return render_template("portal/index.html", board=portal.dashboard(current_user))
+
+
+def _render_selections(  # noqa: ANN202
+    failed: tuple[Position, list[Reason]] | None = None, status: int = 200
+):
+    selections = portal.open_selections()
+    position_ids = [p.id for s in selections for p in s.positions]
+    mine = {}
+    if position_ids:
+        mine = {
+            a.position_id: a
+            for a in db.session.scalars(
+                sa.select(Application).where(
+                    Application.candidate_id == current_user.id,
+                    Application.position_id.in_(position_ids),
+                )
+            )
+        }
+    return (
+        render_template(
+            "portal/selections.html",
+            selections=selections,
+            mine=mine,
+            documents={s.id: portal.required_documents(s) for s in selections},
+            rules={s.id: portal.eligibility_summary(s) for s in selections},
+            failed=failed,
+            rank_names=RANK_NAMES,
+        ),
+        status,
+    )
+
+
+@bp.route("/selections")
+def selections():  # noqa: ANN201
+    """List the selections taking applications now, with their posts and deadlines."""
+    return _render_selections()
+
+
+@bp.route("/positions/<int:position_id>/apply", methods=["POST"])
+def apply(position_id: int):  # noqa: ANN201
+    """Start an application to a post, then go to it to upload the documents."""
+    position = db.session.scalar(
+        sa.select(Position)
+        .where(Position.id == position_id)
+        .options(joinedload(Position.selection).joinedload(Selection.agency))
+    )
+    if position is None:
+        abort(404)
+    try:
+        application = portal.start_application(current_user, position)
+    except ValidationFailed as error:
+        db.session.rollback()
+        return _render_selections((position, error.reasons), 422)
+    flash(
+        _(
+            "Your application to %(post)s is started. Upload the documents, then submit it "
+            "before the deadline.",
+            post=position.name,
+        ),
+        "success",
+    )
+    return redirect(url_for("portal.application_detail", application_id=application.id), 303)
+
+
+def _render_detail(  # noqa: ANN202
+    application: Application,
+    *,
+    status: int = 200,
+    upload_errors: dict[str, list[Reason]] | None = None,
+    action_errors: list[Reason] | None = None,
+):
+    selection = application.position.selection
+    timeline = portal.timelines([application])[application.id]
+    events = {e.name: e for e in available_events(application, current_user)}
+    return (
+        render_template(
+            "portal/application.html",
+            application=application,
+            position=application.position,
+            selection=selection,
+            timeline=timeline,
+            app_machine=definition_of(selection).machine("application"),
+            required=portal.required_documents(selection),
+            current=portal.current_documents(application),
+            history=portal.document_history(application),
+            submit_event=events.get("submit"),
+            withdraw_event=events.get("withdraw"),
+            registration_problem=portal.registration_reason(selection),
+            upload_errors=upload_errors or {},
+            action_errors=[reason_text(r) for r in action_errors or []],
+            max_mb=current_app.config["UPLOAD_MAX_BYTES"] / (1024 * 1024),
+        ),
+        status,
+    )
+
+
+@bp.route("/applications/<int:application_id>")
+def application_detail(application_id: int):  # noqa: ANN201
+    """Show one of the candidate's applications: documents, actions and timeline."""
+    return _render_detail(load_own_application(application_id))
+
+
+@bp.route("/applications/<int:application_id>/documents/<doc_type>", methods=["POST"])
+def upload(application_id: int, doc_type: str):  # noqa: ANN201
+    """Upload (or replace) one required document as PDF."""
+    application = load_own_application(application_id)
+    try:
+        portal.upload_document(
+            application,
+            current_user,
+            doc_type,
+            request.files.get("file"),
+            current_app.config["UPLOAD_MAX_BYTES"],
+        )
+    except ValidationFailed as error:
+        db.session.rollback()
+        if application.state != "draft":  # no upload forms on the page: say it at the top
+            return _render_detail(application, status=422, action_errors=error.reasons)
+        return _render_detail(application, status=422, upload_errors={doc_type: error.reasons})
+    flash(_("The document is uploaded."), "success")
+    return redirect(
+        url_for("portal.application_detail", application_id=application.id, _anchor="documents"),
+        303,
+    )
+
+
+@bp.route("/applications/<int:application_id>/documents/<int:document_id>/download")
+def download(application_id: int, document_id: int):  # noqa: ANN201
+    """Send one of the candidate's own uploaded files (404 for anything else)."""
+    application = load_own_application(application_id)
+    document = db.session.scalar(
+        sa.select(ApplicationDocument)
+        .where(
+            ApplicationDocument.id == document_id,
+            ApplicationDocument.application_id == application.id,
+        )
+        .options(joinedload(ApplicationDocument.file))
+    )
+    if document is None:
+        abort(404)
+    name = document.original_name
+    if not name.lower().endswith(".pdf"):
+        name = f"{document.doc_type}.pdf"
+    response = send_file(
+        io.BytesIO(storage.read(document.file)),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=name,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _expected_version() -> int:
+    try:
+        return int(request.form.get("version", ""))
+    except ValueError:
+        abort(400)
+
+
+@bp.route("/applications/<int:application_id>/submit", methods=["POST"])
+def submit(application_id: int):  # noqa: ANN201
+    """Submit the application through the workflow engine (its guards say what is missing)."""
+    application = load_own_application(application_id)
+    try:
+        fire(application, "submit", current_user, expected_version=_expected_version())
+    except GuardFailed as error:
+        return _render_detail(application, status=422, action_errors=error.reasons)
+    flash(
+        _("Your application is submitted. Follow its progress on this page."),
+        "success",
+    )
+    return redirect(url_for("portal.application_detail", application_id=application.id), 303)
+
+
+@bp.route("/applications/<int:application_id>/withdraw", methods=["POST"])
+def withdraw(application_id: int):  # noqa: ANN201
+    """Withdraw the application, after the candidate ticked that they mean it."""
+    application = load_own_application(application_id)
+    expected = _expected_version()
+    if request.form.get("confirm") != "1":
+        problem = Reason(
+            "application.withdraw_unconfirmed",
+            N_("Tick the box to confirm that you withdraw; a withdrawal cannot be undone."),
+        )
+        return _render_detail(application, status=422, action_errors=[problem])
+    try:
+        fire(application, "withdraw", current_user, expected_version=expected)
+    except GuardFailed as error:
+        return _render_detail(application, status=422, action_errors=error.reasons)
+    flash(_("Your application is withdrawn."), "info")
+    return redirect(url_for("portal.application_detail", application_id=application.id), 303)

@@ -1,0 +1,122 @@
+"""The portal blueprint, its candidate-only gate, ownership loading and display filters."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, request
+from flask_babel import get_locale, gettext
+from flask_login import current_user
+from sqlalchemy.orm import joinedload
+
+from openbid import mail
+from openbid.auth import require_roles
+from openbid.documents import formatting
+from openbid.extensions import db
+from openbid.models import Application, Position, Role
+from openbid.services import clock
+
+bp = Blueprint("portal", __name__, url_prefix="/portal")
+
+# Reachable without logging in: the way into an account.
+PUBLIC_ENDPOINTS = frozenset(
+    {
+        "portal.register",
+        "portal.confirm_email",
+        "portal.forgot_password",
+        "portal.reset_password",
+    }
+)
+
+
+@bp.before_request
+def _gate() -> None:
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return
+    require_roles(Role.CANDIDATE)
+
+
+def _setup(state) -> None:  # noqa: ANN001 - flask.blueprints.BlueprintSetupState
+    # The portal is where email starts (confirmation, reset, result notices): hook delivery.
+    mail.init_app(state.app)
+
+
+bp.record_once(_setup)
+
+
+def load_own_application(application_id: int) -> Application:
+    """Return the current candidate's application.
+
+    :raises NotFound: 404 when it does not exist or belongs to someone else (no hint which).
+    """
+    application = db.session.scalar(
+        sa.select(Application)
+        .where(Application.id == application_id, Application.candidate_id == current_user.id)
+        .options(joinedload(Application.position).joinedload(Position.selection))
+    )
+    if application is None:
+        abort(404)
+    return application
+
+
+def _english() -> bool:
+    return str(get_locale() or "id") == "en"
+
+
+@bp.app_template_filter("wib")
+def wib(value: datetime | None) -> str:
+    """Format a moment in Western Indonesian Time: ``3 Desember 2018 pukul 23.59 WIB``."""
+    if value is None:
+        return ""
+    if not _english():
+        return formatting.tanggal_jam(value)
+    local = clock.to_jakarta(value)
+    return f"{local.day} {local:%B %Y}, {local:%H:%M} WIB"
+
+
+@bp.app_template_filter("long_date")
+def long_date(value: date | datetime | None) -> str:
+    """Format a calendar date the long way, in the interface's language."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = clock.to_jakarta(value).date()
+    if not _english():
+        return formatting.tanggal(value)
+    return f"{value.day} {value:%B %Y}"
+
+
+@bp.app_template_global("candidate_dashboard")
+def candidate_dashboard():  # noqa: ANN201
+    """Return the logged-in candidate's dashboard for the home page (main.home)."""
+    from openbid.services import portal
+
+    return portal.dashboard(current_user)
+
+
+# How each application state reads at a glance: good news, bad news, or neutral.
+STATE_TONES = {
+    "submitted": "info",
+    "eligible": "ok",
+    "shortlisted": "ok",
+    "appointed": "ok",
+    "ineligible": "bad",
+    "eliminated": "bad",
+    "not_shortlisted": "bad",
+    "not_appointed": "bad",
+    "withdrawn": "muted",
+    "closed": "muted",
+}
+
+
+@bp.app_template_filter("state_tone")
+def state_tone(state: str) -> str:
+    """Return the CSS tone of an application state (ok, bad, info, muted, draft)."""
+    return STATE_TONES.get(state, "draft")
+
+
+@bp.app_template_filter("translated")
+def translated(text: str) -> str:
+    """Translate an English source string kept as data (a field label, a stage name)."""
+    return gettext(text)
