@@ -12,6 +12,11 @@ BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("OPENBID_INSTANCE_DIR", BASE_DIR / "instance"))
 
 
+# How the SMTP connection is secured: STARTTLS on 587, implicit TLS on 465, or none (a relay
+# on localhost).
+SMTP_SECURITY_MODES = ("starttls", "ssl", "none")
+
+
 class ConfigError(RuntimeError):
     """A configuration value is missing or malformed; the message says which and why."""
 
@@ -100,6 +105,27 @@ class Config:
         self.UPLOAD_MAX_BYTES = _int_env("OPENBID_UPLOAD_MAX_BYTES", 2 * 1024 * 1024)
         self.PUBLIC_BASE_URL = _env("OPENBID_PUBLIC_BASE_URL", "http://127.0.0.1:5000")
         self.SESSION_COOKIE_SECURE = _env("OPENBID_SECURE_COOKIES", "0") == "1"
+        self._mail_settings()
+
+    def _mail_settings(self) -> None:
+        """Read OPENBID_SMTP_*; without a host, mail goes to the development outbox folder."""
+        self.SMTP_HOST = _env("OPENBID_SMTP_HOST")
+        self.SMTP_SECURITY = (_env("OPENBID_SMTP_SECURITY", "starttls") or "").lower()
+        if self.SMTP_SECURITY not in SMTP_SECURITY_MODES:
+            raise ConfigError(
+                f"OPENBID_SMTP_SECURITY must be one of {', '.join(SMTP_SECURITY_MODES)}, "
+                f"got {self.SMTP_SECURITY!r}."
+            )
+        default_port = 465 if self.SMTP_SECURITY == "ssl" else 587
+        self.SMTP_PORT = _int_env("OPENBID_SMTP_PORT", default_port)
+        self.SMTP_USER = _env("OPENBID_SMTP_USER")
+        self.SMTP_PASSWORD = _env("OPENBID_SMTP_PASSWORD")
+        if self.SMTP_USER and not self.SMTP_PASSWORD:
+            raise ConfigError("OPENBID_SMTP_USER is set; set OPENBID_SMTP_PASSWORD as well.")
+        self.SMTP_SENDER = _env("OPENBID_SMTP_SENDER", "openbid <no-reply@openbid.invalid>")
+        self.MAIL_OUTBOX_DIR = Path(
+            _env("OPENBID_MAIL_OUTBOX_DIR", str(self.INSTANCE_DIR / "outbox"))
+        )
 
 
 class TestConfig(Config):
@@ -120,3 +146,10 @@ class TestConfig(Config):
         self.UPLOAD_MAX_BYTES = 2 * 1024 * 1024
         self.PUBLIC_BASE_URL = "http://localhost"
         self.SESSION_COOKIE_SECURE = False
+        # Never the real SMTP server of whoever runs the tests: mail goes to the outbox folder.
+        self.SMTP_HOST = None
+        self.SMTP_SECURITY = "none"
+        self.SMTP_PORT = 25
+        self.SMTP_USER = self.SMTP_PASSWORD = None
+        self.SMTP_SENDER = "openbid <no-reply@openbid.invalid>"
+        self.MAIL_OUTBOX_DIR = instance_dir / "outbox"
