@@ -837,7 +837,7 @@ def _parse_header(row: list[str]) -> tuple[dict[int, str], list[LineProblem]]:
                 ),
             )
         )
-    elif len(seen) == 1 or set(seen) == {"nip", "name"}:
+    elif not problems and set(seen) <= {"nip", "name"}:
         problems.append(
             LineProblem(
                 1,
@@ -897,7 +897,8 @@ def import_csv(selection: Selection, actor: User, file_bytes: bytes, filename: s
                 )
             ]
         )
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    delimiter = _delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next((row for row in reader if any(cell.strip() for cell in row)), None)
         if header is None:
@@ -934,16 +935,23 @@ def import_csv(selection: Selection, actor: User, file_bytes: bytes, filename: s
             continue
         data_rows += 1
         if len(row) > len(header):
-            problems.append(
-                LineProblem(
-                    line,
-                    Reason(
-                        "assessment_import.too_many_values",
-                        N_("The line has %(count)d values but the header has %(columns)d."),
-                        {"count": len(row), "columns": len(header)},
+            if delimiter == ",":
+                reason = Reason(
+                    "assessment_import.too_many_values",
+                    N_(
+                        "The line has %(count)d values but the header has %(columns)d; in a"
+                        " file separated by commas, a decimal comma needs quotes (\"78,5\")"
+                        " or the file can be separated by semicolons."
                     ),
+                    {"count": len(row), "columns": len(header)},
                 )
-            )
+            else:
+                reason = Reason(
+                    "assessment_import.too_many_values",
+                    N_("The line has %(count)d values but the header has %(columns)d."),
+                    {"count": len(row), "columns": len(header)},
+                )
+            problems.append(LineProblem(line, reason))
             continue
         cells = {name: (row[pos] if pos < len(row) else "") for pos, name in columns.items()}
         nip, problem = _nip_key(cells.pop("nip"))
