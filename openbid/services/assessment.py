@@ -940,7 +940,7 @@ def import_csv(selection: Selection, actor: User, file_bytes: bytes, filename: s
                     "assessment_import.too_many_values",
                     N_(
                         "The line has %(count)d values but the header has %(columns)d; in a"
-                        " file separated by commas, a decimal comma needs quotes (\"78,5\")"
+                        ' file separated by commas, a decimal comma needs quotes ("78,5")'
                         " or the file can be separated by semicolons."
                     ),
                     {"count": len(row), "columns": len(header)},
