@@ -87,16 +87,18 @@ def add_holiday():  # noqa: ANN201
     """Add a day off of the agency."""
     form = HolidayForm()
     errors = field_errors(form) if not form.validate() else []
-    if not errors:
-        try:
-            holiday = service.add_holiday(
-                current_user.agency, current_user, day=form.day.data, name=form.name.data or ""
-            )
-        except ValidationFailed as error:
-            errors = [reason_text(r) for r in error.reasons]
-        else:
-            flash(_("The day off was added."), "success")
-            return redirect(url_for("admin.holidays", year=holiday.day.year), 303)
+    # An unreadable date reaches the service as None: it refuses, writing nothing, and
+    # names whatever else is wrong.
+    try:
+        holiday = service.add_holiday(
+            current_user.agency, current_user, day=form.day.data, name=form.name.data or ""
+        )
+    except ValidationFailed as error:
+        skip = {"holiday.day"} if errors else set()
+        errors += [reason_text(r) for r in error.reasons if r.code not in skip]
+    else:
+        flash(_("The day off was added."), "success")
+        return redirect(url_for("admin.holidays", year=holiday.day.year), 303)
     year = form.day.data.year if form.day.data else _year()
     return _page(year, form, errors, 422)
 

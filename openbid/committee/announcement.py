@@ -22,7 +22,7 @@ from wtforms import FileField, SelectField, StringField, TextAreaField
 
 from openbid import storage
 from openbid.committee.blueprint import bp, load_selection, tab
-from openbid.committee.fields import DayField, field_errors
+from openbid.committee.fields import DayField, field_errors, only_required_failed
 from openbid.extensions import db
 from openbid.i18n import reason_text
 from openbid.models import Application, Approval, Position, RegistrationExtension, Role, Selection
@@ -38,6 +38,13 @@ tab("committee.announcement", N_("Announcement"), 20)
 
 STAFF = (Role.SECRETARIAT, Role.ADMIN)
 UNIT_LABELS = {"calendar": N_("calendar days"), "working": N_("working days")}
+# The service's "enter the date" reason for each date field, left out when the field
+# already says the typed text is not a date.
+MISSING_DATE_CODES = {
+    "letter_date": "letter.date",
+    "starts_on": "election.from",
+    "ends_on": "election.until",
+}
 REQUIRED_BY = {
     "definition": N_("required by the regulation"),
     "selection": N_("required for this selection"),
@@ -99,6 +106,13 @@ def _pdf(form: LetterForm) -> tuple[bytes | None, str, list]:
 
     data, reasons = read_upload(upload, current_app.config["UPLOAD_MAX_BYTES"])
     return data or None, upload.filename[:200], reasons
+
+
+def _other_reasons(error: ValidationFailed, form: FlaskForm) -> list[str]:
+    """Return the service's reasons, minus "enter the date" where the date failed to parse."""
+    unparsed = {field.short_name for field in form if field.errors}
+    skip = {code for name, code in MISSING_DATE_CODES.items() if name in unparsed}
+    return [reason_text(r) for r in error.reasons if r.code not in skip]
 
 
 def _letter_values(form: LetterForm) -> dict:
@@ -175,7 +189,7 @@ def record_gate(selection_id: int, code: str):  # noqa: ANN201
     errors = field_errors(form) if not form.validate() else []
     pdf, filename, upload_reasons = _pdf(form)
     errors += [reason_text(r) for r in upload_reasons]
-    if not errors:
+    if not upload_reasons and only_required_failed(form, {"letter_date"}):
         try:
             service.record_approval(
                 selection,
@@ -186,7 +200,7 @@ def record_gate(selection_id: int, code: str):  # noqa: ANN201
                 **_letter_values(form),
             )
         except ValidationFailed as error:
-            errors = [reason_text(r) for r in error.reasons]
+            errors += _other_reasons(error, form)
     if errors:
         return _approval_page(
             selection, errors={f"gate:{code}": errors}, forms={f"gate:{code}": form}, status=422
@@ -216,7 +230,7 @@ def add_window(selection_id: int):  # noqa: ANN201
     selection = _staff_only(selection_id)
     form = WindowForm()
     errors = field_errors(form) if not form.validate() else []
-    if not errors:
+    if only_required_failed(form, {"starts_on", "ends_on"}):
         try:
             service.add_election_window(
                 selection,
@@ -226,7 +240,7 @@ def add_window(selection_id: int):  # noqa: ANN201
                 reason=form.reason.data or "",
             )
         except ValidationFailed as error:
-            errors = [reason_text(r) for r in error.reasons]
+            errors += _other_reasons(error, form)
     if errors:
         return _approval_page(
             selection, errors={"window": errors}, forms={"window": form}, status=422
@@ -392,7 +406,7 @@ def extend(selection_id: int):  # noqa: ANN201
     errors = field_errors(form) if not form.validate() else []
     pdf, filename, upload_reasons = _pdf(form)
     errors += [reason_text(r) for r in upload_reasons]
-    if not errors:
+    if not upload_reasons and only_required_failed(form, {"letter_date"}):
         try:
             service.extend_registration(
                 selection,
@@ -403,8 +417,10 @@ def extend(selection_id: int):  # noqa: ANN201
                 expected_version=version,
                 **_letter_values(form),
             )
-        except (ValidationFailed, GuardFailed) as error:
-            errors = [reason_text(r) for r in error.reasons]
+        except ValidationFailed as error:
+            errors += _other_reasons(error, form)
+        except GuardFailed as error:
+            errors += [reason_text(r) for r in error.reasons]
     if errors:
         selection = load_selection(selection_id)
         return _announcement_page(

@@ -95,3 +95,14 @@ def field_errors(form: object) -> list[str]:
             label = field.label.text if field.label else field.name
             lines.append(f"{label}: {error}")
     return lines
+
+
+def only_required_failed(form: object, required: set[str]) -> bool:
+    """Return whether every field that failed to parse is one the service requires.
+
+    A field that failed to parse reaches the service as None; when the service requires
+    it, the service is sure to refuse without writing, so the view may still ask it for
+    its other reasons and show everything wrong at once.
+    """
+    failed = {field.short_name for field in form if field.errors}  # type: ignore[attr-defined]
+    return failed <= required

@@ -386,9 +386,9 @@ def new_selection():  # noqa: ANN201
     status = 200
     if request.method == "GET":
         form.start_date.data = clock.today_jakarta()
-    elif not form.validate():
-        errors, status = field_errors(form), 422
     else:
+        errors = [] if form.validate() else field_errors(form)
+        # An unreadable start date reaches the service as None: it refuses, writing nothing.
         try:
             selection = planning.start_selection(
                 current_user.agency,
@@ -398,7 +398,9 @@ def new_selection():  # noqa: ANN201
                 workflow=form.workflow.data or None,
             )
         except ValidationFailed as error:
-            errors, status = _refused(error), 422
+            skip = {"selection.start"} if errors else set()
+            errors += [reason_text(r) for r in error.reasons if r.code not in skip]
+            status = 422
         else:
             flash(_("The selection was created in draft. Now plan it."), "success")
             return redirect(url_for("committee.planning", selection_id=selection.id), 303)

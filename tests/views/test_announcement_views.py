@@ -152,6 +152,22 @@ def test_a_bad_letter_is_shown_back_and_nothing_is_written(
     assert _counts() == before
 
 
+def test_every_problem_of_a_letter_is_named_at_once(app, client, browser, movable_clock) -> None:
+    selection, secretariat = make_selection(make_agency())
+    _english(client, browser, secretariat)
+    page_url = f"/selections/{selection.id}/approval"
+    data = _letter("kasn_recommendation", b"GIF89a", number="", letter_date="31-11-2018")
+    before = _counts()
+    response = browser.post(f"{page_url}/gates/kasn_recommendation", data, page=page_url)
+    assert response.status_code == 422
+    page = _text(response)
+    assert "Letter date: Enter a real date, such as 2018-12-03." in page
+    assert "Enter the letter&#39;s number." in page
+    assert "The file is not a PDF document" in page
+    assert "Enter the letter&#39;s date." not in page
+    assert _counts() == before
+
+
 def test_a_required_letter_without_its_pdf_is_refused(app, client, browser, movable_clock) -> None:
     selection, secretariat = make_selection(make_agency())
     _english(client, browser, secretariat)
