@@ -19,6 +19,7 @@ from wtforms import HiddenField, StringField, TextAreaField
 from openbid import storage
 from openbid.auth import roles_required
 from openbid.committee.blueprint import bp, load_selection, tab
+from openbid.documents import formatting
 from openbid.extensions import db
 from openbid.models import Application, Approval, Position, Role, Selection
 from openbid.rules.reasons import N_, Reason
@@ -72,6 +73,7 @@ def _page(  # noqa: ANN202
             board=board,
             events=events,
             errors=errors or {},
+            fmt_nip=formatting.nip,
             values=values or {},
             correctable=service.CORRECTABLE_FIELDS,
             tie_break_text=", ".join(_(term) for term in board.tie_break),

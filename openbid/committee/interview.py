@@ -17,6 +17,7 @@ from wtforms import StringField, TextAreaField
 
 from openbid.auth import roles_required
 from openbid.committee.blueprint import bp, load_selection, tab
+from openbid.documents import formatting
 from openbid.extensions import db
 from openbid.models import Application, Position, Role, Selection
 from openbid.rules.reasons import N_
@@ -65,6 +66,7 @@ def _page(selection: Selection, errors: dict | None = None, values: dict | None 
             board=board,
             events=events,
             errors=errors or {},
+            fmt_nip=formatting.nip,
             values=values or {},
         ),
         status,
