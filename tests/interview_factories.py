@@ -86,13 +86,19 @@ def selection_in_interview(
     positions: int = 1,
     per_post: int = 4,
     results: Sequence[Sequence[Mapping[str, Any]]] | None = None,
+    parameters: Mapping[str, Any] | None = None,
     **kwargs: Any,
 ) -> Setup:
     """Return a selection in the interview stage, every candidate eligible and assessed.
 
-    ``results[p][i]`` overrides the assessment figures of post p's i-th candidate.
+    ``results[p][i]`` overrides the assessment figures of post p's i-th candidate;
+    ``parameters`` are merged into the selection's overrides before the assessment closes
+    (as if the plan had set them in draft).
     """
     setup = selection_in_assessment(agency, positions=positions, per_post=per_post, **kwargs)
+    if parameters:
+        setup.selection.parameters = {**(setup.selection.parameters or {}), **parameters}
+        db.session.commit()
     specs = list(results or [])
     for p in range(positions):
         post_specs = list(specs[p]) if p < len(specs) else []

@@ -102,12 +102,20 @@ def scoring_params(params: Mapping[str, Any]) -> ScoringParams:
 
     ``weights`` and ``pass_marks`` come from the definition (overridable per selection); an
     optional ``scoring`` mapping may set ``require_fitness_results`` and ``tie_break``.
+    Components weighted 0 are left out, with their pass marks.
 
     :raises GuardFailed: when the weights or pass marks cannot be used, with the reasons.
     """
     extra = params.get("scoring") or {}
-    weights = Weights({k: _decimal(v) for k, v in (params.get("weights") or {}).items()})
-    marks = {k: _decimal(v) for k, v in (params.get("pass_marks") or {}).items()}
+    # A component weighted 0 does not count: it is neither needed nor held to a pass mark
+    # (the assessment stage does not ask for it either).
+    values = {k: _decimal(v) for k, v in (params.get("weights") or {}).items()}
+    weights = Weights({k: v for k, v in values.items() if v != 0} or values)
+    marks = {
+        k: _decimal(v)
+        for k, v in (params.get("pass_marks") or {}).items()
+        if v is not None and k in weights.values
+    }
     kwargs: dict[str, Any] = {"weights": weights, "pass_marks": marks}
     if "require_fitness_results" in extra:
         kwargs["require_fitness_results"] = bool(extra["require_fitness_results"])
@@ -1013,6 +1021,11 @@ def appoint(
     :raises Conflict: when the application changed meanwhile or cannot be appointed from its
         state.
     """
+    # Two picks in one post at the same moment must not both pass post_not_yet_filled: the
+    # second waits on the post's row until the first commits, then its guard sees it.
+    db.session.execute(
+        sa.select(Position.id).where(Position.id == application.position_id).with_for_update()
+    ).all()
     return fire(
         application,
         "appoint",

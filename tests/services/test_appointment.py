@@ -499,6 +499,26 @@ def test_weights_overridden_by_the_selection_are_used(app) -> None:  # noqa: ANN
     assert result.weights["interview"] == "0.5"
 
 
+def test_a_component_weighted_zero_is_neither_needed_nor_marked(app) -> None:  # noqa: ANN001
+    setup = selection_in_interview(
+        make_agency(),
+        per_post=4,
+        parameters={
+            "weights": {"track_record": 0.3, "interview": 0.4, "paper": 0, "assessment": 0.3},
+            "pass_marks": {"paper": 90},
+        },
+        results=[[{"paper_score": None}]],
+    )
+    score_everyone(setup)
+    close_interview(setup)
+    result = current(setup.selection.positions[0].id)
+    first = result.ranking[0]
+    # 78*.3 + 87*.4 + 82*.3 = 82.80; no paper score, and the paper pass mark does not apply.
+    assert first["qualified"] and first["combined"] == "82.80"
+    assert "paper" not in first["components"] and "paper" not in result.weights
+    assert len(result.shortlist) == 3
+
+
 def test_unusable_weights_stop_the_close_with_the_reason(app) -> None:  # noqa: ANN001
     setup = selection_in_interview(make_agency(), per_post=4)
     setup.selection.parameters = {
@@ -513,3 +533,45 @@ def test_unusable_weights_stop_the_close_with_the_reason(app) -> None:  # noqa: 
     db.session.expire_all()
     assert db.session.get(Selection, setup.selection.id).state == "interview"
     assert _count(ShortlistResult) == 0
+
+
+@pytest.mark.postgres
+def test_two_picks_in_one_post_at_once_appoint_one(app, setup) -> None:  # noqa: ANN001
+    import threading
+
+    from openbid.models import User
+    from openbid.workflow import WorkflowError
+
+    record_recommendation(setup)
+    ppk_id = make_ppk(setup).id
+    ids = [a.id for a in setup.applications[:3]]
+    db.session.remove()
+    barrier = threading.Barrier(len(ids))
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def worker(application_id: int) -> None:
+        with app.app_context():
+            try:
+                application = db.session.get(Application, application_id)
+                ppk = db.session.get(User, ppk_id)
+                barrier.wait(timeout=30)
+                appointment.appoint(application, ppk)
+                outcome = "ok"
+            except WorkflowError as error:
+                outcome = error.reasons[0].code
+            finally:
+                db.session.remove()
+            with lock:
+                outcomes.append(outcome)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["appointment.post_filled"] * 2 + ["ok"], outcomes
+    appointed = db.session.scalar(
+        sa.select(sa.func.count(Application.id)).where(Application.state == "appointed")
+    )
+    assert appointed == 1

@@ -228,3 +228,41 @@ def test_after_the_interview_closes_every_score_shows_and_nothing_more_can_be_do
     with pytest.raises(ValidationFailed) as error:
         interview.declare_conflict(users[0], setup.applications[0], "Too late")
     assert _codes(error) == ["interview.conflict_closed"]
+
+
+@pytest.mark.postgres
+def test_a_double_submission_at_once_records_one_score(app, setup) -> None:  # noqa: ANN001
+    import threading
+
+    from openbid.models import Application, User
+
+    member_id = members(setup)[0].id
+    application_id = setup.applications[0].id
+    db.session.remove()
+    threads_count = 6
+    barrier = threading.Barrier(threads_count)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def worker(value: int) -> None:
+        with app.app_context():
+            try:
+                user = db.session.get(User, member_id)
+                application = db.session.get(Application, application_id)
+                barrier.wait(timeout=30)
+                interview.submit_score(user, application, value)
+                outcome = "ok"
+            except ValidationFailed as error:
+                outcome = error.reasons[0].code
+            finally:
+                db.session.remove()
+            with lock:
+                outcomes.append(outcome)
+
+    threads = [threading.Thread(target=worker, args=(70 + i,)) for i in range(threads_count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["interview.already_scored"] * (threads_count - 1) + ["ok"]
+    assert _count(InterviewScore) == 1 and len(_events("interview_scored")) == 1
