@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from openbid.committee.blueprint import bp, tab
@@ -32,21 +32,18 @@ from openbid.workflow.guards.assessment import ELIMINATION_STAGES
 
 tab("committee.assessment", N_("Assessment"), 40)
 
-FIT_CHOICES = [("", ""), ("MS", "MS"), ("TMS", "TMS")]
-CATEGORY_CHOICES = [("", "")] + [(c.value, c.value) for c in AssessmentCategory]
-
 
 class ResultForm(FlaskForm):
     """One candidate's results as typed in the page's row (text; the service parses it)."""
 
     assessment_score = StringField(validators=[Length(max=20)])
-    assessment_category = SelectField(choices=CATEGORY_CHOICES, validate_choice=False)
+    assessment_category = StringField(validators=[Length(max=40)])
     assessed_on = StringField(validators=[Length(max=40)])
     assessment_centre = StringField(validators=[Length(max=300)])
     paper_score = StringField(validators=[Length(max=20)])
     track_record_score = StringField(validators=[Length(max=20)])
-    health_fit = SelectField(choices=FIT_CHOICES, validate_choice=False)
-    psych_fit = SelectField(choices=FIT_CHOICES, validate_choice=False)
+    health_fit = StringField(validators=[Length(max=20)])
+    psych_fit = StringField(validators=[Length(max=20)])
 
 
 class ImportForm(FlaskForm):

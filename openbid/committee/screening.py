@@ -15,8 +15,8 @@ from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import HiddenField, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, Length
 
 from openbid import storage
 from openbid.committee.blueprint import bp, load_selection, tab
@@ -41,7 +41,7 @@ STAGE = "administrative_screening"
 class VerdictForm(FlaskForm):
     """The committee's verdict on one application."""
 
-    passed = RadioField(choices=[("1", "pass"), ("0", "fail")], validators=[DataRequired()])
+    passed = StringField(validators=[AnyOf(["1", "0"])])
     reason = TextAreaField(validators=[Length(max=4000)])
     version = HiddenField(validators=[DataRequired()])
 
