@@ -96,6 +96,12 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
     LANGUAGES = ("id", "en")
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024
+    # PAdES signing of generated documents; unset means unsigned, unless the demo's
+    # self-signed files exist in INSTANCE_DIR/signing (see openbid.services.documents).
+    SIGNING_CERT: Path | None = None
+    SIGNING_KEY: Path | None = None
+    SIGNING_PASSWORD: str | None = None
+    SIGNING_TRUST_ROOTS: tuple[Path, ...] = ()
 
     def __init__(self) -> None:
         self.SECRET_KEY = _secret_key(self.INSTANCE_DIR)
@@ -106,6 +112,7 @@ class Config:
         self.PUBLIC_BASE_URL = _env("OPENBID_PUBLIC_BASE_URL", "http://127.0.0.1:5000")
         self.SESSION_COOKIE_SECURE = _env("OPENBID_SECURE_COOKIES", "0") == "1"
         self._mail_settings()
+        self._signing_settings()
 
     def _mail_settings(self) -> None:
         """Read OPENBID_SMTP_*; without a host, mail goes to the development outbox folder."""
@@ -126,6 +133,24 @@ class Config:
         self.MAIL_OUTBOX_DIR = Path(
             _env("OPENBID_MAIL_OUTBOX_DIR", str(self.INSTANCE_DIR / "outbox"))
         )
+
+    def _signing_settings(self) -> None:
+        """Read OPENBID_SIGNING_*: a PKCS#12 file, or a PEM certificate plus its key."""
+        cert, key = _env("OPENBID_SIGNING_CERT"), _env("OPENBID_SIGNING_KEY")
+        if key and not cert:
+            raise ConfigError(
+                "OPENBID_SIGNING_KEY is set; set OPENBID_SIGNING_CERT to its certificate too."
+            )
+        roots = [r for r in (_env("OPENBID_SIGNING_TRUST_ROOTS") or "").split(os.pathsep) if r]
+        named = [("OPENBID_SIGNING_CERT", cert), ("OPENBID_SIGNING_KEY", key)]
+        named += [("OPENBID_SIGNING_TRUST_ROOTS", root) for root in roots]
+        for variable, value in named:
+            if value and not Path(value).is_file():
+                raise ConfigError(f"{variable} names {value!r}, which is not a readable file.")
+        self.SIGNING_CERT = Path(cert) if cert else None
+        self.SIGNING_KEY = Path(key) if key else None
+        self.SIGNING_PASSWORD = _env("OPENBID_SIGNING_PASSWORD")
+        self.SIGNING_TRUST_ROOTS = tuple(Path(root) for root in roots)
 
 
 class TestConfig(Config):

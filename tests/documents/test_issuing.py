@@ -307,3 +307,75 @@ def test_ten_threads_issue_distinct_gapless_numbers(app) -> None:
     assert sorted(seqs) == list(range(1, 11))
     assert db.session.scalar(sa.select(DocumentCounter.last_seq)) == 10
     assert audit.verify_all(db.session).ok
+
+
+def test_the_engine_issues_every_kind_on_its_transitions(app) -> None:
+    """Drive a two-post selection through every stage with the real guards and actions."""
+    from openbid.models import Application
+    from openbid.services import appointment
+    from tests.interview_factories import (
+        current,
+        make_ppk,
+        record_recommendation,
+        selection_in_appointment,
+    )
+
+    setup = selection_in_appointment(
+        make_agency(numbering_patterns=scenario.PATTERNS), positions=2, per_post=4
+    )
+    record_recommendation(setup)
+    ppk = make_ppk(setup)
+    for position in setup.selection.positions:
+        appointment.appoint(db.session.get(Application, current(position.id).shortlist[0]), ppk)
+    result = fire(setup.selection, "complete", setup.secretariat)
+    assert len(result.outputs["documents"]) == 2  # the decree and the report
+
+    issued = db.session.scalars(
+        sa.select(IssuedDocument)
+        .where(IssuedDocument.selection_id == setup.selection.id)
+        .order_by(IssuedDocument.id)
+    ).all()
+    assert [d.kind for d in issued] == [
+        "announcement",
+        "screening_minutes",
+        "screening_announcement",
+        "results_announcement",
+        "plenary_minutes",
+        "top_three_announcement",
+        "decree",
+        "oversight_report",
+    ]
+    by_series: dict[tuple[str, int], list[int]] = {}
+    for document in issued:
+        by_series.setdefault((document.series, document.year), []).append(document.seq)
+        text = pdf_text(documents.document_bytes(document))
+        assert document.verification_code in text, document.kind
+    for seqs in by_series.values():
+        assert seqs == list(range(1, len(seqs) + 1))  # in issue order, without gaps
+    decree = " ".join(pdf_text(documents.document_bytes(issued[6])).split())
+    for position in setup.selection.positions:
+        winner = db.session.get(Application, current(position.id).shortlist[0])
+        assert winner.candidate.name in decree
+    assert "B-3561/KASN/12/2018" in "".join(decree.split())  # the result recommendation
+    assert audit.verify_all(db.session).ok
+
+
+def test_extending_registration_issues_the_notice(app, monkeypatch) -> None:
+    from openbid.services import announcement
+    from tests.announcement_support import apply, extension_letter, install_clock, published, wib
+
+    movable = install_clock(monkeypatch)
+    selection, secretariat = make_selection(make_agency(numbering_patterns=scenario.PATTERNS))
+    published(selection, secretariat, movable, wib(2018, 11, 19, 8, 0))
+    apply(selection.positions[0], submitted=3)
+    movable.set(wib(2018, 12, 5, 8, 0))
+    result = announcement.extend_registration(
+        selection, secretariat, reason="Pelamar kurang dari 4 orang", **extension_letter()
+    )
+    notice = db.session.get(IssuedDocument, result.outputs["documents"][0])
+    assert notice.kind == "extension_notice"
+    assert notice.number == "800/02-Pansel/2018"  # after the announcement, same series
+    assert notice.title == "Pengumuman Perpanjangan ke-1 Masa Pendaftaran"
+    text = " ".join(pdf_text(documents.document_bytes(notice)).split())
+    assert "800/01-Pansel/2018" in text  # cites the announcement it extends
+    assert "3 orang" in text and "Kepala Dinas 1" in text
