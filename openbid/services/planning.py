@@ -953,21 +953,12 @@ def save_registration(selection: Selection, actor: User, data: RegistrationInput
     _set_nested(parameters, defaults, "extension", "max_count", data.extension_max_count)
     fixed = data.reference_date.isoformat() if data.reference_date else None
     _set_nested(parameters, defaults, "eligibility", "reference_date", fixed)
-    # Say explicitly that age is taken on a fixed date, for readers of the parameters.
-    _set_nested(parameters, defaults, "eligibility", "age_reference", "fixed" if fixed else None)
+    # The definition's age_reference is "registration_close" or a fixed date; set both keys
+    # so every reader (screening, the announcement's text) sees the same date.
+    _set_nested(parameters, defaults, "eligibility", "age_reference", fixed)
     return _commit_parameters(selection, actor, parameters, "parameters_updated")
 
 
 def percent_text(fraction: float | int | str | Decimal) -> str:
     """Return a weight stored as a fraction as percent text: 0.35 -> "35", 0.125 -> "12.5"."""
     return reasons_percent_text(Decimal(str(fraction)))
-
-
-def effective_parameters(selection: Selection) -> dict[str, Any]:
-    """Return the definition's parameters with the selection's overrides merged in."""
-    return definition_of(selection).params(selection.parameters)
-
-
-def default_parameters(selection: Selection) -> dict[str, Any]:
-    """Return the definition's own parameters (what an override replaces)."""
-    return copy.deepcopy(dict(definition_of(selection).parameters))

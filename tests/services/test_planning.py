@@ -452,7 +452,7 @@ def test_registration_settings_are_stored_as_overrides(app) -> None:
     assert _fresh(selection).parameters == {
         "registration": {"unit": "working", "closing_time": "16:00"},
         "extension": {"max_count": 3},
-        "eligibility": {"reference_date": "2018-12-01", "age_reference": "fixed"},
+        "eligibility": {"reference_date": "2018-12-01", "age_reference": "2018-12-01"},
     }
     planning.save_registration(selection, secretariat, planning.RegistrationInput())
     assert _fresh(selection).parameters == {}
