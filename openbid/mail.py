@@ -39,6 +39,7 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from openbid import jobs
 from openbid.extensions import db
 from openbid.models import OutboxMessage, User
 from openbid.services import clock
@@ -254,12 +255,13 @@ def send_pending(
 def dispatch() -> None:
     """Deliver what was queued; called after a commit that wrote outbox rows.
 
-    The seam for a job queue: replace the body with an enqueue of ``send_pending``. It never
-    raises: the change that queued the mail is already committed, and a delivery failure is
-    kept on the row for the next try.
+    Goes through ``openbid.jobs.run_or_enqueue``, the project's seam for a job queue: today it
+    runs ``send_pending`` inline; with RQ or Celery it enqueues it. It never raises: the change
+    that queued the mail is already committed, and a failed delivery stays on its row for the
+    next try.
     """
     try:
-        send_pending()
+        jobs.run_or_enqueue(send_pending)
     except Exception:  # the caller's work is committed; never turn that into an error page
         log.exception("email delivery failed; `flask openbid send-mail` retries it")
 

@@ -15,11 +15,22 @@ from openbid.services import accounts
 from openbid.services.errors import ValidationFailed
 
 
-def _attach(reasons: list[Reason], fields: dict[str, Field], default: Field) -> None:
-    """Show each service reason under the field it is about."""
+def _attach(
+    reasons: list[Reason], fields: dict[str, Field], default: Field, *, skip_filled: bool = False
+) -> None:
+    """Show each service reason under the field it is about.
+
+    With skip_filled, a field that already has the form's own error (e.g. "enter your email")
+    does not get a second message about the same emptiness.
+    """
+    already = {id(f) for f in fields.values() if f.errors} if skip_filled else set()
+    if skip_filled and default.errors:
+        already.add(id(default))
     for reason in reasons:
         prefix = reason.code.split(".", 1)[0]
         field = fields.get(reason.code, fields.get(prefix, default))
+        if id(field) in already:
+            continue
         field.errors = [*field.errors, reason_text(reason)]
 
 
@@ -64,6 +75,17 @@ def register():  # noqa: ANN201
             )
             return redirect(url_for("auth.login"), 303)
     elif form.is_submitted():
+        # Say everything at once: the form's own checks plus the password and email rules.
+        _attach(
+            accounts.registration_problems(
+                email=form.email.data or "",
+                name=form.name.data or "",
+                password=form.password.data or "",
+            ),
+            {"password": form.password, "account.email": form.email, "account": form.name},
+            form.password,
+            skip_filled=True,
+        )
         status = 422
     return render_template("portal/register.html", form=form), status
 

@@ -200,6 +200,21 @@ def _load(token: str, salt: str, max_age: timedelta, expired: Reason) -> dict:
 # --- registration and confirmation ----------------------------------------------------
 
 
+def registration_problems(*, email: str, name: str, password: str) -> list[Reason]:
+    """Return every problem with a registration's email, name and password, all at once."""
+    reasons: list[Reason] = []
+    try:
+        email = normalise_email(email or "")
+    except ValidationFailed as error:
+        reasons += error.reasons
+    name = " ".join((name or "").split())
+    if not name:
+        reasons.append(Reason("account.name", N_("Enter your full name.")))
+    elif len(name) > 200:
+        reasons.append(Reason("account.name_long", N_("The name may have at most 200 characters.")))
+    return reasons + password_problems(password or "", email=email or "", name=name)
+
+
 def register_candidate(*, email: str, name: str, password: str) -> User | None:
     """Create a candidate account and email its confirmation link, in one transaction.
 
@@ -209,19 +224,10 @@ def register_candidate(*, email: str, name: str, password: str) -> User | None:
 
     :raises ValidationFailed: naming each problem with the email, name or password.
     """
-    reasons: list[Reason] = []
-    try:
-        email = normalise_email(email)
-    except ValidationFailed as error:
-        reasons += error.reasons
-    name = " ".join((name or "").split())
-    if not name:
-        reasons.append(Reason("account.name", N_("Enter your full name.")))
-    elif len(name) > 200:
-        reasons.append(Reason("account.name_long", N_("The name may have at most 200 characters.")))
-    reasons += password_problems(password, email=email, name=name)
+    reasons = registration_problems(email=email, name=name, password=password)
     if reasons:
         raise ValidationFailed(reasons)
+    email, name = normalise_email(email), " ".join(name.split())
 
     existing = _find_user(email)
     if existing is not None:

@@ -566,7 +566,7 @@ def missing_profile_fields(
 ) -> list[str]:
     """Return the English labels of the profile fields still missing for an application."""
     if profile is None:
-        return [FIELD_LABELS["nip"]] + [FIELD_LABELS[n] for n in REQUIRED_PROFILE_FIELDS[1:]]
+        return [FIELD_LABELS[n] for n in (*REQUIRED_PROFILE_FIELDS, "ratings")]
     missing = [FIELD_LABELS[n] for n in REQUIRED_PROFILE_FIELDS if not getattr(profile, n)]
     if len(profile.performance_ratings or []) < rating_years:
         missing.append(FIELD_LABELS["ratings"])

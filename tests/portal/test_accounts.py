@@ -307,3 +307,14 @@ def test_attempts_older_than_the_window_do_not_count(app, browser, monkeypatch) 
     clock.move(seconds=15)  # the first four are now older than a minute
     assert browser.login(user.email, PASSWORD).status_code == 302
     assert timedelta(minutes=1) == accounts.LOGIN_WINDOW
+
+
+def test_every_registration_problem_is_shown_at_once(app, client, browser) -> None:
+    english(client)
+    response = register(browser, email="bukan-email", password="pendek", again="lain")
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "The two passwords are not the same" in html
+    assert "Enter a valid email address" in html
+    assert "at least 10 characters" in html
+    assert user_count() == 0
