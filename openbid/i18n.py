@@ -12,18 +12,10 @@ from flask_login import current_user
 from config import BASE_DIR
 from openbid.extensions import babel
 from openbid.models import CommitteeRole, Role
+from openbid.models.user import ROLE_LABELS
 from openbid.rules.reasons import N_, Reason
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
-
-ROLE_LABELS = {
-    Role.ADMIN: N_("Administrator"),
-    Role.SECRETARIAT: N_("Secretariat (BKPSDM)"),
-    Role.COMMITTEE: N_("Committee member (pansel)"),
-    Role.PPK: N_("Appointing official (PPK)"),
-    Role.AUDITOR: N_("Auditor"),
-    Role.CANDIDATE: N_("Candidate"),
-}
 
 
 def select_locale() -> str:

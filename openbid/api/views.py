@@ -24,7 +24,8 @@ from openbid.models import (
     Selection,
     User,
 )
-from openbid.rules.reasons import N_, Reason
+from openbid.models.user import role_term
+from openbid.rules.reasons import N_, Reason, Terms
 from openbid.services import selections as selection_service
 from openbid.services.errors import ValidationFailed
 from openbid.workflow import available_events, fire, workflows
@@ -49,7 +50,10 @@ def _require(*roles: Role) -> None:
             Reason(
                 "access.role",
                 N_("Your role (%(role)s) may not do this; allowed: %(allowed)s."),
-                {"role": str(_actor().role), "allowed": ", ".join(sorted(r.value for r in roles))},
+                {
+                    "role": role_term(_actor().role),
+                    "allowed": Terms(role_term(r) for r in sorted(roles)),
+                },
             )
         )
 

@@ -12,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from openbid.models.agency import Agency
 from openbid.models.base import Base, UTCDateTime, utcnow
+from openbid.rules.reasons import N_, Term
 
 
 class Role(enum.StrEnum):
@@ -23,6 +24,21 @@ class Role(enum.StrEnum):
     PPK = "ppk"  # the appointing official (Wali Kota/Bupati)
     AUDITOR = "auditor"  # read-only review afterwards
     CANDIDATE = "candidate"  # a civil servant applying
+
+
+ROLE_LABELS = {
+    Role.ADMIN: N_("Administrator"),
+    Role.SECRETARIAT: N_("Secretariat (BKPSDM)"),
+    Role.COMMITTEE: N_("Committee member (pansel)"),
+    Role.PPK: N_("Appointing official (PPK)"),
+    Role.AUDITOR: N_("Auditor"),
+    Role.CANDIDATE: N_("Candidate"),
+}
+
+
+def role_term(role: Role | str) -> Term:
+    """Return a role's name as a translatable term for messages."""
+    return Term(ROLE_LABELS[Role(role)])
 
 
 # werkzeug's scrypt with its default cost; the test suite lowers the cost to stay fast.

@@ -46,10 +46,7 @@ class Reason:
 
     def translate(self, gettext: Callable[[str], str]) -> str:
         """Return the message translated with `gettext`, including `Term` parameters."""
-        params = {
-            key: gettext(value) if isinstance(value, Term) else value
-            for key, value in self.params.items()
-        }
+        params = {key: _translated(value, gettext) for key, value in self.params.items()}
         return gettext(self.template) % params
 
     def as_dict(self) -> dict[str, object]:
@@ -62,13 +59,30 @@ class Reason:
         }
 
 
+class Terms(tuple):
+    """Several translatable words, shown joined by commas (e.g. the roles allowed)."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return ", ".join(str(item) for item in self)
+
+
+def _translated(value: object, gettext: Callable[[str], str]) -> object:
+    if isinstance(value, Term):
+        return gettext(value)
+    if isinstance(value, Terms):
+        return ", ".join(gettext(item) if isinstance(item, Term) else str(item) for item in value)
+    return value
+
+
 def _jsonable(value: object) -> object:
     """Return `value` as a JSON scalar: dates in ISO form, Decimals as strings."""
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, Term):
+    if isinstance(value, (Term, Terms)):
         return str(value)
     return value
 

@@ -22,7 +22,8 @@ from transitions import Machine
 from openbid import audit
 from openbid.extensions import db
 from openbid.models import Application, CommitteeMember, Role, Selection, User
-from openbid.rules.reasons import N_, Reason
+from openbid.models.user import role_term
+from openbid.rules.reasons import N_, Reason, Term, Terms
 from openbid.workflow.definition import (
     MachineDef,
     TransitionDef,
@@ -133,6 +134,10 @@ def _subject_type(row: Row) -> str:
     return "selection" if isinstance(row, Selection) else "application"
 
 
+def _event_label(machine: MachineDef, event: str) -> str:
+    return next((t.label for t in machine.transitions if t.trigger == event), event)
+
+
 def access_reasons(actor: User, row: Row, selection: Selection, session: Session) -> list[Reason]:
     """Return why actor may not act on row at all (agency, membership, ownership)."""
     if actor.role == Role.CANDIDATE:
@@ -164,7 +169,10 @@ def role_reason(actor: User, transition: TransitionDef) -> Reason | None:
     return Reason(
         "access.role",
         N_("Your role (%(role)s) may not do this; allowed: %(allowed)s."),
-        {"role": str(actor.role), "allowed": ", ".join(sorted(transition.roles))},
+        {
+            "role": role_term(actor.role),
+            "allowed": Terms(role_term(r) for r in sorted(transition.roles)),
+        },
     )
 
 
@@ -278,8 +286,11 @@ def fire(
             raise EventNotAvailable(
                 Reason(
                     "event.not_available",
-                    N_("%(event)s is not possible while the state is %(state)s."),
-                    {"event": event, "state": row.state},
+                    N_("“%(event)s” is not possible at the stage “%(state)s”."),
+                    {
+                        "event": Term(_event_label(machine_def, event)),
+                        "state": Term(machine_def.state_label(row.state)),
+                    },
                 )
             )
         denied = role_reason(actor, transition)
@@ -302,7 +313,9 @@ def fire(
         if not machine.models[0].trigger(event):
             raise EventNotAvailable(
                 Reason(
-                    "event.refused", N_("The state machine refused %(event)s."), {"event": event}
+                    "event.refused",
+                    N_("%(event)s could not be done; reload the page and try again."),
+                    {"event": Term(_event_label(machine_def, event))},
                 )
             )
         session.flush()  # the version check happens here: a lost race raises StaleDataError
