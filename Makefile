@@ -30,11 +30,11 @@ check-system: | $(BIN)/python
 	@$(BIN)/python scripts/check_system.py
 
 translations: | $(VENV)/.installed
-	@$(BIN)/pybabel compile --use-fuzzy --statistics -d openbid/translations
+	@$(BIN)/pybabel compile --statistics -d openbid/translations
 
 extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k lazy_gettext --no-location --sort-output -o openbid/translations/messages.pot .
-	$(BIN)/pybabel update -i openbid/translations/messages.pot -d openbid/translations --no-location --ignore-obsolete
+	$(BIN)/pybabel update -i openbid/translations/messages.pot -d openbid/translations --ignore-obsolete
 
 run: setup
 	$(FLASK) db upgrade

@@ -22,7 +22,8 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from openbid.models import AuditChainHead, AuditEvent, User, utcnow
+from openbid.models import AuditChainHead, AuditEvent, User
+from openbid.services import clock
 
 GENESIS_HASH = "0" * 64
 SYSTEM_CHAIN = "system"
@@ -126,7 +127,7 @@ def append(
         chain=chain,
         seq=head.seq + 1,
         selection_id=selection_id,
-        occurred_at=occurred_at or utcnow(),
+        occurred_at=occurred_at or clock.now(),
         actor_id=actor.id if actor is not None else None,
         actor=f"{actor.name} <{actor.email}>" if actor is not None else "system",
         actor_role=str(actor.role) if actor is not None else "system",

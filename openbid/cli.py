@@ -151,12 +151,25 @@ def create_user(email: str, name: str, role: str, agency_code: str | None, passw
 
 
 @openbid_cli.command("demo")
-def demo_command() -> None:
+@click.option(
+    "--through",
+    default=None,
+    metavar="STATE",
+    help="Advance the demo selection to STATE (draft ... completed, or cancelled).",
+)
+def demo_command(through: str | None) -> None:
     """Load the Kota Tangerang demo agency (idempotent) and print the demo log-ins."""
     from openbid import demo
 
     created = demo.load()
     click.echo("Demo agency loaded." if created else "Demo agency already present.")
+    if through:
+        from openbid import demo_flow
+
+        try:
+            demo_flow.advance(through, echo=click.echo)
+        except demo_flow.DemoError as exc:
+            raise click.UsageError(str(exc)) from None
     click.echo("Demo log-ins (password for all: %s):" % demo.PASSWORD)
     for email, role in demo.logins():
         click.echo(f"  {role:<12} {email}")

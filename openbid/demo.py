@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from openbid import audit
 from openbid.extensions import db
-from openbid.models import Agency, CommitteeRole, Role, Selection, User
+from openbid.models import Agency, CommitteeRole, Role, Selection, User, utcnow
 from openbid.rules.committee import PositionLevel
 from openbid.services import documents
 from openbid.services import selections as selection_service
@@ -171,7 +171,8 @@ def load() -> bool:
         for local, name, _role, _internal, title, _inst, _level in COMMITTEE
     }
     for local, name, _nip in CANDIDATES:
-        _user(None, local, name, Role.CANDIDATE)
+        # Demo candidates have confirmed their email, as real ones must before applying.
+        _user(None, local, name, Role.CANDIDATE).email_confirmed_at = utcnow()
     db.session.flush()
     audit.append(
         db.session,

@@ -187,5 +187,5 @@ def pytest_sessionstart(session: pytest.Session) -> None:
             catalog = read_po(source, locale=po.parent.parent.name)
         partial = mo.with_name(f"{mo.name}.{os.getpid()}.tmp")  # atomic for parallel runs
         with partial.open("wb") as target:
-            write_mo(target, catalog, use_fuzzy=True)
+            write_mo(target, catalog, use_fuzzy=False)
         os.replace(partial, mo)

@@ -1,0 +1,428 @@
+"""Drive the demo selection through its stages with the same services the views use.
+
+``flask --app wsgi openbid demo --through STATE`` calls ``advance``. The story follows the
+2018 Kota Tangerang case on a simulated clock (November 2018 to January 2019), so the
+documents carry the dates a real run would have had. Thirteen candidates apply to three
+posts: one too old (57+), one below rank IV/b, one without LHKPN, one with a recent
+moderate sanction; the Bappeda post is short at the first close and is extended once with
+KASN's approval, and ends with only two qualified, so the committee records an override.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import force_locale
+from pypdf import PdfWriter
+from werkzeug.datastructures import FileStorage
+
+from openbid import demo
+from openbid.extensions import db
+from openbid.i18n import reason_text
+from openbid.models import Application, IssuedDocument, Position, Selection, User
+from openbid.rules.eligibility import REQUIRED_DOCUMENTS
+from openbid.services import (
+    announcement,
+    appointment,
+    assessment,
+    clock,
+    interview,
+    portal,
+    screening,
+)
+from openbid.storage import storage
+from openbid.workflow import definition_of, fire
+
+ORDER = [
+    "draft",
+    "approval",
+    "announcement",
+    "administrative_screening",
+    "competency_assessment",
+    "interview",
+    "appointment",
+    "completed",
+]
+TARGETS = [*ORDER, "cancelled"]
+
+# Which post each candidate applies to (by index in demo.POSITIONS) and what makes them
+# (in)eligible; the rest of their profile is a typical eligible head-of-department profile.
+APPLICANTS = {
+    "kandidat01": (0, {}),
+    "kandidat02": (0, {}),
+    "kandidat03": (0, {}),
+    "kandidat04": (0, {"rank": "IV/c"}),
+    "kandidat05": (0, {}),  # born 4 Nov 1960: 58 at the reference date
+    "kandidat06": (1, {}),
+    "kandidat07": (1, {}),
+    "kandidat08": (1, {"rank": "IV/c"}),
+    "kandidat09": (1, {"rank": "IV/a"}),  # below the minimum rank IV/b
+    "kandidat10": (2, {"rank": "IV/c"}),
+    "kandidat11": (2, {}),
+    "kandidat12": (2, {"lhkpn_lodged": ""}),  # no wealth report lodged
+    "kandidat13": (2, {"sanction_level": "sedang", "sanction_date": "2017-08-14"}),
+}
+LATE_APPLICANT = "kandidat13"  # applies during the extension
+CURRENT_POSITIONS = {
+    0: "Sekretaris Dinas Pendidikan",
+    1: "Sekretaris Dinas Kesehatan",
+    2: "Sekretaris Badan Perencanaan Pembangunan Daerah",
+}
+# Competency-stage results: assessment centre, paper, track record.
+RESULTS = {
+    "kandidat01": ("82.50", "80.00", "85.00"),
+    "kandidat02": ("78.25", "84.00", "80.00"),
+    "kandidat03": ("74.00", "76.50", "82.00"),
+    "kandidat04": ("80.75", "79.00", "78.00"),
+    "kandidat06": ("84.00", "81.00", "83.00"),
+    "kandidat07": ("76.50", "78.00", "80.00"),
+    "kandidat08": ("79.00", "82.50", "79.00"),
+    "kandidat10": ("81.00", "80.50", "84.00"),
+    "kandidat11": ("77.75", "83.00", "81.00"),
+}
+INTERVIEW_BASE = {
+    "kandidat01": 84,
+    "kandidat02": 80,
+    "kandidat03": 77,
+    "kandidat04": 82,
+    "kandidat06": 85,
+    "kandidat07": 79,
+    "kandidat08": 81,
+    "kandidat10": 83,
+    "kandidat11": 80,
+}
+# The PPK picks rank 2 for the health post: the rank does not bind the PPK.
+PICK_RANK = {0: 1, 1: 2, 2: 1}
+
+
+class DemoError(RuntimeError):
+    """The demo could not advance; the message says where and why."""
+
+
+class _SimulatedClock:
+    """A clock the demo moves forward step by step (the services read clock.now())."""
+
+    def __init__(self, start: datetime) -> None:
+        self.moment = start
+
+    def now(self) -> datetime:
+        self.moment += timedelta(seconds=1)  # strictly increasing, like real time
+        return self.moment
+
+    def at(self, day: date, hour: int = 9) -> None:
+        wib = datetime(day.year, day.month, day.day, hour, tzinfo=clock.JAKARTA)
+        self.moment = max(self.moment, wib.astimezone(UTC))
+
+
+@contextmanager
+def simulated_clock(start: date) -> Iterator[_SimulatedClock]:
+    """Run the services on a simulated clock starting on a WIB date."""
+    fake = _SimulatedClock(datetime(start.year, start.month, start.day, 8, tzinfo=clock.JAKARTA))
+    original = clock.now
+    clock.now = fake.now
+    try:
+        yield fake
+    finally:
+        clock.now = original
+
+
+def _pdf(title: str) -> bytes:
+    """Return a one-page PDF standing in for a scanned document."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": title, "/Producer": "openbid demo"})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _user(local: str) -> User:
+    return db.session.scalars(sa.select(User).where(User.email == demo._email(local))).one()
+
+
+def _selection() -> Selection:
+    selection = demo.demo_selection()
+    if selection is None:
+        raise DemoError("the demo selection is not loaded")
+    db.session.refresh(selection)
+    return selection
+
+
+def _positions(selection: Selection) -> list[Position]:
+    return db.session.scalars(
+        sa.select(Position).where(Position.selection_id == selection.id).order_by(Position.id)
+    ).all()
+
+
+def _applications(selection: Selection, *states: str) -> list[Application]:
+    stmt = (
+        sa.select(Application)
+        .join(Position)
+        .where(Position.selection_id == selection.id)
+        .order_by(Application.id)
+    )
+    if states:
+        stmt = stmt.where(Application.state.in_(states))
+    return db.session.scalars(stmt).all()
+
+
+def _local(user: User) -> str:
+    return user.email.split("@", 1)[0]
+
+
+def _profile(local: str, nip: str, post: int, extra: dict) -> dict:
+    raw = {
+        "name": _user(local).name,
+        "nip": nip,
+        "birth_place": "Tangerang",
+        "phone": "0812-8000-" + local[-2:].rjust(4, "0"),
+        "rank": "IV/b",
+        "education": "S2",
+        "education_major": "Administrasi Publik",
+        "is_pns": "1",
+        "agency_name": "Pemerintah Kota Tangerang",
+        "current_position": CURRENT_POSITIONS[post],
+        "current_position_since": "2015-01-05",
+        "related_experience_years": "12",
+        "history": [
+            {
+                "position": CURRENT_POSITIONS[post],
+                "level": "administrator",
+                "start": "2015-01-05",
+                "end": "",
+            },
+            {
+                "position": "Kepala Bidang",
+                "level": "other",
+                "start": "2010-03-01",
+                "end": "2015-01-04",
+            },
+        ],
+        "ratings": [{"year": "2017", "rating": "sangat_baik"}, {"year": "2016", "rating": "baik"}],
+        "sanction_level": "none",
+        "lhkpn_lodged": "1",
+        "own_ppk_approval": "1",
+    }
+    raw.update(extra)
+    return raw
+
+
+def _apply(local: str, nip: str, post: int, extra: dict, positions: list[Position]) -> None:
+    candidate = _user(local)
+    portal.save_profile(candidate, _profile(local, nip, post, extra))
+    application = portal.start_application(candidate, positions[post])
+    for code, doc in REQUIRED_DOCUMENTS.items():
+        data = _pdf(f"{doc.name_id} - {candidate.name}")
+        upload = FileStorage(
+            stream=io.BytesIO(data), filename=f"{code}.pdf", content_type="application/pdf"
+        )
+        portal.upload_document(
+            application, candidate, code, upload, current_app.config["UPLOAD_MAX_BYTES"]
+        )
+    fire(application, "submit", candidate)
+
+
+def _in_indonesian(reasons: list) -> str:
+    with current_app.test_request_context(), force_locale("id"):
+        return "; ".join(reason_text(r) for r in reasons)
+
+
+class Runner:
+    """Advance the demo selection one stage at a time, printing what it issued."""
+
+    def __init__(self, echo: Callable[[str], None], fake: _SimulatedClock) -> None:
+        self.echo = echo
+        self.clock = fake
+        self.secretariat = _user("lutfi")
+        self.ppk = _user("walikota")
+        self.members = [_user(m[0]) for m in demo.COMMITTEE]
+
+    def report(self, result) -> None:  # noqa: ANN001
+        """Print the PDFs a transition issued."""
+        for document_id in (result.outputs or {}).get("documents", []):
+            document = db.session.get(IssuedDocument, document_id)
+            path = (
+                Path(storage().root) / document.sha256[:2] / document.sha256[2:4] / document.sha256
+            )
+            self.echo(f"  issued {document.kind:<24} {document.number:<28} {path}")
+
+    def draft(self, selection: Selection) -> None:
+        self.clock.at(date(2018, 10, 29))
+        result = fire(selection, "submit_for_approval", self.secretariat)
+        self.echo("draft -> approval: the plan went to KASN")
+        self.report(result)
+
+    def approval(self, selection: Selection) -> None:
+        self.clock.at(date(2018, 11, 16))
+        announcement.record_approval(
+            selection,
+            self.secretariat,
+            "kasn_recommendation",
+            number="B-3921/KASN/11/2018",
+            letter_date=date(2018, 11, 15),
+            subject="Rekomendasi Rencana Seleksi Terbuka JPT Pratama Kota Tangerang",
+            pdf_bytes=_pdf("Surat Rekomendasi KASN B-3921/KASN/11/2018"),
+            filename="rekomendasi-kasn.pdf",
+        )
+        self.clock.at(date(2018, 11, 19))
+        result = announcement.publish(_selection(), self.secretariat)
+        self.echo(
+            "approval -> announcement: KASN's recommendation recorded, announcement published"
+        )
+        self.report(result)
+
+    def announcement(self, selection: Selection) -> None:
+        positions = _positions(selection)
+        nips = {local: nip for local, _name, nip in demo.CANDIDATES}
+        self.clock.at(date(2018, 11, 21))
+        for local, (post, extra) in APPLICANTS.items():
+            if local != LATE_APPLICANT:
+                _apply(local, nips[local], post, extra, positions)
+        self.echo(f"  {len(APPLICANTS) - 1} candidates applied with every document")
+        selection = _selection()
+        self.clock.moment = max(
+            self.clock.moment, selection.registration_closes_at + timedelta(hours=9)
+        )
+        result = announcement.extend_registration(
+            selection,
+            self.secretariat,
+            reason="Jumlah pelamar Kepala Bappeda kurang dari 4 orang pada penutupan pendaftaran.",
+            number="B-4107/KASN/12/2018",
+            letter_date=clock.today_jakarta(),
+            subject="Persetujuan Perpanjangan Pendaftaran Seleksi Terbuka JPT Pratama",
+            pdf_bytes=_pdf("Persetujuan perpanjangan KASN B-4107/KASN/12/2018"),
+            filename="persetujuan-perpanjangan.pdf",
+        )
+        self.echo("  registration extended once for the Bappeda post, with KASN's approval")
+        self.report(result)
+        post, extra = APPLICANTS[LATE_APPLICANT]
+        _apply(LATE_APPLICANT, nips[LATE_APPLICANT], post, extra, positions)
+        selection = _selection()
+        self.clock.moment = max(
+            self.clock.moment, selection.registration_closes_at + timedelta(hours=9)
+        )
+        result = announcement.close_registration(selection, self.secretariat)
+        self.echo("announcement -> administrative_screening: registration closed")
+        self.report(result)
+
+    def administrative_screening(self, selection: Selection) -> None:
+        chair = self.members[0]
+        for item in screening.screen(selection, screening.applications_to_screen(selection)):
+            failed = [r.reason for r in item.results if not r.passed and r.reason is not None]
+            reason = "" if not failed else _in_indonesian(failed)
+            screening.record_verdict(item.application, chair, not failed, reason)
+        result = fire(_selection(), "close_screening", self.secretariat)
+        self.echo("administrative_screening -> competency_assessment: verdicts recorded")
+        self.report(result)
+
+    def competency_assessment(self, selection: Selection) -> None:
+        self.clock.at(date(2018, 12, 20))
+        for application in _applications(selection, "eligible"):
+            score, paper, track = RESULTS[_local(application.candidate)]
+            assessment.save_result(
+                application,
+                self.secretariat,
+                assessment_score=score,
+                assessment_category="memenuhi_syarat"
+                if Decimal(score) >= 80
+                else "masih_memenuhi_syarat",
+                assessed_on=date(2018, 12, 18),
+                assessment_centre="UPT Penilaian Kompetensi BKD Provinsi Banten",
+                paper_score=paper,
+                track_record_score=track,
+                health_fit="fit",
+                psych_fit="fit",
+            )
+        result = fire(_selection(), "close_assessment", self.secretariat)
+        self.echo("competency_assessment -> interview: results entered")
+        self.report(result)
+
+    def interview(self, selection: Selection) -> None:
+        self.clock.at(date(2019, 1, 7))
+        eligible = _applications(selection, "eligible")
+        # The provincial member knows one candidate personally: declared and recused.
+        recused = (self.members[5], eligible[0])
+        interview.declare_conflict(*recused, "Pernah menjadi atasan langsung pelamar (2012-2015).")
+        for offset, member in enumerate(self.members):
+            for application in eligible:
+                if (member, application) == recused:
+                    continue
+                base = INTERVIEW_BASE[_local(application.candidate)]
+                interview.submit_score(member, application, str(base + (offset % 3) - 1))
+        result = fire(_selection(), "close_interview", self.secretariat)
+        self.echo("interview -> appointment: scores closed, ranking and the three best frozen")
+        self.report(result)
+
+    def appointment(self, selection: Selection) -> None:
+        self.clock.at(date(2019, 1, 11))
+        for position in _positions(selection):
+            params = definition_of(selection).params(selection.parameters)
+            if appointment.shortage_reasons(db.session, _selection(), params, [position.id]):
+                appointment.record_shortlist_override(
+                    position,
+                    self.secretariat,
+                    letter_number="B-0112/KASN/01/2019",
+                    letter_date=date(2019, 1, 9),
+                    authority="KASN",
+                    notes="Hanya dua pelamar yang memenuhi syarat; seleksi dilanjutkan.",
+                )
+                self.echo(f"  override recorded for {position.name}: fewer than three qualified")
+        appointment.record_result_recommendation(
+            _selection(),
+            self.secretariat,
+            letter_number="B-0158/KASN/01/2019",
+            letter_date=date(2019, 1, 11),
+            subject="Rekomendasi Hasil Seleksi Terbuka JPT Pratama Kota Tangerang",
+            pdf=_pdf("Rekomendasi hasil KASN B-0158/KASN/01/2019"),
+        )
+        self.clock.at(date(2019, 1, 14))
+        for index, position in enumerate(_positions(selection)):
+            result = appointment.current_result(db.session, position.id)
+            shortlist = list(result.shortlist)
+            pick = shortlist[min(PICK_RANK[index], len(shortlist)) - 1]
+            chosen = db.session.get(Application, pick)
+            appointment.appoint(chosen, self.ppk)
+            self.echo(f"  the PPK appointed {chosen.candidate.name} as {position.name}")
+        result = fire(_selection(), "complete", self.secretariat)
+        self.echo("appointment -> completed: the appointment decree is issued")
+        self.report(result)
+
+
+def advance(through: str, echo: Callable[[str], None] = print) -> Selection:
+    """Advance the demo selection until it reaches through (any selection state).
+
+    :raises DemoError: for an unknown state, or one the selection has already passed.
+    """
+    if through not in TARGETS:
+        raise DemoError(f"unknown state {through!r}; choose one of: {', '.join(TARGETS)}")
+    selection = _selection()
+    if selection.state == through:
+        echo(f"The demo selection is already in {through}.")
+        return selection
+    if selection.state in ("completed", "cancelled") or (
+        through != "cancelled" and ORDER.index(selection.state) > ORDER.index(through)
+    ):
+        raise DemoError(
+            f"the demo selection is already in {selection.state}, past {through}; "
+            "start from a fresh database to replay it"
+        )
+    with simulated_clock(date(2018, 10, 29)) as fake:
+        runner = Runner(echo, fake)
+        if through == "cancelled":
+            result = fire(
+                selection, "cancel", runner.secretariat, {"reason": "Dibatalkan untuk demonstrasi."}
+            )
+            echo(f"{selection.state} -> cancelled")
+            runner.report(result)
+            return _selection()
+        while selection.state != through:
+            getattr(runner, selection.state)(selection)
+            selection = _selection()
+    return selection
