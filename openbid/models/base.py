@@ -43,5 +43,7 @@ class UTCDateTime(sa.types.TypeDecorator):
 
 
 def utcnow() -> datetime:
-    """Return the current time, timezone-aware, in UTC."""
-    return datetime.now(UTC)
+    """Return the current time, timezone-aware, in UTC, from the one clock services use."""
+    from openbid.services import clock  # the module, so a moved clock is seen
+
+    return clock.now()
