@@ -17,6 +17,13 @@ from openbid.workflow.diagram import render_svg
 
 tab("committee.selection_detail", N_("Overview"), 0)
 
+# Events that need more than a reason (a letter, a post) are done on their stage's page;
+# the overview links there instead of offering a button that cannot carry that input.
+EVENT_PAGES = {
+    "extend_registration": "committee.announcement",
+    "drop_position": "committee.announcement",
+}
+
 
 def _application_counts(selection_id: int) -> dict[int, dict[str, int]]:
     """Return {position id: {application state: count}} in one query."""
@@ -82,6 +89,7 @@ def selection_detail(selection_id: int):  # noqa: ANN201
         totals=verdict_totals,
         diagram=diagram,
         events=available_events(selection, current_user),
+        event_pages=EVENT_PAGES,
     )
 
 
