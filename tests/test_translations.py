@@ -84,7 +84,7 @@ def test_workflow_labels_are_extracted() -> None:
     missing = sorted(labels - extracted_ids())
     assert not missing, (
         "workflow labels that `make extract-messages` would not keep; mark them with N_() in"
-        f" openbid/translations/workflow_labels.py, then {HINT}:\n"
+        f" babel.cfg (the workflow extractor), then {HINT}:\n"
         + "\n".join(f"  {label!r}" for label in missing)
     )
 
