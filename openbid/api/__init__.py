@@ -10,6 +10,7 @@ from flask import Flask, current_app, jsonify
 from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 
+from openbid.api import applications  # noqa: F401  (registers its routes on bp)
 from openbid.api.auth import Unauthorized
 from openbid.api.spec import BadRequestBody
 from openbid.api.views import bp

@@ -178,7 +178,8 @@ def api_route(
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            if body is not None:
+            # An operation documented with both bodies takes JSON only when it is sent as JSON.
+            if body is not None and (multipart is None or request.is_json):
                 kwargs["body"] = json_body(body)
             return view(*args, **kwargs)
 
@@ -256,9 +257,10 @@ def openapi_document(prefix: str, server_url: str) -> dict:
                 "content": {"application/json": {"schema": op.body}},
             }
         if op.multipart is not None:
+            content = operation.get("requestBody", {}).get("content", {})
             operation["requestBody"] = {
                 "required": True,
-                "content": {"multipart/form-data": {"schema": op.multipart}},
+                "content": {**content, "multipart/form-data": {"schema": op.multipart}},
             }
         if op.public:
             operation["security"] = []
