@@ -540,6 +540,8 @@ def post_approval(selection_id: int, body: dict | None = None):  # noqa: ANN201
 def post_appointment(selection_id: int, body: dict):  # noqa: ANN201
     """Appoint through the appointment service; its guards check the three best."""
     selection = _visible_selection(selection_id)
+    # The appointment is the PPK's alone; say so before looking at the application's state.
+    _require(Role.PPK)
     application = db.session.get(Application, body["application_id"])
     if application is None or application.selection.id != selection.id:
         raise ValidationFailed(
@@ -562,10 +564,10 @@ def post_appointment(selection_id: int, body: dict):  # noqa: ANN201
 def _staff_selection(selection_id: int) -> Selection:
     """Return a selection whose documents the caller may have, as on the Documents tab.
 
+    :raises Forbidden: for roles without the staff workspace (candidates, auditors).
     :raises NotFound: when it does not exist or the caller may not see it.
     """
-    if _actor().role not in WORKSPACE_ROLES:
-        raise NotFound()
+    _require(*WORKSPACE_ROLES)
     return _visible_selection(selection_id)
 
 
