@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -18,10 +17,10 @@ from wtforms import HiddenField, StringField, TextAreaField
 
 from openbid import storage
 from openbid.auth import roles_required
-from openbid.committee.blueprint import bp, load_selection, tab
+from openbid.committee.blueprint import bp, load_application, load_selection, tab
 from openbid.documents import formatting
 from openbid.extensions import db
-from openbid.models import Application, Approval, Position, Role, Selection
+from openbid.models import Approval, Position, Role, Selection
 from openbid.rules.reasons import N_, Reason
 from openbid.services import appointment as service
 from openbid.services.errors import ValidationFailed
@@ -94,21 +93,6 @@ def _position(selection: Selection, position_id: int) -> Position:
     if position is None or position.selection_id != selection.id:
         abort(404)
     return position
-
-
-def _application(selection: Selection, application_id: int) -> Application:
-    """Return an application of this selection.
-
-    :raises NotFound: 404 for an application of another selection or none at all.
-    """
-    application = db.session.scalar(
-        sa.select(Application)
-        .join(Position)
-        .where(Application.id == application_id, Position.selection_id == selection.id)
-    )
-    if application is None:
-        abort(404)
-    return application
 
 
 def _letter_date(raw: str | None) -> date | None:
@@ -256,7 +240,7 @@ def correct(selection_id: int, position_id: int):  # noqa: ANN201
             values,
             422,
         )
-    application = _application(selection, application_id)
+    application = load_application(selection, application_id)
     if application.position_id != position.id:
         abort(404)
     try:
@@ -287,7 +271,7 @@ def correct(selection_id: int, position_id: int):  # noqa: ANN201
 def pick(selection_id: int, application_id: int):  # noqa: ANN201
     """Appoint one of a post's three best, as the PPK."""
     selection = load_selection(selection_id)
-    application = _application(selection, application_id)
+    application = load_application(selection, application_id)
     form = PickForm()
     try:
         expected = int(form.version.data or "")

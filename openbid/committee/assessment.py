@@ -18,11 +18,11 @@ from flask_wtf.file import FileField
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from openbid.committee.blueprint import bp, tab
+from openbid.committee.blueprint import bp, load_application, tab
 from openbid.committee.screening import DECIDE_ROLES, load_for_stage
 from openbid.extensions import db
 from openbid.i18n import reason_text
-from openbid.models import Application, AuditEvent, Selection
+from openbid.models import AuditEvent, Selection
 from openbid.rules.reasons import N_
 from openbid.rules.scoring import AssessmentCategory
 from openbid.services import assessment as service
@@ -174,18 +174,11 @@ def assessment(selection_id: int):  # noqa: ANN201
     return _page(load_for_stage(selection_id))
 
 
-def _application(selection: Selection, application_id: int) -> Application:
-    application = db.session.get(Application, application_id)
-    if application is None or application.position.selection_id != selection.id:
-        abort(404)
-    return application
-
-
 @bp.route("/<int:selection_id>/assessment/<int:application_id>", methods=["POST"])
 def assessment_save(selection_id: int, application_id: int):  # noqa: ANN201
     """Save one candidate's results from their row (partial entries allowed)."""
     selection = load_for_stage(selection_id)
-    application = _application(selection, application_id)
+    application = load_application(selection, application_id)
     form = ResultForm()
     if not form.validate_on_submit():
         abort(400)
@@ -267,7 +260,7 @@ def assessment_template(selection_id: int):  # noqa: ANN201
 def assessment_eliminate(selection_id: int, application_id: int):  # noqa: ANN201
     """Eliminate a candidate with a reason (e.g. absent from the assessment)."""
     selection = load_for_stage(selection_id)
-    application = _application(selection, application_id)
+    application = load_application(selection, application_id)
     form = EliminateForm()
     if not form.validate_on_submit() or not form.version.data.isdigit():
         abort(400)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from flask import Blueprint, abort, current_app
 from flask_login import current_user
 
 from openbid.auth import require_roles
 from openbid.extensions import db
-from openbid.models import Role, Selection
+from openbid.models import Application, Position, Role, Selection
 from openbid.workflow.engine import access_reasons
 
 bp = Blueprint("committee", __name__, url_prefix="/selections")
@@ -32,6 +33,21 @@ def load_selection(selection_id: int) -> Selection:
     if selection is None or access_reasons(current_user, selection, selection, db.session):
         abort(404)
     return selection
+
+
+def load_application(selection: Selection, application_id: int) -> Application:
+    """Return an application of this selection.
+
+    :raises NotFound: 404 for an application of another selection or none at all.
+    """
+    application = db.session.scalar(
+        sa.select(Application)
+        .join(Position)
+        .where(Application.id == application_id, Position.selection_id == selection.id)
+    )
+    if application is None:
+        abort(404)
+    return application
 
 
 @dataclass(frozen=True)

@@ -8,18 +8,17 @@ candidate before submitting their own.
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 
 from openbid.auth import roles_required
-from openbid.committee.blueprint import bp, load_selection, tab
+from openbid.committee.blueprint import bp, load_application, load_selection, tab
 from openbid.documents import formatting
 from openbid.extensions import db
-from openbid.models import Application, Position, Role, Selection
+from openbid.models import Role, Selection
 from openbid.rules.reasons import N_
 from openbid.services import interview as service
 from openbid.services.errors import ValidationFailed
@@ -39,21 +38,6 @@ class ConflictForm(FlaskForm):
     """A member's declaration of a conflict of interest with one candidate."""
 
     reason = TextAreaField()
-
-
-def _application(selection: Selection, application_id: int) -> Application:
-    """Return an application of this selection.
-
-    :raises NotFound: 404 for an application of another selection or none at all.
-    """
-    application = db.session.scalar(
-        sa.select(Application)
-        .join(Position)
-        .where(Application.id == application_id, Position.selection_id == selection.id)
-    )
-    if application is None:
-        abort(404)
-    return application
 
 
 def _page(selection: Selection, errors: dict | None = None, values: dict | None = None, status=200):  # noqa: ANN001, ANN202
@@ -84,7 +68,7 @@ def interview(selection_id: int):  # noqa: ANN201
 def submit_score(selection_id: int, application_id: int):  # noqa: ANN201
     """Record the member's final score for one candidate."""
     selection = load_selection(selection_id)
-    application = _application(selection, application_id)
+    application = load_application(selection, application_id)
     form = ScoreForm()
     try:
         service.submit_score(current_user, application, form.score.data, form.notes.data or "")
@@ -105,7 +89,7 @@ def submit_score(selection_id: int, application_id: int):  # noqa: ANN201
 def declare_conflict(selection_id: int, application_id: int):  # noqa: ANN201
     """Record the member's conflict of interest with one candidate (a recusal)."""
     selection = load_selection(selection_id)
-    application = _application(selection, application_id)
+    application = load_application(selection, application_id)
     form = ConflictForm()
     try:
         service.declare_conflict(current_user, application, form.reason.data or "")

@@ -19,10 +19,10 @@ from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length
 
 from openbid import storage
-from openbid.committee.blueprint import bp, load_selection, tab
+from openbid.committee.blueprint import bp, load_application, load_selection, tab
 from openbid.extensions import db
 from openbid.i18n import reason_text
-from openbid.models import Application, ApplicationDocument, Role, Selection, User
+from openbid.models import ApplicationDocument, Role, Selection, User
 from openbid.rules.eligibility import REQUIRED_DOCUMENTS
 from openbid.rules.reasons import N_
 from openbid.services import screening as screening_service
@@ -123,7 +123,7 @@ def screening(selection_id: int):  # noqa: ANN201
 def screening_verdict(selection_id: int, application_id: int):  # noqa: ANN201
     """Record the committee's verdict on one application through the workflow engine."""
     selection = load_for_stage(selection_id)
-    application = _application(selection, application_id)
+    application = load_application(selection, application_id)
     form = VerdictForm()
     if not form.validate_on_submit() or not form.version.data.isdigit():
         abort(400)
@@ -157,18 +157,11 @@ def screening_verdict(selection_id: int, application_id: int):  # noqa: ANN201
     )
 
 
-def _application(selection: Selection, application_id: int) -> Application:
-    application = db.session.get(Application, application_id)
-    if application is None or application.position.selection_id != selection.id:
-        abort(404)
-    return application
-
-
 @bp.route("/<int:selection_id>/applications/<int:application_id>/documents/<int:document_id>")
 def application_document(selection_id: int, application_id: int, document_id: int):  # noqa: ANN201
     """Send an applicant's uploaded document to staff who may screen this selection."""
     selection = load_for_stage(selection_id)
-    _application(selection, application_id)
+    load_application(selection, application_id)
     document = db.session.get(ApplicationDocument, document_id)
     if document is None or document.application_id != application_id:
         abort(404)
