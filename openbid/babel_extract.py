@@ -15,9 +15,16 @@ import yaml
 def extract_workflow_labels(
     fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: Any
 ) -> Iterator[tuple[int, str | None, str, list[str]]]:
-    """Yield (line, function, message, comments) for every state and transition label."""
+    """Yield (line, function, message, comments) for every state and transition label.
+
+    Only the machines are read: approval-gate labels are Indonesian names of letters, shown
+    as they are written.
+    """
     node = yaml.compose(fileobj.read().decode("utf-8"))
-    yield from _labels(node)
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if key.value == "machines":
+                yield from _labels(value)
 
 
 def _labels(node: yaml.Node) -> Iterator[tuple[int, str | None, str, list[str]]]:

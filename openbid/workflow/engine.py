@@ -314,7 +314,7 @@ def fire(
             raise EventNotAvailable(
                 Reason(
                     "event.refused",
-                    N_("%(event)s could not be done; reload the page and try again."),
+                    N_("“%(event)s” could not be done; reload the page and try again."),
                     {"event": Term(_event_label(machine_def, event))},
                 )
             )
