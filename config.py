@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -11,6 +12,11 @@ from sqlalchemy.exc import ArgumentError
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("OPENBID_INSTANCE_DIR", BASE_DIR / "instance"))
 
+
+# "Keep me logged in" lasts this many days unless OPENBID_REMEMBER_DAYS says otherwise; a
+# stolen remember cookie is a log-in, so it should not outlive a working fortnight by much.
+REMEMBER_DAYS_DEFAULT = 14
+REMEMBER_DAYS_MAX = 365
 
 # How the SMTP connection is secured: STARTTLS on 587, implicit TLS on 465, or none (a relay
 # on localhost).
@@ -92,6 +98,9 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    REMEMBER_COOKIE_DURATION = timedelta(days=REMEMBER_DAYS_DEFAULT)
     BABEL_DEFAULT_LOCALE = "id"
     BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
     LANGUAGES = ("id", "en")
@@ -111,8 +120,22 @@ class Config:
         self.UPLOAD_MAX_BYTES = _int_env("OPENBID_UPLOAD_MAX_BYTES", 2 * 1024 * 1024)
         self.PUBLIC_BASE_URL = _env("OPENBID_PUBLIC_BASE_URL", "http://127.0.0.1:5000")
         self.SESSION_COOKIE_SECURE = _env("OPENBID_SECURE_COOKIES", "0") == "1"
+        self._remember_cookie_settings()
         self._mail_settings()
         self._signing_settings()
+
+    def _remember_cookie_settings(self) -> None:
+        """Read OPENBID_REMEMBER_DAYS; the remember cookie is Secure whenever the session one is.
+
+        :raises ConfigError: when the number of days is not a whole number from 1 to 365.
+        """
+        days = _int_env("OPENBID_REMEMBER_DAYS", REMEMBER_DAYS_DEFAULT)
+        if not 1 <= days <= REMEMBER_DAYS_MAX:
+            raise ConfigError(
+                f"OPENBID_REMEMBER_DAYS must be between 1 and {REMEMBER_DAYS_MAX} days, got {days}."
+            )
+        self.REMEMBER_COOKIE_DURATION = timedelta(days=days)
+        self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
 
     def _mail_settings(self) -> None:
         """Read OPENBID_SMTP_*; without a host, mail goes to the development outbox folder."""

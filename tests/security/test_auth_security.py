@@ -1,0 +1,69 @@
+"""Authentication hardening from issue #10: one log-in limit, sessions that end, cookies, mail."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+
+import pytest
+
+from config import Config, ConfigError
+from openbid.models import Role
+from tests.conftest import Browser
+from tests.factories import PASSWORD, make_agency, make_user
+
+WRONG = "salah sekali 123"
+NEW_PASSWORD = "Kata sandi baru 2024"
+
+
+def _token_request(client, email: str, password: str):  # noqa: ANN001, ANN202
+    return client.post("/api/v1/tokens", json={"email": email, "password": password})
+
+
+def _remember_login(browser: Browser, email: str):  # noqa: ANN202
+    return browser.client.post(
+        "/auth/login",
+        data={
+            "email": email,
+            "password": PASSWORD,
+            "remember": "y",
+            "csrf_token": browser.token(),
+        },
+    )
+
+
+# --- 3. the remember cookie -----------------------------------------------------------
+
+
+def test_remember_cookie_defaults(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(Config, "INSTANCE_DIR", tmp_path)
+    monkeypatch.setenv("OPENBID_SECURE_COOKIES", "1")
+    monkeypatch.delenv("OPENBID_REMEMBER_DAYS", raising=False)
+    config = Config()
+    assert config.REMEMBER_COOKIE_SECURE is True
+    assert config.REMEMBER_COOKIE_SAMESITE == "Lax"
+    assert config.REMEMBER_COOKIE_HTTPONLY is True
+    assert config.REMEMBER_COOKIE_DURATION == timedelta(days=14)
+    monkeypatch.setenv("OPENBID_SECURE_COOKIES", "0")
+    monkeypatch.setenv("OPENBID_REMEMBER_DAYS", "30")
+    config = Config()
+    assert config.REMEMBER_COOKIE_SECURE is False
+    assert config.REMEMBER_COOKIE_DURATION == timedelta(days=30)
+
+
+@pytest.mark.parametrize("value", ["two weeks", "0", "-3", "3651"])
+def test_malformed_remember_days_stops_start_up(tmp_path, monkeypatch, value) -> None:
+    monkeypatch.setattr(Config, "INSTANCE_DIR", tmp_path)
+    monkeypatch.setenv("OPENBID_REMEMBER_DAYS", value)
+    with pytest.raises(ConfigError, match="OPENBID_REMEMBER_DAYS"):
+        Config()
+
+
+def test_remember_cookie_sent_with_lax_httponly_and_two_weeks(app, browser) -> None:
+    user = make_user(Role.SECRETARIAT, make_agency())
+    response = _remember_login(browser, user.email)
+    (header,) = [h for h in response.headers.getlist("Set-Cookie") if "remember_token=" in h]
+    assert "SameSite=Lax" in header and "HttpOnly" in header
+    expires = parsedate_to_datetime(header.split("Expires=", 1)[1].split(";", 1)[0])
+    lifetime = expires - datetime.now(UTC)
+    assert timedelta(days=14) - timedelta(minutes=1) < lifetime <= timedelta(days=14)
