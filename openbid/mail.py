@@ -7,8 +7,10 @@ result was published; a rollback takes the message with it.
 Delivery is a separate step, ``send_pending()``: through SMTP (``smtplib``, the
 ``OPENBID_SMTP_*`` settings) when a host is configured, otherwise (development) each message is
 written as an ``.eml`` file into the outbox folder (``OPENBID_MAIL_OUTBOX_DIR``, default
-``instance/outbox``) and printed to the log. A failed delivery stays in the table with its
-error and is retried by the next delivery or by ``flask --app wsgi openbid send-mail``.
+``instance/outbox``); in debug mode or under tests the whole message is printed to the log as
+well, otherwise only where the file went, because the body holds password-reset and
+confirmation links that must not reach a production log. A failed delivery stays in the table
+with its error and is retried by the next delivery or by ``flask --app wsgi openbid send-mail``.
 
 ``dispatch()`` is the seam for a job queue. Today it runs ``send_pending()`` in-process, right
 after the commit that queued mail (a SQLAlchemy ``after_commit`` hook, so it works the same
@@ -114,10 +116,11 @@ class Transport(Protocol):
 
 
 class OutboxFolder:
-    """Development delivery: an .eml file per message, and the message printed to the log."""
+    """Development delivery: an .eml file per message; the log gets a copy when log_bodies."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, *, log_bodies: bool = False) -> None:
         self.folder = folder
+        self.log_bodies = log_bodies
 
     def send(self, row: OutboxMessage, message: EmailMessage) -> None:
         """Write the message atomically as <created>-<id>.eml and log it."""
@@ -131,6 +134,9 @@ class OutboxFolder:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        if not self.log_bodies:
+            log.info("email %s written to the outbox folder as %s", row.id, self.folder / name)
+            return
         log.info(
             "email (development outbox %s)\nTo: %s\nSubject: %s\n\n%s",
             self.folder / name,
@@ -190,7 +196,8 @@ def _transport() -> Iterator[Transport]:
             smtp.close()
     else:
         folder = config.get("MAIL_OUTBOX_DIR") or Path(current_app.instance_path) / "outbox"
-        yield OutboxFolder(Path(folder))
+        # Reset links in a production log would let anyone who reads the log take an account.
+        yield OutboxFolder(Path(folder), log_bodies=current_app.debug or current_app.testing)
 
 
 def outbox_dir() -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
@@ -9,8 +10,10 @@ import pytest
 
 from config import Config, ConfigError
 from openbid.models import Role
+from openbid.services import accounts
 from tests.conftest import Browser
 from tests.factories import PASSWORD, make_agency, make_user
+from tests.portal.helpers import link_in, outbox_files, read_eml
 
 WRONG = "salah sekali 123"
 NEW_PASSWORD = "Kata sandi baru 2024"
@@ -67,3 +70,27 @@ def test_remember_cookie_sent_with_lax_httponly_and_two_weeks(app, browser) -> N
     expires = parsedate_to_datetime(header.split("Expires=", 1)[1].split(";", 1)[0])
     lifetime = expires - datetime.now(UTC)
     assert timedelta(days=14) - timedelta(minutes=1) < lifetime <= timedelta(days=14)
+
+
+# --- 10. reset links stay out of a production log ---------------------------------------
+
+
+def test_production_log_does_not_carry_reset_links(app, caplog) -> None:
+    caplog.set_level(logging.INFO, logger="openbid.mail")
+    user = make_user(Role.CANDIDATE)
+    app.testing, app.debug = False, False
+    try:
+        accounts.request_password_reset(user.email)
+    finally:
+        app.testing = True
+    (path,) = outbox_files(app)
+    assert "/portal/reset-password/" in link_in(read_eml(path), "/portal/reset-password/")
+    assert "/portal/reset-password/" not in caplog.text
+    assert path.name in caplog.text  # the log still says where the message went
+
+
+def test_development_log_still_carries_the_link(app, caplog) -> None:
+    caplog.set_level(logging.INFO, logger="openbid.mail")
+    user = make_user(Role.CANDIDATE)
+    accounts.request_password_reset(user.email)
+    assert "/portal/reset-password/" in caplog.text
