@@ -7,10 +7,11 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import g, request
+from flask import Response, g, jsonify, request
 
 from openbid import audit
 from openbid.extensions import db
+from openbid.i18n import reason_text
 from openbid.models import ApiToken, User, utcnow
 from openbid.rules.reasons import N_, Reason
 
@@ -23,6 +24,20 @@ class Unauthorized(Exception):
     def __init__(self, reason: Reason) -> None:
         self.reasons = [reason]
         super().__init__(str(reason))
+
+
+def too_many_attempts(reasons: list[Reason], retry_after: int) -> Response:
+    """Return the 429 answer to a limited log-in: the API's JSON error plus Retry-After.
+
+    The body has the shape of ``openbid.api.error_response``, which cannot set a header.
+    """
+    messages = [{"code": r.code, "message": reason_text(r)} for r in reasons]
+    response = jsonify(
+        {"error": "too_many_requests", "message": messages[0]["message"], "errors": messages}
+    )
+    response.status_code = 429
+    response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 def _digest(token: str) -> str:

@@ -11,7 +11,13 @@ from werkzeug.exceptions import NotFound
 
 from openbid import audit
 from openbid.api import schemas as s
-from openbid.api.auth import Unauthorized, authenticate, issue_token, revoke_token
+from openbid.api.auth import (
+    Unauthorized,
+    authenticate,
+    issue_token,
+    revoke_token,
+    too_many_attempts,
+)
 from openbid.api.spec import api_route, openapi_document
 from openbid.extensions import db
 from openbid.i18n import reason_text
@@ -26,6 +32,7 @@ from openbid.models import (
 )
 from openbid.models.user import role_term
 from openbid.rules.reasons import N_, Reason, Terms
+from openbid.services import accounts
 from openbid.services import selections as selection_service
 from openbid.services.errors import ValidationFailed
 from openbid.workflow import available_events, fire, workflows
@@ -188,18 +195,25 @@ def openapi():  # noqa: ANN201
     responses={
         201: ("A new token (shown once)", s.TOKEN),
         401: ("Wrong email or password", {"$ref": "#/components/schemas/Error"}),
+        403: ("The account is disabled", {"$ref": "#/components/schemas/Error"}),
+        429: (
+            "Too many failed log-ins; the Retry-After header says how many seconds to wait",
+            {"$ref": "#/components/schemas/Error"},
+        ),
     },
 )
 def create_token(body: dict):  # noqa: ANN201
-    """Issue a token for valid credentials."""
-    from openbid.auth.views import _dummy_check
-
-    email = body["email"].strip().lower()
-    user = db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == email))
-    if user is None:
-        _dummy_check(body["password"])
-    if user is None or not user.check_password(body["password"]) or not user.active:
-        raise Unauthorized(Reason("auth.credentials", N_("The email or password is wrong.")))
+    """Issue a token for valid credentials, within the same log-in limits as the web form."""
+    try:
+        user = accounts.authenticate(
+            body["email"], body["password"], request.remote_addr or "unknown"
+        )
+    except accounts.LoginRefused as error:
+        return too_many_attempts(error.reasons, error.retry_after)
+    except accounts.AccountDisabled as error:
+        raise Forbidden(error.reasons) from None
+    except accounts.WrongCredentials as error:
+        raise Unauthorized(error.reasons[0]) from None
     secret, row = issue_token(user)
     return jsonify({"token": secret, "expires_at": row.expires_at.isoformat()}), 201
 

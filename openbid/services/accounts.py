@@ -6,7 +6,8 @@ carries a digest of the current password hash, which the reset changes. Every em
 outbox row written in the same transaction as the change that causes it (``openbid.mail``).
 
 Failed log-ins are rows (``LoginAttempt``), not process memory, so the limits hold across
-several gunicorn workers and hosts.
+several gunicorn workers and hosts. ``authenticate()`` is the one password check: the log-in
+form and the API's token route both go through it, so both share the same limits.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from openbid import audit, mail
 from openbid.extensions import db
@@ -406,6 +408,84 @@ def reset_password(token: str, password: str) -> User:
 
 
 # --- log-in limits --------------------------------------------------------------------
+
+
+class LoginFailed(Exception):
+    """A log-in was not accepted; status is the HTTP answer, reasons say why."""
+
+    status = 401
+
+    def __init__(self, reason: Reason) -> None:
+        self.reasons = [reason]
+        super().__init__(str(reason))
+
+
+class LoginRefused(LoginFailed):
+    """Too many recent failures: the password was not even checked."""
+
+    status = 429
+
+    def __init__(self, reason: Reason, retry_after: int) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+class WrongCredentials(LoginFailed):
+    """The email is unknown or the password wrong; the same answer for both."""
+
+    status = 401
+
+
+class AccountDisabled(LoginFailed):
+    """The password is right but the account is disabled."""
+
+    status = 403
+
+
+_WRONG_CREDENTIALS = Reason("auth.credentials", N_("The email or password is wrong."))
+_DISABLED = Reason(
+    "auth.disabled", N_("This account is disabled; contact your agency's administrator.")
+)
+
+_dummy_hash: str | None = None
+
+
+def _dummy_check(password: str) -> None:
+    """Spend the time of a real check when the email is unknown.
+
+    Without it a wrong email answers faster than a wrong password, telling an attacker
+    which accounts exist.
+    """
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = generate_password_hash("openbid-timing-equaliser", method="scrypt")
+    check_password_hash(_dummy_hash, password)
+
+
+def authenticate(email: str, password: str, remote_addr: str) -> User:
+    """Return the active user with this email and password, within the log-in limits.
+
+    The only place a log-in password is checked (the web form and the API's token route).
+
+    :raises LoginRefused: too many recent failures for the email or the remote address; the
+        password is not checked, so even the right one waits.
+    :raises WrongCredentials: an unknown email or a wrong password (counted as a failure).
+    :raises AccountDisabled: the right password for a disabled account.
+    """
+    email = email.strip().lower()
+    refusal = login_refusal(email, remote_addr)
+    if refusal is not None:
+        raise LoginRefused(refusal, int(refusal.params["seconds"]))
+    user = _find_user(email)
+    if user is None:
+        _dummy_check(password)
+    if user is None or not user.check_password(password):
+        record_failed_login(email, remote_addr)
+        raise WrongCredentials(_WRONG_CREDENTIALS)
+    if not user.active:
+        raise AccountDisabled(_DISABLED)
+    clear_failed_logins(email)
+    return user
 
 
 def _limit(key: str, default: int) -> int:

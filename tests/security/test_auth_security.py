@@ -7,13 +7,15 @@ from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 import pytest
+import sqlalchemy as sa
 
 from config import Config, ConfigError
-from openbid.models import Role
+from openbid.extensions import db
+from openbid.models import LoginAttempt, Role
 from openbid.services import accounts
 from tests.conftest import Browser
 from tests.factories import PASSWORD, make_agency, make_user
-from tests.portal.helpers import link_in, outbox_files, read_eml
+from tests.portal.helpers import english, link_in, outbox_files, read_eml
 
 WRONG = "salah sekali 123"
 NEW_PASSWORD = "Kata sandi baru 2024"
@@ -33,6 +35,59 @@ def _remember_login(browser: Browser, email: str):  # noqa: ANN202
             "csrf_token": browser.token(),
         },
     )
+
+
+# --- 1. one limit for the web log-in and the API's token route ---------------------------
+
+
+def test_api_token_route_is_limited_after_wrong_passwords(app, client) -> None:
+    user = make_user(Role.SECRETARIAT, make_agency())
+    for _ in range(5):
+        assert _token_request(client, user.email, WRONG).status_code == 401
+    response = _token_request(client, user.email, PASSWORD)  # right, but too soon
+    assert response.status_code == 429
+    body = response.get_json()
+    assert body["error"] == "too_many_requests"
+    assert body["errors"][0]["code"] == "login.rate_limited"
+    assert 1 <= int(response.headers["Retry-After"]) <= 61
+
+
+def test_forty_web_failures_then_the_right_password_is_429_on_the_api_too(app, browser) -> None:
+    user = make_user(Role.SECRETARIAT, make_agency())
+    statuses = [browser.login(user.email, WRONG).status_code for _ in range(40)]
+    assert statuses[:5] == [401] * 5 and set(statuses[5:]) == {429}
+    assert browser.login(user.email, PASSWORD).status_code == 429
+    response = _token_request(browser.client, user.email, PASSWORD)
+    assert response.status_code == 429
+    assert "Retry-After" in response.headers
+
+
+def test_api_failures_limit_the_web_log_in(app, client, browser) -> None:
+    english(client)
+    user = make_user(Role.CANDIDATE)
+    for _ in range(5):
+        _token_request(client, user.email, WRONG)
+    response = browser.login(user.email, PASSWORD)
+    assert response.status_code == 429
+    assert "Too many failed log-in attempts" in response.get_data(as_text=True)
+
+
+def test_api_disabled_account_is_refused_without_a_token(app, client) -> None:
+    user = make_user(Role.SECRETARIAT, make_agency())
+    user.active = False
+    db.session.commit()
+    response = _token_request(client, user.email, PASSWORD)
+    assert response.status_code == 403
+    assert "token" not in response.get_json()
+
+
+def test_api_success_clears_the_failures(app, client) -> None:
+    user = make_user(Role.SECRETARIAT, make_agency())
+    for _ in range(4):
+        _token_request(client, user.email, WRONG)
+    assert _token_request(client, user.email, PASSWORD).status_code == 201
+    count = sa.select(sa.func.count(LoginAttempt.id)).where(LoginAttempt.email == user.email)
+    assert db.session.scalar(count) == 0
 
 
 # --- 3. the remember cookie -----------------------------------------------------------
