@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
@@ -157,22 +158,60 @@ def create_user(email: str, name: str, role: str, agency_code: str | None, passw
     metavar="STATE",
     help="Advance the demo selection to STATE (draft ... completed, or cancelled).",
 )
-def demo_command(through: str | None) -> None:
-    """Load the Kota Tangerang demo agency (idempotent) and print the demo log-ins."""
-    from openbid import demo
+@click.option(
+    "--verbose", is_flag=True, help="Also print each step, each PDF as issued, and every email."
+)
+def demo_command(through: str | None, verbose: bool) -> None:
+    """Load the Kota Tangerang demo agency (idempotent), upgrading the database first."""
+    from openbid import demo, demo_flow
 
-    created = demo.load()
-    click.echo("Demo agency loaded." if created else "Demo agency already present.")
-    if through:
-        from openbid import demo_flow
-
-        try:
-            demo_flow.advance(through, echo=click.echo)
-        except demo_flow.DemoError as exc:
-            raise click.UsageError(str(exc)) from None
-    click.echo("Demo log-ins (password for all: %s):" % demo.PASSWORD)
+    try:
+        revision = demo.upgrade_schema(verbose)
+    except demo.SchemaError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    if revision is not None:
+        click.echo(f"Database upgraded to {revision}.")
+    # The development outbox logs every email in full: hundreds of lines over a whole run.
+    mail_log = logging.getLogger("openbid.mail")
+    level = mail_log.level
+    if not verbose:
+        mail_log.setLevel(logging.WARNING)
+    try:
+        created = demo.load()
+        click.echo("Demo agency loaded." if created else "Demo agency already present.")
+        progress = None
+        if through:
+            try:
+                progress = demo_flow.advance(through, echo=click.echo if verbose else _silent)
+            except demo_flow.DemoError as exc:
+                raise click.UsageError(str(exc)) from None
+    finally:
+        mail_log.setLevel(level)
+    selection = progress.selection if progress else demo.demo_selection()
+    if selection is None:
+        click.echo("The demo selection is no longer in the database.")
+    elif progress is None:
+        click.echo(f"The demo selection is in {selection.state}.")
+    elif len(progress.states) == 1:
+        click.echo(f"The demo selection is already in {selection.state}.")
+    else:
+        click.echo(f"Demo selection: {' -> '.join(progress.states)}.")
+    documents = demo_flow.issued_documents(selection) if selection else []
+    if documents:
+        click.echo(f"Issued PDFs ({len(documents)}):")
+        for document in documents:
+            click.echo("  " + demo_flow.document_line(document))
+    click.echo(f"Demo log-ins (password for all: {demo.PASSWORD}):")
+    candidates = [email for email, role in demo.logins() if role == Role.CANDIDATE]
     for email, role in demo.logins():
-        click.echo(f"  {role:<12} {email}")
+        if role != Role.CANDIDATE:
+            click.echo(f"  {role:<12} {email}")
+    click.echo(f"  {Role.CANDIDATE.value:<12} {candidates[0]} to {candidates[-1]}")
+
+
+def _silent(_line: str) -> None:
+    """Drop a line of the demo's step-by-step report."""
 
 
 def init_app(app: Flask) -> None:

@@ -3,25 +3,40 @@
 From the 2018 news report in shared/seed/: posts emptied by retirements, a paperless push,
 and the city waiting on KASN's permission to open bidding for echelon II. People other than
 the Wali Kota (Arief R. Wismansyah) and the BKPSDM head (Akhmad Lutfi) are invented.
+
+The story runs on a simulated clock from its first morning, 29 October 2018 WIB, so the
+audit trail reads forwards from the agency's creation; ``upgrade_schema`` lets the demo
+command start from an empty database.
 """
 
 from __future__ import annotations
 
-from datetime import date
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
+from flask import current_app
+from flask_migrate import upgrade
 
 from openbid import audit
 from openbid.extensions import db
 from openbid.models import Agency, CommitteeRole, Role, Selection, User, utcnow
 from openbid.rules.committee import PositionLevel
-from openbid.services import documents
+from openbid.services import clock, documents
 from openbid.services import selections as selection_service
 
 AGENCY_CODE = "kota-tangerang"
 DOMAIN = "tangerangkota.example"
 PASSWORD = "demo-openbid-2018"  # noqa: S105 - printed for the demo; never used outside it
 SELECTION_TITLE = "Seleksi Terbuka JPT Pratama Pemerintah Kota Tangerang Tahun 2018"
+# The story's first morning (WIB): the agency is set up, then the plan goes to KASN at 09:00.
+STORY_START = date(2018, 10, 29)
+UPGRADE_HINT = "run `flask --app wsgi db upgrade`"
 
 STAFF = [
     # email local part, name, role, position title
@@ -126,6 +141,99 @@ CANDIDATES = [
 ]
 
 
+class SchemaError(RuntimeError):
+    """The database cannot be brought to the code's schema; the message says what to run."""
+
+
+def upgrade_schema(verbose: bool = False) -> str | None:
+    """Migrate the database to the scripts' head; return the new revision, None if current.
+
+    :raises SchemaError: when the database is unreachable, ahead of the code, or the
+        migration fails.
+    """
+    config = current_app.extensions["migrate"].migrate.get_config()
+    script = ScriptDirectory.from_config(config)
+    heads = set(script.get_heads())
+    try:
+        with db.engine.connect() as connection:
+            current = set(MigrationContext.configure(connection).get_current_heads())
+    except sa.exc.SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise SchemaError(
+            f"Cannot read the database's schema revision ({reason}); check "
+            f"OPENBID_DATABASE_URL, then {UPGRADE_HINT}."
+        ) from None
+    if current == heads:
+        return None
+    try:
+        script.get_revisions(tuple(current))
+    except CommandError:
+        raise SchemaError(
+            f"The database is at revision {', '.join(sorted(current))}, which this code does "
+            f"not know (newer code migrated it); update the code, then {UPGRADE_HINT}."
+        ) from None
+    try:
+        with _migration_logging(verbose):
+            upgrade(revision="heads")
+    except sa.exc.SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise SchemaError(f"Upgrading the database failed ({reason}); {UPGRADE_HINT}.") from None
+    except SystemExit:  # Flask-Migrate logs an Alembic error, then exits
+        raise SchemaError(f"Upgrading the database failed (above); {UPGRADE_HINT}.") from None
+    db.session.remove()  # nothing cached from before the new schema
+    return ", ".join(sorted(heads))
+
+
+@contextmanager
+def _migration_logging(verbose: bool) -> Iterator[None]:
+    """Print Alembic's warnings and errors, and its per-revision lines only when verbose."""
+    # migrations/env.py applies alembic.ini's logging (INFO to stderr) only when the root
+    # logger has no handler yet: a handler of our own for the run decides instead.
+    root, alembic = logging.getLogger(), logging.getLogger("alembic")
+    handler = logging.StreamHandler()
+    handler.setLevel(logging.INFO if verbose else logging.WARNING)
+    handler.setFormatter(logging.Formatter("%(levelname)-5.5s [%(name)s] %(message)s"))
+    level = alembic.level
+    root.addHandler(handler)
+    if verbose:
+        alembic.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+        alembic.setLevel(level)
+
+
+class SimulatedClock:
+    """A clock the demo moves forward step by step (the services read clock.now())."""
+
+    def __init__(self, start: datetime) -> None:
+        self.moment = start
+
+    def now(self) -> datetime:
+        """Return the next moment: one second later, strictly increasing like real time."""
+        self.moment += timedelta(seconds=1)
+        return self.moment
+
+    def at(self, day: date, hour: int = 9) -> None:
+        """Move to a WIB hour of a day, never backwards."""
+        wib = datetime(day.year, day.month, day.day, hour, tzinfo=clock.JAKARTA)
+        self.moment = max(self.moment, wib.astimezone(UTC))
+
+
+@contextmanager
+def simulated_clock(start: date, after: datetime | None = None) -> Iterator[SimulatedClock]:
+    """Run the services on a simulated clock from 08:00 WIB on start, or just after a moment."""
+    begin = datetime(start.year, start.month, start.day, 8, tzinfo=clock.JAKARTA)
+    fake = SimulatedClock(max(begin.astimezone(UTC), after or begin))
+    original = clock.now
+    clock.now = fake.now
+    try:
+        yield fake
+    finally:
+        clock.now = original
+
+
 def _email(local: str) -> str:
     return f"{local}@{DOMAIN}"
 
@@ -139,10 +247,19 @@ def _user(agency: Agency | None, local: str, name: str, role: Role, title: str =
 
 def load() -> bool:
     """Create the demo agency, its users and its 2018 selection in draft; False if present."""
-    # Demo documents are signed with a self-signed certificate kept in the instance folder.
+    # Demo documents are signed with a self-signed certificate kept in the instance folder
+    # (made on the real clock: its validity must include today).
     documents.ensure_demo_signing("BKPSDM Kota Tangerang", "Pemerintah Kota Tangerang")
     if db.session.scalar(sa.select(Agency.id).where(Agency.code == AGENCY_CODE)) is not None:
         return False
+    # The story's first events, so the audit trail starts in 2018 like the rest of it.
+    with simulated_clock(STORY_START):
+        _create()
+    return True
+
+
+def _create() -> None:
+    """Add the agency, its people and the selection with posts and committee; commit."""
     agency = Agency(
         code=AGENCY_CODE,
         name="Pemerintah Kota Tangerang",
@@ -205,7 +322,6 @@ def load() -> bool:
             commit=False,
         )
     db.session.commit()
-    return True
 
 
 def demo_selection() -> Selection | None:

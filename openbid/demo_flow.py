@@ -11,9 +11,9 @@ KASN's approval, and ends with only two qualified, so the committee records an o
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,9 +24,10 @@ from pypdf import PdfWriter
 from werkzeug.datastructures import FileStorage
 
 from openbid import demo
+from openbid.demo import SimulatedClock, simulated_clock
 from openbid.extensions import db
 from openbid.i18n import reason_text
-from openbid.models import Application, IssuedDocument, Position, Selection, User
+from openbid.models import Application, AuditEvent, IssuedDocument, Position, Selection, User
 from openbid.rules.eligibility import REQUIRED_DOCUMENTS
 from openbid.services import (
     announcement,
@@ -104,33 +105,6 @@ PICK_RANK = {0: 1, 1: 2, 2: 1}
 
 class DemoError(RuntimeError):
     """The demo could not advance; the message says where and why."""
-
-
-class _SimulatedClock:
-    """A clock the demo moves forward step by step (the services read clock.now())."""
-
-    def __init__(self, start: datetime) -> None:
-        self.moment = start
-
-    def now(self) -> datetime:
-        self.moment += timedelta(seconds=1)  # strictly increasing, like real time
-        return self.moment
-
-    def at(self, day: date, hour: int = 9) -> None:
-        wib = datetime(day.year, day.month, day.day, hour, tzinfo=clock.JAKARTA)
-        self.moment = max(self.moment, wib.astimezone(UTC))
-
-
-@contextmanager
-def simulated_clock(start: date) -> Iterator[_SimulatedClock]:
-    """Run the services on a simulated clock starting on a WIB date."""
-    fake = _SimulatedClock(datetime(start.year, start.month, start.day, 8, tzinfo=clock.JAKARTA))
-    original = clock.now
-    clock.now = fake.now
-    try:
-        yield fake
-    finally:
-        clock.now = original
 
 
 def _pdf(title: str) -> bytes:
@@ -237,7 +211,7 @@ def _in_indonesian(reasons: list) -> str:
 class Runner:
     """Advance the demo selection one stage at a time, printing what it issued."""
 
-    def __init__(self, echo: Callable[[str], None], fake: _SimulatedClock) -> None:
+    def __init__(self, echo: Callable[[str], None], fake: SimulatedClock) -> None:
         self.echo = echo
         self.clock = fake
         self.secretariat = _user("lutfi")
@@ -247,11 +221,7 @@ class Runner:
     def report(self, result) -> None:  # noqa: ANN001
         """Print the PDFs a transition issued."""
         for document_id in (result.outputs or {}).get("documents", []):
-            document = db.session.get(IssuedDocument, document_id)
-            path = (
-                Path(storage().root) / document.sha256[:2] / document.sha256[2:4] / document.sha256
-            )
-            self.echo(f"  issued {document.kind:<24} {document.number:<28} {path}")
+            self.echo("  issued " + document_line(db.session.get(IssuedDocument, document_id)))
 
     def draft(self, selection: Selection) -> None:
         self.clock.at(date(2018, 10, 29))
@@ -395,17 +365,56 @@ class Runner:
         self.report(result)
 
 
-def advance(through: str, echo: Callable[[str], None] = print) -> Selection:
+def document_path(document: IssuedDocument) -> Path:
+    """Return where the local file storage keeps an issued PDF."""
+    digest = document.sha256
+    return Path(storage().root) / digest[:2] / digest[2:4] / digest
+
+
+def document_line(document: IssuedDocument) -> str:
+    """Return one line naming an issued PDF: kind, number and path."""
+    return f"{document.kind:<24} {document.number:<28} {document_path(document)}"
+
+
+def issued_documents(selection: Selection) -> list[IssuedDocument]:
+    """Return the PDFs issued for the selection, oldest first."""
+    return db.session.scalars(
+        sa.select(IssuedDocument)
+        .where(IssuedDocument.selection_id == selection.id)
+        .order_by(IssuedDocument.issued_at, IssuedDocument.id)
+    ).all()
+
+
+def _last_event_at(selection: Selection) -> datetime | None:
+    """Return when the selection's latest audit event happened."""
+    return db.session.scalar(
+        sa.select(sa.func.max(AuditEvent.occurred_at)).where(
+            AuditEvent.selection_id == selection.id
+        )
+    )
+
+
+@dataclass
+class Progress:
+    """What advance() did: the states the selection went through, the first its start."""
+
+    selection: Selection
+    states: list[str] = field(default_factory=list)
+
+
+def advance(through: str, echo: Callable[[str], None] = print) -> Progress:
     """Advance the demo selection until it reaches through (any selection state).
+
+    echo receives a line per step and per PDF issued.
 
     :raises DemoError: for an unknown state, or one the selection has already passed.
     """
     if through not in TARGETS:
         raise DemoError(f"unknown state {through!r}; choose one of: {', '.join(TARGETS)}")
     selection = _selection()
+    progress = Progress(selection, [selection.state])
     if selection.state == through:
-        echo(f"The demo selection is already in {through}.")
-        return selection
+        return progress
     if selection.state in ("completed", "cancelled") or (
         through != "cancelled" and ORDER.index(selection.state) > ORDER.index(through)
     ):
@@ -413,7 +422,8 @@ def advance(through: str, echo: Callable[[str], None] = print) -> Selection:
             f"the demo selection is already in {selection.state}, past {through}; "
             "start from a fresh database to replay it"
         )
-    with simulated_clock(date(2018, 10, 29)) as fake:
+    # A later run resumes the story where the last one stopped, so time never runs backwards.
+    with simulated_clock(demo.STORY_START, after=_last_event_at(selection)) as fake:
         runner = Runner(echo, fake)
         if through == "cancelled":
             result = fire(
@@ -421,8 +431,11 @@ def advance(through: str, echo: Callable[[str], None] = print) -> Selection:
             )
             echo(f"{selection.state} -> cancelled")
             runner.report(result)
-            return _selection()
+            selection = _selection()
+            progress.states.append(selection.state)
         while selection.state != through:
             getattr(runner, selection.state)(selection)
             selection = _selection()
-    return selection
+            progress.states.append(selection.state)
+    progress.selection = selection
+    return progress
