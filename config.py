@@ -117,6 +117,11 @@ class Config:
         default_db = f"sqlite:///{self.INSTANCE_DIR / 'openbid.db'}"
         self.SQLALCHEMY_DATABASE_URI = check_database_url(_env("OPENBID_DATABASE_URL", default_db))
         self.FILES_DIR = Path(_env("OPENBID_FILES_DIR", str(self.INSTANCE_DIR / "files")))
+        # Signed checkpoints of the audit chains: keep them where the database's owners
+        # cannot rewrite them (another disk, a write-once bucket, the auditors' copies).
+        self.CHECKPOINT_DIR = Path(
+            _env("OPENBID_CHECKPOINT_DIR", str(self.INSTANCE_DIR / "checkpoints"))
+        )
         self.UPLOAD_MAX_BYTES = _int_env("OPENBID_UPLOAD_MAX_BYTES", 2 * 1024 * 1024)
         self.PUBLIC_BASE_URL = _env("OPENBID_PUBLIC_BASE_URL", "http://127.0.0.1:5000")
         self.SESSION_COOKIE_SECURE = _env("OPENBID_SECURE_COOKIES", "0") == "1"
@@ -191,6 +196,7 @@ class TestConfig(Config):
             # Room for the concurrency tests' 20 simultaneous transactions.
             self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_size": 25, "max_overflow": 5}
         self.FILES_DIR = instance_dir / "files"
+        self.CHECKPOINT_DIR = instance_dir / "checkpoints"
         self.UPLOAD_MAX_BYTES = 2 * 1024 * 1024
         self.PUBLIC_BASE_URL = "http://localhost"
         self.SESSION_COOKIE_SECURE = False

@@ -64,6 +64,10 @@ def create_app(config: object | None = None, workflows_dir: Path | None = None) 
 
     documents.init_app(app)  # loads a configured signing key once, failing early
 
+    from openbid import checkpoints
+
+    checkpoints.init_app(app)  # signed chain heads outside the database, after each transition
+
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(committee.bp)

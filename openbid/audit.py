@@ -107,6 +107,12 @@ def _lock_head(session: Session, chain: str) -> AuditChainHead:
     return head
 
 
+def lock_head(session: Session, selection_id: int | None) -> tuple[int, str]:
+    """Return a chain's (seq, hash) head, locked until the caller's transaction ends."""
+    head = _lock_head(session, chain_for(selection_id))
+    return head.seq, head.hash
+
+
 def append(
     session: Session,
     *,
@@ -145,6 +151,19 @@ def append(
     session.add(row)
     session.flush()
     return row
+
+
+@dataclasses.dataclass(frozen=True)
+class Witness:
+    """A hash a chain had at a position, as recorded outside the database.
+
+    ``source`` names the witness for a person, e.g. a checkpoint file or an issued document.
+    """
+
+    chain: str
+    seq: int
+    hash: str
+    source: str
 
 
 @dataclasses.dataclass(frozen=True)
@@ -193,10 +212,41 @@ def _event_problem(event: AuditEvent, expected_seq: int, prev_hash: str) -> str 
     return None
 
 
-def verify_chain(session: Session, chain: str) -> tuple[int, ChainProblem | None, str]:
-    """Re-compute one chain; return (events read, first problem or None, last hash)."""
+def _witness_problem(event: AuditEvent, witnesses: list[Witness], confirmed: int) -> str | None:
+    """Return how an event contradicts a witness of its position, or None.
+
+    ``confirmed`` is the last position a witness agreed with: the rewrite lies after it.
+    """
+    for witness in witnesses:
+        if witness.hash == event.hash:
+            continue
+        where = (
+            "the chain was rewritten from this event on"
+            if confirmed >= event.seq - 1
+            else f"the chain was rewritten after event #{confirmed}, at or before this one"
+        )
+        return (
+            f"event #{event.seq} ({event.event}) differs from {witness.source} "
+            f"(hash {witness.hash[:16]}…, the database has {event.hash[:16]}…): {where}"
+        )
+    return None
+
+
+def verify_chain(
+    session: Session, chain: str, witnesses: list[Witness] | None = None
+) -> tuple[int, ChainProblem | None, str]:
+    """Re-compute one chain; return (events read, first problem or None, last hash).
+
+    With ``witnesses`` (of this chain), the chain must also still have each witnessed hash
+    at its position: that catches a chain rewritten with every later hash recomputed.
+    """
     head = session.get(AuditChainHead, chain)
     selection_id = _selection_of(chain)
+    by_seq: dict[int, list[Witness]] = {}
+    for witness in witnesses or ():
+        if witness.chain == chain and witness.seq > 0:
+            by_seq.setdefault(witness.seq, []).append(witness)
+    confirmed = 0
     stmt = (
         sa.select(AuditEvent)
         .where(AuditEvent.chain == chain)
@@ -210,6 +260,9 @@ def verify_chain(session: Session, chain: str) -> tuple[int, ChainProblem | None
         for event in events:
             count += 1
             message = _event_problem(event, expected_seq, prev_hash)
+            if message is None and event.seq in by_seq:
+                message = _witness_problem(event, by_seq[event.seq], confirmed)
+                confirmed = event.seq
             if message is not None:
                 problem = ChainProblem(chain, selection_id, event.id, event.seq, message)
                 return count, problem, prev_hash
@@ -223,6 +276,13 @@ def verify_chain(session: Session, chain: str) -> tuple[int, ChainProblem | None
             f"the chain records {head.seq} events but {last_seq} remain: "
             f"event #{last_seq + 1} onwards was deleted"
         )
+    elif by_seq and max(by_seq) > last_seq:
+        witness = by_seq[min(seq for seq in by_seq if seq > last_seq)][0]
+        message = (
+            f"the chain ends at event #{last_seq} but {witness.source} recorded event "
+            f"#{witness.seq} (hash {witness.hash[:16]}…): event #{last_seq + 1} onwards "
+            "was deleted"
+        )
     else:
         return count, None, prev_hash
     return count, ChainProblem(chain, selection_id, None, last_seq + 1, message), prev_hash
@@ -235,12 +295,22 @@ def chains(session: Session) -> list[str]:
     return sorted(set(session.scalars(from_events)) | set(session.scalars(from_heads)))
 
 
-def verify_all(session: Session) -> VerifyReport:
-    """Re-compute every chain and collect the first problem of each."""
+def verify_all(session: Session, witnesses: list[Witness] | None = None) -> VerifyReport:
+    """Re-compute every chain, checking it against its witnesses; collect each first problem.
+
+    A witness of a chain the database no longer has at all is a problem too.
+    """
     problems, events = [], 0
     names = chains(session)
+    by_chain: dict[str, list[Witness]] = {}
+    for witness in witnesses or ():
+        by_chain.setdefault(witness.chain, []).append(witness)
+    for chain in sorted(set(by_chain) - set(names)):
+        witness = max(by_chain[chain], key=lambda w: w.seq)
+        message = f"the whole chain is missing, but {witness.source} recorded {witness.seq} events"
+        problems.append(ChainProblem(chain, _selection_of(chain), None, 1, message))
     for chain in names:
-        count, problem, _ = verify_chain(session, chain)
+        count, problem, _ = verify_chain(session, chain, by_chain.get(chain))
         events += count
         if problem is not None:
             problems.append(problem)

@@ -11,19 +11,47 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask import Flask
 
-from openbid import audit
+from openbid import audit, checkpoints
 from openbid.extensions import db
 from openbid.models import Agency, Role, User
+from openbid.services import documents as document_service
 
 openbid_cli = click.Group("openbid", help="openbid administration commands.")
 
 
 @openbid_cli.command("verify-audit")
-def verify_audit() -> None:
-    """Recompute every audit chain; exit 1 naming the first bad event."""
-    report = audit.verify_all(db.session)
-    if report.ok:
+@click.option(
+    "--checkpoints",
+    "checkpoint_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Check against the checkpoints in DIR (e.g. an auditor's copy) instead of "
+    "OPENBID_CHECKPOINT_DIR.",
+    metavar="DIR",
+)
+def verify_audit(checkpoint_dir: Path | None) -> None:
+    """Recompute every audit chain and check it against its witnesses; exit 1 naming the
+    first bad event.
+
+    Witnesses: the chain head every issued document recorded, and the signed checkpoints.
+    Every stored file is checked against its registry hash too.
+    """
+    root = checkpoint_dir or checkpoints.folder()
+    found, unreadable = checkpoints.read_all(root) if root.is_dir() else ([], [])
+    checkpoint_problems = unreadable + checkpoints.signature_problems(found)
+    usable = [c for c in found if c.signature is None or c.signature.valid]
+    document_witnesses = document_service.chain_witnesses(db.session)
+    witnesses = document_witnesses + [w for c in usable for w in c.witnesses()]
+    report = audit.verify_all(db.session, witnesses)
+    file_problems = document_service.registry_problems(db.session)
+    if report.ok and not file_problems and not checkpoint_problems:
         click.echo(f"OK: {report.chains} chains, {report.events} events, all hashes match.")
+        unsigned = sum(1 for c in found if c.signature is None)
+        note = f" ({unsigned} unsigned: no signing key was configured)" if unsigned else ""
+        click.echo(
+            f"Witnesses agree: {len(document_witnesses)} issued documents, "
+            f"{len(found)} checkpoints in {root}{note}."
+        )
+        click.echo("Stored files: every file matches its registry hash.")
         return
     for problem in report.problems:
         where = (
@@ -33,14 +61,48 @@ def verify_audit() -> None:
         )
         event = f"event id {problem.event_id}" if problem.event_id is not None else "chain tail"
         click.echo(f"BROKEN: {where}, {event}: {problem.message}", err=True)
-    first = report.problems[0]
-    click.echo(
-        f"FAILED: {len(report.problems)} of {report.chains} chains broken; first bad event: "
-        f"id {first.event_id if first.event_id is not None else '-'} "
-        f"(#{first.seq}) in {first.chain}.",
-        err=True,
-    )
+    for message in checkpoint_problems:
+        click.echo(f"BROKEN: {message}", err=True)
+    for stored in file_problems:
+        click.echo(
+            f"BROKEN: stored file id {stored.file_id} ({stored.what}, sha256 "
+            f"{stored.sha256[:16]}…): {stored.message}",
+            err=True,
+        )
+    if report.problems:
+        first = report.problems[0]
+        click.echo(
+            f"FAILED: {len(report.problems)} of {report.chains} chains broken; first bad event: "
+            f"id {first.event_id if first.event_id is not None else '-'} "
+            f"(#{first.seq}) in {first.chain}.",
+            err=True,
+        )
+    if checkpoint_problems or file_problems:
+        click.echo(
+            f"FAILED: {len(checkpoint_problems)} checkpoints and {len(file_problems)} stored "
+            "files fail their check.",
+            err=True,
+        )
     sys.exit(1)
+
+
+@openbid_cli.command("checkpoint")
+def checkpoint_command() -> None:
+    """Write a signed checkpoint of every audit chain whose head moved since its last one.
+
+    For a scheduled job; exits 1 when a chain no longer matches its last checkpoint.
+    """
+    written, refused = checkpoints.write_changed(db.session)
+    for path in written:
+        click.echo(f"Wrote {path}")
+    if written and document_service.current_signer() is None:
+        click.echo("Note: no signing key is configured; these checkpoints are unsigned.")
+    if not written and not refused:
+        click.echo(f"Nothing to do: every chain's head is already in {checkpoints.folder()}.")
+    for message in refused:
+        click.echo(f"REFUSED: {message}", err=True)
+    if refused:
+        sys.exit(1)
 
 
 @openbid_cli.command("verify-document")

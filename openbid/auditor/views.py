@@ -30,7 +30,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from openbid import audit
+from openbid import audit, checkpoints
 from openbid.auth import require_roles
 from openbid.extensions import db
 from openbid.jobs import run_or_enqueue
@@ -157,6 +157,7 @@ def selection(selection_id: int):  # noqa: ANN201
         pages=pages,
         events=events,
         documents=service.selection_documents(db.session, selection.id),
+        checkpoints=checkpoints.selection_files(selection.id),
         summary=payload_summary,
     )
 
@@ -256,6 +257,18 @@ def trail_pdf(selection_id: int):  # noqa: ANN201
     auditor = current_user._get_current_object()
     job = run_or_enqueue(service.export_audit_trail, db.session, selection, auditor)
     return redirect(url_for("auditor.download", document_id=job.result.id), 303)
+
+
+@bp.route("/selections/<int:selection_id>/checkpoints.zip")
+def checkpoints_zip(selection_id: int) -> Response:
+    """Download every checkpoint file (and signature) of a selection as one zip."""
+    selection = _selection(selection_id)
+    name = f"selection-{selection.id}-checkpoints.zip"
+    return Response(
+        checkpoints.selection_zip(selection.id),
+        mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @bp.route("/documents/<int:document_id>")

@@ -101,6 +101,8 @@ class DocumentBase(TypedDict):
     verification_code: str
     verify_url: str  # the public verification page of this document
     signed: bool  # True when the PDF will carry a PAdES signature
+    chain_seq: int  # the selection's audit chain head at issue: its last event number ...
+    chain_hash: str  # ... and that event's hash (64 hex); printed and in the PDF metadata
 
 
 # --- decree.html ---------------------------------------------------------------------

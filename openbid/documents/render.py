@@ -11,6 +11,7 @@ import functools
 import io
 import logging
 import os
+import re
 import threading
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -107,7 +108,36 @@ def render_pdf(
             metadata.created = metadata.modified = _w3c(issued_at)
         metadata.generator = "openbid"
         metadata.lang = metadata.lang or "id"
+        _chain_metadata(metadata, context)
         return document.write_pdf(pdf_identifier=True)
+
+
+# The chain head at issue travels in the PDF's Keywords (from the template's
+# ``<meta name="keywords">``), inside the signature since the PDF is signed afterwards.
+CHAIN_KEYWORD = "openbid-rantai-audit"
+_CHAIN_KEYWORD_RE = re.compile(CHAIN_KEYWORD + r":(\d+):([0-9a-f]{64})")
+
+
+def _chain_metadata(metadata: Any, context: Mapping[str, Any]) -> None:
+    """Make sure the Keywords carry the context's chain head, whatever the template says."""
+    seq, digest = context.get("chain_seq"), context.get("chain_hash")
+    if seq is None or digest is None:
+        return
+    keyword = f"{CHAIN_KEYWORD}:{seq}:{digest}"
+    keywords = [k for k in (metadata.keywords or []) if not k.startswith(CHAIN_KEYWORD + ":")]
+    metadata.keywords = [*keywords, keyword]
+
+
+def chain_state_in_pdf(data: bytes) -> tuple[int, str] | None:
+    """Return the (seq, hash) chain head written into a PDF's Keywords, or None."""
+    from pypdf import PdfReader
+
+    try:
+        info = PdfReader(io.BytesIO(data)).metadata or {}
+        match = _CHAIN_KEYWORD_RE.search(str(info.get("/Keywords") or ""))
+    except Exception:  # noqa: BLE001 - an altered or foreign file may not parse at all
+        return None
+    return (int(match.group(1)), match.group(2)) if match else None
 
 
 def _w3c(value: date | datetime | str) -> str:

@@ -256,6 +256,8 @@ def _base(kind: str) -> dict[str, Any]:
         "verification_code": code,
         "verify_url": VERIFY_BASE + code,
         "signed": kind in ("decree", "oversight_report"),
+        "chain_seq": 57,
+        "chain_hash": hashlib.sha256(f"openbid-sample-chain-{kind}".encode()).hexdigest(),
     }
 
 

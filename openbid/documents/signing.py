@@ -18,8 +18,9 @@ from pathlib import Path
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import NameOID
 from pyhanko.keys import load_cert_from_pemder
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -27,6 +28,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.signers.pdf_signer import PdfSigningSession
 from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from openbid.documents.formatting import WIB
@@ -101,6 +103,26 @@ class Signer:
         """The signing certificate."""
         return self._signer.signing_cert
 
+    @property
+    def certificate_pem(self) -> str:
+        """The signing certificate as PEM text."""
+        der = self._signer.signing_cert.dump()
+        return x509.load_der_x509_certificate(der).public_bytes(serialization.Encoding.PEM).decode()
+
+    def sign_bytes(self, data: bytes) -> bytes:
+        """Return a raw signature of ``data`` with the private key (see :func:`verify_bytes`).
+
+        ECDSA keys give a DER-encoded ECDSA-SHA256 signature, RSA keys PKCS#1 v1.5 SHA-256:
+        what ``openssl dgst -sha256 -verify`` checks.
+        """
+        key = serialization.load_der_private_key(self._signer.signing_key.dump(), None)
+        with self._lock:
+            if isinstance(key, ec.EllipticCurvePrivateKey):
+                return key.sign(data, ec.ECDSA(hashes.SHA256()))
+            if isinstance(key, rsa.RSAPrivateKey):
+                return key.sign(data, padding.PKCS1v15(), hashes.SHA256())
+        raise ValueError(f"cannot sign with a {type(key).__name__}")
+
 
 class _TimedPdfSigner(signers.PdfSigner):
     """A PdfSigner whose signing time is given rather than read from the clock."""
@@ -165,6 +187,9 @@ class SignatureReport:
     signer_name: str | None
     signed_at: dt.datetime | None
     summary: str
+    # False when bytes were appended after the last signature: it then covers only an
+    # earlier revision of the file, not the file as it is.
+    whole_file: bool = True
 
 
 def verify_signature(data: bytes, trust_roots: Iterable[PathLike] | None = None) -> SignatureReport:
@@ -187,6 +212,7 @@ def verify_signature(data: bytes, trust_roots: Iterable[PathLike] | None = None)
     roots = [load_cert_from_pemder(str(p)) for p in trust_roots or ()]
     context = ValidationContext(trust_roots=roots, allow_fetching=False)
     intact = valid = True
+    whole_file = False
     problems: list[str] = []
     signer_name: str | None = None
     signed_at: dt.datetime | None = None
@@ -204,17 +230,73 @@ def verify_signature(data: bytes, trust_roots: Iterable[PathLike] | None = None)
             and status.valid
             and (status.docmdp_ok or status.modification_level is None)
         )
+        whole_file |= status.coverage == SignatureCoverageLevel.ENTIRE_FILE
         intact &= sig_intact
         valid &= sig_intact and status.trusted
         if not sig_intact:
             problems.append(f"isi dokumen berubah setelah ditandatangani ({signature.field_name})")
         elif not status.trusted:
             problems.append(f"sertifikat {signer_name} tidak dipercaya")
-    if valid:
+    if valid and not whole_file:
+        summary = (
+            f"Tanda tangan oleh {signer_name} hanya mencakup revisi sebelumnya dari berkas ini: "
+            "ada isi yang ditambahkan setelah ditandatangani."
+        )
+    elif valid:
         summary = f"Tanda tangan sah dan dokumen utuh; ditandatangani oleh {signer_name}."
     else:
         summary = "Tanda tangan tidak sah: " + "; ".join(problems) + "."
-    return SignatureReport(True, intact, valid, signer_name, signed_at, summary)
+    return SignatureReport(True, intact, valid, signer_name, signed_at, summary, whole_file)
+
+
+@dataclass(frozen=True)
+class BytesSignature:
+    """What a verifier can say about a raw signature over some bytes."""
+
+    valid: bool  # the signature matches the bytes and the certificate's key
+    trusted: bool  # the certificate is, or is issued by, one of the trust roots
+    signer_name: str | None
+    problem: str | None  # why not valid, in English (for the command line)
+
+
+def verify_bytes(
+    data: bytes, signature: bytes, certificate_pem: str, trust_roots: Iterable[PathLike] = ()
+) -> BytesSignature:
+    """Check a raw signature (from :meth:`Signer.sign_bytes`) against the certificate given."""
+    try:
+        certificate = x509.load_pem_x509_certificate(certificate_pem.encode())
+    except ValueError as error:
+        return BytesSignature(False, False, None, f"the certificate cannot be read ({error})")
+    names = certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    name = str(names[0].value) if names else certificate.subject.rfc4514_string()
+    key = certificate.public_key()
+    try:
+        if isinstance(key, ec.EllipticCurvePublicKey):
+            key.verify(signature, data, ec.ECDSA(hashes.SHA256()))
+        elif isinstance(key, rsa.RSAPublicKey):
+            key.verify(signature, data, padding.PKCS1v15(), hashes.SHA256())
+        else:
+            return BytesSignature(False, False, name, f"unsupported key {type(key).__name__}")
+    except InvalidSignature:
+        return BytesSignature(False, False, name, "the signature does not match the content")
+    return BytesSignature(True, _trusted(certificate, trust_roots), name, None)
+
+
+def _trusted(certificate: x509.Certificate, trust_roots: Iterable[PathLike]) -> bool:
+    """Return whether a certificate is one of the roots or directly issued by one."""
+    for path in trust_roots:
+        try:
+            root = x509.load_pem_x509_certificate(Path(path).read_bytes())
+        except (OSError, ValueError):
+            continue
+        if root == certificate:
+            return True
+        try:
+            certificate.verify_directly_issued_by(root)
+        except (ValueError, TypeError, InvalidSignature):
+            continue
+        return True
+    return False
 
 
 def generate_self_signed(

@@ -47,6 +47,10 @@ class IssuedDocument(Base):
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # What the document is about, e.g. {"position_id": 3} or {"extension": 1}.
     subject: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    # The selection chain's head just before this document's own ``document_issued`` event:
+    # printed on the PDF and inside its signature, a witness of the chain outside the database.
+    chain_seq: Mapped[int | None]
+    chain_hash: Mapped[str | None] = mapped_column(sa.String(64))
 
     file: Mapped[StoredFile] = relationship()
 

@@ -22,6 +22,7 @@ otherwise, when the demo's self-signed files exist in ``<instance>/signing/``, t
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import secrets
@@ -41,7 +42,15 @@ from config import ConfigError
 from openbid import audit, storage
 from openbid.documents import numbering, render, signing
 from openbid.documents.contexts import template_name
-from openbid.models import Agency, AuditEvent, DocumentCounter, IssuedDocument, Selection, User
+from openbid.models import (
+    Agency,
+    AuditEvent,
+    DocumentCounter,
+    IssuedDocument,
+    Selection,
+    StoredFile,
+    User,
+)
 from openbid.rules.reasons import N_, Reason
 from openbid.services import clock
 from openbid.services.errors import ValidationFailed
@@ -363,7 +372,14 @@ def init_app(app: Flask) -> None:
 
 
 def document_base(
-    agency: Agency, *, number: str, issued_at: datetime, code: str, signed: bool
+    agency: Agency,
+    *,
+    number: str,
+    issued_at: datetime,
+    code: str,
+    signed: bool,
+    chain_seq: int = 0,
+    chain_hash: str = audit.GENESIS_HASH,
 ) -> dict[str, Any]:
     """Return the keys every document context starts with (``contexts.DocumentBase``)."""
     return {
@@ -373,6 +389,8 @@ def document_base(
         "verification_code": code,
         "verify_url": verify_url(code),
         "signed": signed,
+        "chain_seq": chain_seq,
+        "chain_hash": chain_hash,
     }
 
 
@@ -391,7 +409,8 @@ def issue_document(
     """Number, render, sign, store and register a document inside the caller's transaction.
 
     ``context`` holds the kind's own keys (see ``openbid.documents.contexts``); the shared
-    keys (agency, number, date, verification code and link, signed) are added here.
+    keys (agency, number, date, verification code and link, signed, chain head) are added
+    here.
     ``issued_at`` defaults to now; the number's year is its year in WIB.
 
     :raises ValidationFailed: when the agency's numbering pattern is unusable.
@@ -404,8 +423,17 @@ def issue_document(
     chosen, seq, number = allocate_number(session, agency, kind, moment, series)
     code = new_verification_code(session)
     signer = current_signer()
+    # The head before this document's own event, locked so nothing slips in between: the
+    # PDF (and its signature) then vouches for the chain up to here.
+    chain_seq, chain_hash = audit.lock_head(session, selection.id)
     base = document_base(
-        agency, number=number, issued_at=moment, code=code, signed=signer is not None
+        agency,
+        number=number,
+        issued_at=moment,
+        code=code,
+        signed=signer is not None,
+        chain_seq=chain_seq,
+        chain_hash=chain_hash,
     )
     clash = set(base) & set(context)
     if clash:
@@ -438,6 +466,8 @@ def issue_document(
         issued_by_id=actor.id if actor is not None else None,
         issued_at=moment,
         subject=dict(subject or {}),
+        chain_seq=chain_seq,
+        chain_hash=chain_hash,
     )
     session.add(document)
     session.flush()
@@ -457,6 +487,8 @@ def issue_document(
             "verification_code": code,
             "signed": document.signed,
             "subject": document.subject,
+            "chain_seq": chain_seq,
+            "chain_hash": chain_hash,
         },
     )
     return document
@@ -545,6 +577,12 @@ class FileCheck:
     matched_by: str | None  # "sha256", "code" (printed code, bytes differ) or None
     identical: bool  # byte-identical to the registered document
     signature: signing.SignatureReport
+    # The audit chain head the document recorded at issue: read from the file's metadata
+    # when it carries one, else from the registry; and how today's chain contradicts it.
+    chain_seq: int | None = None
+    chain_hash: str | None = None
+    chain_from_file: bool = False
+    chain_problem: Reason | None = None
 
 
 def check_file(session: Session, data: bytes, expected: IssuedDocument | None = None) -> FileCheck:
@@ -556,13 +594,165 @@ def check_file(session: Session, data: bytes, expected: IssuedDocument | None = 
     report = signing.verify_signature(data, trust_roots())
     if expected is not None:
         identical = digest == expected.sha256
-        return FileCheck(digest, expected, "sha256" if identical else None, identical, report)
+        check = FileCheck(digest, expected, "sha256" if identical else None, identical, report)
+        return _with_chain_state(session, check, data)
     document = find_by_sha256(session, digest)
     if document is not None:
-        return FileCheck(digest, document, "sha256", True, report)
+        return _with_chain_state(session, FileCheck(digest, document, "sha256", True, report), data)
     code = code_in_pdf(data)
     document = find_by_code(session, code) if code else None
-    return FileCheck(digest, document, "code" if document else None, False, report)
+    check = FileCheck(digest, document, "code" if document else None, False, report)
+    return _with_chain_state(session, check, data)
+
+
+def _with_chain_state(session: Session, check: FileCheck, data: bytes) -> FileCheck:
+    """Add the chain head the document recorded, and whether today's chain still has it."""
+    document = check.document
+    if document is None:
+        return check
+    printed = render.chain_state_in_pdf(data)
+    state = printed or (
+        (document.chain_seq, document.chain_hash) if document.chain_seq is not None else None
+    )
+    if state is None:
+        return check
+    return dataclasses.replace(
+        check,
+        chain_seq=state[0],
+        chain_hash=state[1],
+        chain_from_file=printed is not None,
+        chain_problem=chain_state_problem(session, document, state),
+    )
+
+
+# --- witnesses of the audit chain -----------------------------------------------------
+
+
+def chain_witnesses(session: Session) -> list[audit.Witness]:
+    """Return the chain head every issued document recorded, as witnesses of its chain.
+
+    The registered head is what the document's PDF prints and carries (signed) in its
+    metadata; a stored PDF whose metadata says otherwise is named by ``registry_problems``.
+    """
+    rows = session.scalars(
+        sa.select(IssuedDocument)
+        .where(IssuedDocument.selection_id.is_not(None), IssuedDocument.chain_seq.is_not(None))
+        .order_by(IssuedDocument.id)
+    )
+    return [
+        audit.Witness(
+            audit.chain_for(document.selection_id),
+            document.chain_seq,
+            document.chain_hash,
+            f"document {document.number} ({document.verification_code}, issued "
+            f"{clock.to_jakarta(document.issued_at):%Y-%m-%d %H:%M} WIB)",
+        )
+        for document in rows
+    ]
+
+
+@dataclass(frozen=True)
+class StoredFileProblem:
+    """A stored file that is missing or no longer matches its registry hash."""
+
+    file_id: int
+    sha256: str
+    what: str  # what refers to it, e.g. "document 800/01-Pansel/2018"
+    message: str
+
+
+def _file_users(session: Session) -> dict[int, str]:
+    """Return, per stored file id, the registered document that refers to it."""
+    rows = session.execute(sa.select(IssuedDocument.file_id, IssuedDocument.number))
+    return {file_id: f"document {number}" for file_id, number in rows}
+
+
+def registry_problems(session: Session) -> list[StoredFileProblem]:
+    """Check every stored file against its registry hash, and each PDF's printed chain head.
+
+    A file is named when it is missing, when its bytes no longer hash to the registry's
+    SHA-256 (altered, or swapped with another), or when an issued document's PDF carries
+    a chain head other than the one registered for it.
+    """
+    backend = storage.storage()
+    users = _file_users(session)
+    documents_by_file = {
+        document.file_id: document
+        for document in session.scalars(
+            sa.select(IssuedDocument).where(IssuedDocument.chain_seq.is_not(None))
+        )
+    }
+    problems: list[StoredFileProblem] = []
+    for row in session.scalars(sa.select(StoredFile).order_by(StoredFile.id)):
+        what = users.get(row.id, row.content_type)
+        try:
+            data = backend.get(row.sha256)
+        except FileNotFoundError:
+            problems.append(StoredFileProblem(row.id, row.sha256, what, "the file is missing"))
+            continue
+        except OSError:
+            problems.append(
+                StoredFileProblem(
+                    row.id,
+                    row.sha256,
+                    what,
+                    "its content no longer matches the registry hash (altered or swapped)",
+                )
+            )
+            continue
+        document = documents_by_file.get(row.id)
+        if document is None:
+            continue
+        printed = render.chain_state_in_pdf(data)
+        if printed is not None and printed != (document.chain_seq, document.chain_hash):
+            problems.append(
+                StoredFileProblem(
+                    row.id,
+                    row.sha256,
+                    what,
+                    f"the PDF records audit chain event #{printed[0]} ({printed[1][:16]}…) "
+                    f"but the registry says #{document.chain_seq} "
+                    f"({(document.chain_hash or '')[:16]}…)",
+                )
+            )
+    return problems
+
+
+def chain_state_problem(
+    session: Session, document: IssuedDocument, state: tuple[int, str] | None = None
+) -> Reason | None:
+    """Return how today's chain contradicts the head a document recorded, or None.
+
+    ``state`` is the (seq, hash) read from a file's metadata; the registry's otherwise.
+    """
+    if state is None:
+        if document.chain_seq is None or document.chain_hash is None:
+            return None
+        state = (document.chain_seq, document.chain_hash)
+    seq, digest = state
+    if seq == 0 or document.selection_id is None:
+        return None
+    event = session.scalar(
+        sa.select(AuditEvent).where(
+            AuditEvent.chain == audit.chain_for(document.selection_id), AuditEvent.seq == seq
+        )
+    )
+    if event is None:
+        return Reason(
+            "documents.chain_shorter",
+            N_("The audit chain no longer has event #%(seq)s that this document recorded."),
+            {"seq": seq},
+        )
+    if event.hash != digest:
+        return Reason(
+            "documents.chain_rewritten",
+            N_(
+                "The audit chain today has a different event #%(seq)s than when this "
+                "document was issued: the audit trail was rewritten."
+            ),
+            {"seq": seq},
+        )
+    return None
 
 
 # --- the auditor's export -------------------------------------------------------------

@@ -332,11 +332,13 @@ def fire(
         )
         for name in transition.actions:
             ACTIONS.get(name)(ctx)
+        result = FireResult(event, from_state, row.state, ctx.audit_event.id, ctx.outputs)
         if commit:
             session.commit()
+            _run_after_commit(row, result)
         else:
             session.flush()
-        return FireResult(event, from_state, row.state, ctx.audit_event.id, ctx.outputs)
+        return result
     except StaleDataError:
         if not commit:
             raise
@@ -362,6 +364,20 @@ def fire(
         if commit:
             session.rollback()
         raise
+
+
+# app.extensions key: callables ``hook(row, result)`` run after fire() commits a change
+# (e.g. openbid.checkpoints writes the chain head outside the database).
+AFTER_COMMIT = "openbid.after_commit"
+
+
+def _run_after_commit(row: Row, result: FireResult) -> None:
+    """Run the app's after-commit hooks; one failing must not make the change look failed."""
+    for hook in current_app.extensions.get(AFTER_COMMIT, ()):
+        try:
+            hook(row, result)
+        except Exception:  # noqa: BLE001 - the change is committed; the hook logs and catches up
+            current_app.logger.exception("after-commit hook %r failed", hook)
 
 
 def available_events(row: Row, actor: User) -> list[EventOption]:

@@ -74,6 +74,7 @@ def test_template_documents_its_context_keys(kind: str) -> None:
 
     head = (TEMPLATES_DIR / template_name(kind)).read_text().split("-#}", 1)[0]
     base = {"agency", "number", "issued_at", "verification_code", "verify_url", "signed"}
+    base |= {"chain_seq", "chain_hash"}
     for key in typing.get_type_hints(CONTEXTS[kind]).keys() - base:
         assert f"\n    {key} " in head, f"{kind}: {key} not described in the template"
 
