@@ -466,6 +466,8 @@ def authenticate(email: str, password: str, remote_addr: str) -> User:
     """Return the active user with this email and password, within the log-in limits.
 
     The only place a log-in password is checked (the web form and the API's token route).
+    The attempt is recorded and committed before it is counted, so parallel requests see one
+    another and at most the limit's number of passwords is ever checked in a window.
 
     :raises LoginRefused: too many recent failures for the email or the remote address; the
         password is not checked, so even the right one waits.
@@ -473,16 +475,19 @@ def authenticate(email: str, password: str, remote_addr: str) -> User:
     :raises AccountDisabled: the right password for a disabled account.
     """
     email = email.strip().lower()
-    refusal = login_refusal(email, remote_addr)
+    attempt_id = record_failed_login(email, remote_addr)  # a failure until proven otherwise
+    refusal = _refusal(email, remote_addr)
     if refusal is not None:
+        # A refused try checked nothing; not counting it keeps the wait from growing forever.
+        _forget_attempt(attempt_id)
         raise LoginRefused(refusal, int(refusal.params["seconds"]))
     user = _find_user(email)
     if user is None:
         _dummy_check(password)
     if user is None or not user.check_password(password):
-        record_failed_login(email, remote_addr)
-        raise WrongCredentials(_WRONG_CREDENTIALS)
+        raise WrongCredentials(_WRONG_CREDENTIALS)  # the recorded attempt stays as the failure
     if not user.active:
+        _forget_attempt(attempt_id)
         raise AccountDisabled(_DISABLED)
     clear_failed_logins(email)
     return user
@@ -492,11 +497,11 @@ def _limit(key: str, default: int) -> int:
     return int(current_app.config.get(key, default))
 
 
-def login_refusal(email: str, remote_addr: str) -> Reason | None:
-    """Return why a log-in must wait, before any password is checked; None when it may go on.
+def _refusal(email: str, remote_addr: str) -> Reason | None:
+    """Return why a recorded attempt must wait, or None when its password may be checked.
 
-    Counted per typed address whether or not an account has it, so the answer never tells
-    which accounts exist.
+    The count includes the attempt itself. Counted per typed address whether or not an
+    account has it, so the answer never tells which accounts exist.
     """
     now = clock.now()
     since = now - LOGIN_WINDOW
@@ -510,7 +515,7 @@ def login_refusal(email: str, remote_addr: str) -> Reason | None:
                 condition, LoginAttempt.attempted_at >= since
             )
         ).one()
-        if count >= maximum:
+        if count > maximum:
             oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=now.tzinfo)
             wait = max(1, int((oldest + LOGIN_WINDOW - now).total_seconds()) + 1)
             return Reason(
@@ -524,15 +529,22 @@ def login_refusal(email: str, remote_addr: str) -> Reason | None:
     return None
 
 
-def record_failed_login(email: str, remote_addr: str) -> None:
-    """Count a failed log-in for the address and the remote address; prune old attempts."""
+def record_failed_login(email: str, remote_addr: str) -> int:
+    """Record a failed log-in (committed at once) and prune old attempts; return its id."""
     now = clock.now()
     db.session.execute(
         sa.delete(LoginAttempt).where(LoginAttempt.attempted_at < now - ATTEMPT_RETENTION)
     )
-    db.session.add(
-        LoginAttempt(email=email.lower()[:254], remote_addr=remote_addr[:64], attempted_at=now)
+    attempt = LoginAttempt(
+        email=email.lower()[:254], remote_addr=remote_addr[:64], attempted_at=now
     )
+    db.session.add(attempt)
+    db.session.commit()
+    return attempt.id
+
+
+def _forget_attempt(attempt_id: int) -> None:
+    db.session.execute(sa.delete(LoginAttempt).where(LoginAttempt.id == attempt_id))
     db.session.commit()
 
 

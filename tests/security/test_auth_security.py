@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
@@ -125,6 +126,46 @@ def test_remember_cookie_sent_with_lax_httponly_and_two_weeks(app, browser) -> N
     expires = parsedate_to_datetime(header.split("Expires=", 1)[1].split(";", 1)[0])
     lifetime = expires - datetime.now(UTC)
     assert timedelta(days=14) - timedelta(minutes=1) < lifetime <= timedelta(days=14)
+
+
+# --- 8. the limit holds under concurrency (PostgreSQL) --------------------------------
+
+
+@pytest.mark.postgres
+def test_thirty_parallel_wrong_passwords_check_at_most_five(app, client) -> None:
+    threads_n = 30
+    user = make_user(Role.CANDIDATE)
+    email = user.email
+    db.session.remove()
+    browsers = [Browser(app.test_client()) for _ in range(threads_n)]
+    tokens = [b.token() for b in browsers]
+    barrier = threading.Barrier(threads_n)
+    statuses: list[int | str] = []
+    lock = threading.Lock()
+
+    def worker(browser: Browser, token: str) -> None:
+        try:
+            barrier.wait(timeout=30)
+            response = browser.client.post(
+                "/auth/login", data={"email": email, "password": WRONG, "csrf_token": token}
+            )
+            outcome: int | str = response.status_code
+        except Exception as exc:  # noqa: BLE001 - reported in the assertion below
+            outcome = repr(exc)
+        with lock:
+            statuses.append(outcome)
+
+    threads = [
+        threading.Thread(target=worker, args=pair) for pair in zip(browsers, tokens, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(statuses) == threads_n and set(statuses) <= {401, 429}, statuses
+    assert statuses.count(401) <= 5, statuses  # 401: the password was checked (and wrong)
+    count = sa.select(sa.func.count(LoginAttempt.id)).where(LoginAttempt.email == email)
+    assert db.session.scalar(count) == statuses.count(401)
 
 
 # --- 10. reset links stay out of a production log ---------------------------------------
