@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
 
-from openbid import audit
+import pytest
+import sqlalchemy as sa
+from alembic.script import ScriptDirectory
+from flask import Flask, current_app
+from flask_migrate import upgrade
+
+from config import TestConfig
+from openbid import audit, create_app
 from openbid.documents.render import pdf_text
 from openbid.extensions import db
-from openbid.models import IssuedDocument, Selection
+from openbid.models import Agency, AuditEvent, IssuedDocument, Selection
 from openbid.storage import read
+from tests.conftest import _pg_admin_engine, _pg_url_for
 
 
 def test_demo_through_completed_issues_the_decree(app, runner) -> None:
     result = runner.invoke(args=["openbid", "demo", "--through", "completed"])
     assert result.exit_code == 0, result.output
     assert "appointment -> completed" in result.output
+    assert "Subject:" not in result.output  # email bodies only with --verbose
+    assert len(result.output.splitlines()) < 40, result.output
     selection = db.session.scalars(sa.select(Selection)).one()
     assert selection.state == "completed"
     documents = db.session.scalars(
@@ -46,9 +58,37 @@ def test_demo_through_completed_issues_the_decree(app, runner) -> None:
         decree.verification_code,
     ):
         assert expected in text, expected
+    for document in documents:  # one summary line per PDF: kind, number, path
+        assert any(
+            document.kind in line and document.number in line and document.file.sha256 in line
+            for line in result.output.splitlines()
+        ), document.kind
     assert audit.verify_all(db.session).ok
     again = runner.invoke(args=["openbid", "demo", "--through", "completed"])
     assert again.exit_code == 0 and "already in completed" in again.output
+
+
+def test_the_demo_trail_runs_forwards_from_2018(app, runner) -> None:
+    result = runner.invoke(args=["openbid", "demo", "--through", "approval"])
+    assert result.exit_code == 0, result.output
+    # A second run resumes the story after the first one's last event.
+    result = runner.invoke(args=["openbid", "demo", "--through", "completed"])
+    assert result.exit_code == 0, result.output
+    selection = db.session.scalars(sa.select(Selection)).one()
+    assert selection.created_at.year == 2018
+    events = db.session.scalars(
+        sa.select(AuditEvent)
+        .where(AuditEvent.selection_id == selection.id)
+        .order_by(AuditEvent.seq)
+    ).all()
+    moments = [e.occurred_at for e in events]
+    assert moments == sorted(moments)
+    assert events[0].event == "selection_created" and moments[0].year == 2018
+    assert moments[-1].year == 2019
+    agency_loaded = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.event == "demo_loaded")
+    ).one()
+    assert agency_loaded.occurred_at <= moments[0]
 
 
 def test_demo_through_an_intermediate_state_and_bad_states(app, runner) -> None:
@@ -63,3 +103,112 @@ def test_demo_through_an_intermediate_state_and_bad_states(app, runner) -> None:
     assert cancelled.exit_code == 0
     db.session.expire_all()
     assert db.session.scalars(sa.select(Selection.state)).one() == "cancelled"
+
+
+def test_demo_verbose_prints_each_step_and_email(app, runner) -> None:
+    result = runner.invoke(args=["openbid", "demo", "--through", "approval", "--verbose"])
+    assert result.exit_code == 0, result.output
+    assert "draft -> approval: the plan went to KASN" in result.output
+    quiet = runner.invoke(args=["openbid", "demo", "--through", "announcement"])
+    assert quiet.exit_code == 0, quiet.output
+    assert "KASN's recommendation recorded" not in quiet.output
+    assert "Demo selection: approval -> announcement." in quiet.output
+
+
+def _head() -> str:
+    config = current_app.extensions["migrate"].migrate.get_config()
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
+def _previous(revision: str) -> str:
+    config = current_app.extensions["migrate"].migrate.get_config()
+    return ScriptDirectory.from_config(config).get_revision(revision).down_revision
+
+
+def _demo_app(url: str, tmp_path: Path) -> Flask:
+    instance = tmp_path / "instance"
+    instance.mkdir(exist_ok=True)
+    return create_app(TestConfig(url, instance))
+
+
+def _run_demo(application: Flask, *args: str):  # noqa: ANN202
+    with application.app_context():
+        try:
+            return application.test_cli_runner().invoke(args=["openbid", "demo", *args])
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+def _assert_upgraded_and_loaded(application: Flask, result) -> None:  # noqa: ANN001
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    with application.app_context():
+        try:
+            assert f"Database upgraded to {_head()}." in result.output.splitlines()
+            assert db.session.scalar(sa.select(sa.func.count(Agency.id))) == 1
+        finally:
+            db.engine.dispose()
+
+
+def test_demo_on_an_empty_sqlite_file_upgrades_it_first(tmp_path: Path) -> None:
+    path = tmp_path / "fresh.db"
+    path.touch()
+    application = _demo_app(f"sqlite:///{path}", tmp_path)
+    result = _run_demo(application, "--through", "approval")
+    _assert_upgraded_and_loaded(application, result)
+    assert "Demo selection: draft -> approval." in result.output
+    again = _run_demo(application)
+    assert again.exit_code == 0 and "Database upgraded" not in again.output
+    assert "Demo agency already present." in again.output
+
+
+def test_demo_on_an_older_schema_upgrades_it(tmp_path: Path) -> None:
+    application = _demo_app(f"sqlite:///{tmp_path / 'old.db'}", tmp_path)
+    with application.app_context():
+        upgrade(revision=_previous(_head()))
+        db.engine.dispose()
+    _assert_upgraded_and_loaded(application, _run_demo(application))
+
+
+def test_demo_refuses_a_database_ahead_of_the_code(app, runner) -> None:
+    db.session.execute(sa.text("UPDATE alembic_version SET version_num = 'f00dface'"))
+    db.session.commit()
+    result = runner.invoke(args=["openbid", "demo"])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "The database is at revision f00dface, which this code does not know (newer code "
+        "migrated it); update the code, then run `flask --app wsgi db upgrade`."
+    ]
+    assert db.session.scalar(sa.select(sa.func.count(Agency.id))) == 0
+
+
+def test_demo_on_an_unreachable_database_says_so_in_one_line(tmp_path: Path) -> None:
+    application = _demo_app(f"sqlite:///{tmp_path / 'missing' / 'dir' / 'x.db'}", tmp_path)
+    result = _run_demo(application)
+    assert result.exit_code == 1
+    [line] = result.output.splitlines()
+    assert line.startswith("Cannot read the database's schema revision (")
+    assert "flask --app wsgi db upgrade" in line
+
+
+@pytest.fixture
+def empty_postgres() -> Iterator[str]:
+    """Return the URL of a new, empty PostgreSQL database, dropped afterwards."""
+    name = f"openbid_demo_{uuid.uuid4().hex[:12]}"
+    admin = _pg_admin_engine()
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield _pg_url_for(name)
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.mark.postgres
+def test_demo_on_an_empty_postgres_database_upgrades_it_first(
+    empty_postgres: str, tmp_path: Path
+) -> None:
+    application = _demo_app(empty_postgres, tmp_path)
+    result = _run_demo(application, "--through", "approval")
+    _assert_upgraded_and_loaded(application, result)
