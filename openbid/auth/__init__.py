@@ -26,9 +26,14 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        if not user_id.isdigit():
+        # "id:generation" (User.get_id); a bare id is a cookie from before generations existed.
+        raw_id, _, generation = user_id.partition(":")
+        if not (raw_id.isdigit() and generation.isdigit()):
             return None
-        return db.session.get(User, int(user_id))
+        user = db.session.get(User, int(raw_id))
+        if user is None or user.session_generation != int(generation):
+            return None  # logged out or password reset since this cookie was made
+        return user
 
 
 def require_roles(*roles: Role) -> None:

@@ -50,7 +50,13 @@ def login():  # noqa: ANN201
 
 @bp.route("/logout", methods=["POST"])
 def logout():  # noqa: ANN201
-    """Log out (POST, so a link on another site cannot log anyone out)."""
+    """Log out (POST, so a link on another site cannot log anyone out).
+
+    Ends the account's sessions on the server too, so a copy of the session or remember
+    cookie stops working; other browsers of the same account are logged out as well.
+    """
+    if current_user.is_authenticated:
+        accounts.end_sessions(current_user)
     logout_user()
     flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))

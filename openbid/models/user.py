@@ -63,6 +63,8 @@ class User(UserMixin, Base):
     locale: Mapped[str | None] = mapped_column(sa.String(5))
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Part of the id in every session and remember cookie (see get_id); raising it ends them all.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
     agency: Mapped[Agency | None] = relationship()
 
@@ -73,6 +75,14 @@ class User(UserMixin, Base):
     def check_password(self, password: str) -> bool:
         """Return whether the password matches the stored hash."""
         return check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:
+        """Return "id:generation" for Flask-Login's session and remember cookies.
+
+        The user loader accepts a cookie only while its generation is the account's current
+        one, so log-out and a password reset can end sessions whose cookies were copied.
+        """
+        return f"{self.id}:{self.session_generation or 0}"
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts

@@ -23,7 +23,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from openbid import audit, mail
 from openbid.extensions import db
-from openbid.models import AuditEvent, LoginAttempt, Role, User
+from openbid.models import ApiToken, AuditEvent, LoginAttempt, Role, User
 from openbid.rules.reasons import N_, Reason
 from openbid.services import clock
 from openbid.services.errors import ValidationFailed
@@ -394,17 +394,51 @@ def reset_password(token: str, password: str) -> User:
     # Following the emailed link proves the address works, as a confirmation link would.
     if user.email_confirmed_at is None:
         user.email_confirmed_at = clock.now()
+    revoked = end_every_login(user)
     audit.append(
         db.session,
         event="password_reset",
         actor=user,
         subject_type="user",
         subject_id=user.id,
-        payload={"email": user.email},
+        payload={"email": user.email, "api_tokens_revoked": revoked},
     )
     db.session.execute(sa.delete(LoginAttempt).where(LoginAttempt.email == user.email.lower()))
     db.session.commit()
     return user
+
+
+# --- sessions -------------------------------------------------------------------------
+
+
+def _bump_generation(user: User) -> None:
+    # In SQL, so two log-outs at once both count; every cookie with the old value dies.
+    db.session.execute(
+        sa.update(User)
+        .where(User.id == user.id)
+        .values(session_generation=User.session_generation + 1)
+    )
+
+
+def end_sessions(user: User) -> None:
+    """End every web session and remember cookie of user (log-out); API tokens stay."""
+    _bump_generation(user)
+    db.session.commit()
+
+
+def end_every_login(user: User) -> int:
+    """End user's web sessions, remember cookies and API tokens in the caller's transaction.
+
+    For any change of password: whoever held the old one may have opened any of them.
+    Returns how many API tokens were revoked.
+    """
+    _bump_generation(user)
+    result = db.session.execute(
+        sa.update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=clock.now())
+    )
+    return result.rowcount
 
 
 # --- log-in limits --------------------------------------------------------------------

@@ -16,7 +16,7 @@ from openbid.models import LoginAttempt, Role
 from openbid.services import accounts
 from tests.conftest import Browser
 from tests.factories import PASSWORD, make_agency, make_user
-from tests.portal.helpers import english, link_in, outbox_files, read_eml
+from tests.portal.helpers import english, link_in, mail_to, outbox_files, read_eml
 
 WRONG = "salah sekali 123"
 NEW_PASSWORD = "Kata sandi baru 2024"
@@ -89,6 +89,80 @@ def test_api_success_clears_the_failures(app, client) -> None:
     assert _token_request(client, user.email, PASSWORD).status_code == 201
     count = sa.select(sa.func.count(LoginAttempt.id)).where(LoginAttempt.email == user.email)
     assert db.session.scalar(count) == 0
+
+
+# --- 2. log-out and password reset end sessions, remember cookies and tokens -------------
+
+
+def _copy_cookies(source, target, *names: str) -> None:  # noqa: ANN001
+    for name in names:
+        cookie = source.get_cookie(name)
+        assert cookie is not None, name
+        target.set_cookie(name, cookie.value)
+
+
+def test_session_cookie_copied_before_log_out_stops_working(app, client, browser) -> None:
+    user = make_user(Role.SECRETARIAT, make_agency())
+    browser.login(user.email, PASSWORD)
+    thief = app.test_client()
+    _copy_cookies(client, thief, "session")
+    assert thief.get("/home").status_code == 200  # the copy works while the session lives
+    browser.post("/auth/logout")
+    assert thief.get("/home").status_code == 302
+
+
+def test_remember_cookie_copied_before_log_out_stops_working(app, client, browser) -> None:
+    user = make_user(Role.SECRETARIAT, make_agency())
+    _remember_login(browser, user.email)
+    thief = app.test_client()
+    _copy_cookies(client, thief, "remember_token")  # no session: the remember cookie alone
+    assert thief.get("/home").status_code == 200
+    browser.post("/auth/logout")
+    other = app.test_client()
+    _copy_cookies(thief, other, "remember_token")
+    assert other.get("/home").status_code == 302
+
+
+def test_logging_in_again_after_log_out_works(app, client, browser) -> None:
+    user = make_user(Role.SECRETARIAT, make_agency())
+    browser.login(user.email, PASSWORD)
+    browser.post("/auth/logout")
+    assert browser.login(user.email, PASSWORD).status_code == 302
+    assert client.get("/home").status_code == 200
+
+
+def test_password_reset_ends_every_session_remember_cookie_and_token(app, client) -> None:
+    user = make_user(Role.SECRETARIAT, make_agency())
+    laptop = Browser(app.test_client())
+    _remember_login(laptop, user.email)
+    remembered = app.test_client()
+    _copy_cookies(laptop.client, remembered, "remember_token")
+    token = _token_request(client, user.email, PASSWORD).get_json()["token"]
+    api_headers = {"Authorization": f"Bearer {token}"}
+    assert laptop.client.get("/home").status_code == 200
+    assert remembered.get("/home").status_code == 200
+    assert client.get("/api/v1/selections", headers=api_headers).status_code == 200
+
+    accounts.request_password_reset(user.email)
+    path = link_in(mail_to(app, user.email)[0], "/portal/reset-password/")
+    phone = Browser(app.test_client())
+    response = phone.post(path, {"password": NEW_PASSWORD, "password_again": NEW_PASSWORD}, path)
+    assert response.status_code == 303
+
+    assert laptop.client.get("/home").status_code == 302
+    fresh = app.test_client()
+    _copy_cookies(remembered, fresh, "remember_token")
+    assert fresh.get("/home").status_code == 302
+    assert client.get("/api/v1/selections", headers=api_headers).status_code == 401
+    assert phone.login(user.email, NEW_PASSWORD).status_code == 302  # the new password works
+
+
+def test_a_session_from_before_the_stamp_existed_is_refused(app, client, browser) -> None:
+    user = make_user(Role.SECRETARIAT, make_agency())
+    browser.login(user.email, PASSWORD)
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)  # the old form: the id alone
+    assert client.get("/home").status_code == 302
 
 
 # --- 3. the remember cookie -----------------------------------------------------------
