@@ -148,6 +148,7 @@ def _assert_upgraded_and_loaded(application: Flask, result) -> None:  # noqa: AN
             assert f"Database upgraded to {_head()}." in result.output.splitlines()
             assert db.session.scalar(sa.select(sa.func.count(Agency.id))) == 1
         finally:
+            db.session.remove()
             db.engine.dispose()
 
 
