@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask import Flask
 
-from openbid import audit, checkpoints
+from openbid import audit, backup, checkpoints
 from openbid.extensions import db
 from openbid.models import Agency, Role, User
 from openbid.services import documents as document_service
@@ -103,6 +103,43 @@ def checkpoint_command() -> None:
         click.echo(f"REFUSED: {message}", err=True)
     if refused:
         sys.exit(1)
+
+
+@openbid_cli.command("backup")
+@click.argument("path", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(path: Path) -> None:
+    """Write every table, the stored files and the checkpoints to FILE (a new .tar.gz)."""
+    if path.exists():
+        raise click.BadParameter(f"{path} already exists; choose a new file name.")
+    if not path.parent.is_dir():
+        raise click.BadParameter(f"the folder {path.parent} does not exist.")
+    summary = backup.create(path)
+    for warning in summary.warnings:
+        click.echo(f"WARNING: {warning}", err=True)
+    click.echo(
+        f"Backed up {summary.rows} rows of {summary.tables} tables, {summary.files} files "
+        f"and {summary.checkpoints} checkpoints to {path}."
+    )
+
+
+@openbid_cli.command("restore")
+@click.argument(
+    "path", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+def restore_command(path: Path) -> None:
+    """Load a backup FILE into this empty, freshly migrated database and its folders."""
+    try:
+        summary = backup.restore(path)
+    except backup.NotABackup as error:
+        raise click.BadParameter(str(error), param_hint="FILE") from None
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    for warning in summary.warnings:
+        click.echo(f"WARNING: {warning}", err=True)
+    click.echo(
+        f"Restored {summary.rows} rows of {summary.tables} tables, {summary.files} files and "
+        f"{summary.checkpoints} checkpoints from {path}. Check them: flask openbid verify-audit"
+    )
 
 
 @openbid_cli.command("verify-document")
