@@ -35,7 +35,7 @@ def create_app(config: object | None = None, workflows_dir: Path | None = None) 
     app.config.from_object(config if config is not None else Config())
     app.url_map.converters["int"] = IdConverter
 
-    from openbid import extensions, i18n
+    from openbid import extensions, i18n, security
 
     extensions.db.init_app(app)
     extensions.migrate.init_app(
@@ -45,6 +45,7 @@ def create_app(config: object | None = None, workflows_dir: Path | None = None) 
         render_as_batch=True,
         compare_type=True,
     )
+    security.init_app(app)  # security headers on every response
     extensions.csrf.init_app(app)
     with app.app_context():  # binds connection settings; opens no connection
         extensions.configure_engine(extensions.db.engine)
