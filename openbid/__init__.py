@@ -45,7 +45,7 @@ def create_app(config: object | None = None, workflows_dir: Path | None = None) 
         render_as_batch=True,
         compare_type=True,
     )
-    security.init_app(app)  # security headers on every response
+    security.init_app(app)  # headers; body and rate limits, checked before CSRF reads a form
     extensions.csrf.init_app(app)
     with app.app_context():  # binds connection settings; opens no connection
         extensions.configure_engine(extensions.db.engine)

@@ -13,7 +13,9 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
 
+from openbid import security
 from openbid.extensions import db
 from openbid.i18n import reason_text
 from openbid.models import Agency, Role, Selection, User
@@ -23,6 +25,17 @@ from openbid.services.documents import KIND_LABELS
 from openbid.uploads import read_upload
 
 bp = Blueprint("verify", __name__, url_prefix="/verify")
+
+# Anyone may upload here without logging in: an issued PDF is well under 5 MB, and ten
+# checks a minute is more than a person needs. Config VERIFY_MAX_BYTES and
+# VERIFY_CHECKS_PER_MINUTE override them.
+VERIFY_MAX_BYTES = 5 * 1024 * 1024
+VERIFY_CHECKS_PER_MINUTE = 10
+FORM_OVERHEAD = 64 * 1024  # the multipart envelope and CSRF token around the file
+limit_checks = security.rate_limit(
+    "verify.file", "VERIFY_CHECKS_PER_MINUTE", VERIFY_CHECKS_PER_MINUTE
+)
+limit_body = security.limit_body("VERIFY_REQUEST_MAX_BYTES", VERIFY_MAX_BYTES + FORM_OVERHEAD)
 
 
 @bp.app_template_filter("wib_datetime")
@@ -41,8 +54,36 @@ def document_kind(kind: str) -> str:
 
 
 def _max_bytes() -> int:
-    """Largest file accepted for a check: the request limit (issued PDFs can be long)."""
-    return int(current_app.config.get("MAX_CONTENT_LENGTH") or 32 * 1024 * 1024)
+    """Largest file accepted for a check (never above the app's request limit)."""
+    limit = int(current_app.config.get("VERIFY_MAX_BYTES", VERIFY_MAX_BYTES))
+    return min(limit, int(current_app.config.get("MAX_CONTENT_LENGTH") or limit))
+
+
+def _too_large() -> str:
+    """Say that the file is over the limit, and what to do."""
+    return _(
+        "The file is larger than %(limit)s MB; a PDF issued through openbid is much smaller. "
+        "Check that you chose the right file.",
+        limit=f"{_max_bytes() / (1024 * 1024):g}",
+    )
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _request_too_large(error: RequestEntityTooLarge):  # noqa: ANN202
+    """Answer an oversized upload (refused before it is read) with the form and why."""
+    return render_template(
+        "verify/index.html", may_upload=_may_upload(), upload_errors=[_too_large()]
+    ), 413
+
+
+def _upload_problems() -> tuple[bytes, list[str], int]:
+    """Read the uploaded file; return its bytes, what is wrong with it and the status."""
+    data, reasons = read_upload(request.files.get("file"), _max_bytes())
+    if any(r.code == "upload.too_large" for r in reasons):
+        return b"", [_too_large()], 413
+    if not reasons and not data:
+        reasons = [Reason("upload.empty", N_("The file is empty."))]
+    return data, [reason_text(r) for r in reasons], 422 if reasons else 200
 
 
 def _may_upload() -> bool:
@@ -62,6 +103,8 @@ def _facts(document) -> dict:  # noqa: ANN001
 
 
 @bp.route("/", methods=["GET", "POST"])
+@limit_checks
+@limit_body
 def index():  # noqa: ANN201
     """Ask for a code (GET ?code=) or check an uploaded file against the whole registry."""
     if request.method == "GET":
@@ -80,15 +123,11 @@ def index():  # noqa: ANN201
                 typed=typed,
             ), 422
         return redirect(url_for("verify.document", code=code), 303)
-    data, reasons = read_upload(request.files.get("file"), _max_bytes())
-    if not reasons and not data:
-        reasons = [Reason("upload.empty", N_("The file is empty."))]
-    if reasons:
+    data, problems, status = _upload_problems()
+    if problems:
         return render_template(
-            "verify/index.html",
-            may_upload=_may_upload(),
-            upload_errors=[reason_text(r) for r in reasons],
-        ), 422
+            "verify/index.html", may_upload=_may_upload(), upload_errors=problems
+        ), status
     check = service.check_file(db.session, data)
     facts = _facts(check.document) if check.document is not None else {}
     return render_template(
@@ -101,6 +140,8 @@ def index():  # noqa: ANN201
 
 
 @bp.route("/<code>", methods=["GET", "POST"])
+@limit_checks
+@limit_body
 def document(code: str):  # noqa: ANN201
     """Show a registered document; on POST compare an uploaded file with it."""
     canonical = service.normalise_code(code)
@@ -117,13 +158,8 @@ def document(code: str):  # noqa: ANN201
     check = upload_errors = None
     status = 200
     if request.method == "POST":
-        data, reasons = read_upload(request.files.get("file"), _max_bytes())
-        if not reasons and not data:
-            reasons = [Reason("upload.empty", N_("The file is empty."))]
-        if reasons:
-            upload_errors = [reason_text(r) for r in reasons]
-            status = 422
-        else:
+        data, upload_errors, status = _upload_problems()
+        if not upload_errors:
             check = service.check_file(db.session, data, found)
     return render_template(
         "verify/document.html",

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import io
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
+from config import TestConfig
+from openbid import create_app
+from openbid.extensions import db
 from openbid.models import Role
+from openbid.models.rate_limit import RateLimitHit
+from openbid.verify.views import VERIFY_CHECKS_PER_MINUTE
+from tests.announcement_support import install_clock
+from tests.conftest import csrf_from
 from tests.factories import PASSWORD, make_agency, make_user
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -63,3 +75,64 @@ def test_hsts_when_cookies_are_secure(app: Flask, client) -> None:  # noqa: ANN0
 )
 def test_page_templates_have_nothing_inline_the_policy_blocks(path: Path) -> None:
     assert not INLINE.search(path.read_text(encoding="utf-8"))
+
+
+# --- 5. the public /verify upload: 5 MB and 10 checks a minute per address --------------
+
+
+def _check(client, url: str = "/verify/", data: bytes = b"%PDF-1.4 not registered", **kwargs):  # noqa: ANN001, ANN202
+    """POST a file to the verify page with a CSRF token, as its form does."""
+    token = csrf_from(client.get(url, **kwargs).get_data(as_text=True))
+    # Encoded in memory: the test client would spool a large body to a file it never closes.
+    boundary, body = encode_multipart(
+        {"csrf_token": token, "file": FileStorage(io.BytesIO(data), "salinan.pdf")}
+    )
+    return client.post(
+        url, data=body, content_type=f"multipart/form-data; boundary={boundary}", **kwargs
+    )
+
+
+def test_verify_refuses_a_file_over_5_mb_with_a_clear_page(client) -> None:  # noqa: ANN001
+    big = b"%PDF-1.4\n" + b"0" * (5 * 1024 * 1024 + 1)
+    response = _check(client, data=big)
+    assert response.status_code == 413
+    page = response.get_data(as_text=True)
+    assert "5 MB" in page and "lebih besar" in page  # Indonesian first
+    assert 'type="file"' in page  # the form again, to choose another file
+    client.get("/verify/?lang=en")
+    page = _check(client, data=big).get_data(as_text=True)
+    assert "larger than 5 MB" in page
+    # Far over the limit: refused from its Content-Length, before the body is read.
+    response = _check(client, data=b"%PDF-1.4\n" + b"0" * (6 * 1024 * 1024))
+    assert response.status_code == 413
+    assert "larger than 5 MB" in response.get_data(as_text=True)
+    assert _check(client, data=b"%PDF-1.4\n" + b"0" * (4 * 1024 * 1024)).status_code == 200
+
+
+def _hits() -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(RateLimitHit))
+
+
+def test_verify_file_checks_are_limited_per_address_across_workers(
+    app: Flask, client, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # noqa: ANN001
+    moving = install_clock(monkeypatch)
+    for _ in range(VERIFY_CHECKS_PER_MINUTE):
+        assert _check(client).status_code == 200
+    # Another worker process sharing the database: the count is in the table, not in memory.
+    other = create_app(TestConfig(database_url, tmp_path / "worker-2"))
+    other.test_client_class = type(client)
+    with other.app_context():
+        refused = _check(other.test_client())
+        db.engine.dispose()
+    assert refused.status_code == 429
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert "Terlalu banyak" in refused.get_data(as_text=True)
+    before = _hits()
+    assert _check(client).status_code == 429
+    assert _hits() == before  # refused checks are not counted again
+    # Another address is not affected; looking up a code is not a file check.
+    assert _check(client, environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code == 200
+    assert client.get("/verify/?code=K7QM2-X9PDT").status_code in (303, 404)
+    moving.set(moving.moment + timedelta(seconds=61))
+    assert _check(client).status_code == 200
