@@ -43,8 +43,9 @@ from openbid.workflow import definition_of
 bp = Blueprint("auditor", __name__, url_prefix="/audit")
 
 PAGE_SIZE = 50
-# The only requests an auditor may send besides reading: leaving, and choosing a language.
-AUDITOR_WRITE_ALLOWED = frozenset({"auth.logout", "main.set_language"})
+# The only requests an auditor may send besides reading: leaving, choosing a language, and
+# issuing the trail export (a registered document, so a POST: no link can trigger it).
+AUDITOR_WRITE_ALLOWED = frozenset({"auth.logout", "main.set_language", "auditor.issue_trail_pdf"})
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -250,13 +251,35 @@ def documents_csv(selection_id: int) -> Response:
     return _csv_response(f"selection-{selection.id}-documents.csv", header, rows())
 
 
-@bp.route("/selections/<int:selection_id>/trail.pdf")
-def trail_pdf(selection_id: int):  # noqa: ANN201
+@bp.route("/selections/<int:selection_id>/trail.pdf", methods=["POST"])
+def issue_trail_pdf(selection_id: int):  # noqa: ANN201
     """Export the trail as one registered PDF (the same one while the chain is unchanged)."""
     selection = _selection(selection_id)
     auditor = current_user._get_current_object()
     job = run_or_enqueue(service.export_audit_trail, db.session, selection, auditor)
     return redirect(url_for("auditor.download", document_id=job.result.id), 303)
+
+
+@bp.route("/selections/<int:selection_id>/trail.pdf")
+def trail_pdf(selection_id: int):  # noqa: ANN201
+    """Download the latest trail export of a selection; issuing one is a POST.
+
+    :raises NotFound: 404 (with what to do) when no export was issued yet.
+    """
+    selection = _selection(selection_id)
+    latest = db.session.scalar(
+        sa.select(IssuedDocument.id)
+        .where(IssuedDocument.selection_id == selection.id, IssuedDocument.kind == "audit_trail")
+        .order_by(IssuedDocument.issued_at.desc(), IssuedDocument.id.desc())
+        .limit(1)
+    )
+    if latest is None:
+        message = _(
+            "No export of the trail has been issued for this selection yet; use the button "
+            "“Export the trail as PDF” on the selection's page."
+        )
+        return render_template("errors/error.html", status=404, message=message, details=[]), 404
+    return redirect(url_for("auditor.download", document_id=latest), 303)
 
 
 @bp.route("/selections/<int:selection_id>/checkpoints.zip")

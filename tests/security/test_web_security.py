@@ -16,11 +16,12 @@ from werkzeug.test import encode_multipart
 from config import TestConfig
 from openbid import create_app
 from openbid.extensions import db
-from openbid.models import Role
+from openbid.models import AuditEvent, IssuedDocument, Role
 from openbid.models.rate_limit import RateLimitHit
 from openbid.verify.views import VERIFY_CHECKS_PER_MINUTE
 from tests.announcement_support import install_clock
 from tests.conftest import csrf_from
+from tests.documents import scenario
 from tests.factories import PASSWORD, make_agency, make_user
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -109,6 +110,10 @@ def test_verify_refuses_a_file_over_5_mb_with_a_clear_page(client) -> None:  # n
     assert _check(client, data=b"%PDF-1.4\n" + b"0" * (4 * 1024 * 1024)).status_code == 200
 
 
+def _count(model: type) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
 def _hits() -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(RateLimitHit))
 
@@ -136,3 +141,32 @@ def test_verify_file_checks_are_limited_per_address_across_workers(
     assert client.get("/verify/?code=K7QM2-X9PDT").status_code in (303, 404)
     moving.set(moving.moment + timedelta(seconds=61))
     assert _check(client).status_code == 200
+
+
+# --- 9. issuing the audit-trail export is a POST; a GET only downloads -------------------
+
+
+def test_a_get_never_issues_the_trail_export(app: Flask, browser) -> None:  # noqa: ANN001
+    built = scenario.build()
+    browser.login(built.auditor.email, PASSWORD)
+    browser.client.get("/audit/?lang=en")
+    page = f"/audit/selections/{built.selection.id}"
+    before = (_count(IssuedDocument), _count(AuditEvent))
+    response = browser.client.get(f"{page}/trail.pdf")  # e.g. a link or <img> on another site
+    assert response.status_code == 404
+    assert "No export of the trail has been issued" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert (_count(IssuedDocument), _count(AuditEvent)) == before
+    # Without the form's CSRF token nothing is issued either.
+    assert browser.client.post(f"{page}/trail.pdf").status_code == 400
+    assert (_count(IssuedDocument), _count(AuditEvent)) == before
+    html = browser.client.get(page).get_data(as_text=True)
+    assert f'action="{page}/trail.pdf"' in html and 'method="post"' in html
+    issued = browser.post(f"{page}/trail.pdf", page=page)
+    assert issued.status_code == 303
+    db.session.expire_all()
+    assert _count(IssuedDocument) == before[0] + 1
+    download = browser.client.get(f"{page}/trail.pdf")  # the latest export, not a new one
+    assert download.status_code == 303
+    assert download.headers["Location"] == issued.headers["Location"]
+    assert _count(IssuedDocument) == before[0] + 1

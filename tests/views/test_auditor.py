@@ -187,7 +187,8 @@ def test_trail_pdf_lists_every_event_and_document(auditor_browser, built) -> Non
         .order_by(AuditEvent.seq)
     ).all()
     registered = db.session.scalars(sa.select(IssuedDocument)).all()
-    response = auditor_browser.client.get(f"/audit/selections/{built.selection.id}/trail.pdf")
+    page = f"/audit/selections/{built.selection.id}"
+    response = auditor_browser.post(f"{page}/trail.pdf", page=page)
     assert response.status_code == 303
     download = auditor_browser.client.get(response.headers["Location"])
     assert download.mimetype == "application/pdf"
@@ -204,7 +205,7 @@ def test_trail_pdf_lists_every_event_and_document(auditor_browser, built) -> Non
         assert "".join(document.number.split()) in flat
     assert before[-1].hash in flat  # the chain's final hash
     assert trail.verification_code in text
-    again = auditor_browser.client.get(f"/audit/selections/{built.selection.id}/trail.pdf")
+    again = auditor_browser.post(f"{page}/trail.pdf", page=page)
     assert again.headers["Location"] == response.headers["Location"]  # same export, no new number
 
 
