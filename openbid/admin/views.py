@@ -99,8 +99,11 @@ def add_holiday():  # noqa: ANN201
     else:
         flash(_("The day off was added."), "success")
         return redirect(url_for("admin.holidays", year=holiday.day.year), 303)
-    year = form.day.data.year if form.day.data else _year()
-    return _page(year, form, errors, 422)
+    this_year = clock.today_jakarta().year
+    typed = form.day.data.year if form.day.data else None
+    # The typed date's year when the page lists it; a refused 9999-12-31 shows this year.
+    in_range = typed is not None and this_year - YEARS_BACK <= typed <= this_year + YEARS_AHEAD
+    return _page(typed if in_range else _year(), form, errors, 422)
 
 
 @bp.route("/holidays/<int:holiday_id>/remove", methods=["POST"])

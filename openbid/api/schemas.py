@@ -2,22 +2,70 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from openbid.models import CommitteeMember, Position, Selection
 from openbid.rules.eligibility import REQUIRED_DOCUMENTS
 
 DATE = {"type": "string", "format": "date"}
 DATETIME_OR_NULL = {"type": ["string", "null"], "format": "date-time"}
-ID = {"type": "integer", "minimum": 1}
+MAX_INT = 2**31 - 1  # PostgreSQL's integer: a larger number cannot even be looked up
+ID = {"type": "integer", "minimum": 1, "maximum": MAX_INT}
 TEXT = {"type": "string", "minLength": 1, "maxLength": 300}
+# No NUL character: PostgreSQL refuses it in text, so it must be refused as input, by name.
+NO_NUL = "^[^\\u0000]*$"
+
+
+def _safe_json(depth: int) -> dict:
+    """Return a schema of free-form JSON nested up to depth with no NUL in any string or key."""
+    scalars = [{"type": ["boolean", "null", "number"]}, {"type": "string", "pattern": NO_NUL}]
+    if depth == 0:
+        return {"anyOf": scalars}
+    inner = _safe_json(depth - 1)
+    nested = {"type": "object", "propertyNames": {"pattern": NO_NUL}, "additionalProperties": inner}
+    return {"anyOf": [*scalars, {"type": "array", "items": inner}, nested]}
+
+
+# Free-form JSON (an event's data): no $ref, which the OpenAPI tools cannot all follow.
+SAFE_JSON = _safe_json(3)
+
+
+def column_text(column: Any, min_length: int = 1) -> dict:
+    """Return a string schema as long as a model's column allows (e.g. ``Position.unit``)."""
+    length = column.property.columns[0].type.length
+    return {"type": "string", "minLength": min_length, "maxLength": length}
+
+
+def _safe(schema: Any) -> Any:
+    """Return a copy of a request schema where no string holds NUL and no integer overflows."""
+    if not isinstance(schema, dict):
+        return schema
+    safe = {key: _safe(value) for key, value in schema.items() if key != "properties"}
+    if "properties" in schema:
+        safe["properties"] = {name: _safe(value) for name, value in schema["properties"].items()}
+    types = schema.get("type")
+    types = types if isinstance(types, list) else [types]
+    if "string" in types and "pattern" not in schema and "enum" not in schema:
+        safe["pattern"] = NO_NUL
+    if "integer" in types:
+        safe.setdefault("maximum", MAX_INT)
+        safe.setdefault("minimum", -MAX_INT - 1)
+    if "object" in types and "properties" not in schema and "additionalProperties" not in schema:
+        safe["propertyNames"] = {"pattern": NO_NUL}
+        safe["additionalProperties"] = SAFE_JSON
+    return safe
 
 
 def obj(properties: dict, required: list[str] | None = None) -> dict:
-    """Return an object schema that refuses unknown fields."""
-    return {
-        "type": "object",
-        "properties": properties,
-        "required": required or [],
-        "additionalProperties": False,
-    }
+    """Return a request object schema: unknown fields, NUL and overflowing integers refused."""
+    return _safe(
+        {
+            "type": "object",
+            "properties": properties,
+            "required": required or [],
+            "additionalProperties": False,
+        }
+    )
 
 
 TOKEN_REQUEST = obj(
@@ -135,7 +183,7 @@ SELECTION_LIST = {
 }
 SELECTION_CREATE = obj(
     {
-        "title": TEXT,
+        "title": column_text(Selection.title),
         "start_date": DATE,
         "workflow_key": {"type": "string", "enum": ["jpt-pratama-kasn", "jpt-pratama-bkn"]},
     },
@@ -151,8 +199,8 @@ EVENT_REQUEST = obj(
 )
 POSITION_CREATE = obj(
     {
-        "name": TEXT,
-        "unit": TEXT,
+        "name": column_text(Position.name),
+        "unit": column_text(Position.unit),
         "level": {"type": "integer", "minimum": 0, "maximum": 4},
         "min_rank": {"type": "string", "pattern": "^(I|II|III|IV)/[a-e]$"},
         "requirements": {"type": "string", "maxLength": 5000},
@@ -165,9 +213,9 @@ MEMBER_CREATE = obj(
         "user_id": ID,
         "committee_role": {"type": "string", "enum": ["chair", "secretary", "member"]},
         "is_internal": {"type": "boolean"},
-        "position_title": TEXT,
+        "position_title": column_text(CommitteeMember.position_title),
         "position_level": {"type": "integer", "minimum": 0, "maximum": 4},
-        "institution": {"type": "string", "maxLength": 200},
+        "institution": column_text(CommitteeMember.institution, min_length=0),
         "is_bkn_official": {"type": "boolean"},
     },
     ["user_id", "committee_role", "is_internal", "position_title", "position_level"],

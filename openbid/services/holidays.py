@@ -24,6 +24,9 @@ from openbid.services.errors import ValidationFailed
 from openbid.workflow import Forbidden
 
 HOLIDAY_ROLES = frozenset({Role.SECRETARIAT, Role.ADMIN})
+# The years a day off may fall in, around this year (the admin page lists the same years):
+# a day beyond them serves no window and, at 9999-12-31, overflows the calendar's arithmetic.
+YEARS_BACK, YEARS_AHEAD = 3, 2
 
 
 def _forbid(agency: Agency, actor: User) -> None:
@@ -70,13 +73,25 @@ def add_holiday(agency: Agency, actor: User, *, day: date | None, name: str) -> 
     """Add a day off of the agency.
 
     :raises Forbidden: for a role other than secretariat/admin of this agency.
-    :raises ValidationFailed: no date or name, a long name, or a day already entered.
+    :raises ValidationFailed: no date or name, a date outside the listed years, a long name,
+        or a day already entered.
     """
     _forbid(agency, actor)
     name = (name or "").strip()
     reasons = []
+    this_year = clock.today_jakarta().year
+    first, last = this_year - YEARS_BACK, this_year + YEARS_AHEAD
     if day is None:
         reasons.append(Reason("holiday.day", N_("Enter the date of the day off.")))
+    elif not first <= day.year <= last:
+        reasons.append(
+            Reason(
+                "holiday.day_range",
+                N_("The date %(date)s is outside the years %(first)d to %(last)d; check the year."),
+                {"date": day_text(day), "first": first, "last": last},
+            )
+        )
+        day = None  # nothing more to look up about a day that cannot be entered
     if not name:
         reasons.append(
             Reason("holiday.name", N_("Enter what the day is, e.g. Cuti bersama Idul Fitri."))

@@ -16,10 +16,18 @@ from werkzeug.test import encode_multipart
 from config import TestConfig
 from openbid import create_app
 from openbid.extensions import db
-from openbid.models import AuditEvent, IssuedDocument, Role
+from openbid.models import (
+    AgencyHoliday,
+    AuditEvent,
+    CommitteeMember,
+    IssuedDocument,
+    Position,
+    Role,
+)
 from openbid.models.rate_limit import RateLimitHit
 from openbid.verify.views import VERIFY_CHECKS_PER_MINUTE
 from tests.announcement_support import install_clock
+from tests.api.conftest import api_as  # noqa: F401 - the fixture
 from tests.conftest import csrf_from
 from tests.documents import scenario
 from tests.factories import PASSWORD, make_agency, make_user
@@ -170,3 +178,77 @@ def test_a_get_never_issues_the_trail_export(app: Flask, browser) -> None:  # no
     assert download.status_code == 303
     assert download.headers["Location"] == issued.headers["Location"]
     assert _count(IssuedDocument) == before[0] + 1
+
+
+# --- 7. bad input that reached the database: refused by name, nothing saved --------------
+
+
+def _draft(api_as):  # noqa: ANN001, ANN202, F811
+    """Return (api as the secretariat, the draft selection's id, a committee user)."""
+    agency = make_agency()
+    api = api_as(make_user(Role.SECRETARIAT, agency))
+    sid = api.post("/selections", json={"title": "Seleksi", "start_date": "2025-08-01"})
+    return api, sid.get_json()["id"], make_user(Role.COMMITTEE, agency)
+
+
+def _member(user_id: int, **fields: object) -> dict:
+    body = {
+        "user_id": user_id,
+        "committee_role": "chair",
+        "is_internal": True,
+        "position_title": "Sekda",
+        "position_level": 2,
+    }
+    return {**body, **fields}
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("committee", lambda uid: _member(uid, position_title="Sek\x00da"), "position_title"),
+        ("committee", lambda uid: _member(uid, institution="\x00"), "institution"),
+        ("committee", lambda uid: _member(2**31), "user_id"),
+        ("committee", lambda uid: _member(10**30), "user_id"),
+        ("committee", lambda uid: _member(uid, position_title="x" * 201), "position_title"),
+        ("positions", lambda uid: {"name": "Kepala\x00", "unit": "Dinas"}, "name"),
+        ("positions", lambda uid: {"name": "Kepala", "unit": "D" * 201}, "unit"),
+        ("positions", lambda uid: {"name": "Kepala", "unit": "Dinas", "level": 2**31}, "level"),
+    ],
+)
+def test_api_refuses_nul_huge_ids_and_long_text_by_field(api_as, path, body, field) -> None:  # noqa: ANN001, F811
+    api, sid, member = _draft(api_as)
+    before = (_count(AuditEvent), _count(Position), _count(CommitteeMember))
+    response = api.post(f"/selections/{sid}/{path}", json=body(member.id))
+    assert response.status_code == 422, response.get_json()
+    errors = response.get_json()["errors"]
+    assert any(e.get("field") == field or field in e["message"] for e in errors), errors
+    db.session.expire_all()
+    assert (_count(AuditEvent), _count(Position), _count(CommitteeMember)) == before
+
+
+def test_nul_is_refused_in_every_string_of_every_request_schema() -> None:
+    from openbid.api import schemas as s
+    from openbid.api.spec import BadRequestBody, validate_body
+
+    for body in ({"event": "submit", "data": {"note": "a\x00"}}, {"event": "a\x00"}):
+        with pytest.raises(BadRequestBody):
+            validate_body(s.EVENT_REQUEST, body)
+    with pytest.raises(BadRequestBody):
+        validate_body(s.CONFLICT_REQUEST, {"reason": "\x00"})
+    with pytest.raises(BadRequestBody):
+        validate_body(s.APPOINTMENT_REQUEST, {"application_id": 1, "expected_version": 2**31})
+
+
+def test_holiday_at_the_end_of_the_calendar_is_a_form_error(client, browser) -> None:  # noqa: ANN001
+    user = make_user(Role.SECRETARIAT, make_agency())
+    browser.login(user.email, PASSWORD)
+    client.get("/admin/holidays?lang=en")
+    before = (_count(AgencyHoliday), _count(AuditEvent))
+    for day in ("9999-12-31", "0001-01-01"):
+        response = browser.post(
+            "/admin/holidays", {"day": day, "name": "Libur"}, page="/admin/holidays"
+        )
+        assert response.status_code == 422, day
+        assert "is outside the years" in response.get_data(as_text=True)  # names the date
+        db.session.expire_all()
+        assert (_count(AgencyHoliday), _count(AuditEvent)) == before
