@@ -14,7 +14,8 @@ Typical use::
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date
+from contextlib import nullcontext
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -35,7 +36,7 @@ from openbid.rules.scoring import AssessmentCategory, assessment_category
 from openbid.services import appointment, interview
 from openbid.workflow import fire
 from tests.factories import make_user
-from tests.stage_factories import Setup, selection_in_assessment, tiny_pdf
+from tests.stage_factories import Setup, clock_at, selection_in_assessment, tiny_pdf
 
 # Default figures of the i-th candidate of a post: distinct, so the ranking is predictable
 # (the first candidate is the best).
@@ -87,27 +88,32 @@ def selection_in_interview(
     per_post: int = 4,
     results: Sequence[Sequence[Mapping[str, Any]]] | None = None,
     parameters: Mapping[str, Any] | None = None,
+    assessed_at: datetime | None = None,
     **kwargs: Any,
 ) -> Setup:
     """Return a selection in the interview stage, every candidate eligible and assessed.
 
     ``results[p][i]`` overrides the assessment figures of post p's i-th candidate;
     ``parameters`` are merged into the selection's overrides before the assessment closes
-    (as if the plan had set them in draft).
+    (as if the plan had set them in draft); ``assessed_at`` is the moment the results are
+    entered and the assessment closes (the real clock by default). Other arguments go to
+    ``selection_in_assessment`` (and on to ``selection_in_screening``).
     """
     setup = selection_in_assessment(agency, positions=positions, per_post=per_post, **kwargs)
+    positions = len(setup.selection.positions)
     if parameters:
         setup.selection.parameters = {**(setup.selection.parameters or {}), **parameters}
         db.session.commit()
     specs = list(results or [])
-    for p in range(positions):
-        post_specs = list(specs[p]) if p < len(specs) else []
-        for i, application in enumerate(setup.by_post(p)):
-            fields = {name: make(i) for name, make in DEFAULT_RESULT.items()}
-            if i < len(post_specs):
-                fields.update(post_specs[i])
-            add_result(application, setup.secretariat, **fields)
-    fire(setup.selection, "close_assessment", setup.secretariat)
+    with clock_at(assessed_at) if assessed_at is not None else nullcontext():
+        for p in range(positions):
+            post_specs = list(specs[p]) if p < len(specs) else []
+            for i, application in enumerate(setup.by_post(p)):
+                fields = {name: make(i) for name, make in DEFAULT_RESULT.items()}
+                if i < len(post_specs):
+                    fields.update(post_specs[i])
+                add_result(application, setup.secretariat, **fields)
+        fire(setup.selection, "close_assessment", setup.secretariat)
     setup.refresh()
     return setup
 
@@ -127,12 +133,23 @@ def score_everyone(
     score: Callable[[int, int], Decimal | int | str] = default_score,
     *,
     skip: Callable[[int, Application], bool] | None = None,
+    at: datetime | None = None,
 ) -> None:
     """Have every member score every eligible candidate (except where skip(member, app) holds).
 
     ``score(member_index, candidate_index)``: the candidate index counts within its post.
-    Recused members and scores already given are left alone.
+    Recused members and scores already given are left alone. ``at``: the moment the scores
+    are given (the real clock by default).
     """
+    with clock_at(at) if at is not None else nullcontext():
+        _score_everyone(setup, score, skip)
+
+
+def _score_everyone(
+    setup: Setup,
+    score: Callable[[int, int], Decimal | int | str],
+    skip: Callable[[int, Application], bool] | None,
+) -> None:
     users = members(setup)
     for p in range(len(setup.selection.positions)):
         for i, application in enumerate(setup.by_post(p)):
@@ -166,9 +183,10 @@ def _recused(member_id: int, application_id: int) -> bool:
     )
 
 
-def close_interview(setup: Setup, actor: User | None = None) -> None:
-    """Close the interviews (freezes the three best of every open post)."""
-    fire(setup.selection, "close_interview", actor or setup.secretariat)
+def close_interview(setup: Setup, actor: User | None = None, at: datetime | None = None) -> None:
+    """Close the interviews (freezes the three best of every open post), at ``at`` if given."""
+    with clock_at(at) if at is not None else nullcontext():
+        fire(setup.selection, "close_interview", actor or setup.secretariat)
     setup.refresh()
 
 
@@ -193,9 +211,9 @@ def record_recommendation(setup: Setup, **fields: Any) -> Any:
     return appointment.record_result_recommendation(setup.selection, setup.secretariat, **values)
 
 
-def make_ppk(setup: Setup) -> User:
+def make_ppk(setup: Setup, name: str = "Arief R. Wismansyah") -> User:
     """Create the agency's appointing official (PPK)."""
-    return make_user(Role.PPK, setup.agency, name="Arief R. Wismansyah")
+    return make_user(Role.PPK, setup.agency, name=name)
 
 
 def current(position_id: int) -> ShortlistResult:

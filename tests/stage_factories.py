@@ -17,12 +17,12 @@ Typical use::
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from itertools import count
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -44,6 +44,9 @@ from openbid.rules.nip import parse_nip
 from openbid.services import selections as selection_service
 from openbid.workflow import definition_of, fire
 from tests.factories import make_selection, make_user
+
+if TYPE_CHECKING:
+    from openbid.services.planning import RegistrationInput, ScheduleInput
 
 _serial = count(1)
 
@@ -165,31 +168,55 @@ def upload_documents(
     return rows
 
 
-def record_gates(selection: Selection, actor: User) -> None:
-    """Put a letter on file for every approval gate of the selection's definition."""
+def record_gates(
+    selection: Selection,
+    actor: User,
+    letters: Mapping[str, Mapping[str, Any]] | None = None,
+) -> None:
+    """Put a letter on file for every approval gate of the selection's definition.
+
+    ``letters[gate code]`` overrides the letter's fields (``letter_number``, ``letter_date``,
+    ``authority``, ``subject``).
+    """
     letter = storage.store(db.session, tiny_pdf("approval letter"), "application/pdf")
     for gate in definition_of(selection).approval_gates:
+        fields = {
+            "authority": str(gate.get("authority", "")),
+            "letter_number": f"B-{next(_serial)}/{gate['code']}/2018",
+            "letter_date": date(selection.start_date.year, 11, 1),
+            "subject": str(gate.get("label", "")),
+            **dict((letters or {}).get(gate["code"], {})),
+        }
         db.session.add(
             Approval(
                 selection_id=selection.id,
                 purpose=f"gate:{gate['code']}",
-                authority=str(gate.get("authority", "")),
-                letter_number=f"B-{next(_serial)}/{gate['code']}/2018",
-                letter_date=date(selection.start_date.year, 11, 1),
-                subject=str(gate.get("label", "")),
                 file_id=letter.id,
                 recorded_by_id=actor.id,
+                **fields,
             )
         )
     db.session.commit()
 
 
-def publish(selection: Selection, secretariat: User, at: datetime = PUBLISH_AT) -> None:
-    """Send the draft plan for approval, put its letters on file and publish at ``at``."""
-    with clock_at(at):
-        if selection.state == "draft":
+def publish(
+    selection: Selection,
+    secretariat: User,
+    at: datetime = PUBLISH_AT,
+    *,
+    letters: Mapping[str, Mapping[str, Any]] | None = None,
+    approval_at: datetime | None = None,
+) -> None:
+    """Send the draft plan for approval, put its letters on file and publish at ``at``.
+
+    ``letters`` overrides the gates' letters (see ``record_gates``); ``approval_at`` is when
+    the plan is sent for approval (``at`` by default).
+    """
+    if selection.state == "draft":
+        with clock_at(approval_at or at):
             fire(selection, "submit_for_approval", secretariat)
-        record_gates(selection, secretariat)
+    with clock_at(at):
+        record_gates(selection, secretariat, letters)
         fire(selection, "publish_announcement", secretariat)
         if selection.registration_closes_at is None:
             # Without the announcement stage's action, give the window its default length.
@@ -204,10 +231,14 @@ def submit(
     candidate: User,
     *,
     documents: Sequence[str] | None = None,
+    at: datetime | None = None,
 ) -> Application:
-    """Apply and submit while registration is open; keep only ``documents`` (codes) if given."""
+    """Apply and submit while registration is open; keep only ``documents`` (codes) if given.
+
+    ``at`` is the moment of submitting (two hours after registration opens by default).
+    """
     position = selection.positions[position_index]
-    moment = selection.registration_opens_at + timedelta(hours=2)
+    moment = at or selection.registration_opens_at + timedelta(hours=2)
     with clock_at(moment):
         application = selection_service.create_application(position, candidate)
         uploaded = upload_documents(application)
@@ -225,10 +256,31 @@ def submit(
     return application
 
 
-def close_registration(selection: Selection, secretariat: User) -> None:
-    """Close registration once its window has passed."""
-    with clock_at(selection.registration_closes_at + timedelta(hours=1)):
+def close_registration(selection: Selection, secretariat: User, at: datetime | None = None) -> None:
+    """Close registration once its window has passed (at ``at``, or an hour after it)."""
+    with clock_at(at or selection.registration_closes_at + timedelta(hours=1)):
         fire(selection, "close_registration", secretariat)
+
+
+def extend(selection: Selection, secretariat: User, at: datetime, **letter: Any) -> Any:
+    """Extend the closed registration at ``at`` with the oversight body's letter on file.
+
+    ``letter`` gives ``reason``, ``number``, ``letter_date`` and ``subject`` (defaults for any
+    left out); the letter's PDF is a one-page test document.
+    """
+    from openbid.services import announcement
+
+    values = {
+        "reason": "Pelamar kurang dari 4 orang.",
+        "number": f"B-{next(_serial)}/KASN/12/2018",
+        "letter_date": clock.to_jakarta(at).date(),
+        "subject": "Persetujuan perpanjangan masa pendaftaran",
+        "pdf_bytes": tiny_pdf("extension letter"),
+        "filename": "perpanjangan.pdf",
+        **letter,
+    }
+    with clock_at(at):
+        return announcement.extend_registration(selection, secretariat, **values)
 
 
 @dataclass
@@ -239,6 +291,8 @@ class Setup:
     selection: Selection
     secretariat: User
     applications: list[Application] = field(default_factory=list)
+    # The committee's own note on a screening verdict, by application id (see pass_everyone).
+    notes: dict[int, str] = field(default_factory=dict)
 
     @property
     def committee(self) -> list[User]:
@@ -262,19 +316,51 @@ def selection_in_screening(
     candidates: Sequence[Sequence[dict[str, Any]]] | None = None,
     per_post: int | None = None,
     start: date = date(2018, 11, 19),
+    posts: Sequence[tuple[str, str]] | None = None,
+    schedule: Sequence[ScheduleInput] | None = None,
+    registration: RegistrationInput | None = None,
+    publish_at: datetime = PUBLISH_AT,
+    approval_at: datetime | None = None,
+    letters: Mapping[str, Mapping[str, Any]] | None = None,
+    extension: Mapping[str, Any] | None = None,
+    closed_at: datetime | None = None,
 ) -> Setup:
     """Return a selection in administrative screening with submitted applications.
 
     ``candidates[i]`` lists, for post i, one dict per special candidate: profile overrides,
-    plus ``name`` and ``documents`` (codes to upload; all by default). Each post is topped
-    up with eligible candidates to ``per_post`` (the definition's minimum by default).
+    plus ``name``, ``documents`` (codes to upload; all by default), ``submitted_at`` (the
+    moment of submitting) and ``screening_note`` (the committee's note on its verdict, see
+    ``pass_everyone``). Each post is topped up with eligible candidates to ``per_post`` (the
+    definition's minimum by default).
+
+    ``posts`` names the posts as (name, unit) (``positions`` of them are made by default);
+    ``schedule`` and ``registration`` (settings) are saved in draft; the plan is sent for
+    approval at ``approval_at``, its letters (``letters``, see ``record_gates``) recorded and
+    the announcement published at ``publish_at``. ``extension`` (``at`` plus the arguments of
+    ``extend``) extends the registration once it has closed; candidates with a later
+    ``submitted_at`` submit after it.
+    Registration is closed at ``closed_at`` (an hour after the window by default).
     """
-    selection, secretariat = make_selection(agency, start=start, positions=positions)
+    if posts is not None:
+        positions = len(posts)
+    selection, secretariat = make_selection(
+        agency, start=start, positions=0 if posts is not None else positions
+    )
+    for name, unit in posts or []:
+        selection_service.add_position(selection, secretariat, name=name, unit=unit)
+    if schedule is not None or registration is not None:
+        from openbid.services import planning
+
+        if schedule is not None:
+            planning.save_schedule(selection, secretariat, schedule)
+        if registration is not None:
+            planning.save_registration(selection, secretariat, registration)
     params = definition_of(selection).params(selection.parameters)
     minimum = per_post if per_post is not None else int(params.get("min_applicants_per_post", 4))
-    publish(selection, secretariat)
+    publish(selection, secretariat, publish_at, letters=letters, approval_at=approval_at)
     setup = Setup(agency, selection, secretariat)
     specs = list(candidates or [])
+    pending = []
     for index in range(positions):
         post_specs = [dict(spec) for spec in (specs[index] if index < len(specs) else [])]
         while len(post_specs) < minimum:
@@ -282,9 +368,31 @@ def selection_in_screening(
         for spec in post_specs:
             name = spec.pop("name", None)
             documents = spec.pop("documents", None)
+            at = spec.pop("submitted_at", None)
+            note = spec.pop("screening_note", None)
             candidate = make_candidate(name, year=start.year, **spec)
-            setup.applications.append(submit(selection, index, candidate, documents=documents))
-    close_registration(selection, secretariat)
+            pending.append((index, candidate, documents, at, note))
+    extension_at = None if extension is None else extension["at"]
+
+    def late(n: int) -> bool:
+        at = pending[n][3]
+        return extension_at is not None and at is not None and at > extension_at
+
+    submitted: dict[int, Application] = {}
+    extended = extension is None
+    # Submit those before the extension first, then extend, then submit the others.
+    for n in sorted(range(len(pending)), key=late):
+        if late(n) and not extended:
+            extend(selection, secretariat, **extension)
+            extended = True
+        index, candidate, documents, at, note = pending[n]
+        submitted[n] = submit(selection, index, candidate, documents=documents, at=at)
+        if note is not None:
+            setup.notes[submitted[n].id] = note
+    if not extended:
+        extend(selection, secretariat, **extension)
+    setup.applications.extend(submitted[n] for n in range(len(pending)))
+    close_registration(selection, secretariat, closed_at)
     return setup
 
 
@@ -299,19 +407,24 @@ def pass_everyone(setup: Setup, actor: User | None = None) -> None:
             continue
         results = screening.evaluate(application)
         failed = [r for r in results if not r.passed]
-        screening.record_verdict(
-            application,
-            actor,
-            not failed,
-            "; ".join(str(r.reason) for r in failed if r.reason) if failed else "",
-        )
+        note = setup.notes.get(application.id)
+        if note is None:
+            note = "; ".join(str(r.reason) for r in failed if r.reason) if failed else ""
+        screening.record_verdict(application, actor, not failed, note)
 
 
-def selection_in_assessment(agency: Agency, **kwargs: Any) -> Setup:
-    """Return a selection in competency assessment (verdicts given, screening closed)."""
+def selection_in_assessment(
+    agency: Agency, *, screened_at: datetime | None = None, **kwargs: Any
+) -> Setup:
+    """Return a selection in competency assessment (verdicts given, screening closed).
+
+    ``screened_at``: the moment the verdicts are given and screening is closed (the real
+    clock by default).
+    """
     setup = selection_in_screening(agency, **kwargs)
-    pass_everyone(setup)
-    fire(setup.selection, "close_screening", setup.secretariat)
+    with clock_at(screened_at) if screened_at is not None else nullcontext():
+        pass_everyone(setup)
+        fire(setup.selection, "close_screening", setup.secretariat)
     setup.refresh()
     return setup
 

@@ -1,9 +1,15 @@
-"""A selection carried to its end with rows written directly, for the document tests.
+"""A selection carried to its end, for the document tests.
 
-Every stage's data is there (approval letters, the window, an extension, verdicts with
-rule results, frozen rankings, a declared conflict, appointments, the state history in the
-audit chain), so each document kind can be built from the database and issued. Dates are
-those of a Kota Tangerang 2018 selection.
+``build_with_engine()`` runs the selection through the stage factories and the workflow
+engine (``fire()``), each step at its moment of ``ISSUE_TIMES`` and the schedule, so the
+engine issues every document kind on its transition; ``issued()`` returns the one it issued.
+
+``build()`` writes the same data directly (approval letters, the window, an extension,
+verdicts with rule results, frozen rankings, a declared conflict, appointments, the state
+history in the audit chain) and issues no document. It is kept for the tests that need a
+selection at its end with nothing issued yet (the views' Documents tab and auditor pages, and
+``test_missing_data_is_refused_with_a_reason``), which the engine cannot give: publishing
+issues the announcement. Dates are those of a Kota Tangerang 2018 selection.
 """
 
 from __future__ import annotations
@@ -12,6 +18,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+import sqlalchemy as sa
+
 from openbid import audit
 from openbid.extensions import db
 from openbid.models import (
@@ -19,6 +27,7 @@ from openbid.models import (
     Application,
     Approval,
     ConflictDeclaration,
+    IssuedDocument,
     RegistrationExtension,
     Role,
     ScreeningVerdict,
@@ -44,18 +53,44 @@ def wib(*parts: int) -> datetime:
     return datetime(*parts, tzinfo=UTC) - WIB
 
 
-# When each kind is issued in the scenario, in issue order.
+# When each kind is issued in the scenario, in issue order: the engine issues a
+# transition's documents at the moment it fires (closing screening, the interview, the
+# selection).
 ISSUE_TIMES = {
     "announcement": wib(2018, 11, 19, 8, 0),
     "extension_notice": wib(2018, 12, 3, 17, 0),
     "screening_minutes": wib(2018, 12, 12, 14, 0),
-    "screening_announcement": wib(2018, 12, 12, 14, 5),
+    "screening_announcement": wib(2018, 12, 12, 14, 0),
     "results_announcement": wib(2018, 12, 27, 13, 0),
-    "plenary_minutes": wib(2018, 12, 27, 13, 5),
-    "top_three_announcement": wib(2018, 12, 27, 13, 10),
+    "plenary_minutes": wib(2018, 12, 27, 13, 0),
+    "top_three_announcement": wib(2018, 12, 27, 13, 0),
     "decree": wib(2019, 1, 14, 10, 0),
-    "oversight_report": wib(2019, 1, 14, 10, 5),
+    "oversight_report": wib(2019, 1, 14, 10, 0),
 }
+# The other steps of the engine's run.
+STEP_TIMES = {
+    "submit_for_approval": wib(2018, 11, 5, 10, 0),
+    "close_registration": wib(2018, 12, 10, 16, 1),
+    "close_assessment": wib(2018, 12, 19, 16, 0),
+    "interview": wib(2018, 12, 20, 10, 0),
+    "result_recommendation": wib(2019, 1, 9, 14, 0),
+    "appointment": wib(2019, 1, 10, 10, 0),
+}
+SCHEDULE = [
+    ("administrative_screening", date(2018, 12, 4), date(2018, 12, 11)),
+    ("competency_assessment", date(2018, 12, 17), date(2018, 12, 18)),
+    ("interview", date(2018, 12, 20), date(2018, 12, 20)),
+    ("Sidang pleno Panitia Seleksi", date(2018, 12, 27), None),
+]
+PLAN_LETTER = {"letter_number": "B-3870/KASN/11/2018", "letter_date": date(2018, 11, 16)}
+EXTENSION = {
+    "reason": "Pelamar Dinas Kesehatan kurang dari empat.",
+    "number": "B-4102/KASN/12/2018",
+    "letter_date": date(2018, 12, 3),
+}
+RESULT_LETTER = {"letter_number": "B-0112/KASN/1/2019", "letter_date": date(2019, 1, 9)}
+CONFLICT_REASON = "Atasan langsung peserta dalam 2 (dua) tahun terakhir."
+FAILED_NOTE = "Status kepegawaian tidak dapat dibuktikan."
 
 # name, NIP, rank, current position, passes screening, scores (track, interview, paper,
 # assessment) or None.
@@ -277,3 +312,129 @@ def build(*, patterns: dict | None = None) -> Scenario:
     )
     session.commit()
     return Scenario(agency, selection, secretariat, auditor, ppk, failed_id)
+
+
+def _agency(patterns: dict | None) -> Agency:
+    return make_agency(
+        name="Pemerintah Kota Contoh",
+        region_name="Kota Contoh",
+        head_title="Wali Kota Contoh",
+        head_name="Budi Santoso",
+        office_head_name="Akhmad Lutfi",
+        address="Jalan Satria Sudirman Nomor 1, Kota Contoh 15111",
+        numbering_patterns=PATTERNS if patterns is None else patterns,
+    )
+
+
+def _candidate_specs() -> list[list[dict]]:
+    """The candidates of POSTS as stage-factory specs; the health post's last one is late."""
+    specs = []
+    for post, (_name, _unit, people) in enumerate(POSTS):
+        post_specs = []
+        for index, (name, nip, rank, current, passes, _scores) in enumerate(people):
+            spec = {"name": name, "nip": nip, "rank": rank, "current_position": current}
+            # The health post had three applicants when the window first closed: its fourth
+            # applied during the extension.
+            late = post == 1 and index == 3
+            spec["submitted_at"] = wib(2018, 12, 4, 9, 0) if late else wib(2018, 11, 20 + index, 9)
+            if not passes:
+                spec.update(is_pns=False, screening_note=FAILED_NOTE)
+            post_specs.append(spec)
+        specs.append(post_specs)
+    return specs
+
+
+def _results() -> list[list[dict]]:
+    """The assessment figures (track record, paper, assessment) of POSTS' candidates."""
+    return [
+        [
+            {}
+            if scores is None
+            else {
+                "track_record_score": Decimal(scores[0]),
+                "paper_score": Decimal(scores[2]),
+                "assessment_score": Decimal(scores[3]),
+            }
+            for *_person, scores in people
+        ]
+        for _name, _unit, people in POSTS
+    ]
+
+
+def build_with_engine(*, patterns: dict | None = None) -> Scenario:
+    """Run POSTS' selection to its end through the stage factories and the engine.
+
+    Each step runs at its moment (ISSUE_TIMES, STEP_TIMES); every member gives a candidate
+    the same interview score, so the mean is the figure of POSTS; the second member of the
+    committee declares a conflict with the health post's second best (and does not score
+    them); the PPK appoints the best of the first post and the second best of the second,
+    and completing the selection issues the decree and the report.
+    """
+    from openbid.services import appointment
+    from openbid.services import interview as interview_service
+    from openbid.services.planning import RegistrationInput, ScheduleInput
+    from openbid.workflow import fire
+    from tests.interview_factories import (
+        close_interview,
+        make_ppk,
+        members,
+        record_recommendation,
+        score_everyone,
+        selection_in_interview,
+    )
+    from tests.stage_factories import clock_at
+
+    agency = _agency(patterns)
+    setup = selection_in_interview(
+        agency,
+        posts=[(name, unit) for name, unit, _ in POSTS],
+        candidates=_candidate_specs(),
+        schedule=[ScheduleInput(stage, start, end) for stage, start, end in SCHEDULE],
+        registration=RegistrationInput(closing_time="16:00"),
+        approval_at=STEP_TIMES["submit_for_approval"],
+        publish_at=ISSUE_TIMES["announcement"],
+        letters={"kasn_recommendation": PLAN_LETTER},
+        extension={"at": ISSUE_TIMES["extension_notice"], **EXTENSION},
+        closed_at=STEP_TIMES["close_registration"],
+        screened_at=ISSUE_TIMES["screening_minutes"],
+        results=_results(),
+        assessed_at=STEP_TIMES["close_assessment"],
+    )
+    selection, secretariat = setup.selection, setup.secretariat
+    auditor = make_user(Role.AUDITOR, agency, name="Dewi Kartikasari")
+    [failed] = [a for a in setup.applications if a.state == "ineligible"]
+    health = setup.by_post(1)
+    committee = members(setup)
+    with clock_at(STEP_TIMES["interview"]):
+        interview_service.declare_conflict(committee[1], health[3], CONFLICT_REASON)
+    for post, (_name, _unit, people) in enumerate(POSTS):
+        position_id = selection.positions[post].id
+        means = [scores[1] if scores else "0" for *_person, scores in people]
+        score_everyone(
+            setup,
+            lambda _member, candidate, means=means: means[candidate],
+            skip=lambda _member, application, position_id=position_id: (
+                application.position_id != position_id
+            ),
+            at=STEP_TIMES["interview"],
+        )
+    close_interview(setup, at=ISSUE_TIMES["results_announcement"])
+    with clock_at(STEP_TIMES["result_recommendation"]):
+        record_recommendation(setup, subject="", **RESULT_LETTER)
+    ppk = make_ppk(setup, name="Budi Santoso")
+    with clock_at(STEP_TIMES["appointment"]):
+        appointment.appoint(setup.by_post(0)[0], ppk)
+        appointment.appoint(health[3], ppk)
+    with clock_at(ISSUE_TIMES["decree"]):
+        fire(selection, "complete", secretariat)
+    setup.refresh()
+    return Scenario(agency, selection, secretariat, auditor, ppk, failed.id)
+
+
+def issued(built: Scenario, kind: str) -> IssuedDocument:
+    """Return the document of a kind the engine issued for the scenario's selection."""
+    return db.session.scalars(
+        sa.select(IssuedDocument)
+        .where(IssuedDocument.selection_id == built.selection.id, IssuedDocument.kind == kind)
+        .order_by(IssuedDocument.id)
+    ).one()

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from openbid.extensions import db
 from openbid.models import AuditEvent, IssuedDocument
-from openbid.services import document_contexts, documents
+from openbid.services import documents
 from tests.documents import scenario
 from tests.factories import PASSWORD
 
@@ -19,20 +19,8 @@ from tests.factories import PASSWORD
 def issued(app, client) -> tuple[scenario.Scenario, IssuedDocument, bytes]:  # noqa: ANN001
     """The scenario's announcement, issued and committed, with its bytes; pages in English."""
     client.get("/verify/?lang=en")  # the session keeps the language; assertions read English
-    built = scenario.build()
-    at = scenario.ISSUE_TIMES["announcement"]
-    context = document_contexts.build_context(
-        db.session, "announcement", built.selection, issued_at=at, actor=built.secretariat
-    )
-    document = documents.issue_document(
-        db.session,
-        kind="announcement",
-        selection=built.selection,
-        actor=built.secretariat,
-        context=context,
-        issued_at=at,
-    )
-    db.session.commit()
+    built = scenario.build_with_engine()
+    document = scenario.issued(built, "announcement")
     return built, document, documents.document_bytes(document)
 
 

@@ -28,6 +28,12 @@ CN, ORG = "BKPSDM Kota Contoh", "Pemerintah Kota Contoh"
 
 
 def _issue(built: scenario.Scenario, kind: str = "announcement"):  # noqa: ANN202
+    """Return the document of a kind the engine issued while building the scenario."""
+    return scenario.issued(built, kind)
+
+
+def _issue_again(built: scenario.Scenario, kind: str):  # noqa: ANN202
+    """Issue another document of a kind for the scenario's selection, now."""
     at = scenario.ISSUE_TIMES[kind]
     context = document_contexts.build_context(
         db.session, kind, built.selection, issued_at=at, actor=built.secretariat
@@ -59,7 +65,7 @@ def signing_app(app, keys):  # noqa: ANN001, ANN201
 
 
 def test_a_signed_document_validates_with_pyhanko(signing_app, keys) -> None:  # noqa: ANN001
-    built = scenario.build()
+    built = scenario.build_with_engine()
     document = _issue(built, "decree")
     assert document.signed
     data = documents.document_bytes(document)
@@ -79,7 +85,7 @@ def test_verify_page_and_command_report_the_signature(
     runner,  # noqa: ANN001
     tmp_path: Path,
 ) -> None:
-    built = scenario.build()
+    built = scenario.build_with_engine()
     document = _issue(built)
     page = client.get(f"/verify/{document.verification_code}?lang=en").get_data(as_text=True)
     assert "Valid signature" in page
@@ -94,7 +100,7 @@ def test_verify_page_and_command_report_the_signature(
 def test_without_trust_roots_the_signature_is_intact_but_not_trusted(app, keys, client) -> None:  # noqa: ANN001
     cert, key = keys
     app.config.update(SIGNING_CERT=cert, SIGNING_KEY=key, SIGNING_TRUST_ROOTS=())
-    built = scenario.build()
+    built = scenario.build_with_engine()
     document = _issue(built)
     report = documents.check_file(db.session, documents.document_bytes(document)).signature
     assert report.signed and report.intact and not report.valid
@@ -108,11 +114,12 @@ def test_the_signer_is_loaded_once(signing_app) -> None:  # noqa: ANN001
 
 def test_the_demo_certificate_in_the_instance_folder_signs(app) -> None:  # noqa: ANN001
     assert documents.signing_setup() is None
-    assert _issue(scenario.build()).signed is False
+    built = scenario.build_with_engine()
+    assert _issue(built).signed is False
     cert, _key = documents.ensure_demo_signing(CN, ORG)
     setup = documents.signing_setup()
     assert setup.source == "instance" and setup.trust_roots == (cert,)
-    document = _issue(scenario.build(), "announcement")
+    document = _issue_again(built, "announcement")  # the same people cannot apply twice
     assert document.signed
     report = documents.check_file(db.session, documents.document_bytes(document)).signature
     assert report.valid and report.signer_name == CN
