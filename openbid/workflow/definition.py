@@ -8,6 +8,7 @@ mistake is found at load time and reported with the file, the transition and the
 from __future__ import annotations
 
 import copy
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -18,6 +19,9 @@ from typing import Any
 import yaml
 
 from openbid.workflow.registry import ACTIONS, GUARDS, Registry
+
+# libyaml's safe loader when PyYAML was built with it; the pure-Python one otherwise.
+_YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 KNOWN_ROLES = frozenset({"admin", "secretariat", "committee", "ppk", "auditor", "candidate"})
 MACHINES = ("selection", "application")
@@ -359,15 +363,31 @@ def parse_definition(
     )
 
 
+# Parsed definitions by (file, its mtime and size, registries): every create_app() (one per
+# test, one per worker) would otherwise parse and validate the same YAML again (~0.4 s).
+# Definitions are frozen, so sharing them between apps is safe; an edited file is re-read.
+_parsed: dict[tuple[str, int, int, int, int], WorkflowDefinition] = {}
+_parsed_lock = threading.Lock()
+
+
 def load_file(
     path: Path, guards: Registry = GUARDS, actions: Registry = ACTIONS
 ) -> WorkflowDefinition:
-    """Load and validate one YAML definition file."""
+    """Load and validate one YAML definition file (parsed once per process and version)."""
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size, id(guards), id(actions))
+    with _parsed_lock:
+        cached = _parsed.get(key)
+    if cached is not None:
+        return cached
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YamlLoader)  # noqa: S506
     except yaml.YAMLError as exc:
         raise DefinitionError(f"{path.name}: not valid YAML: {exc}") from None
-    return parse_definition(raw, path.name, guards, actions)
+    definition = parse_definition(raw, path.name, guards, actions)
+    with _parsed_lock:
+        _parsed[key] = definition
+    return definition
 
 
 class WorkflowRegistry:
