@@ -22,7 +22,10 @@ from flask.testing import FlaskClient
 import openbid.models.user as user_model
 from config import TestConfig
 from openbid import create_app
+from openbid.documents import render
 from openbid.extensions import db as _db
+from tests.pdfs import draft_renderer
+from tests.snapshots import Snapshots, snapshots_for_session
 
 # Cheaper scrypt for the many accounts tests create; the algorithm stays the real one.
 user_model.PASSWORD_METHOD = "scrypt:1024:8:1"
@@ -85,6 +88,32 @@ def database_url(database_template: str, tmp_path: Path) -> Iterator[str]:
         path = tmp_path / "test.db"
         shutil.copyfile(database_template, path)
         yield f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def stage_snapshots(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Snapshots]:
+    """Hold the stages built once in this test process (see tests/snapshots.py)."""
+    yield from snapshots_for_session(
+        tmp_path_factory.mktemp("stages"), _pg_admin_engine if ON_POSTGRES else None
+    )
+
+
+@pytest.fixture
+def stages(app: Flask, stage_snapshots: Snapshots) -> Snapshots:
+    """Return the stage snapshots; ``stages.stage(key, build)`` must come before other rows."""
+    return stage_snapshots
+
+
+@pytest.fixture(autouse=True)
+def pdf_renderer(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Issue documents with WeasyPrint only in tests marked ``real_pdf``.
+
+    Every other test still renders each document's HTML strictly (a bad context fails) and
+    stores a small real PDF with its number and verification code (tests/pdfs.py).
+    """
+    real = request.node.get_closest_marker("real_pdf") is not None
+    with render.use_renderer(None if real else draft_renderer):
+        yield
 
 
 @pytest.fixture

@@ -44,6 +44,7 @@ from openbid.rules.nip import parse_nip
 from openbid.services import selections as selection_service
 from openbid.workflow import definition_of, fire
 from tests.factories import make_selection, make_user
+from tests.pdfs import tiny_pdf
 
 if TYPE_CHECKING:
     from openbid.services.planning import RegistrationInput, ScheduleInput
@@ -53,33 +54,6 @@ _serial = count(1)
 # Registration of the default 2018 selection: published on Tuesday 20 November 2018 at
 # 09:00 WIB; submissions the next day; registration is closed after its window has passed.
 PUBLISH_AT = datetime(2018, 11, 20, 2, 0, tzinfo=UTC)
-
-
-def tiny_pdf(text: str = "openbid test document") -> bytes:
-    """Return a valid one-page PDF (pypdf reads it; check_pdf accepts it)."""
-    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
-        b" /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
 
 
 @contextmanager

@@ -20,6 +20,8 @@ from openbid.models import Agency, AuditEvent, IssuedDocument, Selection
 from openbid.storage import read
 from tests.conftest import _pg_admin_engine, _pg_url_for
 
+pytestmark = pytest.mark.real_pdf  # examines issued PDFs: WeasyPrint and signatures
+
 
 def test_demo_through_completed_issues_the_decree(app, runner) -> None:
     result = runner.invoke(args=["openbid", "demo", "--through", "completed"])

@@ -7,17 +7,18 @@ reads the clock. The PDF's creation and modification dates come from the context
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import logging
 import os
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlparse
 from urllib.request import url2pathname
 
@@ -84,10 +85,48 @@ def render_html(template_name: str, context: Mapping[str, Any]) -> str:
     return environment.get_template(template_name).render(**context)
 
 
+class Renderer(Protocol):
+    """Turns a document template and its context into PDF bytes."""
+
+    def __call__(
+        self, template_name: str, context: Mapping[str, Any], *, base_url: str | None = None
+    ) -> bytes:
+        """Return the PDF of template_name rendered with context."""
+        ...
+
+
+# The renderer documents are issued with: WeasyPrint, unless a test suite swaps in a cheaper
+# one for tests that never look at the PDF (see ``use_renderer``).
+_renderer: Renderer | None = None
+
+
+@contextlib.contextmanager
+def use_renderer(renderer: Renderer | None) -> Iterator[None]:
+    """Issue documents with renderer inside the block (None: WeasyPrint)."""
+    global _renderer
+    previous, _renderer = _renderer, renderer
+    try:
+        yield
+    finally:
+        _renderer = previous
+
+
 def render_pdf(
     template_name: str, context: Mapping[str, Any], *, base_url: str | None = None
 ) -> bytes:
     """Render a template (e.g. ``documents/decree.html``) with a context to PDF bytes.
+
+    :raises jinja2.UndefinedError: when the template uses a key the context lacks.
+    """
+    if _renderer is not None:
+        return _renderer(template_name, context, base_url=base_url)
+    return weasyprint_pdf(template_name, context, base_url=base_url)
+
+
+def weasyprint_pdf(
+    template_name: str, context: Mapping[str, Any], *, base_url: str | None = None
+) -> bytes:
+    """Render a template to PDF with WeasyPrint, deterministically.
 
     :raises jinja2.UndefinedError: when the template uses a key the context lacks.
     """

@@ -11,6 +11,7 @@ import io
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 
 from openbid import demo, demo_flow
@@ -19,6 +20,8 @@ from openbid.models import Application, Position, User
 from openbid.rules.eligibility import REQUIRED_DOCUMENTS
 from openbid.services import appointment
 from tests.api.conftest import Api
+
+pytestmark = pytest.mark.real_pdf  # examines issued PDFs: WeasyPrint and signatures
 
 # Candidates the rules refuse, with the committee's written reason (demo_flow's story).
 REFUSED = {

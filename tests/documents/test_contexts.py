@@ -12,6 +12,8 @@ import pytest
 from openbid.documents.contexts import CONTEXTS, template_name
 from openbid.documents.samples import KINDS, sample_context
 
+pytestmark = pytest.mark.real_pdf  # examines issued PDFs: WeasyPrint and signatures
+
 
 def _check(value: object, hint: object, path: str) -> None:
     """Assert that ``value`` fits the type ``hint``; recurse into TypedDicts and lists."""

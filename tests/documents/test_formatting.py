@@ -21,6 +21,8 @@ from openbid.documents.formatting import (
     urut_abjad,
 )
 
+pytestmark = pytest.mark.real_pdf  # examines issued PDFs: WeasyPrint and signatures
+
 MONTHS = [
     "Januari",
     "Februari",

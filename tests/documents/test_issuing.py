@@ -31,6 +31,8 @@ from openbid.workflow import fire
 from tests.documents import scenario
 from tests.factories import make_agency, make_selection
 
+pytestmark = pytest.mark.real_pdf  # examines issued PDFs: WeasyPrint and signatures
+
 SERIES = {
     "announcement": ["announcement", "extension_notice", "screening_announcement"]
     + ["results_announcement", "top_three_announcement"],

@@ -6,6 +6,8 @@ import pytest
 
 from openbid.documents.numbering import format_number, placeholders, validate_pattern
 
+pytestmark = pytest.mark.real_pdf  # examines issued PDFs: WeasyPrint and signatures
+
 
 def test_real_agency_patterns() -> None:
     assert (

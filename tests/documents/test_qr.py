@@ -11,6 +11,8 @@ import pytest
 
 from openbid.documents.qr import qr_svg_data_uri
 
+pytestmark = pytest.mark.real_pdf  # examines issued PDFs: WeasyPrint and signatures
+
 URL = "https://openbid.example/verify/37B5-6434"
 
 

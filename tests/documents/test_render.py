@@ -22,6 +22,8 @@ from openbid.documents.samples import KINDS, sample_context
 
 from .conftest import RenderedSamples
 
+pytestmark = pytest.mark.real_pdf  # examines issued PDFs: WeasyPrint and signatures
+
 REPO = Path(__file__).resolve().parents[2]
 
 FOOTER = "Dokumen ini diterbitkan oleh openbid."

@@ -24,6 +24,8 @@ from openbid.documents.signing import (
 
 from .conftest import DEMO_CN, DEMO_ORG, RenderedSamples
 
+pytestmark = pytest.mark.real_pdf  # examines issued PDFs: WeasyPrint and signatures
+
 WIB = timezone(timedelta(hours=7))
 SIGNED_AT = datetime(2019, 1, 14, 10, 0, tzinfo=WIB)
 

@@ -14,6 +14,8 @@ from openbid.services import documents
 from tests.documents import scenario
 from tests.factories import PASSWORD
 
+pytestmark = pytest.mark.real_pdf  # examines issued PDFs: WeasyPrint and signatures
+
 
 @pytest.fixture
 def issued(app, client) -> tuple[scenario.Scenario, IssuedDocument, bytes]:  # noqa: ANN001

@@ -23,6 +23,8 @@ from openbid.extensions import db
 from openbid.services import document_contexts, documents
 from tests.documents import scenario
 
+pytestmark = pytest.mark.real_pdf  # examines issued PDFs: WeasyPrint and signatures
+
 ROOT = Path(__file__).resolve().parents[2]
 CN, ORG = "BKPSDM Kota Contoh", "Pemerintah Kota Contoh"
 

@@ -180,6 +180,7 @@ def test_csv_exports_list_every_event_and_document(auditor_browser, built) -> No
     assert [(r["number"], r["sha256"]) for r in rows] == [(d.number, d.sha256) for d in registered]
 
 
+@pytest.mark.real_pdf
 def test_trail_pdf_lists_every_event_and_document(auditor_browser, built) -> None:  # noqa: ANN001
     before = db.session.scalars(
         sa.select(AuditEvent)

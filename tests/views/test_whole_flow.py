@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from datetime import date, timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from openbid import audit, demo
@@ -20,6 +21,8 @@ from openbid.models import Application, IssuedDocument, Position, Selection
 from openbid.rules.eligibility import REQUIRED_DOCUMENTS
 from openbid.storage import read
 from tests.portal.helpers import good_pdf, post_file, profile_form
+
+pytestmark = pytest.mark.real_pdf  # examines issued PDFs: WeasyPrint and signatures
 
 CANDIDATES = {  # local part -> post index: four per post, all eligible
     "kandidat01": 0, "kandidat02": 0, "kandidat03": 0, "kandidat04": 0,
