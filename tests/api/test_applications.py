@@ -44,10 +44,6 @@ PROFILE = {
 }
 
 
-def _quiet(_line: str) -> None:
-    """Swallow the demo's progress lines."""
-
-
 def _user(local: str) -> User:
     return db.session.scalars(sa.select(User).where(User.email == demo._email(local))).one()
 
@@ -72,18 +68,16 @@ def _codes(response) -> list[str]:  # noqa: ANN001
 
 
 @pytest.fixture
-def screening(app, api_as):  # noqa: ANN001, ANN201
+def screening(stages, app, api_as):  # noqa: ANN001, ANN201
     """Return a login function once the demo selection is in administrative screening."""
-    demo.load()
-    demo_flow.advance("administrative_screening", echo=_quiet)
+    stages.demo("administrative_screening")
     return lambda local: api_as(_user(local), demo.PASSWORD)
 
 
 @pytest.fixture
-def announcement(app, api_as):  # noqa: ANN001, ANN201
+def announcement(stages, app, api_as):  # noqa: ANN001, ANN201
     """Return a login function once the demo selection is taking applications."""
-    demo.load()
-    demo_flow.advance("announcement", echo=_quiet)
+    stages.demo("announcement")
     return lambda local: api_as(_user(local), demo.PASSWORD)
 
 

@@ -10,7 +10,7 @@ from openbid.models import AuditEvent, OutboxMessage
 from openbid.services import portal
 from openbid.workflow import fire
 from tests.factories import make_agency
-from tests.interview_factories import make_ppk, record_recommendation, selection_in_appointment
+from tests.interview_factories import make_ppk, record_recommendation
 from tests.portal.helpers import body_of, english, login, mail_to
 from tests.stage_factories import clock_at, pass_everyone, selection_in_screening
 
@@ -65,8 +65,8 @@ def test_screening_results_appear_when_published_with_the_committees_reason(
     )
 
 
-def test_every_later_result_is_published_and_emailed_once(app) -> None:
-    setup = selection_in_appointment(make_agency(), per_post=4)
+def test_every_later_result_is_published_and_emailed_once(stages, app) -> None:
+    setup = stages.at("appointment", per_post=4)
     events = db.session.scalars(
         sa.select(AuditEvent)
         .where(AuditEvent.event == "candidates_notified")
@@ -106,8 +106,8 @@ def test_every_later_result_is_published_and_emailed_once(app) -> None:
     assert timeline.stages[-1].name == "completed" and timeline.stages[-1].reached_at
 
 
-def test_the_timeline_shows_only_the_public_stages(app) -> None:
-    setup = selection_in_screening(make_agency(), per_post=4)
+def test_the_timeline_shows_only_the_public_stages(stages, app) -> None:
+    setup = stages.at("screening", per_post=4)
     timeline = portal.timelines([setup.applications[0]])[setup.applications[0].id]
     assert timeline.visible_state == "submitted"
     assert [s.name for s in timeline.stages][:2] == ["announcement", "administrative_screening"]

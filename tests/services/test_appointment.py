@@ -58,8 +58,8 @@ def _messages(error: pytest.ExceptionInfo) -> list[str]:
 
 
 @pytest.fixture
-def setup(app):  # noqa: ANN001, ANN201
-    return selection_in_appointment(make_agency(), per_post=4)
+def setup(stages):  # noqa: ANN001, ANN201
+    return stages.at("appointment", per_post=4)
 
 
 def test_closing_the_interview_freezes_the_ranking_and_the_three_best(setup) -> None:  # noqa: ANN001
@@ -452,8 +452,8 @@ def test_the_result_recommendation_is_the_secretariats_and_checked(setup) -> Non
     assert event.payload["letter_number"] == "B-3561/KASN/12/2018"
 
 
-def test_nothing_is_recorded_before_the_appointment_stage(app) -> None:  # noqa: ANN001
-    setup = selection_in_interview(make_agency())
+def test_nothing_is_recorded_before_the_appointment_stage(stages, app) -> None:  # noqa: ANN001
+    setup = stages.at("interview")
     with pytest.raises(ValidationFailed) as error:
         record_recommendation(setup)
     assert _messages(error) == ["This can be done only at the appointment stage (now: interview)."]
@@ -484,8 +484,8 @@ def test_bkn_selections_need_bkns_validation(app) -> None:  # noqa: ANN001
     assert appointment.appoint(setup.applications[0], ppk).to_state == "appointed"
 
 
-def test_weights_overridden_by_the_selection_are_used(app) -> None:  # noqa: ANN001
-    setup = selection_in_interview(make_agency(), per_post=4)
+def test_weights_overridden_by_the_selection_are_used(stages, app) -> None:  # noqa: ANN001
+    setup = stages.at("interview", per_post=4)
     setup.selection.parameters = {
         **setup.selection.parameters,
         "weights": {"track_record": 0.1, "interview": 0.5, "paper": 0.1, "assessment": 0.3},
@@ -519,8 +519,8 @@ def test_a_component_weighted_zero_is_neither_needed_nor_marked(app) -> None:  #
     assert len(result.shortlist) == 3
 
 
-def test_unusable_weights_stop_the_close_with_the_reason(app) -> None:  # noqa: ANN001
-    setup = selection_in_interview(make_agency(), per_post=4)
+def test_unusable_weights_stop_the_close_with_the_reason(stages, app) -> None:  # noqa: ANN001
+    setup = stages.at("interview", per_post=4)
     setup.selection.parameters = {
         **setup.selection.parameters,
         "weights": {"track_record": 0.2, "interview": 0.5, "paper": 0.2, "assessment": 0.25},

@@ -17,7 +17,6 @@ from tests.factories import make_agency, make_user
 from tests.stage_factories import (
     application_count,
     make_nip,
-    selection_in_assessment,
     selection_in_screening,
 )
 
@@ -57,9 +56,9 @@ def _state(setup) -> tuple[int, int, int]:  # noqa: ANN001
 
 
 @pytest.fixture
-def setup(app):  # noqa: ANN001, ANN201
+def setup(stages):  # noqa: ANN001, ANN201
     """A selection in competency assessment with four eligible candidates for one post."""
-    return selection_in_assessment(make_agency())
+    return stages.at("assessment")
 
 
 # --- the form ------------------------------------------------------------------------------
@@ -197,8 +196,8 @@ def test_fit_values_in_every_accepted_spelling(app) -> None:
         assert assessment.parse_fit("health_fit", text) == (False, None)
 
 
-def test_only_eligible_candidates_and_only_during_the_stage(app) -> None:
-    setup = selection_in_screening(make_agency())
+def test_only_eligible_candidates_and_only_during_the_stage(stages, app) -> None:
+    setup = stages.at("screening")
     with pytest.raises(ValidationFailed) as error:
         assessment.save_result(setup.applications[0], setup.secretariat, paper_score="80")
     assert error.value.reasons[0].code == "assessment.closed"
@@ -326,8 +325,8 @@ def test_the_template_round_trips(setup) -> None:
     assert assessment.import_csv(setup.selection, setup.secretariat, filled, "t.csv").changed == 4
 
 
-def test_three_bad_rows_among_five_change_nothing_and_are_all_listed(app) -> None:
-    setup = selection_in_assessment(make_agency(), per_post=5)
+def test_three_bad_rows_among_five_change_nothing_and_are_all_listed(stages, app) -> None:
+    setup = stages.at("assessment", per_post=5)
     a = setup.applications
     rows = [
         ["nip", "nilai_asesmen", "tanggal_asesmen", "kesehatan"],
@@ -450,8 +449,8 @@ def test_a_file_over_the_upload_limit(setup, app) -> None:  # noqa: ANN001
     assert error.value.problems[0].reason.code == "assessment_import.too_large"
 
 
-def test_import_outside_the_stage_is_refused(app) -> None:
-    setup = selection_in_screening(make_agency())
+def test_import_outside_the_stage_is_refused(stages, app) -> None:
+    setup = stages.at("screening")
     with pytest.raises(ValidationFailed) as error:
         assessment.import_csv(setup.selection, setup.secretariat, b"nip\n", "x.csv")
     assert error.value.reasons[0].code == "assessment.closed"
@@ -471,8 +470,8 @@ def test_eliminating_needs_a_reason(setup) -> None:
     assert event.payload["data"]["reason"] == "Tidak hadir pada asesmen."
 
 
-def test_eliminating_is_refused_outside_assessment_and_interview(app) -> None:
-    setup = selection_in_screening(make_agency())
+def test_eliminating_is_refused_outside_assessment_and_interview(stages, app) -> None:
+    setup = stages.at("screening")
     application = setup.applications[0]
     screening.record_verdict(application, setup.secretariat, True)
     with pytest.raises(GuardFailed) as error:

@@ -22,9 +22,7 @@ from tests.interview_factories import (
     close_interview,
     members,
     score_everyone,
-    selection_in_interview,
 )
-from tests.stage_factories import selection_in_assessment
 
 
 def _count(model: type) -> int:
@@ -40,8 +38,8 @@ def _codes(error: pytest.ExceptionInfo) -> list[str]:
 
 
 @pytest.fixture
-def setup(app):  # noqa: ANN001, ANN201
-    return selection_in_interview(make_agency(), per_post=4)
+def setup(stages):  # noqa: ANN001, ANN201
+    return stages.at("interview", per_post=4)
 
 
 def test_a_declared_conflict_is_audited_and_recuses_the_member(setup) -> None:  # noqa: ANN001
@@ -162,8 +160,8 @@ def test_only_members_of_this_selection_score(setup) -> None:  # noqa: ANN001
     assert _count(InterviewScore) == 0
 
 
-def test_scores_only_while_the_interview_is_open(app) -> None:  # noqa: ANN001
-    setup = selection_in_assessment(make_agency())
+def test_scores_only_while_the_interview_is_open(stages, app) -> None:  # noqa: ANN001
+    setup = stages.at("assessment")
     with pytest.raises(ValidationFailed) as error:
         interview.submit_score(setup.committee[0], setup.applications[0], "80")
     assert [str(r) for r in error.value.reasons] == [

@@ -49,8 +49,8 @@ def _counts(setup) -> tuple[int, int]:  # noqa: ANN001
     return verdicts, events
 
 
-def test_the_reference_date_is_the_registration_close_in_jakarta(app) -> None:
-    setup = selection_in_screening(make_agency())
+def test_the_reference_date_is_the_registration_close_in_jakarta(stages, app) -> None:
+    setup = stages.at("screening")
     # Published 20 November 2018 09:00 WIB for 15 calendar days: closes 4 December 23:59 WIB
     # (16:59 UTC the same day).
     assert screening.reference_date(setup.selection) == date(2018, 12, 4)
@@ -79,8 +79,8 @@ def test_a_candidate_aged_57_fails_the_age_rule_with_both_ages(app) -> None:
     assert all(not _failures(a) for a in setup.applications[1:])
 
 
-def test_a_bad_nip_in_the_snapshot_names_each_wrong_part(app) -> None:
-    setup = selection_in_screening(make_agency())
+def test_a_bad_nip_in_the_snapshot_names_each_wrong_part(stages, app) -> None:
+    setup = stages.at("screening")
     application = setup.applications[0]
     assert application.profile_snapshot["nip"]  # the portal took a snapshot at submission
     application.profile_snapshot = {**application.profile_snapshot, "nip": "197013321995033000"}
@@ -94,8 +94,8 @@ def test_a_bad_nip_in_the_snapshot_names_each_wrong_part(app) -> None:
     assert failed["age"] == ["The age cannot be computed because the NIP is not valid."]
 
 
-def test_the_snapshot_is_screened_not_the_profile_edited_since(app) -> None:
-    setup = selection_in_screening(make_agency())
+def test_the_snapshot_is_screened_not_the_profile_edited_since(stages, app) -> None:
+    setup = stages.at("screening")
     application = setup.applications[0]
     profile = db.session.scalar(
         sa.select(CandidateProfile).where(CandidateProfile.user_id == application.candidate_id)
@@ -105,8 +105,8 @@ def test_the_snapshot_is_screened_not_the_profile_edited_since(app) -> None:
     assert "rank" not in _failures(application)
 
 
-def test_without_a_snapshot_the_current_profile_is_screened(app) -> None:
-    setup = selection_in_screening(make_agency())
+def test_without_a_snapshot_the_current_profile_is_screened(stages, app) -> None:
+    setup = stages.at("screening")
     application = setup.applications[0]
     application.profile_snapshot = {}
     profile = db.session.scalar(
@@ -145,8 +145,8 @@ def test_a_missing_required_document_fails_its_own_rule(app) -> None:
     assert set(failed) == {rule for rule in failed if rule.startswith("document.")}
 
 
-def test_a_superseded_document_does_not_count(app) -> None:
-    setup = selection_in_screening(make_agency())
+def test_a_superseded_document_does_not_count(stages, app) -> None:
+    setup = stages.at("screening")
     application = setup.applications[0]
     from openbid.models import ApplicationDocument
     from openbid.services import clock
@@ -219,8 +219,8 @@ def test_a_presidential_waiver_turns_the_age_failure_into_a_waived_pass(app) -> 
 # --- verdicts ----------------------------------------------------------------------------
 
 
-def test_confirming_a_pass_needs_no_reason_and_stores_every_rule(app) -> None:
-    setup = selection_in_screening(make_agency())
+def test_confirming_a_pass_needs_no_reason_and_stores_every_rule(stages, app) -> None:
+    setup = stages.at("screening")
     application = setup.applications[0]
     member = setup.committee[1]
     result = screening.record_verdict(application, member, True)
@@ -322,8 +322,8 @@ def test_a_fail_with_reason_and_its_revision(app) -> None:
     assert application.state == "ineligible"
 
 
-def test_closing_with_a_pending_verdict_is_refused(app) -> None:
-    setup = selection_in_screening(make_agency())
+def test_closing_with_a_pending_verdict_is_refused(stages, app) -> None:
+    setup = stages.at("screening")
     for application in setup.applications[1:]:
         screening.record_verdict(application, setup.secretariat, True)
     with pytest.raises(GuardFailed) as error:
@@ -334,8 +334,8 @@ def test_closing_with_a_pending_verdict_is_refused(app) -> None:
     assert setup.selection.state == "administrative_screening"
 
 
-def test_closing_needs_an_eligible_applicant_in_every_open_post(app) -> None:
-    setup = selection_in_screening(make_agency(), positions=2)
+def test_closing_needs_an_eligible_applicant_in_every_open_post(stages, app) -> None:
+    setup = stages.at("screening", positions=2)
     for application in setup.by_post(0):
         screening.record_verdict(application, setup.secretariat, True)
     for application in setup.by_post(1):
@@ -348,8 +348,8 @@ def test_closing_needs_an_eligible_applicant_in_every_open_post(app) -> None:
     ]
 
 
-def test_verdicts_end_when_screening_closes(app) -> None:
-    setup = selection_in_screening(make_agency())
+def test_verdicts_end_when_screening_closes(stages, app) -> None:
+    setup = stages.at("screening")
     pass_everyone(setup)
     fire(setup.selection, "close_screening", setup.secretariat)
     application = setup.applications[0]
@@ -359,8 +359,8 @@ def test_verdicts_end_when_screening_closes(app) -> None:
     assert application_count(setup.selection, "eligible") == 4
 
 
-def test_roles_that_do_not_screen_are_refused(app) -> None:
-    setup = selection_in_screening(make_agency())
+def test_roles_that_do_not_screen_are_refused(stages, app) -> None:
+    setup = stages.at("screening")
     before = _counts(setup)
     for role in (Role.PPK, Role.AUDITOR, Role.ADMIN):
         user = make_user(role, setup.agency)
@@ -370,8 +370,8 @@ def test_roles_that_do_not_screen_are_refused(app) -> None:
     assert _counts(setup) == before
 
 
-def test_a_member_of_another_committee_or_agency_is_refused(app) -> None:
-    setup = selection_in_screening(make_agency())
+def test_a_member_of_another_committee_or_agency_is_refused(stages, app) -> None:
+    setup = stages.at("screening")
     other = selection_in_screening(make_agency())
     with pytest.raises(Forbidden) as error:
         screening.record_verdict(setup.applications[0], other.committee[0], True)
@@ -386,8 +386,8 @@ def test_a_member_of_another_committee_or_agency_is_refused(app) -> None:
     assert application_count(setup.selection, "submitted") == 4
 
 
-def test_stored_results_translate_their_document_labels_again(app) -> None:
-    setup = selection_in_screening(make_agency(), candidates=[[{"documents": []}]])
+def test_stored_results_translate_their_document_labels_again(stages, app) -> None:
+    setup = stages.at("screening", candidates=[[{"documents": []}]])
     application = setup.applications[0]
     screening.record_verdict(application, setup.secretariat, False, "Berkas tidak lengkap.")
     verdict = db.session.scalar(
@@ -416,8 +416,8 @@ def _loader_queries(setup) -> int:  # noqa: ANN001
     return len(statements)
 
 
-def test_the_page_loader_does_not_grow_queries_with_applications(app) -> None:
-    small = selection_in_screening(make_agency(), per_post=4)
+def test_the_page_loader_does_not_grow_queries_with_applications(stages, app) -> None:
+    small = stages.at("screening", per_post=4)
     large = selection_in_screening(make_agency(), positions=2, per_post=7)
     # Waivers and snapshot-less applications take their own query: include both in each.
     for setup in (small, large):

@@ -18,7 +18,6 @@ from tests.interview_factories import (
     record_recommendation,
     score_everyone,
     selection_in_appointment,
-    selection_in_interview,
 )
 from tests.stage_factories import tiny_pdf
 
@@ -62,8 +61,8 @@ def _logout(browser) -> None:  # noqa: ANN001
 
 
 @pytest.fixture
-def setup(app):  # noqa: ANN001, ANN201
-    return selection_in_appointment(make_agency(), per_post=4)
+def setup(stages):  # noqa: ANN001, ANN201
+    return stages.at("appointment", per_post=4)
 
 
 def test_the_page_shows_the_frozen_ranking_weights_and_tie_break(setup, client, browser) -> None:  # noqa: ANN001
@@ -214,8 +213,8 @@ def test_role_denials(setup, client, browser) -> None:  # noqa: ANN001
     assert _my_approvals() == 1
 
 
-def test_fewer_than_three_then_the_override_form(app, client, browser) -> None:  # noqa: ANN001
-    setup = selection_in_interview(make_agency(), per_post=4)
+def test_fewer_than_three_then_the_override_form(stages, app, client, browser) -> None:  # noqa: ANN001
+    setup = stages.at("interview", per_post=4)
     setup.selection.parameters = {**setup.selection.parameters, "pass_marks": {"interview": 65}}
     db.session.commit()
     score_everyone(setup, lambda m, i: 80 - i if i < 2 else 50)
@@ -329,8 +328,10 @@ def _queries(client, url: str) -> int:  # noqa: ANN001
     return counter.count
 
 
-def test_the_appointment_page_does_not_query_per_candidate_or_post(app, client, browser) -> None:  # noqa: ANN001
-    small = selection_in_appointment(make_agency(), per_post=4)
+def test_the_appointment_page_does_not_query_per_candidate_or_post(
+    stages, app, client, browser
+) -> None:  # noqa: ANN001
+    small = stages.at("appointment", per_post=4)
     large = selection_in_appointment(make_agency(), positions=3, per_post=6)
     counts = []
     for setup in (small, large):

@@ -46,8 +46,8 @@ ROW = {
 }
 
 
-def test_a_row_saves_and_shows_its_values(app, client, browser) -> None:
-    setup = selection_in_assessment(make_agency())
+def test_a_row_saves_and_shows_its_values(stages, app, client, browser) -> None:
+    setup = stages.at("assessment")
     application = setup.applications[0]
     browser.login(setup.committee[0].email, PASSWORD)
     page = _page(setup.selection)
@@ -64,8 +64,10 @@ def test_a_row_saves_and_shows_its_values(app, client, browser) -> None:
     assert "Still to enter: psychological test result" in html
 
 
-def test_a_bad_row_is_shown_again_with_its_reasons_and_nothing_saved(app, client, browser) -> None:
-    setup = selection_in_assessment(make_agency())
+def test_a_bad_row_is_shown_again_with_its_reasons_and_nothing_saved(
+    stages, app, client, browser
+) -> None:
+    setup = stages.at("assessment")
     application = setup.applications[1]
     browser.login(setup.secretariat.email, PASSWORD)
     page = _page(setup.selection)
@@ -81,8 +83,8 @@ def test_a_bad_row_is_shown_again_with_its_reasons_and_nothing_saved(app, client
     assert _written() == before
 
 
-def test_the_template_downloads_with_every_candidate(app, client, browser) -> None:
-    setup = selection_in_assessment(make_agency())
+def test_the_template_downloads_with_every_candidate(stages, app, client, browser) -> None:
+    setup = stages.at("assessment")
     browser.login(setup.secretariat.email, PASSWORD)
     response = client.get(f"{_page(setup.selection)}/template.csv")
     assert response.status_code == 200
@@ -104,8 +106,8 @@ def _upload(browser, selection, content: bytes, name: str = "pusat.csv"):  # noq
     )
 
 
-def test_a_bad_import_lists_every_line_and_changes_nothing(app, client, browser) -> None:
-    setup = selection_in_assessment(make_agency(), per_post=5)
+def test_a_bad_import_lists_every_line_and_changes_nothing(stages, app, client, browser) -> None:
+    setup = stages.at("assessment", per_post=5)
     a = setup.applications
     nip = [x.profile_snapshot["nip"] for x in a]
     content = (
@@ -130,8 +132,8 @@ def test_a_bad_import_lists_every_line_and_changes_nothing(app, client, browser)
     assert _written() == before
 
 
-def test_a_good_import_through_the_page(app, client, browser) -> None:
-    setup = selection_in_assessment(make_agency())
+def test_a_good_import_through_the_page(stages, app, client, browser) -> None:
+    setup = stages.at("assessment")
     content = assessment.template_csv(setup.selection).decode("utf-8-sig")
     content = content.replace(";;;;;;;;", ";77,5;;2018-12-11;Pusat Asesmen;81;70;MS;MS")
     browser.login(setup.secretariat.email, PASSWORD)
@@ -146,8 +148,8 @@ def test_a_good_import_through_the_page(app, client, browser) -> None:
     assert response.status_code == 422
 
 
-def test_eliminating_through_the_page(app, client, browser) -> None:
-    setup = selection_in_assessment(make_agency())
+def test_eliminating_through_the_page(stages, app, client, browser) -> None:
+    setup = stages.at("assessment")
     application = setup.applications[0]
     browser.login(setup.secretariat.email, PASSWORD)
     page = _page(setup.selection)
@@ -166,8 +168,8 @@ def test_eliminating_through_the_page(app, client, browser) -> None:
     assert "Tidak hadir pada asesmen." in html
 
 
-def test_who_may_see_and_change_results(app, client, browser) -> None:
-    setup = selection_in_assessment(make_agency())
+def test_who_may_see_and_change_results(stages, app, client, browser) -> None:
+    setup = stages.at("assessment")
     application = setup.applications[0]
     page = _page(setup.selection)
     other_selection = selection_in_screening(setup.agency)
@@ -205,8 +207,8 @@ def test_who_may_see_and_change_results(app, client, browser) -> None:
     assert response.status_code == 403
 
 
-def test_the_close_button_lists_what_is_missing(app, client, browser) -> None:
-    setup = selection_in_assessment(make_agency())
+def test_the_close_button_lists_what_is_missing(stages, app, client, browser) -> None:
+    setup = stages.at("assessment")
     browser.login(setup.secretariat.email, PASSWORD)
     html = client.get(_page(setup.selection) + "?lang=en").get_data(as_text=True)
     assert re.search(r"<button[^>]*disabled[^>]*>\s*Close competency assessment", html)

@@ -19,8 +19,8 @@ def _count(model: type) -> int:
 
 
 @pytest.fixture
-def setup(app):  # noqa: ANN001, ANN201
-    return selection_in_interview(make_agency(), per_post=4)
+def setup(stages):  # noqa: ANN001, ANN201
+    return stages.at("interview", per_post=4)
 
 
 def _page(setup) -> str:  # noqa: ANN001
@@ -211,8 +211,8 @@ def _queries(client, url: str) -> int:  # noqa: ANN001
     return counter.count
 
 
-def test_the_interview_page_does_not_query_per_candidate(app, client, browser) -> None:  # noqa: ANN001
-    small = selection_in_interview(make_agency(), per_post=4)
+def test_the_interview_page_does_not_query_per_candidate(stages, app, client, browser) -> None:  # noqa: ANN001
+    small = stages.at("interview", per_post=4)
     large = selection_in_interview(make_agency(), positions=2, per_post=7)
     for setup in (small, large):
         score_everyone(setup, skip=lambda m, a: m == 0)

@@ -67,8 +67,8 @@ def test_the_page_shows_the_age_rule_failing_from_the_profile_nip(app, client, b
     assert re.search(r"Kepala Dinas 1</a>\s*</td>\s*<td[^>]*>4</td><td[^>]*>4</td>", english)
 
 
-def test_the_committee_confirms_a_pass_through_the_page(app, client, browser) -> None:
-    setup = selection_in_screening(make_agency())
+def test_the_committee_confirms_a_pass_through_the_page(stages, app, client, browser) -> None:
+    setup = stages.at("screening")
     application = setup.applications[0]
     member = setup.committee[1]
     browser.login(member.email, PASSWORD)
@@ -87,8 +87,10 @@ def test_the_committee_confirms_a_pass_through_the_page(app, client, browser) ->
     assert member.name in html
 
 
-def test_a_fail_without_reason_is_shown_again_with_the_reason_missing(app, client, browser) -> None:
-    setup = selection_in_screening(make_agency(), candidates=[[{"rank": "IV/a"}]])
+def test_a_fail_without_reason_is_shown_again_with_the_reason_missing(
+    stages, app, client, browser
+) -> None:
+    setup = stages.at("screening", candidates=[[{"rank": "IV/a"}]])
     application = setup.applications[0]
     browser.login(setup.secretariat.email, PASSWORD)
     page = _page(setup.selection)
@@ -104,8 +106,8 @@ def test_a_fail_without_reason_is_shown_again_with_the_reason_missing(app, clien
     assert _written() == before
 
 
-def test_an_override_without_reason_is_refused_on_the_page(app, client, browser) -> None:
-    setup = selection_in_screening(make_agency(), candidates=[[{"rank": "IV/a"}]])
+def test_an_override_without_reason_is_refused_on_the_page(stages, app, client, browser) -> None:
+    setup = stages.at("screening", candidates=[[{"rank": "IV/a"}]])
     application = setup.applications[0]
     browser.login(setup.secretariat.email, PASSWORD)
     page = _page(setup.selection)
@@ -130,8 +132,8 @@ def test_an_override_without_reason_is_refused_on_the_page(app, client, browser)
     assert _state(application.id) == "eligible"
 
 
-def test_a_stale_form_gets_409(app, client, browser) -> None:
-    setup = selection_in_screening(make_agency())
+def test_a_stale_form_gets_409(stages, app, client, browser) -> None:
+    setup = stages.at("screening")
     application = setup.applications[0]
     old_version = application.version
     screening.record_verdict(application, setup.secretariat, True)
@@ -145,8 +147,8 @@ def test_a_stale_form_gets_409(app, client, browser) -> None:
     assert _state(application.id) == "eligible"
 
 
-def test_a_malformed_post_is_refused(app, client, browser) -> None:
-    setup = selection_in_screening(make_agency())
+def test_a_malformed_post_is_refused(stages, app, client, browser) -> None:
+    setup = stages.at("screening")
     application = setup.applications[0]
     browser.login(setup.secretariat.email, PASSWORD)
     url = _verdict_url(application)
@@ -160,8 +162,8 @@ def test_a_malformed_post_is_refused(app, client, browser) -> None:
     assert _state(application.id) == "submitted"
 
 
-def test_who_may_see_the_page_and_give_verdicts(app, client, browser) -> None:
-    setup = selection_in_screening(make_agency())
+def test_who_may_see_the_page_and_give_verdicts(stages, app, client, browser) -> None:
+    setup = stages.at("screening")
     application = setup.applications[0]
     other_selection = selection_in_screening(setup.agency)
     other_agency = selection_in_screening(make_agency())
@@ -198,8 +200,10 @@ def test_who_may_see_the_page_and_give_verdicts(app, client, browser) -> None:
     assert _state(application.id) == "submitted"
 
 
-def test_documents_download_as_attachments_to_those_who_screen(app, client, browser) -> None:
-    setup = selection_in_screening(make_agency())
+def test_documents_download_as_attachments_to_those_who_screen(
+    stages, app, client, browser
+) -> None:
+    setup = stages.at("screening")
     application = setup.applications[0]
     document = db.session.scalar(
         sa.select(ApplicationDocument).where(
@@ -241,8 +245,10 @@ def test_documents_download_as_attachments_to_those_who_screen(app, client, brow
     assert client.get(url).status_code == 302  # to the log-in page
 
 
-def test_the_close_button_shows_why_it_is_disabled_then_closes(app, client, browser) -> None:
-    setup = selection_in_screening(make_agency())
+def test_the_close_button_shows_why_it_is_disabled_then_closes(
+    stages, app, client, browser
+) -> None:
+    setup = stages.at("screening")
     browser.login(setup.secretariat.email, PASSWORD)
     page = _page(setup.selection)
     html = client.get(page + "?lang=en").get_data(as_text=True)

@@ -17,7 +17,6 @@ from tests.interview_factories import (
     make_ppk,
     record_recommendation,
     score_everyone,
-    selection_in_appointment,
     selection_in_interview,
 )
 
@@ -34,8 +33,8 @@ def _state(application: Application) -> str:
 
 
 @pytest.fixture
-def setup(app):  # noqa: ANN001, ANN201
-    return selection_in_appointment(make_agency(), per_post=4)
+def setup(stages):  # noqa: ANN001, ANN201
+    return stages.at("appointment", per_post=4)
 
 
 def test_nobody_shortlists_or_unshortlists_by_hand(setup) -> None:  # noqa: ANN001
@@ -55,8 +54,8 @@ def test_nobody_shortlists_or_unshortlists_by_hand(setup) -> None:  # noqa: ANN0
     assert [_state(a) for a in apps] == ["shortlisted"] * 3 + ["not_shortlisted"]
 
 
-def test_nobody_is_shortlisted_before_the_freeze(app) -> None:  # noqa: ANN001
-    setup = selection_in_interview(make_agency(), per_post=4)
+def test_nobody_is_shortlisted_before_the_freeze(stages, app) -> None:  # noqa: ANN001
+    setup = stages.at("interview", per_post=4)
     with pytest.raises(GuardFailed) as error:
         fire(setup.applications[0], "shortlist", setup.secretariat)
     assert _messages(error) == [

@@ -10,7 +10,7 @@ from openbid.extensions import db
 from openbid.services import assessment, clock, screening
 from openbid.workflow import GuardFailed, available_events, fire, workflows
 from tests.factories import make_agency
-from tests.stage_factories import make_nip, selection_in_assessment, selection_in_screening
+from tests.stage_factories import make_nip, selection_in_screening
 
 WIRING = {
     ("selection", "close_screening"): (
@@ -58,8 +58,8 @@ def test_verdict_buttons_say_why_a_pass_needs_a_reason(app) -> None:
     assert options["pass_screening"].enabled
 
 
-def test_the_close_guard_ignores_dropped_posts(app) -> None:
-    setup = selection_in_screening(make_agency(), positions=2)
+def test_the_close_guard_ignores_dropped_posts(stages, app) -> None:
+    setup = stages.at("screening", positions=2)
     dropped = setup.selection.positions[1]
     for application in setup.by_post(1):
         fire(application, "close", setup.secretariat, {"reason": "Jabatan dibatalkan."})
@@ -72,8 +72,8 @@ def test_the_close_guard_ignores_dropped_posts(app) -> None:
     assert setup.selection.state == "competency_assessment"
 
 
-def test_candidates_can_still_be_eliminated_during_the_interview(app) -> None:
-    setup = selection_in_assessment(make_agency())
+def test_candidates_can_still_be_eliminated_during_the_interview(stages, app) -> None:
+    setup = stages.at("assessment")
     complete = {
         "assessment_score": "80",
         "assessed_on": "2018-12-10",
@@ -94,8 +94,8 @@ def test_candidates_can_still_be_eliminated_during_the_interview(app) -> None:
     assert error.value.reasons[0].code == "assessment.closed"
 
 
-def test_components_without_weight_are_not_required(app) -> None:
-    setup = selection_in_assessment(make_agency())
+def test_components_without_weight_are_not_required(stages, app) -> None:
+    setup = stages.at("assessment")
     setup.selection.parameters = {
         "weights": {"track_record": 0.30, "interview": 0.40, "paper": 0, "assessment": 0.30}
     }
@@ -114,8 +114,8 @@ def test_components_without_weight_are_not_required(app) -> None:
     assert setup.selection.state == "interview"
 
 
-def test_fitness_is_required_from_everyone_before_the_interview(app) -> None:
-    setup = selection_in_assessment(make_agency(), per_post=4)
+def test_fitness_is_required_from_everyone_before_the_interview(stages, app) -> None:
+    setup = stages.at("assessment", per_post=4)
     for application in setup.applications:
         assessment.save_result(
             application,

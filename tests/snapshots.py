@@ -1,0 +1,158 @@
+"""Build a stage once per test session, then copy it into every test that asks for it.
+
+``stage(key, build)`` runs ``build()`` (which creates its own agency, people and selection
+through the real services and the workflow engine) the first time a key is asked for in
+this process, saves the resulting database and instance folder, and hands the test a
+``Setup`` re-loaded from the database. Later tests asking for the same key get a copy:
+SQLite copies the file, PostgreSQL runs ``CREATE DATABASE … TEMPLATE``, as the conftest
+does for the migrated schema. Both paths re-load the setup the same way, so a test cannot
+tell a first build from a copy.
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app
+
+from openbid import demo, demo_flow
+from openbid.extensions import db
+from openbid.models import Agency, Application, Selection, User
+from tests.factories import make_agency
+from tests.interview_factories import selection_in_appointment, selection_in_interview
+from tests.stage_factories import Setup, selection_in_assessment, selection_in_screening
+
+# The one builder chain, by stage: each brings a new agency's selection there through the
+# real services and the engine (screening -> assessment -> interview -> appointment).
+BUILDERS: dict[str, Callable[..., Setup]] = {
+    "screening": selection_in_screening,
+    "assessment": selection_in_assessment,
+    "interview": selection_in_interview,
+    "appointment": selection_in_appointment,
+}
+
+
+@dataclass(frozen=True)
+class _Saved:
+    """A saved stage: where its database and instance folder are, and its rows' ids."""
+
+    database: str  # SQLite file path, or PostgreSQL database name
+    instance: Path
+    setup_ids: tuple[int, int, int, tuple[int, ...]] | None  # agency, selection, secretariat
+
+
+class Snapshots:
+    """The stages built in this test process, by key."""
+
+    def __init__(self, root: Path, admin_engine: Callable[[], sa.Engine] | None) -> None:
+        self.root = root
+        self.admin_engine = admin_engine  # PostgreSQL: an AUTOCOMMIT engine; SQLite: None
+        self.saved: dict[str, _Saved] = {}
+
+    def stage(self, key: str, build: Callable[[], Setup | None]) -> Setup | None:
+        """Return the stage named key in this test's database, building it the first time.
+
+        ``build`` returns the Setup to hand back, or None (a stage with no Setup, e.g. the
+        demo at some state).
+        """
+        saved = self.saved.get(key)
+        if saved is None:
+            setup = build()
+            db.session.commit()
+            saved = self._save(setup)
+            self.saved[key] = saved
+        else:
+            self._restore(saved)
+        return _load(saved) if saved.setup_ids is not None else None
+
+    def at(self, name: str, **options: object) -> Setup:
+        """Return a new agency's selection at stage name (``BUILDERS``), built with options."""
+        key = f"{name}:{sorted(options.items())!r}"
+        return self.stage(key, lambda: BUILDERS[name](make_agency(), **options))
+
+    def _detach(self) -> sa.URL:
+        db.session.remove()
+        url = db.engine.url
+        db.engine.dispose()
+        return url
+
+    def demo(self, through: str | None = None) -> None:
+        """Load the demo agency and, with through, drive its selection to that state."""
+
+        def build() -> None:
+            demo.load()
+            if through is not None:
+                demo_flow.advance(through, echo=lambda *args, **kwargs: None)
+
+        self.stage(f"demo:{through}", build)
+
+    def _save(self, setup: Setup | None) -> _Saved:
+        ids = None
+        if setup is not None:
+            ids = (
+                setup.agency.id,
+                setup.selection.id,
+                setup.secretariat.id,
+                tuple(a.id for a in setup.applications),
+            )
+        url = self._detach()
+        slot = self.root / uuid.uuid4().hex[:12]
+        instance = Path(current_app.instance_path)
+        shutil.copytree(instance, slot / "instance")
+        if self.admin_engine is None:
+            database = str(slot / "stage.db")
+            shutil.copyfile(url.database, database)
+        else:
+            database = f"openbid_s_{uuid.uuid4().hex[:16]}"
+            with self.admin_engine().connect() as conn:
+                conn.execute(sa.text(f'CREATE DATABASE "{database}" TEMPLATE "{url.database}"'))
+        return _Saved(database, slot / "instance", *ids)
+
+    def _restore(self, saved: _Saved) -> None:
+        url = self._detach()
+        instance = Path(current_app.instance_path)
+        shutil.rmtree(instance)
+        shutil.copytree(saved.instance, instance)
+        if self.admin_engine is None:
+            shutil.copyfile(saved.database, url.database)
+            return
+        with self.admin_engine().connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE "{url.database}" WITH (FORCE)'))
+            conn.execute(sa.text(f'CREATE DATABASE "{url.database}" TEMPLATE "{saved.database}"'))
+
+    def close(self) -> None:
+        """Drop the saved PostgreSQL databases."""
+        if self.admin_engine is None:
+            return
+        with self.admin_engine().connect() as conn:
+            for saved in self.saved.values():
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{saved.database}" WITH (FORCE)'))
+
+
+def _load(saved: _Saved) -> Setup:
+    """Re-load a saved stage's rows in the test's session."""
+    agency_id, selection_id, secretariat_id, application_ids = saved.setup_ids
+    applications = db.session.scalars(
+        sa.select(Application).where(Application.id.in_(application_ids))
+    ).all()
+    by_id = {application.id: application for application in applications}
+    return Setup(
+        agency=db.session.get(Agency, agency_id),
+        selection=db.session.get(Selection, selection_id),
+        secretariat=db.session.get(User, secretariat_id),
+        applications=[by_id[i] for i in application_ids],
+    )
+
+
+def snapshots_for_session(root: Path, admin_engine: Callable[[], sa.Engine] | None) -> Iterator:
+    """Yield the session's Snapshots and drop what it saved afterwards (a fixture body)."""
+    snapshots = Snapshots(root, admin_engine)
+    try:
+        yield snapshots
+    finally:
+        snapshots.close()
