@@ -6,28 +6,35 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 5000
 FLASK  := $(BIN)/flask --app wsgi
+# pytest-xdist workers: one per core by default (PYTEST_WORKERS=0 runs in one process).
+PYTEST_WORKERS ?= auto
 
-.PHONY: run test setup setup-dev check-system translations extract-messages lint bench clean
+.PHONY: run test test-fast setup setup-dev check-system translations extract-messages lint lock \
+	bench clean
 
-$(BIN)/python:
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "openbid needs Python 3.11 or newer; found " + sys.version.split()[0])'
+# System packages first (WeasyPrint's libraries, fonts, python3-venv): installed when root,
+# otherwise make stops here, before anything else, naming the command to run.
+check-system:
+	@$(PYTHON) scripts/check_system.py --install
+
+$(BIN)/python: | check-system
+	@echo "== creating the virtual environment in $(VENV)"
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --progress-bar on --upgrade pip
 
+# requirements*.txt pin every package, transitive ones too, with hashes (see `make lock`).
 $(VENV)/.installed: requirements.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements.txt
+	@echo "== installing openbid's Python packages (about a minute the first time)"
+	$(BIN)/pip install --progress-bar on -r requirements.txt
 	@touch $@
 
-$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	@echo "== installing the test and lint packages"
+	$(BIN)/pip install --progress-bar on -r requirements-dev.txt
 	@touch $@
 
-setup: $(VENV)/.installed check-system translations
-setup-dev: $(VENV)/.installed-dev check-system translations
-
-# WeasyPrint needs Pango; without HarfBuzz's subsetter PDFs render slower and not byte-identical.
-check-system: | $(BIN)/python
-	@$(BIN)/python scripts/check_system.py
+setup: check-system $(VENV)/.installed translations
+setup-dev: check-system $(VENV)/.installed-dev translations
 
 translations: | $(VENV)/.installed
 	@$(BIN)/pybabel compile --statistics -d openbid/translations
@@ -43,11 +50,23 @@ run: setup
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: setup-dev
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS)
+
+# The edit-run loop: pure rules and the engine, in seconds.
+test-fast: setup-dev
+	$(BIN)/pytest -q tests/rules tests/workflow/test_definition.py tests/workflow/test_diagram.py
 
 lint: setup-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Recompile the pinned, hashed requirements*.txt from requirements*.in (needs pip-tools).
+lock: | $(BIN)/python
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+		--no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+		--no-emit-index-url --no-emit-find-links -o requirements-dev.txt requirements-dev.in
 
 bench: setup-dev
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
