@@ -111,7 +111,7 @@ class Snapshots:
             database = f"openbid_s_{uuid.uuid4().hex[:16]}"
             with self.admin_engine().connect() as conn:
                 conn.execute(sa.text(f'CREATE DATABASE "{database}" TEMPLATE "{url.database}"'))
-        return _Saved(database, slot / "instance", *ids)
+        return _Saved(database, slot / "instance", ids)
 
     def _restore(self, saved: _Saved) -> None:
         url = self._detach()

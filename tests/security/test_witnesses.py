@@ -15,6 +15,7 @@ import shutil
 from datetime import date, datetime
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from click.testing import Result
 from flask import Flask
@@ -71,6 +72,7 @@ def _snapshot(app: Flask) -> Path:
     return kept
 
 
+@pytest.mark.real_pdf  # reads the chain state from the PDF's signed metadata
 def test_an_insider_rewrite_contradicts_the_witnesses(app: Flask, runner) -> None:  # noqa: ANN001
     selection_id = _published()
     result = _verify(runner)
@@ -215,6 +217,7 @@ def test_checkpoints_are_written_at_transitions_and_by_the_command(app: Flask, r
     assert "does not exist" in result.output
 
 
+@pytest.mark.real_pdf  # reads the chain state from the PDF's signed metadata
 def test_signed_witnesses_and_the_verify_page(app: Flask, runner, browser, tmp_path: Path) -> None:  # noqa: ANN001
     """Signed: checkpoints verify, a forged one is named; /verify flags appended bytes."""
     cert, key = signing.generate_self_signed(
