@@ -105,7 +105,8 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
     LANGUAGES = ("id", "en")
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024
-    STORAGE_FSYNC = True  # stored files reach the disk before their row is committed
+    # Stored files are fsynced and SQLite commits reach the disk before a request answers.
+    DURABLE_WRITES = True
     # PAdES signing of generated documents; unset means unsigned, unless the demo's
     # self-signed files exist in INSTANCE_DIR/signing (see openbid.services.documents).
     SIGNING_CERT: Path | None = None
@@ -198,7 +199,7 @@ class TestConfig(Config):
             self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_size": 25, "max_overflow": 5}
         self.FILES_DIR = instance_dir / "files"
         self.CHECKPOINT_DIR = instance_dir / "checkpoints"
-        self.STORAGE_FSYNC = False  # a throw-away folder needs no durability
+        self.DURABLE_WRITES = False  # a throw-away database and folder need no durability
         self.UPLOAD_MAX_BYTES = 2 * 1024 * 1024
         self.PUBLIC_BASE_URL = "http://localhost"
         self.SESSION_COOKIE_SECURE = False

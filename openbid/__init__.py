@@ -48,7 +48,9 @@ def create_app(config: object | None = None, workflows_dir: Path | None = None) 
     security.init_app(app)  # headers; body and rate limits, checked before CSRF reads a form
     extensions.csrf.init_app(app)
     with app.app_context():  # binds connection settings; opens no connection
-        extensions.configure_engine(extensions.db.engine)
+        extensions.configure_engine(
+            extensions.db.engine, durable=app.config.get("DURABLE_WRITES", True)
+        )
     i18n.init_app(app)
 
     from openbid import auth, storage

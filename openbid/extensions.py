@@ -24,9 +24,16 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
     cursor.close()
 
 
-def configure_engine(engine) -> None:  # noqa: ANN001
+def _sqlite_no_sync(dbapi_connection, _record) -> None:  # noqa: ANN001
+    """Let SQLite commit without waiting for the disk (throw-away test databases only)."""
+    dbapi_connection.execute("PRAGMA synchronous=OFF")
+
+
+def configure_engine(engine, *, durable: bool = True) -> None:  # noqa: ANN001
     """Apply per-database connection settings to an engine."""
     from sqlalchemy import event
 
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        if not durable:
+            event.listen(engine, "connect", _sqlite_no_sync)

@@ -121,5 +121,5 @@ def read(row: StoredFile) -> bytes:
 def init_app(app: Flask) -> None:
     """Attach the local-folder backend at FILES_DIR."""
     app.extensions["openbid.storage"] = LocalStorage(
-        Path(app.config["FILES_DIR"]), durable=app.config.get("STORAGE_FSYNC", True)
+        Path(app.config["FILES_DIR"]), durable=app.config.get("DURABLE_WRITES", True)
     )

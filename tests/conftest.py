@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import jinja2
 import pytest
 import sqlalchemy as sa
 from flask import Flask
@@ -116,12 +117,36 @@ def pdf_renderer(request: pytest.FixtureRequest) -> Iterator[None]:
         yield
 
 
+class _MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled page templates kept for the whole test process.
+
+    Each test builds its own app, and each app its own Jinja environment, which would compile
+    every page template again; the bytecode is the same (Jinja checks the source's checksum).
+    """
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Fill bucket with the bytecode compiled earlier, if any."""
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Keep bucket's bytecode for later apps."""
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_TEMPLATE_BYTECODE = _MemoryBytecodeCache()
+
+
 @pytest.fixture
 def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     """Return the app bound to this test's database, inside an app context."""
     instance = tmp_path / "instance"
     instance.mkdir()
     application = create_app(TestConfig(database_url, instance))
+    application.jinja_env.bytecode_cache = _TEMPLATE_BYTECODE
     with application.app_context():
         yield application
         _db.session.remove()
