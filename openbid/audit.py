@@ -22,8 +22,8 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from openbid import clock
 from openbid.models import AuditChainHead, AuditEvent, User
-from openbid.services import clock
 
 GENESIS_HASH = "0" * 64
 SYSTEM_CHAIN = "system"

@@ -43,11 +43,10 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from sqlalchemy.orm import Session
 
-from openbid import audit
+from openbid import audit, clock
 from openbid.documents import signing
 from openbid.extensions import db
 from openbid.models import AuditChainHead, AuditEvent, Selection
-from openbid.services import clock
 from openbid.services import documents as document_service
 from openbid.workflow.engine import AFTER_COMMIT
 

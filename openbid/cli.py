@@ -146,7 +146,8 @@ def restore_command(path: Path) -> None:
 @click.argument("path", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
 def verify_document(path: Path) -> None:
     """Check a PDF against the document registry; exit 0 only if registered and intact."""
-    from openbid.services import clock, documents
+    from openbid import clock
+    from openbid.services import documents
 
     try:
         data = path.read_bytes()

@@ -23,11 +23,11 @@ from alembic.util import CommandError
 from flask import current_app
 from flask_migrate import upgrade
 
-from openbid import audit
+from openbid import audit, clock
 from openbid.extensions import db
 from openbid.models import Agency, CommitteeRole, Role, Selection, User, utcnow
 from openbid.rules.committee import PositionLevel
-from openbid.services import clock, documents
+from openbid.services import documents
 from openbid.services import selections as selection_service
 
 AGENCY_CODE = "kota-tangerang"

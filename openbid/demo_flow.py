@@ -23,7 +23,7 @@ from flask_babel import force_locale
 from pypdf import PdfWriter
 from werkzeug.datastructures import FileStorage
 
-from openbid import demo
+from openbid import clock, demo
 from openbid.demo import SimulatedClock, simulated_clock
 from openbid.extensions import db
 from openbid.i18n import reason_text
@@ -33,7 +33,6 @@ from openbid.services import (
     announcement,
     appointment,
     assessment,
-    clock,
     interview,
     portal,
     screening,

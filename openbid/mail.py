@@ -41,10 +41,9 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from openbid import jobs
+from openbid import clock, jobs
 from openbid.extensions import db
 from openbid.models import OutboxMessage, User
-from openbid.services import clock
 
 log = logging.getLogger("openbid.mail")
 

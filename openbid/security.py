@@ -22,9 +22,9 @@ import sqlalchemy as sa
 from flask import Flask, Response, current_app, render_template, request
 from flask_babel import gettext as _
 
+from openbid import clock
 from openbid.extensions import db
 from openbid.models.rate_limit import RateLimitHit
-from openbid.services import clock
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (

@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 
+from openbid import clock
 from openbid.extensions import db
 from openbid.models import Application, Approval, AuditEvent, Position, Selection, User
-from openbid.services import announcement, clock
+from openbid.services import announcement
 from openbid.services import selections as selection_service
 from openbid.workflow import fire
 from tests.stage_factories import make_candidate, tiny_pdf, upload_documents
@@ -24,7 +25,7 @@ def wib(year: int, month: int, day: int, hour: int = 9, minute: int = 0, second:
 
 
 class MovableClock:
-    """What ``openbid.services.clock.now`` returns while the fixture is active."""
+    """What ``openbid.clock.now`` returns while the fixture is active."""
 
     def __init__(self) -> None:
         self.moment = wib(2018, 11, 20).astimezone(UTC)

@@ -5,7 +5,7 @@ stored with ``storage.store``); applications are created with
 ``services.selections.create_application`` and submitted with ``fire(app, "submit", ...)``
 while the registration window is open; the selection is published after its approval letters
 are on file, and registration is closed once its window has passed. Time is moved with
-``clock_at`` (``openbid.services.clock.now`` patched for the block), so guards that look at
+``clock_at`` (``openbid.clock.now`` patched for the block), so guards that look at
 the clock see a consistent 2018.
 
 Typical use::
@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-import openbid.services.clock as clock
+import openbid.clock as clock
 from openbid import storage
 from openbid.extensions import db
 from openbid.models import (
@@ -58,7 +58,7 @@ PUBLISH_AT = datetime(2018, 11, 20, 2, 0, tzinfo=UTC)
 
 @contextmanager
 def clock_at(moment: datetime) -> Iterator[None]:
-    """Make ``openbid.services.clock.now()`` return moment inside the block."""
+    """Make ``openbid.clock.now()`` return moment inside the block."""
     original = clock.now
     clock.now = lambda: moment
     try:

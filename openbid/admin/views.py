@@ -13,12 +13,12 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import StringField
 
+from openbid import clock
 from openbid.auth import require_roles
 from openbid.committee.fields import DayField, field_errors
 from openbid.i18n import reason_text
 from openbid.models import Role
 from openbid.rules.reasons import N_
-from openbid.services import clock
 from openbid.services import holidays as service
 from openbid.services.errors import ValidationFailed
 

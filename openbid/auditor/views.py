@@ -30,12 +30,11 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from openbid import audit, checkpoints
+from openbid import audit, checkpoints, clock
 from openbid.auth import require_roles
 from openbid.extensions import db
 from openbid.jobs import run_or_enqueue
 from openbid.models import AuditEvent, IssuedDocument, Role, Selection
-from openbid.services import clock
 from openbid.services import documents as service
 from openbid.verify.downloads import send_document
 from openbid.workflow import definition_of

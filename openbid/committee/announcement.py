@@ -20,7 +20,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import FileField, SelectField, StringField, TextAreaField
 
-from openbid import storage
+from openbid import clock, storage
 from openbid.committee.blueprint import bp, load_selection, tab
 from openbid.committee.fields import DayField, field_errors, only_required_failed
 from openbid.extensions import db
@@ -28,7 +28,6 @@ from openbid.i18n import reason_text
 from openbid.models import Application, Approval, Position, RegistrationExtension, Role, Selection
 from openbid.rules.reasons import N_
 from openbid.services import announcement as service
-from openbid.services import clock
 from openbid.services.errors import ValidationFailed
 from openbid.uploads import read_upload
 from openbid.workflow import GuardFailed, available_events, definition_of

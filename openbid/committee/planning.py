@@ -27,6 +27,7 @@ from wtforms import (
     TextAreaField,
 )
 
+from openbid import clock
 from openbid.auth import roles_required
 from openbid.committee.blueprint import bp, load_selection, tab
 from openbid.committee.fields import DayField, WholeNumberField, field_errors
@@ -37,7 +38,7 @@ from openbid.rules.committee import POSITION_LEVEL_LABELS, PositionLevel
 from openbid.rules.eligibility import RANK_NAMES
 from openbid.rules.reasons import N_
 from openbid.rules.scoring import component_label
-from openbid.services import clock, planning
+from openbid.services import planning
 from openbid.services.announcement import DEFAULT_CLOSING_TIME
 from openbid.services.errors import ValidationFailed
 from openbid.workflow import available_events, definition_of, workflows

@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase
 
+from openbid import clock
+
 # Stable constraint names, so Alembic revisions name the same constraint on every database.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -44,6 +46,4 @@ class UTCDateTime(sa.types.TypeDecorator):
 
 def utcnow() -> datetime:
     """Return the current time, timezone-aware, in UTC, from the one clock services use."""
-    from openbid.services import clock  # the module, so a moved clock is seen
-
-    return clock.now()
+    return clock.now()  # the module's function looked up now, so a moved clock is seen

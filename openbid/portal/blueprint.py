@@ -10,12 +10,11 @@ from flask_babel import get_locale, gettext
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from openbid import mail
+from openbid import clock, mail
 from openbid.auth import require_roles
 from openbid.documents import formatting
 from openbid.extensions import db
 from openbid.models import Application, Position, Role
-from openbid.services import clock
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 

@@ -8,6 +8,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from openbid import clock
 from openbid.models import CandidateProfile
 from openbid.portal.blueprint import bp
 from openbid.rules.eligibility import (
@@ -17,7 +18,7 @@ from openbid.rules.eligibility import (
     SANCTION_LEVELS,
 )
 from openbid.rules.nip import InvalidNip, parse_nip
-from openbid.services import clock, portal
+from openbid.services import portal
 
 SCALAR_FIELDS = (
     "name",

@@ -21,11 +21,10 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from openbid import audit, mail
+from openbid import audit, clock, mail
 from openbid.extensions import db
 from openbid.models import ApiToken, AuditEvent, LoginAttempt, Role, User
 from openbid.rules.reasons import N_, Reason
-from openbid.services import clock
 from openbid.services.errors import ValidationFailed
 
 PASSWORD_MIN_LENGTH = 10

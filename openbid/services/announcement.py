@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from openbid import audit, storage
+from openbid import audit, clock, storage
 from openbid.extensions import db
 from openbid.models import (
     AgencyHoliday,
@@ -34,7 +34,6 @@ from openbid.models import (
 )
 from openbid.rules.calendar import WorkCalendar
 from openbid.rules.reasons import N_, Reason, Term
-from openbid.services import clock
 from openbid.services.errors import ValidationFailed
 from openbid.uploads import check_pdf
 from openbid.workflow import FireResult, Forbidden, WorkflowDefinition, definition_of, fire

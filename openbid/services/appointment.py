@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from openbid import audit, storage
+from openbid import audit, clock, storage
 from openbid.extensions import db
 from openbid.models import (
     Application,
@@ -49,7 +49,6 @@ from openbid.rules.scoring import (
     rank,
     top_three,
 )
-from openbid.services import clock
 from openbid.services.errors import ValidationFailed
 from openbid.services.interview import interview_means, parse_score
 from openbid.uploads import check_pdf

@@ -25,7 +25,7 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from openbid import audit, storage
+from openbid import audit, clock, storage
 from openbid.extensions import db
 from openbid.models import (
     Application,
@@ -40,7 +40,6 @@ from openbid.models import (
 from openbid.rules.nip import InvalidNip, parse_nip
 from openbid.rules.reasons import N_, Reason, Term
 from openbid.rules.scoring import AssessmentCategory, AssessmentThresholds, assessment_category
-from openbid.services import clock
 from openbid.services.errors import ValidationFailed
 from openbid.services.screening import reference_date
 from openbid.workflow import FireResult, Forbidden, definition_of, fire

@@ -21,7 +21,7 @@ from flask import current_app
 from flask_babel import force_locale, gettext
 from sqlalchemy.orm import Session, joinedload
 
-from openbid import audit
+from openbid import audit, clock
 from openbid.documents.formatting import tanggal, terbilang
 from openbid.models import (
     Agency,
@@ -42,7 +42,6 @@ from openbid.models import (
 )
 from openbid.rules.eligibility import RANK_NAMES, REQUIRED_DOCUMENTS, normalize_rank
 from openbid.rules.reasons import N_, Reason
-from openbid.services import clock
 from openbid.services.documents import KIND_TITLES, document_title
 from openbid.services.errors import ValidationFailed
 from openbid.workflow.definition import WorkflowDefinition

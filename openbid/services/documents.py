@@ -39,7 +39,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from config import ConfigError
-from openbid import audit, storage
+from openbid import audit, clock, storage
 from openbid.documents import numbering, render, signing
 from openbid.documents.contexts import template_name
 from openbid.models import (
@@ -52,7 +52,6 @@ from openbid.models import (
     User,
 )
 from openbid.rules.reasons import N_, Reason
-from openbid.services import clock
 from openbid.services.errors import ValidationFailed
 
 PDF_TYPE = "application/pdf"

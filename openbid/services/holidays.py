@@ -13,12 +13,11 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from openbid import audit
+from openbid import audit, clock
 from openbid.extensions import db
 from openbid.models import Agency, AgencyHoliday, Role, User
 from openbid.rules.calendar import WorkCalendar
 from openbid.rules.reasons import N_, Reason
-from openbid.services import clock
 from openbid.services.announcement import day_text
 from openbid.services.errors import ValidationFailed
 from openbid.workflow import Forbidden

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.datastructures import FileStorage
 
-from openbid import audit, storage, uploads
+from openbid import audit, clock, storage, uploads
 from openbid.extensions import db
 from openbid.models import (
     Application,
@@ -45,7 +45,6 @@ from openbid.rules.eligibility import (
 )
 from openbid.rules.nip import InvalidNip, parse_nip
 from openbid.rules.reasons import N_, Reason, Term
-from openbid.services import clock
 from openbid.services import selections as selection_service
 from openbid.services.errors import ValidationFailed
 from openbid.workflow import definition_of

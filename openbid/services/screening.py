@@ -20,6 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from openbid import clock
 from openbid.extensions import db
 from openbid.models import (
     Application,
@@ -36,7 +37,6 @@ from openbid.rules import eligibility
 from openbid.rules.eligibility import EligibilityParams, RuleResult
 from openbid.rules.nip import InvalidNip, parse_nip
 from openbid.rules.reasons import N_, Reason, Term
-from openbid.services import clock
 from openbid.services.errors import ValidationFailed
 from openbid.workflow import FireResult, definition_of, fire
 

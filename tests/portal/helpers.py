@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask import Flask
 from pypdf import PdfWriter
 
-import openbid.services.clock as clock
+import openbid.clock as clock
 from openbid.extensions import db
 from openbid.mail import outbox_dir
 from openbid.models import (
@@ -39,7 +39,7 @@ GOOD_NIP = "197003151995031002"  # born 15 March 1970, CPNS March 1995, male, se
 
 
 class Clock:
-    """openbid's clock (``services.clock.now``), fixed at a moment the test moves."""
+    """openbid's clock (``openbid.clock.now``), fixed at a moment the test moves."""
 
     def __init__(self, monkeypatch: Any, at: datetime = OPEN_AT) -> None:
         self.at = at

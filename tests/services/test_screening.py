@@ -148,8 +148,8 @@ def test_a_missing_required_document_fails_its_own_rule(app) -> None:
 def test_a_superseded_document_does_not_count(stages, app) -> None:
     setup = stages.at("screening")
     application = setup.applications[0]
+    from openbid import clock
     from openbid.models import ApplicationDocument
-    from openbid.services import clock
 
     doc = db.session.scalar(
         sa.select(ApplicationDocument).where(

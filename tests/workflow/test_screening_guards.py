@@ -6,8 +6,9 @@ from datetime import date
 
 import pytest
 
+from openbid import clock
 from openbid.extensions import db
-from openbid.services import assessment, clock, screening
+from openbid.services import assessment, screening
 from openbid.workflow import GuardFailed, available_events, fire, workflows
 from tests.factories import make_agency
 from tests.stage_factories import make_nip, selection_in_screening

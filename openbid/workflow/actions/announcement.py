@@ -11,11 +11,10 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 
-from openbid import audit
+from openbid import audit, clock
 from openbid.models import Application, Position, RegistrationExtension
 from openbid.rules.reasons import N_, Reason
 from openbid.services import announcement as service
-from openbid.services import clock
 from openbid.workflow.engine import Context, GuardFailed, fire
 from openbid.workflow.registry import action
 

@@ -14,10 +14,10 @@ from collections import defaultdict
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from openbid import audit, mail
+from openbid import audit, clock, mail
 from openbid.models import Application, AuditEvent, Position
 from openbid.rules.reasons import N_, Reason
-from openbid.services import clock, portal
+from openbid.services import portal
 from openbid.services.errors import ValidationFailed
 from openbid.workflow.engine import Context
 from openbid.workflow.registry import action

@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from openbid import clock
 from openbid.models import IssuedDocument
-from openbid.services import clock
 from openbid.services import document_contexts as contexts
 from openbid.services.documents import issue_document
 from openbid.workflow.engine import Context

@@ -1,16 +1,16 @@
 """Guards of the approval and announcement stages (see openbid.workflow.guards).
 
-Time comes from ``openbid.services.clock`` so tests can move it.
+Time comes from ``openbid.clock`` so tests can move it.
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
+from openbid import clock
 from openbid.models import Position, RegistrationExtension
 from openbid.rules.reasons import N_, Reason
 from openbid.services import announcement as service
-from openbid.services import clock
 from openbid.workflow.engine import Context
 from openbid.workflow.registry import guard
 

@@ -1,9 +1,9 @@
-"""The one source of "now" for services, guards and actions.
+"""The one source of "now" for every layer: models, services, guards, actions (infrastructure).
 
 Everything that asks what time it is goes through these functions so tests can move time
-by monkeypatching ``openbid.services.clock.now`` (``today_jakarta`` and the helpers follow:
+by monkeypatching ``openbid.clock.now`` (``today_jakarta`` and the helpers follow:
 they look ``now`` up in the module's globals at call time). Import the module, not the
-function (``from openbid.services import clock``; ``clock.now()``), or a patch will miss you.
+function (``from openbid import clock``; ``clock.now()``), or a patch will miss you.
 """
 
 from __future__ import annotations
