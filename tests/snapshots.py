@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -23,6 +24,7 @@ from flask import current_app
 from openbid import demo, demo_flow
 from openbid.extensions import db
 from openbid.models import Agency, Application, Selection, User
+from tests.documents import scenario
 from tests.factories import make_agency
 from tests.interview_factories import selection_in_appointment, selection_in_interview
 from tests.stage_factories import Setup, selection_in_assessment, selection_in_screening
@@ -39,11 +41,59 @@ BUILDERS: dict[str, Callable[..., Setup]] = {
 
 @dataclass(frozen=True)
 class _Saved:
-    """A saved stage: where its database and instance folder are, and its rows' ids."""
+    """A saved stage: where its database and instance folder are, and how to re-load it."""
 
     database: str  # SQLite file path, or PostgreSQL database name
     instance: Path
-    setup_ids: tuple[int, int, int, tuple[int, ...]] | None  # agency, selection, secretariat
+    ids: Any  # what ``load`` needs to find the built rows again (None: nothing to hand back)
+    load: Callable[[Any], Any]
+
+
+def _setup_ids(setup: Setup) -> tuple:
+    return (
+        setup.agency.id,
+        setup.selection.id,
+        setup.secretariat.id,
+        tuple(a.id for a in setup.applications),
+    )
+
+
+def _load_setup(ids: tuple) -> Setup:
+    """Re-load a saved stage's rows in the test's session."""
+    agency_id, selection_id, secretariat_id, application_ids = ids
+    applications = db.session.scalars(
+        sa.select(Application).where(Application.id.in_(application_ids))
+    ).all()
+    by_id = {application.id: application for application in applications}
+    return Setup(
+        agency=db.session.get(Agency, agency_id),
+        selection=db.session.get(Selection, selection_id),
+        secretariat=db.session.get(User, secretariat_id),
+        applications=[by_id[i] for i in application_ids],
+    )
+
+
+def _scenario_ids(built: scenario.Scenario) -> tuple:
+    return (
+        built.agency.id,
+        built.selection.id,
+        built.secretariat.id,
+        built.auditor.id,
+        built.ppk.id,
+        built.failed_application_id,
+    )
+
+
+def _load_scenario(ids: tuple) -> scenario.Scenario:
+    agency_id, selection_id, secretariat_id, auditor_id, ppk_id, failed_id = ids
+    return scenario.Scenario(
+        agency=db.session.get(Agency, agency_id),
+        selection=db.session.get(Selection, selection_id),
+        secretariat=db.session.get(User, secretariat_id),
+        auditor=db.session.get(User, auditor_id),
+        ppk=db.session.get(User, ppk_id),
+        failed_application_id=failed_id,
+    )
 
 
 class Snapshots:
@@ -54,21 +104,38 @@ class Snapshots:
         self.admin_engine = admin_engine  # PostgreSQL: an AUTOCOMMIT engine; SQLite: None
         self.saved: dict[str, _Saved] = {}
 
-    def stage(self, key: str, build: Callable[[], Setup | None]) -> Setup | None:
+    def stage(
+        self,
+        key: str,
+        build: Callable[[], Any],
+        *,
+        ids: Callable[[Any], Any] = _setup_ids,
+        load: Callable[[Any], Any] = _load_setup,
+    ) -> Any:
         """Return the stage named key in this test's database, building it the first time.
 
-        ``build`` returns the Setup to hand back, or None (a stage with no Setup, e.g. the
-        demo at some state).
+        ``build`` returns what to hand back (a Setup by default; None for a stage with
+        nothing to hand back, e.g. the demo at some state); ``ids`` turns it into plain ids
+        and ``load`` re-loads it from them in the test's session.
         """
         saved = self.saved.get(key)
         if saved is None:
-            setup = build()
+            built = build()
             db.session.commit()
-            saved = self._save(setup)
+            saved = self._save(None if built is None else ids(built), load)
             self.saved[key] = saved
         else:
             self._restore(saved)
-        return _load(saved) if saved.setup_ids is not None else None
+        return None if saved.ids is None else saved.load(saved.ids)
+
+    def scenario(self, patterns: dict | None = None) -> scenario.Scenario:
+        """Return the document tests' scenario run through the engine to its decree."""
+        return self.stage(
+            f"scenario:{patterns!r}",
+            lambda: scenario.build_with_engine(patterns=patterns),
+            ids=_scenario_ids,
+            load=_load_scenario,
+        )
 
     def at(self, name: str, **options: object) -> Setup:
         """Return a new agency's selection at stage name (``BUILDERS``), built with options."""
@@ -91,15 +158,7 @@ class Snapshots:
 
         self.stage(f"demo:{through}", build)
 
-    def _save(self, setup: Setup | None) -> _Saved:
-        ids = None
-        if setup is not None:
-            ids = (
-                setup.agency.id,
-                setup.selection.id,
-                setup.secretariat.id,
-                tuple(a.id for a in setup.applications),
-            )
+    def _save(self, ids: Any, load: Callable[[Any], Any]) -> _Saved:
         url = self._detach()
         slot = self.root / uuid.uuid4().hex[:12]
         instance = Path(current_app.instance_path)
@@ -111,7 +170,7 @@ class Snapshots:
             database = f"openbid_s_{uuid.uuid4().hex[:16]}"
             with self.admin_engine().connect() as conn:
                 conn.execute(sa.text(f'CREATE DATABASE "{database}" TEMPLATE "{url.database}"'))
-        return _Saved(database, slot / "instance", ids)
+        return _Saved(database, slot / "instance", ids, load)
 
     def _restore(self, saved: _Saved) -> None:
         url = self._detach()
@@ -132,21 +191,6 @@ class Snapshots:
         with self.admin_engine().connect() as conn:
             for saved in self.saved.values():
                 conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{saved.database}" WITH (FORCE)'))
-
-
-def _load(saved: _Saved) -> Setup:
-    """Re-load a saved stage's rows in the test's session."""
-    agency_id, selection_id, secretariat_id, application_ids = saved.setup_ids
-    applications = db.session.scalars(
-        sa.select(Application).where(Application.id.in_(application_ids))
-    ).all()
-    by_id = {application.id: application for application in applications}
-    return Setup(
-        agency=db.session.get(Agency, agency_id),
-        selection=db.session.get(Selection, selection_id),
-        secretariat=db.session.get(User, secretariat_id),
-        applications=[by_id[i] for i in application_ids],
-    )
 
 
 def snapshots_for_session(root: Path, admin_engine: Callable[[], sa.Engine] | None) -> Iterator:

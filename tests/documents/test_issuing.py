@@ -67,8 +67,8 @@ def _counts() -> tuple[int, int, int]:
     )
 
 
-def test_every_kind_is_numbered_by_its_series_without_gaps(app) -> None:
-    built = scenario.build_with_engine()
+def test_every_kind_is_numbered_by_its_series_without_gaps(stages, app) -> None:
+    built = stages.scenario()
     issued = {kind: scenario.issued(built, kind) for kind in scenario.ISSUE_TIMES}
 
     assert [issued[k].number for k in SERIES["announcement"]] == [
@@ -110,8 +110,8 @@ def test_every_kind_is_numbered_by_its_series_without_gaps(app) -> None:
     assert audit.verify_all(db.session).ok
 
 
-def test_documents_carry_the_data_of_their_stage(app) -> None:
-    built = scenario.build_with_engine()
+def test_documents_carry_the_data_of_their_stage(stages, app) -> None:
+    built = stages.scenario()
     text = {kind: pdf_text(documents.document_bytes(scenario.issued(built, kind))) for kind in
             ("announcement", "extension_notice", "screening_minutes", "plenary_minutes",
              "decree")}  # fmt: skip
@@ -139,8 +139,8 @@ def test_documents_carry_the_data_of_their_stage(app) -> None:
     assert "14 Januari 2019" in decree
 
 
-def test_numbers_restart_each_year_and_default_patterns_apply(app) -> None:
-    built = scenario.build_with_engine(patterns={})
+def test_numbers_restart_each_year_and_default_patterns_apply(stages, app) -> None:
+    built = stages.scenario(patterns={})
     first = scenario.issued(built, "announcement")
     second = scenario.issued(built, "extension_notice")
     third = _issue(built, "extension_notice", scenario.wib(2019, 1, 1, 0, 30))
@@ -152,19 +152,19 @@ def test_numbers_restart_each_year_and_default_patterns_apply(app) -> None:
     assert (third.series, third.year, third.seq) == ("announcement", 2019, 1)
 
 
-def test_a_pattern_for_one_kind_gives_it_its_own_series(app) -> None:
+def test_a_pattern_for_one_kind_gives_it_its_own_series(stages, app) -> None:
     patterns = {
         **scenario.PATTERNS,
         "extension_notice": "800/{seq}/Perpanjangan/{roman_month}/{year}",
     }
-    built = scenario.build_with_engine(patterns=patterns)
+    built = stages.scenario(patterns=patterns)
     notice = scenario.issued(built, "extension_notice")  # after the engine's announcement
     assert notice.series == "extension_notice"
     assert notice.number == "800/1/Perpanjangan/XII/2018"
 
 
-def test_an_unusable_pattern_is_refused_and_nothing_is_written(app) -> None:
-    built = scenario.build_with_engine()
+def test_an_unusable_pattern_is_refused_and_nothing_is_written(stages, app) -> None:
+    built = stages.scenario()
     # Publishing refuses a bad pattern, so the agency's pattern is changed afterwards.
     built.agency.numbering_patterns = {"announcement": "800/{nomor}/Pansel/{year}"}
     db.session.commit()
@@ -249,8 +249,8 @@ def test_transitions_record_their_documents_in_the_outputs(app) -> None:
     assert document.selection_id == selection.id
 
 
-def test_the_trail_export_is_registered_once_per_chain_state(app) -> None:
-    built = scenario.build_with_engine()
+def test_the_trail_export_is_registered_once_per_chain_state(stages, app) -> None:
+    built = stages.scenario()
     first = documents.export_audit_trail(db.session, built.selection, built.auditor)
     again = documents.export_audit_trail(db.session, built.selection, built.auditor)
     assert again.id == first.id

@@ -18,10 +18,10 @@ pytestmark = pytest.mark.real_pdf  # examines issued PDFs: WeasyPrint and signat
 
 
 @pytest.fixture
-def issued(app, client) -> tuple[scenario.Scenario, IssuedDocument, bytes]:  # noqa: ANN001
+def issued(stages, app, client) -> tuple[scenario.Scenario, IssuedDocument, bytes]:  # noqa: ANN001
     """The scenario's announcement, issued and committed, with its bytes; pages in English."""
     client.get("/verify/?lang=en")  # the session keeps the language; assertions read English
-    built = scenario.build_with_engine()
+    built = stages.scenario()
     document = scenario.issued(built, "announcement")
     return built, document, documents.document_bytes(document)
 
