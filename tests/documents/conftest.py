@@ -13,8 +13,8 @@ import pytest
 
 from openbid.documents.contexts import template_name
 from openbid.documents.render import render_pdf
-from openbid.documents.samples import sample_context
 from openbid.documents.signing import Signer, generate_self_signed
+from tests.documents.samples import sample_context
 
 DEMO_CN = "BKPSDM Kota Tangerang"
 DEMO_ORG = "Pemerintah Kota Tangerang"

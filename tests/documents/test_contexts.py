@@ -10,7 +10,7 @@ from datetime import date, datetime
 import pytest
 
 from openbid.documents.contexts import CONTEXTS, template_name
-from openbid.documents.samples import KINDS, sample_context
+from tests.documents.samples import KINDS, sample_context
 
 pytestmark = pytest.mark.real_pdf  # examines issued PDFs: WeasyPrint and signatures
 

@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from openbid.documents import render
 from openbid.documents.contexts import CONTEXTS, template_name
 from openbid.documents.render import pdf_text, render_html, render_pdf
-from openbid.documents.samples import KINDS, sample_context
+from tests.documents.samples import KINDS, sample_context
 
 from .conftest import RenderedSamples
 
@@ -231,7 +231,7 @@ _RENDER_IN_CHILD = """
 import hashlib, sys
 {prelude}
 from openbid.documents.render import render_pdf
-from openbid.documents.samples import sample_context
+from tests.documents.samples import sample_context
 data = render_pdf("documents/decree.html", sample_context("decree"))
 print(hashlib.sha256(data).hexdigest())
 """
