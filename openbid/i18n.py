@@ -11,7 +11,14 @@ from flask_login import current_user
 
 from config import BASE_DIR
 from openbid.extensions import babel
-from openbid.models import CommitteeRole, Role
+from openbid.models import (
+    ApplicationEvent,
+    ApplicationState,
+    CommitteeRole,
+    Role,
+    SelectionEvent,
+    SelectionState,
+)
 from openbid.models.user import ROLE_LABELS
 from openbid.rules.reasons import N_, Reason
 
@@ -86,6 +93,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "id")
     app.jinja_env.globals["role_label"] = role_label
     app.jinja_env.globals["state_label"] = state_label
+    # Templates compare states and events with the same enumerations as the code.
+    for enum in (SelectionState, ApplicationState, SelectionEvent, ApplicationEvent):
+        app.jinja_env.globals[enum.__name__] = enum
     app.jinja_env.globals["committee_role_label"] = committee_role_label
     from openbid.committee.blueprint import selection_tabs
 

@@ -28,6 +28,7 @@ from openbid.models import (
     Position,
     Role,
     Selection,
+    SelectionState,
     User,
 )
 from openbid.models.user import role_term
@@ -82,7 +83,7 @@ def _visible_selection(selection_id: int) -> Selection:
     if selection is None:
         raise NotFound()
     if actor.role == Role.CANDIDATE:
-        if selection.state != "announcement":
+        if selection.state != SelectionState.ANNOUNCEMENT:
             raise NotFound()
         return selection
     if access_reasons(actor, selection, selection, db.session):
@@ -245,7 +246,7 @@ def list_selections():  # noqa: ANN201
     actor = _actor()
     stmt = sa.select(Selection).order_by(Selection.start_date.desc(), Selection.id.desc())
     if actor.role == Role.CANDIDATE:
-        stmt = stmt.where(Selection.state == "announcement")
+        stmt = stmt.where(Selection.state == SelectionState.ANNOUNCEMENT)
     elif actor.role == Role.COMMITTEE:
         stmt = stmt.join(CommitteeMember).where(CommitteeMember.user_id == actor.id)
     else:

@@ -22,7 +22,7 @@ from openbid.committee.blueprint import bp, load_application, tab
 from openbid.committee.screening import DECIDE_ROLES, load_for_stage
 from openbid.extensions import db
 from openbid.i18n import reason_text
-from openbid.models import AuditEvent, Selection
+from openbid.models import ApplicationEvent, ApplicationState, AuditEvent, Selection, SelectionEvent
 from openbid.rules.reasons import N_
 from openbid.rules.scoring import AssessmentCategory
 from openbid.services import assessment as service
@@ -93,7 +93,7 @@ def _elimination_reasons(ids: list[int]) -> dict[int, str]:
         .where(
             AuditEvent.subject_type == "application",
             AuditEvent.subject_id.in_(ids),
-            AuditEvent.event == "eliminate",
+            AuditEvent.event == ApplicationEvent.ELIMINATE,
         )
         .order_by(AuditEvent.id)
     )
@@ -108,10 +108,12 @@ def _page(
     import_problems: list[tuple[int | None, str]] | None = None,
     status: int = 200,
 ):  # noqa: ANN202
-    items = service.candidates(selection, states=("eligible", "eliminated"))
+    items = service.candidates(
+        selection, states=(ApplicationState.ELIGIBLE, ApplicationState.ELIMINATED)
+    )
     params = definition_of(selection).params(selection.parameters)
     eliminated = _elimination_reasons(
-        [i.application.id for i in items if i.application.state == "eliminated"]
+        [i.application.id for i in items if i.application.state == ApplicationState.ELIMINATED]
     )
     by_post: dict[int, list] = defaultdict(list)
     for item in items:
@@ -120,7 +122,7 @@ def _page(
     for position in selection.positions:
         rows = []
         for item in by_post.get(position.id, []):
-            live = item.application.state == "eligible"
+            live = item.application.state == ApplicationState.ELIGIBLE
             missing = service.missing_components(item.result, params) if live else []
             rows.append(
                 {
@@ -131,7 +133,7 @@ def _page(
                     "eliminated_reason": eliminated.get(item.application.id, ""),
                 }
             )
-        live_rows = [r for r in rows if r["item"].application.state == "eligible"]
+        live_rows = [r for r in rows if r["item"].application.state == ApplicationState.ELIGIBLE]
         posts.append(
             {
                 "position": position,
@@ -149,7 +151,9 @@ def _page(
             selection=selection,
             posts=posts,
             events=[
-                e for e in available_events(selection, current_user) if e.name == "close_assessment"
+                e
+                for e in available_events(selection, current_user)
+                if e.name == SelectionEvent.CLOSE_ASSESSMENT
             ],
             can_edit=can_act and selection.state == service.ASSESSMENT_STAGE,
             can_eliminate=can_act and selection.state in ELIMINATION_STAGES,

@@ -18,7 +18,7 @@ from openbid.auth import roles_required
 from openbid.committee.blueprint import bp, load_application, load_selection, tab
 from openbid.documents import formatting
 from openbid.extensions import db
-from openbid.models import Role, Selection
+from openbid.models import Role, Selection, SelectionEvent
 from openbid.rules.reasons import N_
 from openbid.services import interview as service
 from openbid.services.errors import ValidationFailed
@@ -42,7 +42,11 @@ class ConflictForm(FlaskForm):
 
 def _page(selection: Selection, errors: dict | None = None, values: dict | None = None, status=200):  # noqa: ANN001, ANN202
     board = service.build_board(selection, current_user)
-    events = [e for e in available_events(selection, current_user) if e.name == "close_interview"]
+    events = [
+        e
+        for e in available_events(selection, current_user)
+        if e.name == SelectionEvent.CLOSE_INTERVIEW
+    ]
     return (
         render_template(
             "committee/interview.html",

@@ -33,7 +33,7 @@ from openbid.committee.blueprint import bp, load_selection, tab
 from openbid.committee.fields import DayField, WholeNumberField, field_errors
 from openbid.extensions import db
 from openbid.i18n import reason_text
-from openbid.models import CommitteeMember, Position, Role, Selection, User
+from openbid.models import CommitteeMember, Position, Role, Selection, SelectionEvent, User
 from openbid.rules.committee import POSITION_LEVEL_LABELS, PositionLevel
 from openbid.rules.eligibility import RANK_NAMES
 from openbid.rules.reasons import N_
@@ -182,7 +182,9 @@ def _plan_checks(selection: Selection) -> dict[str, list]:
     """Run the plan's guards (posts, committee composition) for the live check."""
     definition = definition_of(selection)
     machine = definition.machine("selection")
-    transition = machine.find("submit_for_approval", planning.DRAFT) or machine.transitions[0]
+    transition = (
+        machine.find(SelectionEvent.SUBMIT_FOR_APPROVAL, planning.DRAFT) or machine.transitions[0]
+    )
     ctx = Context(
         session=db.session,
         row=selection,
@@ -305,7 +307,9 @@ def _page(
         forms.setdefault("scoring", _scoring_form(params))
         forms.setdefault("registration", _registration_form(params))
     events = [
-        e for e in available_events(selection, current_user) if e.name == "submit_for_approval"
+        e
+        for e in available_events(selection, current_user)
+        if e.name == SelectionEvent.SUBMIT_FOR_APPROVAL
     ]
     return (
         render_template(

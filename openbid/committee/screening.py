@@ -22,7 +22,14 @@ from openbid import storage
 from openbid.committee.blueprint import bp, load_application, load_selection, tab
 from openbid.extensions import db
 from openbid.i18n import reason_text
-from openbid.models import ApplicationDocument, Role, Selection, User
+from openbid.models import (
+    ApplicationDocument,
+    Role,
+    Selection,
+    SelectionEvent,
+    SelectionState,
+    User,
+)
 from openbid.rules.eligibility import REQUIRED_DOCUMENTS
 from openbid.rules.reasons import N_
 from openbid.services import screening as screening_service
@@ -35,7 +42,7 @@ tab("committee.screening", N_("Screening"), 30)
 # sees the outcome (the three best), not every applicant's papers.
 VIEW_ROLES = (Role.SECRETARIAT, Role.COMMITTEE, Role.ADMIN)
 DECIDE_ROLES = (Role.SECRETARIAT, Role.COMMITTEE)
-STAGE = "administrative_screening"
+STAGE = SelectionState.ADMINISTRATIVE_SCREENING
 
 
 class VerdictForm(FlaskForm):
@@ -86,7 +93,11 @@ def _page(selection: Selection, *, errors=None, values=None, status: int = 200):
         if decider_ids
         else {}
     )
-    events = [e for e in available_events(selection, current_user) if e.name == "close_screening"]
+    events = [
+        e
+        for e in available_events(selection, current_user)
+        if e.name == SelectionEvent.CLOSE_SCREENING
+    ]
     can_decide = current_user.role in DECIDE_ROLES and selection.state == STAGE
     return (
         render_template(

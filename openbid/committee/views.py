@@ -10,7 +10,7 @@ from flask_login import current_user
 from openbid.committee.blueprint import bp, load_selection, tab
 from openbid.extensions import db
 from openbid.i18n import reason_text
-from openbid.models import Application, AuditEvent, CommitteeMember, Position
+from openbid.models import Application, AuditEvent, CommitteeMember, Position, SelectionEvent
 from openbid.rules.reasons import N_
 from openbid.workflow import GuardFailed, available_events, definition_of, fire
 from openbid.workflow.diagram import render_svg
@@ -20,8 +20,8 @@ tab("committee.selection_detail", N_("Overview"), 0)
 # Events that need more than a reason (a letter, a post) are done on their stage's page;
 # the overview links there instead of offering a button that cannot carry that input.
 EVENT_PAGES = {
-    "extend_registration": "committee.announcement",
-    "drop_position": "committee.announcement",
+    SelectionEvent.EXTEND_REGISTRATION: "committee.announcement",
+    SelectionEvent.DROP_POSITION: "committee.announcement",
 }
 
 

@@ -19,6 +19,12 @@ from openbid.models.file import StoredFile
 from openbid.models.notification import LoginAttempt, OutboxMessage
 from openbid.models.position import Position
 from openbid.models.selection import Selection
+from openbid.models.states import (
+    ApplicationEvent,
+    ApplicationState,
+    SelectionEvent,
+    SelectionState,
+)
 from openbid.models.token import ApiToken
 from openbid.models.user import STAFF_ROLES, Role, User
 
@@ -29,6 +35,8 @@ __all__ = [
     "AgencyHoliday",
     "Application",
     "ApplicationDocument",
+    "ApplicationEvent",
+    "ApplicationState",
     "Approval",
     "AssessmentResult",
     "AuditChainHead",
@@ -48,6 +56,8 @@ __all__ = [
     "Role",
     "ScreeningVerdict",
     "Selection",
+    "SelectionEvent",
+    "SelectionState",
     "ShortlistResult",
     "StoredFile",
     "UTCDateTime",

@@ -13,7 +13,14 @@ from sqlalchemy.orm import joinedload
 from openbid import storage
 from openbid.extensions import db
 from openbid.i18n import reason_text
-from openbid.models import Application, ApplicationDocument, Position, Selection
+from openbid.models import (
+    Application,
+    ApplicationDocument,
+    ApplicationEvent,
+    ApplicationState,
+    Position,
+    Selection,
+)
 from openbid.portal.blueprint import bp, load_own_application
 from openbid.rules.eligibility import RANK_NAMES
 from openbid.rules.reasons import N_, Reason
@@ -111,8 +118,8 @@ def _render_detail(  # noqa: ANN202
             required=portal.required_documents(selection),
             current=portal.current_documents(application),
             history=portal.document_history(application),
-            submit_event=events.get("submit"),
-            withdraw_event=events.get("withdraw"),
+            submit_event=events.get(ApplicationEvent.SUBMIT),
+            withdraw_event=events.get(ApplicationEvent.WITHDRAW),
             registration_problem=portal.registration_reason(selection),
             upload_errors=upload_errors or {},
             action_errors=[reason_text(r) for r in action_errors or []],
@@ -142,7 +149,9 @@ def upload(application_id: int, doc_type: str):  # noqa: ANN201
         )
     except ValidationFailed as error:
         db.session.rollback()
-        if application.state != "draft":  # no upload forms on the page: say it at the top
+        if (
+            application.state != ApplicationState.DRAFT
+        ):  # no upload forms on the page: say it at the top
             return _render_detail(application, status=422, action_errors=error.reasons)
         return _render_detail(application, status=422, upload_errors={doc_type: error.reasons})
     flash(_("The document is uploaded."), "success")
@@ -192,7 +201,9 @@ def submit(application_id: int):  # noqa: ANN201
     """Submit the application through the workflow engine (its guards say what is missing)."""
     application = load_own_application(application_id)
     try:
-        fire(application, "submit", current_user, expected_version=_expected_version())
+        fire(
+            application, ApplicationEvent.SUBMIT, current_user, expected_version=_expected_version()
+        )
     except GuardFailed as error:
         return _render_detail(application, status=422, action_errors=error.reasons)
     flash(
@@ -214,7 +225,7 @@ def withdraw(application_id: int):  # noqa: ANN201
         )
         return _render_detail(application, status=422, action_errors=[problem])
     try:
-        fire(application, "withdraw", current_user, expected_version=expected)
+        fire(application, ApplicationEvent.WITHDRAW, current_user, expected_version=expected)
     except GuardFailed as error:
         return _render_detail(application, status=422, action_errors=error.reasons)
     flash(_("Your application is withdrawn."), "info")

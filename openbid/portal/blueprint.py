@@ -14,7 +14,7 @@ from openbid import clock, mail
 from openbid.auth import require_roles
 from openbid.documents import formatting
 from openbid.extensions import db
-from openbid.models import Application, Position, Role
+from openbid.models import Application, ApplicationState, Position, Role
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 
@@ -96,16 +96,16 @@ def candidate_dashboard():  # noqa: ANN201
 
 # How each application state reads at a glance: good news, bad news, or neutral.
 STATE_TONES = {
-    "submitted": "info",
-    "eligible": "ok",
-    "shortlisted": "ok",
-    "appointed": "ok",
-    "ineligible": "bad",
-    "eliminated": "bad",
-    "not_shortlisted": "bad",
-    "not_appointed": "bad",
-    "withdrawn": "muted",
-    "closed": "muted",
+    ApplicationState.SUBMITTED: "info",
+    ApplicationState.ELIGIBLE: "ok",
+    ApplicationState.SHORTLISTED: "ok",
+    ApplicationState.APPOINTED: "ok",
+    ApplicationState.INELIGIBLE: "bad",
+    ApplicationState.ELIMINATED: "bad",
+    ApplicationState.NOT_SHORTLISTED: "bad",
+    ApplicationState.NOT_APPOINTED: "bad",
+    ApplicationState.WITHDRAWN: "muted",
+    ApplicationState.CLOSED: "muted",
 }
 
 

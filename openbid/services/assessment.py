@@ -29,11 +29,14 @@ from openbid import audit, clock, storage
 from openbid.extensions import db
 from openbid.models import (
     Application,
+    ApplicationEvent,
+    ApplicationState,
     AssessmentResult,
     CandidateProfile,
     Position,
     Role,
     Selection,
+    SelectionState,
     StoredFile,
     User,
 )
@@ -45,7 +48,7 @@ from openbid.services.screening import reference_date
 from openbid.workflow import FireResult, Forbidden, definition_of, fire
 from openbid.workflow.engine import StaleState, access_reasons
 
-ASSESSMENT_STAGE = "competency_assessment"
+ASSESSMENT_STAGE = SelectionState.COMPETENCY_ASSESSMENT
 EDIT_ROLES = (Role.SECRETARIAT, Role.COMMITTEE)
 
 FIELDS = (
@@ -400,7 +403,7 @@ def state_term(selection: Selection, state: str) -> Term:
 
 
 def _check_eligible(application: Application) -> None:
-    if application.state != "eligible":
+    if application.state != ApplicationState.ELIGIBLE:
         raise ValidationFailed(
             Reason(
                 "assessment.not_eligible",
@@ -579,7 +582,7 @@ def eliminate(
         )
     return fire(
         application,
-        "eliminate",
+        ApplicationEvent.ELIMINATE,
         actor,
         {"reason": reason[:4000]},
         expected_version=expected_version,
@@ -608,7 +611,7 @@ class AssessedCandidate:
 
 
 def candidates(
-    selection: Selection, states: Sequence[str] = ("eligible",)
+    selection: Selection, states: Sequence[str] = (ApplicationState.ELIGIBLE,)
 ) -> list[AssessedCandidate]:
     """Return the selection's applications in the given states with their results.
 
@@ -973,7 +976,7 @@ def import_csv(selection: Selection, actor: User, file_bytes: bytes, filename: s
             else:
                 first_line_of[nip] = line
             found = index.get(nip, [])
-            matches = [a for a in found if a.state == "eligible"]
+            matches = [a for a in found if a.state == ApplicationState.ELIGIBLE]
             if not found:
                 problems.append(
                     LineProblem(

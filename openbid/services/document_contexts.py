@@ -26,6 +26,7 @@ from openbid.documents.formatting import tanggal, terbilang
 from openbid.models import (
     Agency,
     Application,
+    ApplicationState,
     Approval,
     AuditEvent,
     CandidateProfile,
@@ -37,6 +38,7 @@ from openbid.models import (
     RegistrationExtension,
     ScreeningVerdict,
     Selection,
+    SelectionState,
     ShortlistResult,
     User,
 )
@@ -643,7 +645,7 @@ def _applicant_counts(session: Session, position_ids: Sequence[int]) -> dict[int
         .where(
             Application.position_id.in_(list(position_ids)),
             Application.submitted_at.is_not(None),
-            Application.state.not_in(("draft", "withdrawn")),
+            Application.state.not_in((ApplicationState.DRAFT, ApplicationState.WITHDRAWN)),
         )
         .group_by(Application.position_id)
     ).all()
@@ -979,7 +981,10 @@ def _appointed(session: Session, selection: Selection) -> list[Application]:
         session.scalars(
             sa.select(Application)
             .join(Position, Position.id == Application.position_id)
-            .where(Position.selection_id == selection.id, Application.state == "appointed")
+            .where(
+                Position.selection_id == selection.id,
+                Application.state == ApplicationState.APPOINTED,
+            )
             .options(joinedload(Application.candidate), joinedload(Application.position))
             .order_by(Position.id, Application.id)
         )
@@ -1094,7 +1099,7 @@ def oversight_report_context(
     entries = _state_entries(session, selection)
     stages = []
     for index, (state, day) in enumerate(entries):
-        if state in ("draft", "completed", "cancelled"):
+        if state in {SelectionState.DRAFT, SelectionState.COMPLETED, SelectionState.CANCELLED}:
             continue
         end = entries[index + 1][1] if index + 1 < len(entries) else today
         row: dict[str, Any] = {"stage": STAGE_LABELS_ID.get(state, state), "start": day}
@@ -1105,7 +1110,7 @@ def oversight_report_context(
             for kind in STAGE_DOCUMENTS.get(state, ())
             for d in by_kind.get(kind, [])
         ]
-        if state == "approval":
+        if state == SelectionState.APPROVAL:
             cited = [f"Surat {oversight['authority']} Nomor {oversight['number']}"]
         if cited:
             row["document"] = "; ".join(cited)
@@ -1138,7 +1143,9 @@ def oversight_report_context(
         result = shortlists.get(position.id)
         ranking = result.ranking if result is not None else []
         shortlist = result.shortlist if result is not None else []
-        appointee = next((a.candidate.name for a in apps if a.state == "appointed"), "")
+        appointee = next(
+            (a.candidate.name for a in apps if a.state == ApplicationState.APPOINTED), ""
+        )
         if position.dropped_at is not None:
             appointee = f"Jabatan tidak diisi: {position.drop_reason}".strip()
         posts.append(

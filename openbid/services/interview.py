@@ -24,6 +24,7 @@ from openbid import audit
 from openbid.extensions import db
 from openbid.models import (
     Application,
+    ApplicationState,
     CandidateProfile,
     CommitteeMember,
     ConflictDeclaration,
@@ -31,6 +32,7 @@ from openbid.models import (
     Position,
     Role,
     Selection,
+    SelectionState,
     User,
 )
 from openbid.rules.reasons import N_, Reason
@@ -40,15 +42,25 @@ from openbid.workflow import Forbidden
 
 # A conflict can surface from the moment the committee sees the applicants until the scores
 # are in; after the interview closes the recusal would no longer change anything.
-CONFLICT_STATES = ("administrative_screening", "competency_assessment", "interview")
-INTERVIEW_STATE = "interview"
+CONFLICT_STATES = (
+    SelectionState.ADMINISTRATIVE_SCREENING,
+    SelectionState.COMPETENCY_ASSESSMENT,
+    SelectionState.INTERVIEW,
+)
+INTERVIEW_STATE = SelectionState.INTERVIEW
 # States of the selection in which the interview is over and every score may be shown.
-CLOSED_STATES = ("appointment", "completed")
+CLOSED_STATES = (SelectionState.APPOINTMENT, SelectionState.COMPLETED)
 # Application states of a candidate who took part in the interview (before and after it).
-INTERVIEWED_STATES = ("eligible", "shortlisted", "not_shortlisted", "appointed", "not_appointed")
+INTERVIEWED_STATES = (
+    ApplicationState.ELIGIBLE,
+    ApplicationState.SHORTLISTED,
+    ApplicationState.NOT_SHORTLISTED,
+    ApplicationState.APPOINTED,
+    ApplicationState.NOT_APPOINTED,
+)
 # Before the interview, the candidates a member may already know of: still being screened, or
 # passed.
-EARLY_STATES = ("submitted", "eligible")
+EARLY_STATES = (ApplicationState.SUBMITTED, ApplicationState.ELIGIBLE)
 MAX_REASON = 2000
 SCORE_RE = re.compile(r"\d{1,3}(?:\.\d{1,2})?")
 MAX_NOTES = 4000
@@ -284,7 +296,7 @@ def submit_score(
             )
         )
     _check_application(selection, application)
-    if application.state != "eligible":
+    if application.state != ApplicationState.ELIGIBLE:
         raise ValidationFailed(
             Reason(
                 "interview.not_candidate",
@@ -402,7 +414,10 @@ def _nip(application: Application, profiles: dict[int, str]) -> str:
 
 def board_states(selection: Selection) -> tuple[str, ...]:
     """Return the application states of the candidates shown at the selection's stage."""
-    if selection.state in ("administrative_screening", "competency_assessment"):
+    if selection.state in {
+        SelectionState.ADMINISTRATIVE_SCREENING,
+        SelectionState.COMPETENCY_ASSESSMENT,
+    }:
         return EARLY_STATES
     return INTERVIEWED_STATES
 
@@ -521,7 +536,7 @@ def build_board(selection: Selection, viewer: User) -> InterviewBoard:
 
 def missing_scores(session: Session, selection: Selection) -> list[Reason]:
     """Return, per member, the candidates they still have to score (recusals excepted)."""
-    applications = interview_candidates(session, selection, ("eligible",))
+    applications = interview_candidates(session, selection, (ApplicationState.ELIGIBLE,))
     members = session.scalars(
         sa.select(CommitteeMember)
         .where(CommitteeMember.selection_id == selection.id)

@@ -32,6 +32,7 @@ from openbid.models import (
     Position,
     Role,
     Selection,
+    SelectionState,
     User,
 )
 from openbid.rules.committee import PositionLevel
@@ -50,7 +51,7 @@ from openbid.services.errors import ValidationFailed
 from openbid.workflow import Forbidden, WorkflowDefinition, definition_of, workflows
 
 PLAN_ROLES = frozenset({Role.SECRETARIAT, Role.ADMIN})
-DRAFT = "draft"
+DRAFT = SelectionState.DRAFT
 SCORE_COMPONENTS = tuple(COMPONENT_LABELS)  # track_record, interview, paper, assessment
 # Posts filled by open selection are JPT posts; lower levels are for committee members.
 POST_LEVELS = (PositionLevel.JPT_PRATAMA, PositionLevel.JPT_MADYA, PositionLevel.JPT_UTAMA)

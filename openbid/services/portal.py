@@ -27,12 +27,15 @@ from openbid.extensions import db
 from openbid.models import (
     Application,
     ApplicationDocument,
+    ApplicationEvent,
+    ApplicationState,
     AuditEvent,
     CandidateProfile,
     Position,
     Role,
     ScreeningVerdict,
     Selection,
+    SelectionState,
     User,
 )
 from openbid.rules.eligibility import (
@@ -50,15 +53,15 @@ from openbid.services.errors import ValidationFailed
 from openbid.workflow import definition_of
 
 # The selection state in which registration runs (both definitions name it so).
-REGISTRATION_STATE = "announcement"
+REGISTRATION_STATE = SelectionState.ANNOUNCEMENT
 # Stages before the announcement are the agency's planning; candidates do not see them.
-INTERNAL_STAGES = frozenset({"draft", "approval"})
+INTERNAL_STAGES = frozenset({SelectionState.DRAFT, SelectionState.APPROVAL})
 # Application events the candidate causes: visible at once.
-OWN_EVENTS = frozenset({"application_created", "submit", "withdraw"})
+OWN_EVENTS = frozenset({"application_created", ApplicationEvent.SUBMIT, ApplicationEvent.WITHDRAW})
 # Administrative closing (post dropped, selection cancelled): public at once.
-IMMEDIATE_EVENTS = frozenset({"close"})
+IMMEDIATE_EVENTS = frozenset({ApplicationEvent.CLOSE})
 NOTIFIED_EVENT = "candidates_notified"
-LIVE_STATES_EXCLUDED = ("withdrawn", "closed")
+LIVE_STATES_EXCLUDED = (ApplicationState.WITHDRAWN, ApplicationState.CLOSED)
 
 HISTORY_LEVELS: dict[str, str] = {
     "administrator": N_("Administrator"),
@@ -774,7 +777,7 @@ def upload_document(
         raise ValidationFailed(
             Reason("access.not_own", N_("You can act only on your own application."))
         )
-    if application.state != "draft":
+    if application.state != ApplicationState.DRAFT:
         raise ValidationFailed(
             Reason(
                 "document.locked",
@@ -945,9 +948,17 @@ def _visible_outcomes(
             continue
         reason = event_reason(event)
         verdict = verdicts.get(application.id)
-        if event.event == "fail_screening" and verdict is not None and verdict.reason:
+        if (
+            event.event == ApplicationEvent.FAIL_SCREENING
+            and verdict is not None
+            and verdict.reason
+        ):
             reason = verdict.reason
-        if event.event in OWN_EVENTS or event.to_state in {"eligible", "shortlisted", "appointed"}:
+        if event.event in OWN_EVENTS or event.to_state in {
+            ApplicationState.ELIGIBLE,
+            ApplicationState.SHORTLISTED,
+            ApplicationState.APPOINTED,
+        }:
             reason = ""  # a pass needs no reason; the candidate's own steps have none
         outcomes.append(Outcome(event.event, event.to_state or "", event.occurred_at, reason))
     return outcomes
@@ -1006,7 +1017,7 @@ def timelines(applications: Sequence[Application]) -> dict[int, Timeline]:
             if (
                 state.name in machine.final
                 and state.name not in reached
-                and state.name != ("completed")
+                and state.name != SelectionState.COMPLETED
             ):
                 continue  # "cancelled" appears only when it happened
             start, end = planned.get(state.name, (None, None))
@@ -1070,26 +1081,30 @@ def dashboard(candidate: User) -> Dashboard:
 
 # What each application state tells the candidate in a result email.
 OUTCOME_SUBJECTS: dict[str, str] = {
-    "eligible": N_("Administrative screening result: you passed"),
-    "ineligible": N_("Administrative screening result: you did not pass"),
-    "eliminated": N_("Selection result: you are no longer in the selection"),
-    "shortlisted": N_("Selection result: you are among the three best"),
-    "not_shortlisted": N_("Selection result: you are not among the three best"),
-    "appointed": N_("Selection result: you have been appointed"),
-    "not_appointed": N_("Selection result: you were not appointed"),
-    "closed": N_("Your application has been closed"),
+    ApplicationState.ELIGIBLE: N_("Administrative screening result: you passed"),
+    ApplicationState.INELIGIBLE: N_("Administrative screening result: you did not pass"),
+    ApplicationState.ELIMINATED: N_("Selection result: you are no longer in the selection"),
+    ApplicationState.SHORTLISTED: N_("Selection result: you are among the three best"),
+    ApplicationState.NOT_SHORTLISTED: N_("Selection result: you are not among the three best"),
+    ApplicationState.APPOINTED: N_("Selection result: you have been appointed"),
+    ApplicationState.NOT_APPOINTED: N_("Selection result: you were not appointed"),
+    ApplicationState.CLOSED: N_("Your application has been closed"),
 }
 NOTICE_FALLBACK_SUBJECT = N_("Your application's status has changed")
 
 
 def result_reason(application: Application, event: AuditEvent | None) -> str:
     """Return the committee's written reason for an application's latest result."""
-    if application.state == "ineligible":
+    if application.state == ApplicationState.INELIGIBLE:
         verdict = db.session.scalar(
             sa.select(ScreeningVerdict).where(ScreeningVerdict.application_id == application.id)
         )
         if verdict is not None and verdict.reason:
             return verdict.reason
-    if application.state in {"eligible", "shortlisted", "appointed"}:
+    if application.state in {
+        ApplicationState.ELIGIBLE,
+        ApplicationState.SHORTLISTED,
+        ApplicationState.APPOINTED,
+    }:
         return ""
     return event_reason(event) if event is not None else ""

@@ -25,6 +25,8 @@ from openbid.extensions import db
 from openbid.models import (
     Application,
     ApplicationDocument,
+    ApplicationEvent,
+    ApplicationState,
     Approval,
     CandidateProfile,
     IssuedDocument,
@@ -42,10 +44,20 @@ from openbid.workflow import FireResult, definition_of, fire
 
 # Application states that still count as an application to the selection: anything submitted
 # and neither withdrawn nor closed with its post.
-LIVE_STATES = ("submitted", "eligible", "ineligible", "eliminated", "shortlisted")
-LIVE_STATES += ("not_shortlisted", "appointed", "not_appointed")
+LIVE_STATES = (
+    ApplicationState.SUBMITTED,
+    ApplicationState.ELIGIBLE,
+    ApplicationState.INELIGIBLE,
+    ApplicationState.ELIMINATED,
+    ApplicationState.SHORTLISTED,
+)
+LIVE_STATES += (
+    ApplicationState.NOT_SHORTLISTED,
+    ApplicationState.APPOINTED,
+    ApplicationState.NOT_APPOINTED,
+)
 # Listed too once submitted: withdrawn during screening, or closed with a dropped post.
-ENDED_STATES = ("withdrawn", "closed")
+ENDED_STATES = (ApplicationState.WITHDRAWN, ApplicationState.CLOSED)
 ONE_POST_RULE = "one_post"
 
 RULE_LABELS: dict[str, str] = {
@@ -516,13 +528,13 @@ def verdict_event(state: str, passed: bool) -> str:
     :raises ValidationFailed: when the application already has that verdict or cannot be
         screened in its state.
     """
-    if state == "submitted":
-        return "pass_screening" if passed else "fail_screening"
-    if state == "ineligible" and passed:
-        return "revise_screening"
-    if state == "eligible" and not passed:
-        return "fail_screening"
-    if state in {"eligible", "ineligible"}:
+    if state == ApplicationState.SUBMITTED:
+        return ApplicationEvent.PASS_SCREENING if passed else ApplicationEvent.FAIL_SCREENING
+    if state == ApplicationState.INELIGIBLE and passed:
+        return ApplicationEvent.REVISE_SCREENING
+    if state == ApplicationState.ELIGIBLE and not passed:
+        return ApplicationEvent.FAIL_SCREENING
+    if state in {ApplicationState.ELIGIBLE, ApplicationState.INELIGIBLE}:
         raise ValidationFailed(
             Reason(
                 "screening.same_verdict",
@@ -584,7 +596,7 @@ def record_verdict(
     event = verdict_event(application.state, passed)
     results = evaluate(application)
     rules_passed = eligibility.is_eligible(results)
-    if application.state != "submitted" and not reason:
+    if application.state != ApplicationState.SUBMITTED and not reason:
         # Changing a verdict already given is a revision: say why, whichever way.
         raise ValidationFailed(
             Reason(
@@ -638,9 +650,9 @@ def counts(screened: Sequence[Screened]) -> dict[str, int]:
     tally = {"pending": 0, "eligible": 0, "ineligible": 0, "other": 0}
     for item in screened:
         state = item.application.state
-        if state == "submitted":
+        if state == ApplicationState.SUBMITTED:
             tally["pending"] += 1
-        elif state == "ineligible":
+        elif state == ApplicationState.INELIGIBLE:
             tally["ineligible"] += 1
         elif state in LIVE_STATES:
             tally["eligible"] += 1  # eligible, or passed and moved on to later stages

@@ -16,6 +16,7 @@ from openbid.models import (
     Position,
     Role,
     Selection,
+    SelectionState,
     User,
 )
 from openbid.rules.reasons import N_, Reason
@@ -108,7 +109,7 @@ def add_position(
 
     :raises ValidationFailed: when the selection is past draft or a field is empty.
     """
-    _require_state(selection, "draft")
+    _require_state(selection, SelectionState.DRAFT)
     reasons = []
     if not name.strip():
         reasons.append(Reason("position.name", N_("Enter the name of the post.")))
@@ -163,7 +164,7 @@ def add_committee_member(
 
     :raises ValidationFailed: past draft, a user without the committee role, or seated twice.
     """
-    _require_state(selection, "draft")
+    _require_state(selection, SelectionState.DRAFT)
     if member.role != Role.COMMITTEE:
         raise ValidationFailed(
             Reason(

@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from openbid.models.states import MACHINE_ENUMS
 from openbid.workflow.registry import ACTIONS, GUARDS, Registry
 
 # libyaml's safe loader when PyYAML was built with it; the pure-Python one otherwise.
@@ -298,6 +299,62 @@ def _parse_machine(
     return MachineDef(name, initial, tuple(states), final, tuple(transitions))
 
 
+_ADD_OR_FIX = "add it to openbid/models/states.py or fix the definition"
+
+
+def _a(enum: type) -> str:
+    """Return the enumeration's name with its article: "a SelectionState", "an ApplicationState"."""
+    return f"{'an' if enum.__name__[0] in 'AEIOU' else 'a'} {enum.__name__}"
+
+
+def _check_enumerations(where: str, machines: Mapping[str, MachineDef]) -> None:
+    """Refuse a state or trigger that openbid/models/states.py does not name.
+
+    Code compares rows with these enumerations, so a state renamed only in the YAML would
+    otherwise never match again, silently.
+
+    :raises DefinitionError: naming the file, the machine and the state or event.
+    """
+    for name, machine in machines.items():
+        state_enum, event_enum = MACHINE_ENUMS[name]
+        known_states = {member.value for member in state_enum}
+        for state in machine.state_names:
+            if state not in known_states:
+                raise DefinitionError(
+                    f"{where}: machine {name!r}: state {state!r} is not {_a(state_enum)}; "
+                    f"{_ADD_OR_FIX}"
+                )
+        known_events = {member.value for member in event_enum}
+        for transition in machine.transitions:
+            if transition.trigger not in known_events:
+                raise DefinitionError(
+                    f"{where}: machine {name!r}: event {transition.trigger!r} is not "
+                    f"{_a(event_enum)}; {_ADD_OR_FIX}"
+                )
+
+
+def _check_enumerations_used(where: str, definitions: Iterable[WorkflowDefinition]) -> None:
+    """Refuse an enumeration member that no installed definition has (code naming a ghost).
+
+    :raises DefinitionError: naming the member and where it is declared.
+    """
+    installed = list(definitions)
+    for name, (state_enum, event_enum) in MACHINE_ENUMS.items():
+        machines = [d.machine(name) for d in installed]
+        used = {
+            state_enum: {s for m in machines for s in m.state_names},
+            event_enum: {t.trigger for m in machines for t in m.transitions},
+        }
+        for enum, names in used.items():
+            for member in enum:
+                if member.value not in names:
+                    raise DefinitionError(
+                        f"{where}: no workflow definition has {enum.__name__}.{member.name} "
+                        f"({member.value!r}) in machine {name!r}; remove it from "
+                        "openbid/models/states.py or add it to a definition"
+                    )
+
+
 def parse_definition(
     raw: Any, source: str, guards: Registry = GUARDS, actions: Registry = ACTIONS
 ) -> WorkflowDefinition:
@@ -323,6 +380,7 @@ def parse_definition(
     machines = {
         name: _parse_machine(where, name, machines_raw[name], guards, actions) for name in MACHINES
     }
+    _check_enumerations(where, machines)
     gates = []
     for gate in _as_list(raw.get("approval_gates")):
         if not isinstance(gate, Mapping) or "code" not in gate:
@@ -404,12 +462,15 @@ class WorkflowRegistry:
     ) -> WorkflowRegistry:
         """Load every *.yaml file in directory.
 
-        :raises DefinitionError: on the first invalid file, or when there is none.
+        :raises DefinitionError: on the first invalid file, when there is none, or when a state
+            or event of openbid/models/states.py is in none of them.
         """
         files = sorted(Path(directory).glob("*.yaml"))
         if not files:
             raise DefinitionError(f"{directory}: no workflow definitions (*.yaml) found")
-        return cls(load_file(f, guards, actions) for f in files)
+        registry = cls(load_file(f, guards, actions) for f in files)
+        _check_enumerations_used(str(directory), registry.all())
+        return registry
 
     def install(self, definition: WorkflowDefinition) -> None:
         """Add a definition; the same key and version twice is an error."""

@@ -12,7 +12,13 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 
 from openbid import audit, clock
-from openbid.models import Application, Position, RegistrationExtension
+from openbid.models import (
+    Application,
+    ApplicationEvent,
+    ApplicationState,
+    Position,
+    RegistrationExtension,
+)
 from openbid.rules.reasons import N_, Reason
 from openbid.services import announcement as service
 from openbid.workflow.engine import Context, GuardFailed, fire
@@ -23,7 +29,7 @@ def _close_applications(ctx: Context, applications: Iterable[Application], reaso
     """Fire ``close`` on each application inside the current transaction; return how many."""
     closed = 0
     for application in applications:
-        fire(application, "close", ctx.actor, {"reason": reason}, commit=False)
+        fire(application, ApplicationEvent.CLOSE, ctx.actor, {"reason": reason}, commit=False)
         closed += 1
     return closed
 
@@ -136,7 +142,9 @@ def drop_position_record(ctx: Context) -> None:
     position.dropped_at = clock.now()
     position.drop_reason = str(ctx.data["reason"]).strip()
     closed = _close_applications(
-        ctx, _applications(ctx, ("draft", "submitted"), position.id), service.REASON_POST_DROPPED
+        ctx,
+        _applications(ctx, (ApplicationState.DRAFT, ApplicationState.SUBMITTED), position.id),
+        service.REASON_POST_DROPPED,
     )
     ctx.outputs["closed_applications"] = closed
     audit.append(
@@ -158,7 +166,7 @@ def drop_position_record(ctx: Context) -> None:
 def close_unsubmitted_applications(ctx: Context) -> None:
     """Close the applications still in draft at closing: they missed the deadline."""
     ctx.outputs["closed_applications"] = _close_applications(
-        ctx, _applications(ctx, ("draft",)), service.REASON_MISSED_DEADLINE
+        ctx, _applications(ctx, (ApplicationState.DRAFT,)), service.REASON_MISSED_DEADLINE
     )
 
 
@@ -166,7 +174,9 @@ def close_unsubmitted_applications(ctx: Context) -> None:
 def close_open_applications(ctx: Context) -> None:
     """Close every application that can still be closed, with the cancellation's reason."""
     machine = ctx.definition.machine("application")
-    closable = [s for s in machine.state_names if machine.find("close", s) is not None]
+    closable = [
+        s for s in machine.state_names if machine.find(ApplicationEvent.CLOSE, s) is not None
+    ]
     ctx.outputs["closed_applications"] = _close_applications(
         ctx, _applications(ctx, closable), str(ctx.data["reason"]).strip()
     )

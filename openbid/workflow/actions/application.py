@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from openbid import audit, clock, mail
-from openbid.models import Application, AuditEvent, Position
+from openbid.models import Application, ApplicationState, AuditEvent, Position, SelectionState
 from openbid.rules.reasons import N_, Reason
 from openbid.services import portal
 from openbid.services.errors import ValidationFailed
@@ -97,7 +97,11 @@ def notify_candidates(ctx: Context) -> None:
         state = application.state
         if ctx.transition.dest in ctx.machine.final and state not in app_machine.final:
             # Still shortlisted (or eligible) when the selection completes: not appointed.
-            state = "not_appointed" if ctx.transition.dest == "completed" else "status"
+            state = (
+                ApplicationState.NOT_APPOINTED
+                if ctx.transition.dest == SelectionState.COMPLETED
+                else "status"
+            )
         reason = portal.result_reason(application, latest.get(application.id))
         mail.queue_template(
             session,

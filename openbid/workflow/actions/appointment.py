@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from openbid.models import Application, Position
+from openbid.models import Application, ApplicationEvent, ApplicationState, Position
 from openbid.services.appointment import freeze_shortlists
 from openbid.workflow.engine import Context, fire
 from openbid.workflow.registry import action
@@ -23,9 +23,12 @@ def settle_shortlists(ctx: Context) -> None:
     remaining = ctx.session.scalars(
         sa.select(Application)
         .join(Position)
-        .where(Position.selection_id == ctx.selection.id, Application.state == "shortlisted")
+        .where(
+            Position.selection_id == ctx.selection.id,
+            Application.state == ApplicationState.SHORTLISTED,
+        )
         .order_by(Application.id)
     ).all()
     for application in remaining:
-        fire(application, "not_appoint", ctx.actor, {}, commit=False)
+        fire(application, ApplicationEvent.NOT_APPOINT, ctx.actor, {}, commit=False)
     ctx.outputs["not_appointed"] = [a.id for a in remaining]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from openbid.models import ApplicationEvent
 from openbid.services import assessment
 from openbid.workflow.engine import Context, fire
 from openbid.workflow.registry import action
@@ -30,7 +31,7 @@ def eliminate_unfit(ctx: Context) -> None:
             continue
         fire(
             item.application,
-            "eliminate",
+            ApplicationEvent.ELIMINATE,
             ctx.actor,
             {"reason": f"unfit ({' and '.join(unfit)})", "code": "unfit_" + "_".join(unfit)},
             commit=False,

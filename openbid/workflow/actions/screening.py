@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from openbid.models import ApplicationState
 from openbid.services import screening
 from openbid.workflow.engine import Context
 from openbid.workflow.registry import action
@@ -10,7 +11,7 @@ from openbid.workflow.registry import action
 @action("record_screening_verdict")
 def record_screening_verdict(ctx: Context) -> None:
     """Write the application's ScreeningVerdict: the rules' results and the committee's word."""
-    passed = ctx.transition.dest == "eligible"
+    passed = ctx.transition.dest == ApplicationState.ELIGIBLE
     verdict = screening.write_verdict(
         ctx.row, ctx.actor, passed, str(ctx.data.get("reason") or "").strip()
     )

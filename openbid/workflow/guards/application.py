@@ -7,7 +7,7 @@ profile_complete, documents_complete, one_post_per_selection) and ``withdraw``
 
 from __future__ import annotations
 
-from openbid.models import Application
+from openbid.models import Application, ApplicationState
 from openbid.rules.reasons import N_, Reason, Term
 from openbid.services import portal
 from openbid.workflow.engine import Context
@@ -77,7 +77,7 @@ def one_post_per_selection(ctx: Context) -> Reason | None:
         for other in portal.other_applications(
             application.candidate_id, ctx.selection.id, exclude_id=application.id
         )
-        if other.state != "draft"
+        if other.state != ApplicationState.DRAFT
     ]
     return portal.one_post_reason(others)
 

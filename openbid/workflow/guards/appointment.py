@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from openbid.models import Application, Selection
+from openbid.models import Application, ApplicationState, Selection
 from openbid.rules.reasons import N_, Reason
 from openbid.services.appointment import (
     APPOINTMENT_STATE,
@@ -41,13 +41,13 @@ def matches_frozen_shortlist(ctx: Context) -> Reason | None:
         return _not_frozen(post)
     listed = application.id in result.shortlist
     params = {"name": application.candidate.name, "post": post, "revision": result.revision}
-    if ctx.transition.dest == "shortlisted" and not listed:
+    if ctx.transition.dest == ApplicationState.SHORTLISTED and not listed:
         return Reason(
             "appointment.not_in_frozen",
             N_("%(name)s is not among the three best of %(post)s in revision %(revision)d."),
             params,
         )
-    if ctx.transition.dest != "shortlisted" and listed:
+    if ctx.transition.dest != ApplicationState.SHORTLISTED and listed:
         return Reason(
             "appointment.in_frozen",
             N_("%(name)s is among the three best of %(post)s in revision %(revision)d."),
@@ -89,7 +89,7 @@ def _appointee_name(ctx: Context, position_id: int) -> str | None:
     application = ctx.session.scalar(
         sa.select(Application).where(
             Application.position_id == position_id,
-            Application.state == "appointed",
+            Application.state == ApplicationState.APPOINTED,
             Application.id != ctx.row.id,
         )
     )

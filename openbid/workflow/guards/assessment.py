@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from openbid.models import Position
+from openbid.models import Position, SelectionState
 from openbid.rules.reasons import N_, Reason
 from openbid.services import assessment
 from openbid.workflow.engine import Context
@@ -12,7 +12,7 @@ from openbid.workflow.registry import guard
 
 # Eliminating a candidate makes sense while the candidates are still being assessed or
 # interviewed; before that the screening verdict decides, after that the ranking does.
-ELIMINATION_STAGES = ("competency_assessment", "interview")
+ELIMINATION_STAGES = (SelectionState.COMPETENCY_ASSESSMENT, SelectionState.INTERVIEW)
 
 
 @guard("elimination_open")

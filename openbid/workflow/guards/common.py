@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from openbid.models import Application, CommitteeMember, Position
+from openbid.models import Application, ApplicationState, CommitteeMember, Position
 from openbid.rules.committee import CommitteeParams, MemberInfo, check_composition
 from openbid.rules.reasons import N_, Reason
 from openbid.workflow.engine import Context
@@ -70,7 +70,7 @@ def positions_have_min_applicants(ctx: Context) -> list[Reason]:
     Dropped posts no longer count: they are out of the selection.
     """
     minimum = int(ctx.params.get("min_applicants_per_post", 4))
-    counted = sa.func.count(Application.id).filter(Application.state == "submitted")
+    counted = sa.func.count(Application.id).filter(Application.state == ApplicationState.SUBMITTED)
     rows = ctx.session.execute(
         sa.select(Position.name, counted)
         .outerjoin(Application, Application.position_id == Position.id)
@@ -95,7 +95,10 @@ def all_applications_screened(ctx: Context) -> Reason | None:
     waiting = ctx.session.scalar(
         sa.select(sa.func.count(Application.id))
         .join(Position)
-        .where(Position.selection_id == ctx.selection.id, Application.state == "submitted")
+        .where(
+            Position.selection_id == ctx.selection.id,
+            Application.state == ApplicationState.SUBMITTED,
+        )
     )
     if not waiting:
         return None
@@ -115,7 +118,9 @@ def appointees_chosen(ctx: Context) -> list[Reason]:
     """
     from openbid.services.appointment import vacant_by_approval
 
-    appointed = sa.func.count(Application.id).filter(Application.state == "appointed")
+    appointed = sa.func.count(Application.id).filter(
+        Application.state == ApplicationState.APPOINTED
+    )
     rows = ctx.session.execute(
         sa.select(Position.id, Position.name, appointed)
         .outerjoin(Application, Application.position_id == Position.id)

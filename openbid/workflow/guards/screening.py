@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from openbid.models import Application, Position
+from openbid.models import Application, ApplicationState, Position, SelectionState
 from openbid.rules.eligibility import is_eligible
 from openbid.rules.reasons import N_, Reason
 from openbid.services import screening
@@ -15,7 +15,7 @@ from openbid.workflow.registry import guard
 @guard("screening_open")
 def screening_open(ctx: Context) -> Reason | None:
     """Hold while the selection is in administrative screening."""
-    if ctx.selection.state == "administrative_screening":
+    if ctx.selection.state == SelectionState.ADMINISTRATIVE_SCREENING:
         return None
     return Reason(
         "screening.closed",
@@ -26,7 +26,7 @@ def screening_open(ctx: Context) -> Reason | None:
 @guard("verdict_reasoned")
 def verdict_reasoned(ctx: Context) -> Reason | None:
     """Hold when a fail, or a pass against the rules' result, comes with a written reason."""
-    passed = ctx.transition.dest == "eligible"
+    passed = ctx.transition.dest == ApplicationState.ELIGIBLE
     reason = str(ctx.data.get("reason") or "")
     if reason.strip():
         return None
@@ -37,7 +37,7 @@ def verdict_reasoned(ctx: Context) -> Reason | None:
 @guard("eligible_in_every_post")
 def eligible_in_every_post(ctx: Context) -> list[Reason]:
     """Hold when every post still being filled has at least one eligible application."""
-    eligible = sa.func.count(Application.id).filter(Application.state == "eligible")
+    eligible = sa.func.count(Application.id).filter(Application.state == ApplicationState.ELIGIBLE)
     rows = ctx.session.execute(
         sa.select(Position.name, eligible)
         .outerjoin(Application, Application.position_id == Position.id)
