@@ -22,6 +22,9 @@ REMEMBER_DAYS_MAX = 365
 # on localhost).
 SMTP_SECURITY_MODES = ("starttls", "ssl", "none")
 
+# What OPENBID_LOG_LEVEL may say; openbid's own loggers ("openbid.*") log at that level.
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
 
 class ConfigError(RuntimeError):
     """A configuration value is missing or malformed; the message says which and why."""
@@ -69,6 +72,31 @@ def check_database_url(url: str, variable: str = "OPENBID_DATABASE_URL") -> str:
     return url
 
 
+def _log_level() -> str:
+    """Read OPENBID_LOG_LEVEL, in any case.
+
+    :raises ConfigError: when it is not one of LOG_LEVELS.
+    """
+    level = (_env("OPENBID_LOG_LEVEL", "INFO") or "").upper()
+    if level not in LOG_LEVELS:
+        raise ConfigError(
+            f"OPENBID_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, "
+            f"got {_env('OPENBID_LOG_LEVEL')!r}."
+        )
+    return level
+
+
+def _proxy_hops() -> int:
+    """Read OPENBID_PROXY_HOPS: how many reverse proxies stand in front of the app.
+
+    :raises ConfigError: when it is not a whole number of at least 0.
+    """
+    hops = _int_env("OPENBID_PROXY_HOPS", 0)
+    if hops < 0:
+        raise ConfigError(f"OPENBID_PROXY_HOPS must be 0 or more, got {hops}.")
+    return hops
+
+
 def _secret_key(instance_dir: Path) -> str:
     """Return OPENBID_SECRET_KEY, or a random key generated once and kept in the instance folder."""
     key = _env("OPENBID_SECRET_KEY")
@@ -105,6 +133,9 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
     LANGUAGES = ("id", "en")
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024
+    LOG_LEVEL = "INFO"
+    # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted (ProxyFix).
+    PROXY_HOPS = 0
     # Stored files are fsynced and SQLite commits reach the disk before a request answers.
     DURABLE_WRITES = True
     # PAdES signing of generated documents; unset means unsigned, unless the demo's
@@ -127,6 +158,8 @@ class Config:
         self.UPLOAD_MAX_BYTES = _int_env("OPENBID_UPLOAD_MAX_BYTES", 2 * 1024 * 1024)
         self.PUBLIC_BASE_URL = _env("OPENBID_PUBLIC_BASE_URL", "http://127.0.0.1:5000")
         self.SESSION_COOKIE_SECURE = _env("OPENBID_SECURE_COOKIES", "0") == "1"
+        self.LOG_LEVEL = _log_level()
+        self.PROXY_HOPS = _proxy_hops()
         self._remember_cookie_settings()
         self._mail_settings()
         self._signing_settings()

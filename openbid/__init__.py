@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from config import BASE_DIR, Config
+from openbid import logs
 
 WORKFLOWS_DIR = BASE_DIR / "workflows"
 MAX_ID = 2**31 - 1  # PostgreSQL's integer; a larger id in a URL is simply not found
@@ -33,6 +35,12 @@ def create_app(config: object | None = None, workflows_dir: Path | None = None) 
         instance_path=str(getattr(config, "INSTANCE_DIR", None) or Config.INSTANCE_DIR),
     )
     app.config.from_object(config if config is not None else Config())
+    logs.init_app(app)
+    hops = app.config.get("PROXY_HOPS", 0)
+    if hops > 0:
+        # Behind N reverse proxies, trust N hops of X-Forwarded-* so log-in limits and audit
+        # see each client's own address, not the proxy's.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.url_map.converters["int"] = IdConverter
 
     from openbid import extensions, i18n, security
