@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from flask import Flask, current_app, request, session
-from flask_babel import get_locale, gettext
+from flask_babel import format_date, format_datetime, get_locale, gettext
 from flask_login import current_user
 
 from config import BASE_DIR
@@ -22,7 +21,10 @@ from openbid.models import (
 from openbid.models.user import ROLE_LABELS
 from openbid.rules.reasons import N_, Reason
 
-JAKARTA = ZoneInfo("Asia/Jakarta")
+# Pages format dates and times with Flask-Babel, which converts every moment to the app's
+# BABEL_DEFAULT_TIMEZONE (Asia/Jakarta) and names months in the interface language; naive
+# datetimes are read as UTC, as the database stores them. Documents use formatting.format_wib.
+PAGE_MOMENTS = {"id": "d MMMM yyyy 'pukul' HH.mm 'WIB'", "en": "d MMMM yyyy, HH:mm 'WIB'"}
 
 
 def select_locale() -> str:
@@ -74,11 +76,24 @@ def state_label(selection: object, state: str | None = None, machine: str = "sel
 
 
 def wib(value: datetime | None) -> str:
-    """Format an aware datetime in Asia/Jakarta, e.g. "19-11-2018 23:59 WIB"."""
+    """Format a moment in WIB in the interface language: ``3 Desember 2018 pukul 23.59 WIB``."""
     if value is None:
         return ""
-    local = value.astimezone(JAKARTA)
-    return local.strftime("%d-%m-%Y %H:%M") + " WIB"
+    return format_datetime(value, PAGE_MOMENTS.get(str(get_locale()), PAGE_MOMENTS["id"]))
+
+
+def wib_datetime(value: datetime | None) -> str:
+    """Format a moment to the second in WIB, e.g. ``14 Nov 2018 09.00.03 WIB``."""
+    if value is None:
+        return ""
+    return format_datetime(value, "d MMM yyyy HH.mm.ss 'WIB'")
+
+
+def long_date(value: date | datetime | None) -> str:
+    """Format a calendar date the long way in the interface language: ``3 Desember 2018``."""
+    if value is None:
+        return ""
+    return format_date(value, "d MMMM yyyy")
 
 
 def init_app(app: Flask) -> None:
@@ -90,6 +105,8 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.globals["reason_text"] = reason_text
     app.jinja_env.filters["wib"] = wib
+    app.jinja_env.filters["wib_datetime"] = wib_datetime
+    app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "id")
     app.jinja_env.globals["role_label"] = role_label
     app.jinja_env.globals["state_label"] = state_label

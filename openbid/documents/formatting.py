@@ -8,26 +8,17 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from babel.dates import format_datetime
 from markupsafe import Markup, escape
 
-MONTHS = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
-DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+from openbid.clock import JAKARTA
 
 # Western Indonesian Time; naive datetimes in contexts are read as WIB.
 WIB = timezone(timedelta(hours=7), "WIB")
+
+# Documents are Indonesian whatever the reader's interface language, and are rendered
+# outside any request, so neither Flask-Babel's locale nor its timezone applies.
+DOCUMENT_LOCALE = "id"
 
 _UNITS = (
     "",
@@ -56,43 +47,8 @@ _SCALES = (
 )
 
 
-def _as_date(value: date | datetime | str) -> date:
-    """Return the calendar date in WIB of a date, datetime or ISO 8601 string."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if isinstance(value, datetime):
-        # Aware moments (the database stores UTC) fall on their WIB date.
-        return (value.astimezone(WIB) if value.tzinfo else value).date()
-    return value
-
-
-def tanggal(value: date | datetime | str | None) -> str:
-    """Format a date the Indonesian long way: ``14 November 2018``."""
-    if value is None or value == "":
-        return ""
-    day = _as_date(value)
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
-def hari_tanggal(value: date | datetime | str | None) -> str:
-    """Format a date with its weekday: ``Rabu, 14 November 2018``."""
-    if value is None or value == "":
-        return ""
-    day = _as_date(value)
-    return f"{DAYS[day.weekday()]}, {tanggal(day)}"
-
-
-def tanggal_terbilang(value: date | datetime | str) -> str:
-    """Spell a date as minutes open: ``Rabu tanggal dua belas bulan Desember tahun ...``."""
-    day = _as_date(value)
-    return (
-        f"{DAYS[day.weekday()]} tanggal {terbilang(day.day)} bulan {MONTHS[day.month - 1]} "
-        f"tahun {terbilang(day.year)} ({day:%d-%m-%Y})"
-    )
-
-
-def as_wib(value: datetime | str) -> datetime:
-    """Return an aware datetime; naive values are taken to be WIB."""
+def as_wib(value: date | datetime | str) -> datetime:
+    """Return an aware datetime; naive values (and dates, at midnight) are taken to be WIB."""
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     if not isinstance(value, datetime):
@@ -102,20 +58,44 @@ def as_wib(value: datetime | str) -> datetime:
     return value
 
 
-def jam(value: datetime | str | None, detik: bool = False) -> str:
-    """Format a time of day as announcements do, ``09.00 WIB``; ``detik`` adds seconds."""
+def format_wib(value: date | datetime | str | None, pattern: str) -> str:
+    """Format a date or moment in Indonesian, as WIB wall-clock time, with a Babel pattern.
+
+    The one formatter behind every document date and time: aware moments (the database
+    stores UTC) fall on their WIB date and hour; naive ones are already WIB.
+    """
     if value is None or value == "":
         return ""
-    moment = as_wib(value).astimezone(WIB)
-    return f"{moment:%H.%M.%S} WIB" if detik else f"{moment:%H.%M} WIB"
+    return format_datetime(as_wib(value), pattern, tzinfo=JAKARTA, locale=DOCUMENT_LOCALE)
+
+
+def tanggal(value: date | datetime | str | None) -> str:
+    """Format a date the Indonesian long way: ``14 November 2018``."""
+    return format_wib(value, "d MMMM yyyy")
+
+
+def hari_tanggal(value: date | datetime | str | None) -> str:
+    """Format a date with its weekday: ``Rabu, 14 November 2018``."""
+    return format_wib(value, "EEEE, d MMMM yyyy")
+
+
+def tanggal_terbilang(value: date | datetime | str) -> str:
+    """Spell a date as minutes open: ``Rabu tanggal dua belas bulan Desember tahun ...``."""
+    day = as_wib(value).astimezone(JAKARTA).date()
+    return (
+        f"{format_wib(day, 'EEEE')} tanggal {terbilang(day.day)} bulan {format_wib(day, 'MMMM')} "
+        f"tahun {terbilang(day.year)} ({format_wib(day, 'dd-MM-yyyy')})"
+    )
+
+
+def jam(value: datetime | str | None, detik: bool = False) -> str:
+    """Format a time of day as announcements do, ``09.00 WIB``; ``detik`` adds seconds."""
+    return format_wib(value, "HH.mm.ss 'WIB'" if detik else "HH.mm 'WIB'")
 
 
 def tanggal_jam(value: datetime | str | None) -> str:
     """Format a moment with date and time: ``14 November 2018 pukul 09.00 WIB``."""
-    if value is None or value == "":
-        return ""
-    moment = as_wib(value).astimezone(WIB)
-    return f"{tanggal(moment)} pukul {jam(moment)}"
+    return format_wib(value, "d MMMM yyyy 'pukul' HH.mm 'WIB'")
 
 
 def terbilang(number: int) -> str:

@@ -5,8 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from flask import render_template_string
+from flask_babel import force_locale
 
+from openbid import i18n
 from openbid.documents.formatting import (
+    format_wib,
     hari_tanggal,
     jam,
     nilai,
@@ -140,3 +144,34 @@ def test_rank_group_stays_on_one_line() -> None:
         'Pembina Utama Muda <span class="nowrap">(IV/c)</span>'
     )
     assert pangkat("<b>Pembina</b>") == "&lt;b&gt;Pembina&lt;/b&gt;"
+
+
+def test_every_document_date_and_time_comes_from_format_wib() -> None:
+    moment = datetime(2019, 1, 14, 2, 0, tzinfo=timezone.utc)  # 09.00 WIB
+    assert format_wib(moment, "d MMMM yyyy") == tanggal(moment) == "14 Januari 2019"
+    assert format_wib(moment, "HH.mm 'WIB'") == jam(moment) == "09.00 WIB"
+    assert format_wib(date(2019, 1, 14), "EEEE") == "Senin"
+    assert format_wib(None, "d MMMM yyyy") == format_wib("", "HH.mm") == ""
+
+
+@pytest.mark.parametrize(
+    ("locale", "moment", "day", "seconds"),
+    [
+        ("id", "4 Desember 2018 pukul 23.59 WIB", "4 Desember 2018", "4 Des 2018 23.59.07 WIB"),
+        ("en", "4 December 2018, 23:59 WIB", "4 December 2018", "4 Dec 2018 23.59.07 WIB"),
+    ],
+)
+def test_page_filters_write_wib_in_the_interface_language(
+    app, locale: str, moment: str, day: str, seconds: str
+) -> None:
+    closes = datetime(2018, 12, 4, 16, 59, 7, tzinfo=timezone.utc)  # 23.59.07 WIB
+    template = "{{ at|wib }}|{{ at|long_date }}|{{ on|long_date }}|{{ at|wib_datetime }}"
+    with app.test_request_context(), force_locale(locale):
+        page = render_template_string(template, at=closes, on=date(2018, 12, 4))
+        assert page == f"{moment}|{day}|{day}|{seconds}"
+        assert (i18n.wib(closes), i18n.long_date(closes), i18n.wib_datetime(closes)) == (
+            moment,
+            day,
+            seconds,
+        )
+    assert i18n.wib(None) == i18n.long_date(None) == i18n.wib_datetime(None) == ""
