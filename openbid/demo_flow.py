@@ -27,18 +27,7 @@ from openbid import clock, demo
 from openbid.demo import SimulatedClock, simulated_clock
 from openbid.extensions import db
 from openbid.i18n import reason_text
-from openbid.models import (
-    Application,
-    ApplicationEvent,
-    ApplicationState,
-    AuditEvent,
-    IssuedDocument,
-    Position,
-    Selection,
-    SelectionEvent,
-    SelectionState,
-    User,
-)
+from openbid.models import Application, AuditEvent, IssuedDocument, Position, Selection, User
 from openbid.rules.eligibility import REQUIRED_DOCUMENTS
 from openbid.services import (
     announcement,
@@ -52,16 +41,16 @@ from openbid.storage import storage
 from openbid.workflow import definition_of, fire
 
 ORDER = [
-    SelectionState.DRAFT,
-    SelectionState.APPROVAL,
-    SelectionState.ANNOUNCEMENT,
-    SelectionState.ADMINISTRATIVE_SCREENING,
-    SelectionState.COMPETENCY_ASSESSMENT,
-    SelectionState.INTERVIEW,
-    SelectionState.APPOINTMENT,
-    SelectionState.COMPLETED,
+    "draft",
+    "approval",
+    "announcement",
+    "administrative_screening",
+    "competency_assessment",
+    "interview",
+    "appointment",
+    "completed",
 ]
-TARGETS = [*ORDER, SelectionState.CANCELLED]
+TARGETS = [*ORDER, "cancelled"]
 
 # Which post each candidate applies to (by index in demo.POSITIONS) and what makes them
 # (in)eligible; the rest of their profile is a typical eligible head-of-department profile.
@@ -210,7 +199,7 @@ def _apply(local: str, nip: str, post: int, extra: dict, positions: list[Positio
         portal.upload_document(
             application, candidate, code, upload, current_app.config["UPLOAD_MAX_BYTES"]
         )
-    fire(application, ApplicationEvent.SUBMIT, candidate)
+    fire(application, "submit", candidate)
 
 
 def _in_indonesian(reasons: list) -> str:
@@ -235,20 +224,20 @@ class Runner:
 
     def draft(self, selection: Selection) -> None:
         self.clock.at(date(2018, 10, 29))
-        result = fire(selection, SelectionEvent.SUBMIT_FOR_APPROVAL, self.secretariat)
+        result = fire(selection, "submit_for_approval", self.secretariat)
         self.echo("draft -> approval: the plan went to KASN")
         self.report(result)
 
     def approval(self, selection: Selection) -> None:
         self.clock.at(date(2018, 11, 16))
-        announcement.record_approval(
+        announcement.record_gate_letter(
             selection,
             self.secretariat,
-            "kasn_recommendation",
-            number="B-3921/KASN/11/2018",
+            gate="kasn_recommendation",
+            letter_number="B-3921/KASN/11/2018",
             letter_date=date(2018, 11, 15),
             subject="Rekomendasi Rencana Seleksi Terbuka JPT Pratama Kota Tangerang",
-            pdf_bytes=_pdf("Surat Rekomendasi KASN B-3921/KASN/11/2018"),
+            pdf=_pdf("Surat Rekomendasi KASN B-3921/KASN/11/2018"),
             filename="rekomendasi-kasn.pdf",
         )
         self.clock.at(date(2018, 11, 19))
@@ -274,10 +263,10 @@ class Runner:
             selection,
             self.secretariat,
             reason="Jumlah pelamar Kepala Bappeda kurang dari 4 orang pada penutupan pendaftaran.",
-            number="B-4107/KASN/12/2018",
+            letter_number="B-4107/KASN/12/2018",
             letter_date=clock.today_jakarta(),
             subject="Persetujuan Perpanjangan Pendaftaran Seleksi Terbuka JPT Pratama",
-            pdf_bytes=_pdf("Persetujuan perpanjangan KASN B-4107/KASN/12/2018"),
+            pdf=_pdf("Persetujuan perpanjangan KASN B-4107/KASN/12/2018"),
             filename="persetujuan-perpanjangan.pdf",
         )
         self.echo("  registration extended once for the Bappeda post, with KASN's approval")
@@ -298,13 +287,13 @@ class Runner:
             failed = [r.reason for r in item.results if not r.passed and r.reason is not None]
             reason = "" if not failed else _in_indonesian(failed)
             screening.record_verdict(item.application, chair, not failed, reason)
-        result = fire(_selection(), SelectionEvent.CLOSE_SCREENING, self.secretariat)
+        result = fire(_selection(), "close_screening", self.secretariat)
         self.echo("administrative_screening -> competency_assessment: verdicts recorded")
         self.report(result)
 
     def competency_assessment(self, selection: Selection) -> None:
         self.clock.at(date(2018, 12, 20))
-        for application in _applications(selection, ApplicationState.ELIGIBLE):
+        for application in _applications(selection, "eligible"):
             score, paper, track = RESULTS[_local(application.candidate)]
             assessment.save_result(
                 application,
@@ -320,13 +309,13 @@ class Runner:
                 health_fit="fit",
                 psych_fit="fit",
             )
-        result = fire(_selection(), SelectionEvent.CLOSE_ASSESSMENT, self.secretariat)
+        result = fire(_selection(), "close_assessment", self.secretariat)
         self.echo("competency_assessment -> interview: results entered")
         self.report(result)
 
     def interview(self, selection: Selection) -> None:
         self.clock.at(date(2019, 1, 7))
-        eligible = _applications(selection, ApplicationState.ELIGIBLE)
+        eligible = _applications(selection, "eligible")
         # The provincial member knows one candidate personally: declared and recused.
         recused = (self.members[5], eligible[0])
         interview.declare_conflict(*recused, "Pernah menjadi atasan langsung pelamar (2012-2015).")
@@ -336,7 +325,7 @@ class Runner:
                     continue
                 base = INTERVIEW_BASE[_local(application.candidate)]
                 interview.submit_score(member, application, str(base + (offset % 3) - 1))
-        result = fire(_selection(), SelectionEvent.CLOSE_INTERVIEW, self.secretariat)
+        result = fire(_selection(), "close_interview", self.secretariat)
         self.echo("interview -> appointment: scores closed, ranking and the three best frozen")
         self.report(result)
 
@@ -345,7 +334,7 @@ class Runner:
         for position in _positions(selection):
             params = definition_of(selection).params(selection.parameters)
             if appointment.shortage_reasons(db.session, _selection(), params, [position.id]):
-                appointment.record_shortlist_override(
+                appointment.record_override_letter(
                     position,
                     self.secretariat,
                     letter_number="B-0112/KASN/01/2019",
@@ -354,7 +343,7 @@ class Runner:
                     notes="Hanya dua pelamar yang memenuhi syarat; seleksi dilanjutkan.",
                 )
                 self.echo(f"  override recorded for {position.name}: fewer than three qualified")
-        appointment.record_result_recommendation(
+        appointment.record_result_letter(
             _selection(),
             self.secretariat,
             letter_number="B-0158/KASN/01/2019",
@@ -370,7 +359,7 @@ class Runner:
             chosen = db.session.get(Application, pick)
             appointment.appoint(chosen, self.ppk)
             self.echo(f"  the PPK appointed {chosen.candidate.name} as {position.name}")
-        result = fire(_selection(), SelectionEvent.COMPLETE, self.secretariat)
+        result = fire(_selection(), "complete", self.secretariat)
         self.echo("appointment -> completed: the appointment decree is issued")
         self.report(result)
 
@@ -425,8 +414,8 @@ def advance(through: str, echo: Callable[[str], None] = print) -> Progress:
     progress = Progress(selection, [selection.state])
     if selection.state == through:
         return progress
-    if selection.state in {SelectionState.COMPLETED, SelectionState.CANCELLED} or (
-        through != SelectionState.CANCELLED and ORDER.index(selection.state) > ORDER.index(through)
+    if selection.state in ("completed", "cancelled") or (
+        through != "cancelled" and ORDER.index(selection.state) > ORDER.index(through)
     ):
         raise DemoError(
             f"the demo selection is already in {selection.state}, past {through}; "
@@ -435,12 +424,9 @@ def advance(through: str, echo: Callable[[str], None] = print) -> Progress:
     # A later run resumes the story where the last one stopped, so time never runs backwards.
     with simulated_clock(demo.STORY_START, after=_last_event_at(selection)) as fake:
         runner = Runner(echo, fake)
-        if through == SelectionState.CANCELLED:
+        if through == "cancelled":
             result = fire(
-                selection,
-                SelectionEvent.CANCEL,
-                runner.secretariat,
-                {"reason": "Dibatalkan untuk demonstrasi."},
+                selection, "cancel", runner.secretariat, {"reason": "Dibatalkan untuk demonstrasi."}
             )
             echo(f"{selection.state} -> cancelled")
             runner.report(result)

@@ -46,14 +46,14 @@ def record_kasn(selection: Selection, actor: User, **fields: object) -> Approval
     """Record the oversight body's letter (the definition's required gate) with a PDF."""
     gate = next(g for g in _gates(selection) if g.get("required"))
     values = {
-        "number": "B-2781/KASN/11/2018",
+        "letter_number": "B-2781/KASN/11/2018",
         "letter_date": clock.today_jakarta(),
         "subject": "Rekomendasi Rencana Seleksi Terbuka JPT Pratama",
-        "pdf_bytes": tiny_pdf("rekomendasi"),
+        "pdf": tiny_pdf("rekomendasi"),
         "filename": "rekomendasi.pdf",
         **fields,
     }
-    return announcement.record_approval(selection, actor, str(gate["code"]), **values)
+    return announcement.record_gate_letter(selection, actor, gate=str(gate["code"]), **values)
 
 
 def _gates(selection: Selection) -> tuple:
@@ -92,10 +92,10 @@ def apply(position: Position, *, submitted: int, drafts: int = 0) -> list[Applic
 def extension_letter(**fields: object) -> dict:
     """Return the fields of an extension approval letter for the service."""
     return {
-        "number": "B-3012/KASN/12/2018",
+        "letter_number": "B-3012/KASN/12/2018",
         "letter_date": clock.today_jakarta(),
         "subject": "Persetujuan Perpanjangan Pendaftaran Seleksi Terbuka",
-        "pdf_bytes": tiny_pdf("perpanjangan"),
+        "pdf": tiny_pdf("perpanjangan"),
         "filename": "perpanjangan.pdf",
         **fields,
     }

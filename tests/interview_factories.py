@@ -208,7 +208,7 @@ def record_recommendation(setup: Setup, **fields: Any) -> Any:
         "pdf": tiny_pdf("rekomendasi hasil"),
         **fields,
     }
-    return appointment.record_result_recommendation(setup.selection, setup.secretariat, **values)
+    return appointment.record_result_letter(setup.selection, setup.secretariat, **values)
 
 
 def make_ppk(setup: Setup, name: str = "Arief R. Wismansyah") -> User:

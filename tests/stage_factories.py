@@ -239,17 +239,17 @@ def close_registration(selection: Selection, secretariat: User, at: datetime | N
 def extend(selection: Selection, secretariat: User, at: datetime, **letter: Any) -> Any:
     """Extend the closed registration at ``at`` with the oversight body's letter on file.
 
-    ``letter`` gives ``reason``, ``number``, ``letter_date`` and ``subject`` (defaults for any
-    left out); the letter's PDF is a one-page test document.
+    ``letter`` gives ``reason``, ``letter_number``, ``letter_date`` and ``subject`` (defaults
+    for any left out); the letter's PDF is a one-page test document.
     """
     from openbid.services import announcement
 
     values = {
         "reason": "Pelamar kurang dari 4 orang.",
-        "number": f"B-{next(_serial)}/KASN/12/2018",
+        "letter_number": f"B-{next(_serial)}/KASN/12/2018",
         "letter_date": clock.to_jakarta(at).date(),
         "subject": "Persetujuan perpanjangan masa pendaftaran",
-        "pdf_bytes": tiny_pdf("extension letter"),
+        "pdf": tiny_pdf("extension letter"),
         "filename": "perpanjangan.pdf",
         **letter,
     }

@@ -25,8 +25,6 @@ from openbid.i18n import reason_text
 from openbid.models import (
     Application,
     ApplicationDocument,
-    ApplicationEvent,
-    ApplicationState,
     AssessmentResult,
     CommitteeMember,
     InterviewScore,
@@ -35,7 +33,6 @@ from openbid.models import (
     Role,
     ScreeningVerdict,
     Selection,
-    SelectionState,
 )
 from openbid.rules.eligibility import REQUIRED_DOCUMENTS
 from openbid.rules.reasons import N_, Reason
@@ -282,7 +279,7 @@ def apply(position_id: int):  # noqa: ANN201
     _require(Role.CANDIDATE)
     actor = _actor()
     position = db.session.get(Position, position_id)
-    if position is None or position.selection.state != SelectionState.ANNOUNCEMENT:
+    if position is None or position.selection.state != "announcement":
         raise NotFound()
     fields = _form_body(s.APPLICATION_FIELDS, flags=("submit",))
     unknown = sorted(set(request.files) - set(REQUIRED_DOCUMENTS))
@@ -323,13 +320,13 @@ def apply(position_id: int):  # noqa: ANN201
         sa.select(Application).where(
             Application.position_id == position.id,
             Application.candidate_id == actor.id,
-            Application.state == ApplicationState.DRAFT,
+            Application.state == "draft",
         )
     ) or portal.start_application(actor, position)
     for code, upload in request.files.items():
         portal.upload_document(application, actor, code, upload, max_bytes)
     if fields.get("submit"):
-        fire(application, ApplicationEvent.SUBMIT, actor)
+        fire(application, "submit", actor)
     return _created(
         application_json(application),
         url_for("api.get_application_get", application_id=application.id),
@@ -475,29 +472,29 @@ def post_approval(selection_id: int, body: dict | None = None):  # noqa: ANN201
             [Reason("body.required", N_("Field %(field)s is required."), {"field": needed})]
         )
     if purpose == "gate":
-        approval = announcement.record_approval(
+        approval = announcement.record_gate_letter(
             selection,
             actor,
-            body["gate"],
-            number=body["letter_number"],
+            gate=body["gate"],
+            letter_number=body["letter_number"],
             letter_date=letter_date,
             subject=body.get("subject", ""),
-            pdf_bytes=pdf,
-            filename=filename,
             notes=body.get("notes", ""),
+            pdf=pdf,
+            filename=filename,
         )
     elif purpose == "extension":
-        approval = announcement.record_extension_approval(
+        approval = announcement.record_extension_letter(
             selection,
             actor,
-            number=body["letter_number"],
+            letter_number=body["letter_number"],
             letter_date=letter_date,
             subject=body.get("subject", ""),
-            pdf_bytes=pdf,
+            pdf=pdf,
             filename=filename,
         )
     elif purpose == "result_recommendation":
-        approval = appointment.record_result_recommendation(
+        approval = appointment.record_result_letter(
             selection,
             actor,
             letter_number=body["letter_number"],
@@ -516,7 +513,7 @@ def post_approval(selection_id: int, body: dict | None = None):  # noqa: ANN201
                     {"id": body["position_id"]},
                 )
             )
-        approval = appointment.record_shortlist_override(
+        approval = appointment.record_override_letter(
             position,
             actor,
             authority=body.get("authority", ""),

@@ -25,17 +25,7 @@ from openbid.committee.blueprint import bp, load_selection, tab
 from openbid.committee.fields import DayField, field_errors, only_required_failed
 from openbid.extensions import db
 from openbid.i18n import reason_text
-from openbid.models import (
-    Application,
-    ApplicationState,
-    Approval,
-    Position,
-    RegistrationExtension,
-    Role,
-    Selection,
-    SelectionEvent,
-    SelectionState,
-)
+from openbid.models import Application, Approval, Position, RegistrationExtension, Role, Selection
 from openbid.rules.reasons import N_
 from openbid.services import announcement as service
 from openbid.services.errors import ValidationFailed
@@ -126,7 +116,7 @@ def _other_reasons(error: ValidationFailed, form: FlaskForm) -> list[str]:
 
 def _letter_values(form: LetterForm) -> dict:
     return {
-        "number": form.number.data or "",
+        "letter_number": form.number.data or "",
         "letter_date": form.letter_date.data,
         "subject": form.subject.data or "",
     }
@@ -174,9 +164,7 @@ def _approval_page(
             can_edit=can_edit,
             forms=forms,
             errors=errors or {},
-            events=_events(
-                selection, SelectionEvent.PUBLISH_ANNOUNCEMENT, SelectionEvent.SUBMIT_FOR_APPROVAL
-            ),
+            events=_events(selection, "publish_announcement", "submit_for_approval"),
             required_by=lambda key: _(REQUIRED_BY.get(key, key)),
             unit_label=lambda unit: _(UNIT_LABELS.get(unit, unit)),
             wib=service.wib_text,
@@ -202,11 +190,11 @@ def record_gate(selection_id: int, code: str):  # noqa: ANN201
     errors += [reason_text(r) for r in upload_reasons]
     if not upload_reasons and only_required_failed(form, {"letter_date"}):
         try:
-            service.record_approval(
+            service.record_gate_letter(
                 selection,
                 current_user,
-                code,
-                pdf_bytes=pdf,
+                gate=code,
+                pdf=pdf,
                 filename=filename,
                 **_letter_values(form),
             )
@@ -360,17 +348,15 @@ def _announcement_page(
     now = clock.now()
     events = _events(
         selection,
-        SelectionEvent.PUBLISH_ANNOUNCEMENT,
-        SelectionEvent.EXTEND_REGISTRATION,
-        SelectionEvent.DROP_POSITION,
-        SelectionEvent.CLOSE_REGISTRATION,
+        "publish_announcement",
+        "extend_registration",
+        "drop_position",
+        "close_registration",
     )
-    can_act = current_user.role in STAFF and selection.state == SelectionState.ANNOUNCEMENT
+    can_act = current_user.role in STAFF and selection.state == "announcement"
     forms = dict(forms or {})
     short = [
-        p
-        for p in positions
-        if p.is_open and per_post.get(p.id, {}).get(ApplicationState.SUBMITTED, 0) < minimum
+        p for p in positions if p.is_open and per_post.get(p.id, {}).get("submitted", 0) < minimum
     ]
     if can_act:
         forms.setdefault("extension", ExtensionForm(formdata=None))
@@ -425,7 +411,7 @@ def extend(selection_id: int):  # noqa: ANN201
                 selection,
                 current_user,
                 reason=form.reason.data or "",
-                pdf_bytes=pdf,
+                pdf=pdf,
                 filename=filename,
                 expected_version=version,
                 **_letter_values(form),

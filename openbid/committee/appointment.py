@@ -20,7 +20,7 @@ from openbid.auth import roles_required
 from openbid.committee.blueprint import bp, load_application, load_selection, tab
 from openbid.documents import formatting
 from openbid.extensions import db
-from openbid.models import Approval, Position, Role, Selection, SelectionEvent
+from openbid.models import Approval, Position, Role, Selection
 from openbid.rules.reasons import N_, Reason
 from openbid.services import appointment as service
 from openbid.services.errors import ValidationFailed
@@ -64,9 +64,7 @@ def _page(  # noqa: ANN202
     selection: Selection, errors: dict | None = None, values: dict | None = None, status: int = 200
 ):
     board = service.build_board(selection)
-    events = [
-        e for e in available_events(selection, current_user) if e.name == SelectionEvent.COMPLETE
-    ]
+    events = [e for e in available_events(selection, current_user) if e.name == "complete"]
     return (
         render_template(
             "committee/appointment.html",
@@ -145,7 +143,7 @@ def record_override(selection_id: int, position_id: int):  # noqa: ANN201
     try:
         if reasons:
             raise ValidationFailed(reasons)
-        service.record_shortlist_override(
+        service.record_override_letter(
             position,
             current_user,
             authority=form.authority.data or "",
@@ -176,7 +174,7 @@ def record_recommendation(selection_id: int):  # noqa: ANN201
     try:
         if reasons:
             raise ValidationFailed(reasons)
-        service.record_result_recommendation(
+        service.record_result_letter(
             selection,
             current_user,
             letter_number=form.letter_number.data or "",

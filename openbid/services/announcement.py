@@ -17,34 +17,30 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import Session
 
-from openbid import audit, clock, storage
+from openbid import audit, clock
 from openbid.extensions import db
 from openbid.models import (
     AgencyHoliday,
     Application,
-    ApplicationState,
     Approval,
     Position,
     RegistrationExtension,
     Role,
     Selection,
-    SelectionEvent,
-    SelectionState,
     User,
 )
 from openbid.rules.calendar import WorkCalendar
 from openbid.rules.reasons import N_, Reason, Term
+from openbid.services import letters
 from openbid.services.errors import ValidationFailed
-from openbid.uploads import check_pdf
 from openbid.workflow import FireResult, Forbidden, WorkflowDefinition, definition_of, fire
 
 # Who records letters and configures gates; publishing itself follows the definition's roles.
 LETTER_ROLES = frozenset({Role.SECRETARIAT, Role.ADMIN})
 # Letters are recorded while the plan is prepared or awaits approval, never after publishing.
-LETTER_STATES = (SelectionState.DRAFT, SelectionState.APPROVAL)
+LETTER_STATES = ("draft", "approval")
 DEFAULT_CLOSING_TIME = "23:59"
 DEFAULT_REGISTRATION = {"length": 15, "unit": "calendar"}
 DEFAULT_EXTENSION = {"length": 7, "unit": "calendar", "max_count": 2}
@@ -212,7 +208,7 @@ def min_applicants(params: Mapping[str, Any]) -> int:
 
 def submitted_counts(session: Session, selection_id: int) -> dict[int, int]:
     """Return {position id: submitted applications} for every post, in one query."""
-    counted = sa.func.count(Application.id).filter(Application.state == ApplicationState.SUBMITTED)
+    counted = sa.func.count(Application.id).filter(Application.state == "submitted")
     rows = session.execute(
         sa.select(Position.id, counted)
         .outerjoin(Application, Application.position_id == Position.id)
@@ -402,106 +398,17 @@ def missing_gate_reasons(statuses: Sequence[GateStatus]) -> list[Reason]:
     return reasons
 
 
-def _letter_reasons(
-    *,
-    number: str,
-    letter_date: date | None,
-    subject: str,
-    pdf_bytes: bytes | None,
-    pdf_required: bool,
-) -> list[Reason]:
-    """Return what is wrong with a letter's number, date, subject and PDF."""
-    reasons = []
-    if not number.strip():
-        reasons.append(Reason("letter.number", N_("Enter the letter's number.")))
-    elif len(number.strip()) > 120:
-        reasons.append(
-            Reason("letter.number_long", N_("The letter number is longer than 120 characters."))
-        )
-    if letter_date is None:
-        reasons.append(Reason("letter.date", N_("Enter the letter's date.")))
-    elif letter_date > clock.today_jakarta():
-        reasons.append(
-            Reason(
-                "letter.date_future",
-                N_("The letter is dated %(date)s, which is in the future."),
-                {"date": day_text(letter_date)},
-            )
-        )
-    if not subject.strip():
-        reasons.append(Reason("letter.subject", N_("Enter the letter's subject (perihal).")))
-    elif len(subject.strip()) > 300:
-        reasons.append(
-            Reason("letter.subject_long", N_("The subject is longer than 300 characters."))
-        )
-    if pdf_bytes:
-        reasons.extend(check_pdf(pdf_bytes, current_app.config["UPLOAD_MAX_BYTES"]))
-    elif pdf_required:
-        reasons.append(
-            Reason("letter.pdf", N_("Upload the scanned letter as a PDF; this letter is required."))
-        )
-    return reasons
-
-
-def _store_letter(
+def record_gate_letter(
     selection: Selection,
     actor: User,
     *,
-    purpose: str,
-    authority: str,
-    number: str,
-    letter_date: date,
+    gate: str,
+    letter_number: str,
+    letter_date: date | None,
     subject: str,
-    pdf_bytes: bytes | None,
-    filename: str,
     notes: str = "",
-) -> Approval:
-    """Write an approval letter and its audit event inside the current transaction."""
-    stored = storage.store(db.session, pdf_bytes, "application/pdf") if pdf_bytes else None
-    approval = Approval(
-        selection_id=selection.id,
-        purpose=purpose,
-        authority=authority,
-        letter_number=number.strip(),
-        letter_date=letter_date,
-        subject=subject.strip(),
-        notes=notes.strip(),
-        file=stored,
-        recorded_by_id=actor.id,
-    )
-    db.session.add(approval)
-    db.session.flush()
-    audit.append(
-        db.session,
-        event="approval_recorded",
-        actor=actor,
-        subject_type="approval",
-        subject_id=approval.id,
-        selection_id=selection.id,
-        payload={
-            "purpose": purpose,
-            "authority": authority,
-            "letter_number": approval.letter_number,
-            "letter_date": letter_date,
-            "subject": approval.subject,
-            "file_sha256": stored.sha256 if stored else None,
-            "filename": filename or None,
-        },
-    )
-    return approval
-
-
-def record_approval(
-    selection: Selection,
-    actor: User,
-    gate_code: str,
-    *,
-    number: str,
-    letter_date: date | None,
-    subject: str,
-    pdf_bytes: bytes | None = None,
+    pdf: bytes | None = None,
     filename: str = "",
-    notes: str = "",
     commit: bool = True,
 ) -> Approval:
     """Record the letter of an approval gate (``Approval(purpose="gate:<code>")``).
@@ -531,7 +438,7 @@ def record_approval(
         (
             s
             for s in gate_statuses(db.session, selection, definition, params, clock.today_jakarta())
-            if s.code == gate_code
+            if s.code == gate
         ),
         None,
     )
@@ -540,29 +447,26 @@ def record_approval(
             Reason(
                 "approval.unknown_gate",
                 N_("The workflow of this selection has no approval gate %(gate)s."),
-                {"gate": gate_code},
+                {"gate": gate},
             )
         )
-    reasons = _letter_reasons(
-        number=number,
-        letter_date=letter_date,
-        subject=subject,
-        pdf_bytes=pdf_bytes,
-        pdf_required=status.required,
-    )
-    if reasons:
-        raise ValidationFailed(reasons)
-    approval = _store_letter(
+    approval = letters.record_letter(
         selection,
         actor,
-        purpose=f"gate:{gate_code}",
-        authority=status.authority,
-        number=number,
-        letter_date=letter_date,
-        subject=subject,
-        pdf_bytes=pdf_bytes,
-        filename=filename,
-        notes=notes,
+        letters.Letter(
+            letter_number=letter_number,
+            letter_date=letter_date,
+            subject=subject,
+            notes=notes,
+            pdf=pdf,
+            filename=filename,
+            authority=status.authority,
+        ),
+        rules=letters.ANNOUNCEMENT_RULES,
+        purpose=f"gate:{gate}",
+        event="approval_recorded",
+        details={"filename": filename or None},
+        pdf_required=status.required,
     )
     if commit:
         db.session.commit()
@@ -719,19 +623,17 @@ def publish(
     :raises GuardFailed: when a required approval letter is missing (reasons name each).
     :raises Forbidden: when the actor may not publish.
     """
-    return fire(
-        selection, SelectionEvent.PUBLISH_ANNOUNCEMENT, actor, expected_version=expected_version
-    )
+    return fire(selection, "publish_announcement", actor, expected_version=expected_version)
 
 
-def record_extension_approval(
+def record_extension_letter(
     selection: Selection,
     actor: User,
     *,
-    number: str,
+    letter_number: str,
     letter_date: date | None,
     subject: str,
-    pdf_bytes: bytes | None,
+    pdf: bytes | None,
     filename: str = "",
     commit: bool = True,
 ) -> Approval:
@@ -741,7 +643,7 @@ def record_extension_approval(
     :raises ValidationFailed: outside the announcement stage, or a bad letter.
     """
     _forbid_unless_staff(selection, actor)
-    if selection.state != SelectionState.ANNOUNCEMENT:
+    if selection.state != "announcement":
         raise ValidationFailed(
             Reason(
                 "extension.state",
@@ -749,25 +651,22 @@ def record_extension_approval(
                 {"state": _state_term(selection)},
             )
         )
-    reasons = _letter_reasons(
-        number=number,
-        letter_date=letter_date,
-        subject=subject,
-        pdf_bytes=pdf_bytes,
-        pdf_required=True,
-    )
-    if reasons:
-        raise ValidationFailed(reasons)
-    approval = _store_letter(
+    approval = letters.record_letter(
         selection,
         actor,
+        letters.Letter(
+            letter_number=letter_number,
+            letter_date=letter_date,
+            subject=subject,
+            pdf=pdf,
+            filename=filename,
+            authority=definition_of(selection).oversight_body,
+        ),
+        rules=letters.ANNOUNCEMENT_RULES,
         purpose="extension",
-        authority=definition_of(selection).oversight_body,
-        number=number,
-        letter_date=letter_date,
-        subject=subject,
-        pdf_bytes=pdf_bytes,
-        filename=filename,
+        event="approval_recorded",
+        details={"filename": filename or None},
+        pdf_required=True,
     )
     if commit:
         db.session.commit()
@@ -779,10 +678,10 @@ def extend_registration(
     actor: User,
     *,
     reason: str,
-    number: str,
+    letter_number: str,
     letter_date: date | None,
     subject: str,
-    pdf_bytes: bytes | None,
+    pdf: bytes | None,
     filename: str = "",
     expected_version: int | None = None,
 ) -> FireResult:
@@ -802,13 +701,13 @@ def extend_registration(
         )
     try:
         try:
-            record_extension_approval(
+            record_extension_letter(
                 selection,
                 actor,
-                number=number,
+                letter_number=letter_number,
                 letter_date=letter_date,
                 subject=subject,
-                pdf_bytes=pdf_bytes,
+                pdf=pdf,
                 filename=filename,
                 commit=False,
             )
@@ -818,7 +717,7 @@ def extend_registration(
             raise ValidationFailed(problems)
         result = fire(
             selection,
-            SelectionEvent.EXTEND_REGISTRATION,
+            "extend_registration",
             actor,
             {"reason": reason.strip()},
             expected_version=expected_version,
@@ -856,7 +755,7 @@ def drop_position(
         raise ValidationFailed(problems)
     return fire(
         selection,
-        SelectionEvent.DROP_POSITION,
+        "drop_position",
         actor,
         {"position_id": position_id, "reason": reason.strip()[:2000]},
         expected_version=expected_version,
@@ -873,6 +772,4 @@ def close_registration(
     :raises GuardFailed: when registration is open, no post is left, or a post is short.
     :raises Forbidden: when the actor may not close registration.
     """
-    return fire(
-        selection, SelectionEvent.CLOSE_REGISTRATION, actor, expected_version=expected_version
-    )
+    return fire(selection, "close_registration", actor, expected_version=expected_version)

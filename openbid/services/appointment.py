@@ -18,22 +18,18 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import Session
 
-from openbid import audit, clock, storage
+from openbid import audit, clock
 from openbid.extensions import db
 from openbid.models import (
     Application,
-    ApplicationEvent,
-    ApplicationState,
     Approval,
     AssessmentResult,
     CandidateProfile,
     Position,
     Role,
     Selection,
-    SelectionState,
     ShortlistResult,
     User,
 )
@@ -52,12 +48,12 @@ from openbid.rules.scoring import (
     rank,
     top_three,
 )
+from openbid.services import letters
 from openbid.services.errors import ValidationFailed
 from openbid.services.interview import interview_means, parse_score
-from openbid.uploads import check_pdf
 from openbid.workflow import FireResult, Forbidden, GuardFailed, definition_of, fire
 
-APPOINTMENT_STATE = SelectionState.APPOINTMENT
+APPOINTMENT_STATE = "appointment"
 RESULT_RECOMMENDATION = "result_recommendation"
 OVERRIDE_PREFIX = "shortlist_override:"
 # Where each weighted component comes from; the interview is the members' mean.
@@ -312,21 +308,13 @@ def _move(session: Session, result: ShortlistResult, actor: User, data: dict) ->
     chosen = set(result.shortlist)
     ids = [entry["application_id"] for entry in result.ranking]
     for app in _applications(
-        session,
-        [result.position_id],
-        (ApplicationState.ELIGIBLE, ApplicationState.SHORTLISTED, ApplicationState.NOT_SHORTLISTED),
+        session, [result.position_id], ("eligible", "shortlisted", "not_shortlisted")
     ):
         if app.id not in ids:
             continue
-        target = (
-            ApplicationState.SHORTLISTED if app.id in chosen else ApplicationState.NOT_SHORTLISTED
-        )
+        target = "shortlisted" if app.id in chosen else "not_shortlisted"
         if app.state != target:
-            event = (
-                ApplicationEvent.SHORTLIST
-                if target == ApplicationState.SHORTLISTED
-                else ApplicationEvent.NOT_SHORTLIST
-            )
+            event = "shortlist" if target == "shortlisted" else "not_shortlist"
             fire(app, event, actor, data, commit=False)
 
 
@@ -341,7 +329,7 @@ def freeze_shortlists(
     :raises GuardFailed: when the weights cannot be used or an application cannot move.
     """
     positions = _open_positions(session, selection)
-    applications = _applications(session, [p.id for p in positions], (ApplicationState.ELIGIBLE,))
+    applications = _applications(session, [p.id for p in positions], ("eligible",))
     frozen = []
     for post in rank_posts(session, positions, applications, params):
         previous = current_result(session, post.position.id)
@@ -425,9 +413,7 @@ def _lock(session: Session, model: type, ident: int):  # noqa: ANN202
 def _appointee(session: Session, position_id: int) -> Application | None:
     return session.scalar(
         sa.select(Application)
-        .where(
-            Application.position_id == position_id, Application.state == ApplicationState.APPOINTED
-        )
+        .where(Application.position_id == position_id, Application.state == "appointed")
         .options(sa.orm.joinedload(Application.candidate))
     )
 
@@ -507,8 +493,8 @@ def correct_assessment(
             )
         )
     if position.selection_id != selection.id or application.state not in (
-        ApplicationState.SHORTLISTED,
-        ApplicationState.NOT_SHORTLISTED,
+        "shortlisted",
+        "not_shortlisted",
     ):
         raise ValidationFailed(
             Reason(
@@ -608,13 +594,7 @@ def revise_shortlist(position: Position, actor: User, reason: str) -> ShortlistR
         applications = [
             a
             for a in _applications(
-                session,
-                [position.id],
-                (
-                    ApplicationState.ELIGIBLE,
-                    ApplicationState.SHORTLISTED,
-                    ApplicationState.NOT_SHORTLISTED,
-                ),
+                session, [position.id], ("eligible", "shortlisted", "not_shortlisted")
             )
             if a.id in ranked_ids
         ]
@@ -676,112 +656,6 @@ def revise_shortlist(position: Position, actor: User, reason: str) -> ShortlistR
 # --- Approvals: override of a short list, the oversight body's word on the results -------
 
 
-def _letter_fields(
-    *,
-    authority: str,
-    letter_number: str,
-    letter_date: date | None,
-    subject: str,
-    notes: str,
-    pdf: bytes | None,
-) -> tuple[dict[str, Any], list[Reason]]:
-    reasons: list[Reason] = []
-    authority = (authority or "").strip()
-    number = (letter_number or "").strip()
-    subject = (subject or "").strip()
-    notes = (notes or "").strip()
-    if not authority:
-        reasons.append(
-            Reason("approval.authority", N_("Enter the authority that signed the letter."))
-        )
-    elif len(authority) > 120:
-        reasons.append(
-            Reason(
-                "approval.authority_long",
-                N_("The authority's name is too long (120 characters at most)."),
-            )
-        )
-    if not number:
-        reasons.append(Reason("approval.number", N_("Enter the letter's number.")))
-    elif len(number) > 120:
-        reasons.append(
-            Reason(
-                "approval.number_long",
-                N_("The letter number is too long (120 characters at most)."),
-            )
-        )
-    if letter_date is None:
-        reasons.append(Reason("approval.date", N_("Enter the letter's date.")))
-    elif letter_date > clock.today_jakarta():
-        reasons.append(
-            Reason(
-                "approval.date_future",
-                N_("The letter's date %(date)s is in the future."),
-                {"date": letter_date.isoformat()},
-            )
-        )
-    if len(subject) > 300:
-        reasons.append(
-            Reason("approval.subject_long", N_("The subject is too long (300 characters at most)."))
-        )
-    if len(notes) > MAX_TEXT:
-        reasons.append(
-            Reason(
-                "approval.notes_long",
-                N_("The notes are longer than %(limit)d characters; shorten them."),
-                {"limit": MAX_TEXT},
-            )
-        )
-    if pdf is not None:
-        reasons.extend(check_pdf(pdf, current_app.config["UPLOAD_MAX_BYTES"]))
-    fields = {
-        "authority": authority,
-        "letter_number": number,
-        "letter_date": letter_date,
-        "subject": subject,
-        "notes": notes,
-    }
-    return fields, reasons
-
-
-def _store_approval(
-    session: Session,
-    selection: Selection,
-    actor: User,
-    purpose: str,
-    fields: dict,
-    pdf: bytes | None,
-    event: str,
-    payload: dict,
-) -> Approval:
-    stored = storage.store(session, pdf, "application/pdf") if pdf is not None else None
-    approval = Approval(
-        selection_id=selection.id,
-        purpose=purpose,
-        file_id=stored.id if stored is not None else None,
-        recorded_by_id=actor.id,
-        **fields,
-    )
-    session.add(approval)
-    session.flush()
-    audit.append(
-        session,
-        event=event,
-        actor=actor,
-        subject_type="approval",
-        subject_id=approval.id,
-        selection_id=selection.id,
-        payload={
-            **payload,
-            **fields,
-            "purpose": purpose,
-            "file_sha256": stored.sha256 if stored is not None else None,
-        },
-    )
-    session.commit()
-    return approval
-
-
 def override_for(session: Session, position_id: int) -> Approval | None:
     """Return the approval to proceed with fewer than three for a post, if on file."""
     return session.scalar(
@@ -792,7 +666,7 @@ def override_for(session: Session, position_id: int) -> Approval | None:
     )
 
 
-def record_shortlist_override(
+def record_override_letter(
     position: Position,
     actor: User,
     *,
@@ -836,29 +710,32 @@ def record_shortlist_override(
                 {"post": position.name, "number": existing.letter_number},
             )
         )
-    fields, reasons = _letter_fields(
-        authority=authority,
-        letter_number=letter_number,
-        letter_date=letter_date,
-        subject=subject,
-        notes=notes,
-        pdf=pdf,
-    )
-    if reasons:
-        raise ValidationFailed(reasons)
-    return _store_approval(
-        session,
+    approval = letters.record_letter(
         selection,
         actor,
-        override_purpose(position.id),
-        fields,
-        pdf,
-        "shortlist_override_recorded",
-        {"post": position.name, "revision": result.revision, "qualified": len(result.shortlist)},
+        letters.Letter(
+            letter_number=letter_number,
+            letter_date=letter_date,
+            subject=subject,
+            notes=notes,
+            pdf=pdf,
+            authority=authority,
+        ),
+        rules=letters.APPOINTMENT_RULES,
+        purpose=override_purpose(position.id),
+        event="shortlist_override_recorded",
+        details={
+            "post": position.name,
+            "revision": result.revision,
+            "qualified": len(result.shortlist),
+            "notes": (notes or "").strip(),
+        },
     )
+    session.commit()
+    return approval
 
 
-def record_result_recommendation(
+def record_result_letter(
     selection: Selection,
     actor: User,
     *,
@@ -880,31 +757,29 @@ def record_result_recommendation(
     selection = _lock(session, Selection, selection.id)
     _require_secretariat(actor, selection)
     _require_state(selection)
-    authority = definition_of(selection).oversight_body
-    fields, reasons = _letter_fields(
-        authority=authority,
-        letter_number=letter_number,
-        letter_date=letter_date,
-        subject=subject,
-        notes=notes,
-        pdf=pdf,
-    )
-    if reasons:
-        raise ValidationFailed(reasons)
-    return _store_approval(
-        session,
+    approval = letters.record_letter(
         selection,
         actor,
-        RESULT_RECOMMENDATION,
-        fields,
-        pdf,
-        "result_recommendation_recorded",
-        {
+        letters.Letter(
+            letter_number=letter_number,
+            letter_date=letter_date,
+            subject=subject,
+            notes=notes,
+            pdf=pdf,
+            authority=definition_of(selection).oversight_body,
+        ),
+        rules=letters.APPOINTMENT_RULES,
+        purpose=RESULT_RECOMMENDATION,
+        event="result_recommendation_recorded",
+        details={
             "revisions": {
                 str(pid): r.revision for pid, r in current_results(session, selection).items()
-            }
+            },
+            "notes": (notes or "").strip(),
         },
     )
+    session.commit()
+    return approval
 
 
 def latest_recommendation(session: Session, selection: Selection) -> Approval | None:
@@ -1046,7 +921,7 @@ def appoint(
     ).all()
     return fire(
         application,
-        ApplicationEvent.APPOINT,
+        "appoint",
         ppk_user,
         {"position_id": application.position_id},
         expected_version=expected_version,
@@ -1121,13 +996,7 @@ def build_board(selection: Selection) -> AppointmentBoard:
     applications = _applications(
         session,
         [p.id for p in positions],
-        (
-            ApplicationState.ELIGIBLE,
-            ApplicationState.SHORTLISTED,
-            ApplicationState.NOT_SHORTLISTED,
-            ApplicationState.APPOINTED,
-            ApplicationState.NOT_APPOINTED,
-        ),
+        ("eligible", "shortlisted", "not_shortlisted", "appointed", "not_appointed"),
     )
     apps = {a.id: a for a in applications}
     approvals = session.scalars(
@@ -1154,12 +1023,7 @@ def build_board(selection: Selection) -> AppointmentBoard:
                 [
                     a
                     for a in applications
-                    if a.state
-                    in {
-                        ApplicationState.ELIGIBLE,
-                        ApplicationState.SHORTLISTED,
-                        ApplicationState.NOT_SHORTLISTED,
-                    }
+                    if a.state in ("eligible", "shortlisted", "not_shortlisted")
                 ],
                 params,
             )
@@ -1189,11 +1053,7 @@ def build_board(selection: Selection) -> AppointmentBoard:
                 )
         shortlist = [row for row in rows if row.in_shortlist]
         appointee = next(
-            (
-                a
-                for a in applications
-                if a.position_id == position.id and a.state == ApplicationState.APPOINTED
-            ),
+            (a for a in applications if a.position_id == position.id and a.state == "appointed"),
             None,
         )
         short = current is not None and len(current.shortlist) < size

@@ -85,7 +85,7 @@ SCHEDULE = [
 PLAN_LETTER = {"letter_number": "B-3870/KASN/11/2018", "letter_date": date(2018, 11, 16)}
 EXTENSION = {
     "reason": "Pelamar Dinas Kesehatan kurang dari empat.",
-    "number": "B-4102/KASN/12/2018",
+    "letter_number": "B-4102/KASN/12/2018",
     "letter_date": date(2018, 12, 3),
 }
 RESULT_LETTER = {"letter_number": "B-0112/KASN/1/2019", "letter_date": date(2019, 1, 9)}

@@ -121,25 +121,25 @@ def test_an_optional_gate_marked_required_blocks_until_recorded(app, movable_clo
     # A required letter needs its PDF; nothing is written without it.
     before = counts()
     with pytest.raises(ValidationFailed) as bad:
-        announcement.record_approval(
+        announcement.record_gate_letter(
             selection,
             secretariat,
-            "governor_letter",
-            number="100/123-Pem/2018",
+            gate="governor_letter",
+            letter_number="100/123-Pem/2018",
             letter_date=date(2018, 11, 16),
             subject="Pengantar",
-            pdf_bytes=None,
+            pdf=None,
         )
     assert reasons_of(bad.value) == ["Upload the scanned letter as a PDF; this letter is required."]
     assert counts() == before
-    announcement.record_approval(
+    announcement.record_gate_letter(
         selection,
         secretariat,
-        "governor_letter",
-        number="100/123-Pem/2018",
+        gate="governor_letter",
+        letter_number="100/123-Pem/2018",
         letter_date=date(2018, 11, 16),
         subject="Pengantar",
-        pdf_bytes=tiny_pdf("gubernur"),
+        pdf=tiny_pdf("gubernur"),
     )
     announcement.publish(selection, secretariat)
     assert _fresh(selection).state == "announcement"
@@ -147,11 +147,11 @@ def test_an_optional_gate_marked_required_blocks_until_recorded(app, movable_clo
 
 def test_an_optional_gate_may_be_recorded_without_a_pdf(app, movable_clock) -> None:
     selection, secretariat = make_selection(make_agency())
-    approval = announcement.record_approval(
+    approval = announcement.record_gate_letter(
         selection,
         secretariat,
-        "governor_letter",
-        number="100/9-Pem/2018",
+        gate="governor_letter",
+        letter_number="100/9-Pem/2018",
         letter_date=date(2018, 11, 16),
         subject="Pengantar",
     )
@@ -177,14 +177,14 @@ def test_kemendagri_permission_is_required_inside_an_election_window(app, movabl
         " because the selection runs inside the election window 01-11-2018 to 31-03-2019"
         " (Pilkada Kota Tangerang 2018)."
     ]
-    announcement.record_approval(
+    announcement.record_gate_letter(
         selection,
         secretariat,
-        "kemendagri_permission",
-        number="800/8123/OTDA",
+        gate="kemendagri_permission",
+        letter_number="800/8123/OTDA",
         letter_date=date(2018, 11, 19),
         subject="Persetujuan pengisian JPT Pratama",
-        pdf_bytes=tiny_pdf("kemendagri"),
+        pdf=tiny_pdf("kemendagri"),
     )
     announcement.publish(selection, secretariat)
     assert _fresh(selection).state == "announcement"
@@ -240,7 +240,7 @@ def test_a_schedule_reaching_into_an_election_window_needs_the_permission(
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"number": "  "}, "Enter the letter's number."),
+        ({"letter_number": "  "}, "Enter the letter's number."),
         ({"letter_date": None}, "Enter the letter's date."),
         (
             {"letter_date": date(2018, 12, 25)},
@@ -248,11 +248,11 @@ def test_a_schedule_reaching_into_an_election_window_needs_the_permission(
         ),
         ({"subject": ""}, "Enter the letter's subject (perihal)."),
         (
-            {"pdf_bytes": b"GIF89a not a pdf"},
+            {"pdf": b"GIF89a not a pdf"},
             "The file is not a PDF document, whatever its name says; save it as PDF.",
         ),
-        ({"pdf_bytes": None}, "Upload the scanned letter as a PDF; this letter is required."),
-        ({"number": "x" * 121}, "The letter number is longer than 120 characters."),
+        ({"pdf": None}, "Upload the scanned letter as a PDF; this letter is required."),
+        ({"letter_number": "x" * 121}, "The letter number is longer than 120 characters."),
     ],
 )
 def test_a_bad_letter_is_refused_and_nothing_is_written(
@@ -270,9 +270,9 @@ def test_a_bad_letter_is_refused_and_nothing_is_written(
 def test_letters_are_refused_after_publishing_and_for_unknown_gates(app, movable_clock) -> None:
     selection, secretariat = make_selection(make_agency())
     with pytest.raises(ValidationFailed) as unknown:
-        announcement.record_approval(
-            selection, secretariat, "bkn_pertek", number="1", letter_date=date(2018, 11, 1),
-            subject="x", pdf_bytes=tiny_pdf(),
+        announcement.record_gate_letter(
+            selection, secretariat, gate="bkn_pertek", letter_number="1",
+            letter_date=date(2018, 11, 1), subject="x", pdf=tiny_pdf(),
         )  # fmt: skip
     assert reasons_of(unknown.value) == [
         "The workflow of this selection has no approval gate bkn_pertek."
@@ -528,7 +528,7 @@ def test_extension_needs_its_letter_and_a_short_post(app, movable_clock) -> None
     before = counts()
     with pytest.raises(ValidationFailed) as bad_pdf:
         announcement.extend_registration(
-            selection, secretariat, reason="", **extension_letter(pdf_bytes=b"not a pdf")
+            selection, secretariat, reason="", **extension_letter(pdf=b"not a pdf")
         )
     assert reasons_of(bad_pdf.value) == [
         "Say why registration is extended.",
@@ -636,7 +636,7 @@ def test_cancelling_closes_every_open_application_with_the_reason(app, movable_c
 def test_extension_approval_can_be_recorded_first_and_used_by_the_event(app, movable_clock) -> None:
     selection, secretariat = _short_selection(movable_clock)
     movable_clock.set(wib(2018, 12, 5, 8, 0))
-    letter = announcement.record_extension_approval(selection, secretariat, **extension_letter())
+    letter = announcement.record_extension_letter(selection, secretariat, **extension_letter())
     result = fire(selection, "extend_registration", secretariat, {"reason": "Kurang pelamar"})
     assert result.outputs["extension"].approval_id == letter.id
     # The letter is used: a second extension needs a new one.

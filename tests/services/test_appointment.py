@@ -249,7 +249,7 @@ def test_fewer_than_three_qualified_blocks_until_an_override_is_recorded(app) ->
     assert blocked in _messages(error)
     db.session.rollback()
 
-    approval = appointment.record_shortlist_override(
+    approval = appointment.record_override_letter(
         position,
         setup.secretariat,
         authority="KASN",
@@ -294,11 +294,11 @@ def test_override_letters_are_checked_and_nothing_is_half_written(app) -> None: 
             **fields,
         }
         with pytest.raises(ValidationFailed) as error:
-            appointment.record_shortlist_override(position, setup.secretariat, **values)
+            appointment.record_override_letter(position, setup.secretariat, **values)
         assert [r.code for r in error.value.reasons] == codes
         db.session.rollback()
     with pytest.raises(Forbidden):
-        appointment.record_shortlist_override(
+        appointment.record_override_letter(
             position,
             make_ppk(setup),
             authority="KASN",
@@ -312,7 +312,7 @@ def test_override_letters_are_checked_and_nothing_is_half_written(app) -> None: 
 def test_an_override_is_refused_where_three_qualified_or_one_is_on_file(setup) -> None:  # noqa: ANN001
     position = setup.selection.positions[0]
     with pytest.raises(ValidationFailed) as error:
-        appointment.record_shortlist_override(
+        appointment.record_override_letter(
             position,
             setup.secretariat,
             authority="KASN",
@@ -437,7 +437,7 @@ def test_an_unfit_result_found_late_removes_the_candidate_from_the_three_best(se
 
 def test_the_result_recommendation_is_the_secretariats_and_checked(setup) -> None:  # noqa: ANN001
     with pytest.raises(Forbidden):
-        appointment.record_result_recommendation(
+        appointment.record_result_letter(
             setup.selection, setup.committee[0], letter_number="B-1", letter_date=date(2018, 12, 20)
         )
     db.session.rollback()

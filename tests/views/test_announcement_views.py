@@ -486,10 +486,10 @@ def test_the_pages_do_not_grow_queries_with_rows(app, client, browser, movable_c
             selection,
             secretariat,
             reason="kurang",
-            number="B-1/KASN/2018",
+            letter_number="B-1/KASN/2018",
             letter_date=wib(2018, 12, 4).date(),
             subject="Perpanjangan",
-            pdf_bytes=tiny_pdf(),
+            pdf=tiny_pdf(),
         )
     browser.login(secretariat.email, PASSWORD)
     for tab in ("announcement", "approval"):

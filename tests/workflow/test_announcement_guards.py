@@ -127,7 +127,7 @@ def test_the_extension_limit_follows_the_parameters(app, movable_clock) -> None:
         2018, 12, 7, 23, 59, 59
     )
     movable_clock.set(wib(2018, 12, 8, 8, 0))
-    announcement.record_extension_approval(selection, secretariat, **extension_letter())
+    announcement.record_extension_letter(selection, secretariat, **extension_letter())
     with pytest.raises(GuardFailed) as refused:
         fire(
             db.session.get(Selection, selection.id),

@@ -134,7 +134,7 @@ def test_completion_counts_open_posts_and_allows_an_approved_vacancy(app) -> Non
         " proceed with fewer first.",
     ]
     db.session.rollback()
-    appointment.record_shortlist_override(
+    appointment.record_override_letter(
         second,
         setup.secretariat,
         authority="KASN",

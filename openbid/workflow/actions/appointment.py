@@ -1,4 +1,4 @@
-"""Actions of the appointment stage (see openbid.stages)."""
+"""Actions of the appointment stage (see openbid.workflow.actions)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Guards of the screening stage (see openbid.stages)."""
+"""Guards of the screening stage (see openbid.workflow.guards)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Guards of the interview stage (see openbid.stages)."""
+"""Guards of the interview stage (see openbid.workflow.guards)."""
 
 from __future__ import annotations
 

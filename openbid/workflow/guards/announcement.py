@@ -1,4 +1,4 @@
-"""Guards of the approval and announcement stages (see openbid.stages).
+"""Guards of the approval and announcement stages (see openbid.workflow.guards).
 
 Time comes from ``openbid.clock`` so tests can move it.
 """

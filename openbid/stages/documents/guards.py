@@ -1,3 +1,0 @@
-"""Guards of the documents stage (see openbid.stages)."""
-
-from __future__ import annotations

@@ -1,3 +1,0 @@
-"""Actions of the interview stage (see openbid.stages)."""
-
-from __future__ import annotations
