@@ -50,6 +50,7 @@ run: setup
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: setup-dev
+	$(BIN)/lint-imports
 	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
 # The edit-run loop: pure rules and the engine, in seconds.

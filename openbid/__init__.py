@@ -66,6 +66,7 @@ def create_app(config: object | None = None, workflows_dir: Path | None = None) 
     auth.init_app(app)
     storage.init_app(app)
 
+    from openbid import stages  # noqa: F401 - registers every stage's guards and actions
     from openbid.workflow import load_workflows
 
     app.extensions["openbid.workflows"] = load_workflows(workflows_dir or WORKFLOWS_DIR)

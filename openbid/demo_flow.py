@@ -27,7 +27,18 @@ from openbid import clock, demo
 from openbid.demo import SimulatedClock, simulated_clock
 from openbid.extensions import db
 from openbid.i18n import reason_text
-from openbid.models import Application, AuditEvent, IssuedDocument, Position, Selection, User
+from openbid.models import (
+    Application,
+    ApplicationEvent,
+    ApplicationState,
+    AuditEvent,
+    IssuedDocument,
+    Position,
+    Selection,
+    SelectionEvent,
+    SelectionState,
+    User,
+)
 from openbid.rules.eligibility import REQUIRED_DOCUMENTS
 from openbid.services import (
     announcement,
@@ -41,16 +52,16 @@ from openbid.storage import storage
 from openbid.workflow import definition_of, fire
 
 ORDER = [
-    "draft",
-    "approval",
-    "announcement",
-    "administrative_screening",
-    "competency_assessment",
-    "interview",
-    "appointment",
-    "completed",
+    SelectionState.DRAFT,
+    SelectionState.APPROVAL,
+    SelectionState.ANNOUNCEMENT,
+    SelectionState.ADMINISTRATIVE_SCREENING,
+    SelectionState.COMPETENCY_ASSESSMENT,
+    SelectionState.INTERVIEW,
+    SelectionState.APPOINTMENT,
+    SelectionState.COMPLETED,
 ]
-TARGETS = [*ORDER, "cancelled"]
+TARGETS = [*ORDER, SelectionState.CANCELLED]
 
 # Which post each candidate applies to (by index in demo.POSITIONS) and what makes them
 # (in)eligible; the rest of their profile is a typical eligible head-of-department profile.
@@ -199,7 +210,7 @@ def _apply(local: str, nip: str, post: int, extra: dict, positions: list[Positio
         portal.upload_document(
             application, candidate, code, upload, current_app.config["UPLOAD_MAX_BYTES"]
         )
-    fire(application, "submit", candidate)
+    fire(application, ApplicationEvent.SUBMIT, candidate)
 
 
 def _in_indonesian(reasons: list) -> str:
@@ -224,7 +235,7 @@ class Runner:
 
     def draft(self, selection: Selection) -> None:
         self.clock.at(date(2018, 10, 29))
-        result = fire(selection, "submit_for_approval", self.secretariat)
+        result = fire(selection, SelectionEvent.SUBMIT_FOR_APPROVAL, self.secretariat)
         self.echo("draft -> approval: the plan went to KASN")
         self.report(result)
 
@@ -287,13 +298,13 @@ class Runner:
             failed = [r.reason for r in item.results if not r.passed and r.reason is not None]
             reason = "" if not failed else _in_indonesian(failed)
             screening.record_verdict(item.application, chair, not failed, reason)
-        result = fire(_selection(), "close_screening", self.secretariat)
+        result = fire(_selection(), SelectionEvent.CLOSE_SCREENING, self.secretariat)
         self.echo("administrative_screening -> competency_assessment: verdicts recorded")
         self.report(result)
 
     def competency_assessment(self, selection: Selection) -> None:
         self.clock.at(date(2018, 12, 20))
-        for application in _applications(selection, "eligible"):
+        for application in _applications(selection, ApplicationState.ELIGIBLE):
             score, paper, track = RESULTS[_local(application.candidate)]
             assessment.save_result(
                 application,
@@ -309,13 +320,13 @@ class Runner:
                 health_fit="fit",
                 psych_fit="fit",
             )
-        result = fire(_selection(), "close_assessment", self.secretariat)
+        result = fire(_selection(), SelectionEvent.CLOSE_ASSESSMENT, self.secretariat)
         self.echo("competency_assessment -> interview: results entered")
         self.report(result)
 
     def interview(self, selection: Selection) -> None:
         self.clock.at(date(2019, 1, 7))
-        eligible = _applications(selection, "eligible")
+        eligible = _applications(selection, ApplicationState.ELIGIBLE)
         # The provincial member knows one candidate personally: declared and recused.
         recused = (self.members[5], eligible[0])
         interview.declare_conflict(*recused, "Pernah menjadi atasan langsung pelamar (2012-2015).")
@@ -325,7 +336,7 @@ class Runner:
                     continue
                 base = INTERVIEW_BASE[_local(application.candidate)]
                 interview.submit_score(member, application, str(base + (offset % 3) - 1))
-        result = fire(_selection(), "close_interview", self.secretariat)
+        result = fire(_selection(), SelectionEvent.CLOSE_INTERVIEW, self.secretariat)
         self.echo("interview -> appointment: scores closed, ranking and the three best frozen")
         self.report(result)
 
@@ -359,7 +370,7 @@ class Runner:
             chosen = db.session.get(Application, pick)
             appointment.appoint(chosen, self.ppk)
             self.echo(f"  the PPK appointed {chosen.candidate.name} as {position.name}")
-        result = fire(_selection(), "complete", self.secretariat)
+        result = fire(_selection(), SelectionEvent.COMPLETE, self.secretariat)
         self.echo("appointment -> completed: the appointment decree is issued")
         self.report(result)
 
@@ -414,8 +425,8 @@ def advance(through: str, echo: Callable[[str], None] = print) -> Progress:
     progress = Progress(selection, [selection.state])
     if selection.state == through:
         return progress
-    if selection.state in ("completed", "cancelled") or (
-        through != "cancelled" and ORDER.index(selection.state) > ORDER.index(through)
+    if selection.state in {SelectionState.COMPLETED, SelectionState.CANCELLED} or (
+        through != SelectionState.CANCELLED and ORDER.index(selection.state) > ORDER.index(through)
     ):
         raise DemoError(
             f"the demo selection is already in {selection.state}, past {through}; "
@@ -424,9 +435,12 @@ def advance(through: str, echo: Callable[[str], None] = print) -> Progress:
     # A later run resumes the story where the last one stopped, so time never runs backwards.
     with simulated_clock(demo.STORY_START, after=_last_event_at(selection)) as fake:
         runner = Runner(echo, fake)
-        if through == "cancelled":
+        if through == SelectionState.CANCELLED:
             result = fire(
-                selection, "cancel", runner.secretariat, {"reason": "Dibatalkan untuk demonstrasi."}
+                selection,
+                SelectionEvent.CANCEL,
+                runner.secretariat,
+                {"reason": "Dibatalkan untuk demonstrasi."},
             )
             echo(f"{selection.state} -> cancelled")
             runner.report(result)

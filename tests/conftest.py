@@ -21,6 +21,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 import openbid.models.user as user_model
+import openbid.stages  # noqa: F401 - registers the stages' guards and actions, as create_app does
 from config import TestConfig
 from openbid import create_app
 from openbid.documents import render

@@ -25,6 +25,8 @@ from openbid.i18n import reason_text
 from openbid.models import (
     Application,
     ApplicationDocument,
+    ApplicationEvent,
+    ApplicationState,
     AssessmentResult,
     CommitteeMember,
     InterviewScore,
@@ -33,6 +35,7 @@ from openbid.models import (
     Role,
     ScreeningVerdict,
     Selection,
+    SelectionState,
 )
 from openbid.rules.eligibility import REQUIRED_DOCUMENTS
 from openbid.rules.reasons import N_, Reason
@@ -279,7 +282,7 @@ def apply(position_id: int):  # noqa: ANN201
     _require(Role.CANDIDATE)
     actor = _actor()
     position = db.session.get(Position, position_id)
-    if position is None or position.selection.state != "announcement":
+    if position is None or position.selection.state != SelectionState.ANNOUNCEMENT:
         raise NotFound()
     fields = _form_body(s.APPLICATION_FIELDS, flags=("submit",))
     unknown = sorted(set(request.files) - set(REQUIRED_DOCUMENTS))
@@ -320,13 +323,13 @@ def apply(position_id: int):  # noqa: ANN201
         sa.select(Application).where(
             Application.position_id == position.id,
             Application.candidate_id == actor.id,
-            Application.state == "draft",
+            Application.state == ApplicationState.DRAFT,
         )
     ) or portal.start_application(actor, position)
     for code, upload in request.files.items():
         portal.upload_document(application, actor, code, upload, max_bytes)
     if fields.get("submit"):
-        fire(application, "submit", actor)
+        fire(application, ApplicationEvent.SUBMIT, actor)
     return _created(
         application_json(application),
         url_for("api.get_application_get", application_id=application.id),

@@ -25,7 +25,17 @@ from openbid.committee.blueprint import bp, load_selection, tab
 from openbid.committee.fields import DayField, field_errors, only_required_failed
 from openbid.extensions import db
 from openbid.i18n import reason_text
-from openbid.models import Application, Approval, Position, RegistrationExtension, Role, Selection
+from openbid.models import (
+    Application,
+    ApplicationState,
+    Approval,
+    Position,
+    RegistrationExtension,
+    Role,
+    Selection,
+    SelectionEvent,
+    SelectionState,
+)
 from openbid.rules.reasons import N_
 from openbid.services import announcement as service
 from openbid.services.errors import ValidationFailed
@@ -164,7 +174,9 @@ def _approval_page(
             can_edit=can_edit,
             forms=forms,
             errors=errors or {},
-            events=_events(selection, "publish_announcement", "submit_for_approval"),
+            events=_events(
+                selection, SelectionEvent.PUBLISH_ANNOUNCEMENT, SelectionEvent.SUBMIT_FOR_APPROVAL
+            ),
             required_by=lambda key: _(REQUIRED_BY.get(key, key)),
             unit_label=lambda unit: _(UNIT_LABELS.get(unit, unit)),
             wib=service.wib_text,
@@ -348,15 +360,17 @@ def _announcement_page(
     now = clock.now()
     events = _events(
         selection,
-        "publish_announcement",
-        "extend_registration",
-        "drop_position",
-        "close_registration",
+        SelectionEvent.PUBLISH_ANNOUNCEMENT,
+        SelectionEvent.EXTEND_REGISTRATION,
+        SelectionEvent.DROP_POSITION,
+        SelectionEvent.CLOSE_REGISTRATION,
     )
-    can_act = current_user.role in STAFF and selection.state == "announcement"
+    can_act = current_user.role in STAFF and selection.state == SelectionState.ANNOUNCEMENT
     forms = dict(forms or {})
     short = [
-        p for p in positions if p.is_open and per_post.get(p.id, {}).get("submitted", 0) < minimum
+        p
+        for p in positions
+        if p.is_open and per_post.get(p.id, {}).get(ApplicationState.SUBMITTED, 0) < minimum
     ]
     if can_act:
         forms.setdefault("extension", ExtensionForm(formdata=None))

@@ -20,7 +20,7 @@ from openbid.auth import roles_required
 from openbid.committee.blueprint import bp, load_application, load_selection, tab
 from openbid.documents import formatting
 from openbid.extensions import db
-from openbid.models import Approval, Position, Role, Selection
+from openbid.models import Approval, Position, Role, Selection, SelectionEvent
 from openbid.rules.reasons import N_, Reason
 from openbid.services import appointment as service
 from openbid.services.errors import ValidationFailed
@@ -64,7 +64,9 @@ def _page(  # noqa: ANN202
     selection: Selection, errors: dict | None = None, values: dict | None = None, status: int = 200
 ):
     board = service.build_board(selection)
-    events = [e for e in available_events(selection, current_user) if e.name == "complete"]
+    events = [
+        e for e in available_events(selection, current_user) if e.name == SelectionEvent.COMPLETE
+    ]
     return (
         render_template(
             "committee/appointment.html",

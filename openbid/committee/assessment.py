@@ -27,8 +27,8 @@ from openbid.rules.reasons import N_
 from openbid.rules.scoring import AssessmentCategory
 from openbid.services import assessment as service
 from openbid.services.errors import ValidationFailed
+from openbid.stages.assessment.guards import ELIMINATION_STAGES
 from openbid.workflow import GuardFailed, available_events, definition_of
-from openbid.workflow.guards.assessment import ELIMINATION_STAGES
 
 tab("committee.assessment", N_("Assessment"), 40)
 

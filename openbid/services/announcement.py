@@ -24,11 +24,14 @@ from openbid.extensions import db
 from openbid.models import (
     AgencyHoliday,
     Application,
+    ApplicationState,
     Approval,
     Position,
     RegistrationExtension,
     Role,
     Selection,
+    SelectionEvent,
+    SelectionState,
     User,
 )
 from openbid.rules.calendar import WorkCalendar
@@ -40,7 +43,7 @@ from openbid.workflow import FireResult, Forbidden, WorkflowDefinition, definiti
 # Who records letters and configures gates; publishing itself follows the definition's roles.
 LETTER_ROLES = frozenset({Role.SECRETARIAT, Role.ADMIN})
 # Letters are recorded while the plan is prepared or awaits approval, never after publishing.
-LETTER_STATES = ("draft", "approval")
+LETTER_STATES = (SelectionState.DRAFT, SelectionState.APPROVAL)
 DEFAULT_CLOSING_TIME = "23:59"
 DEFAULT_REGISTRATION = {"length": 15, "unit": "calendar"}
 DEFAULT_EXTENSION = {"length": 7, "unit": "calendar", "max_count": 2}
@@ -208,7 +211,7 @@ def min_applicants(params: Mapping[str, Any]) -> int:
 
 def submitted_counts(session: Session, selection_id: int) -> dict[int, int]:
     """Return {position id: submitted applications} for every post, in one query."""
-    counted = sa.func.count(Application.id).filter(Application.state == "submitted")
+    counted = sa.func.count(Application.id).filter(Application.state == ApplicationState.SUBMITTED)
     rows = session.execute(
         sa.select(Position.id, counted)
         .outerjoin(Application, Application.position_id == Position.id)
@@ -623,7 +626,9 @@ def publish(
     :raises GuardFailed: when a required approval letter is missing (reasons name each).
     :raises Forbidden: when the actor may not publish.
     """
-    return fire(selection, "publish_announcement", actor, expected_version=expected_version)
+    return fire(
+        selection, SelectionEvent.PUBLISH_ANNOUNCEMENT, actor, expected_version=expected_version
+    )
 
 
 def record_extension_letter(
@@ -643,7 +648,7 @@ def record_extension_letter(
     :raises ValidationFailed: outside the announcement stage, or a bad letter.
     """
     _forbid_unless_staff(selection, actor)
-    if selection.state != "announcement":
+    if selection.state != SelectionState.ANNOUNCEMENT:
         raise ValidationFailed(
             Reason(
                 "extension.state",
@@ -717,7 +722,7 @@ def extend_registration(
             raise ValidationFailed(problems)
         result = fire(
             selection,
-            "extend_registration",
+            SelectionEvent.EXTEND_REGISTRATION,
             actor,
             {"reason": reason.strip()},
             expected_version=expected_version,
@@ -755,7 +760,7 @@ def drop_position(
         raise ValidationFailed(problems)
     return fire(
         selection,
-        "drop_position",
+        SelectionEvent.DROP_POSITION,
         actor,
         {"position_id": position_id, "reason": reason.strip()[:2000]},
         expected_version=expected_version,
@@ -772,4 +777,6 @@ def close_registration(
     :raises GuardFailed: when registration is open, no post is left, or a post is short.
     :raises Forbidden: when the actor may not close registration.
     """
-    return fire(selection, "close_registration", actor, expected_version=expected_version)
+    return fire(
+        selection, SelectionEvent.CLOSE_REGISTRATION, actor, expected_version=expected_version
+    )

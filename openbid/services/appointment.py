@@ -24,12 +24,15 @@ from openbid import audit, clock
 from openbid.extensions import db
 from openbid.models import (
     Application,
+    ApplicationEvent,
+    ApplicationState,
     Approval,
     AssessmentResult,
     CandidateProfile,
     Position,
     Role,
     Selection,
+    SelectionState,
     ShortlistResult,
     User,
 )
@@ -53,7 +56,7 @@ from openbid.services.errors import ValidationFailed
 from openbid.services.interview import interview_means, parse_score
 from openbid.workflow import FireResult, Forbidden, GuardFailed, definition_of, fire
 
-APPOINTMENT_STATE = "appointment"
+APPOINTMENT_STATE = SelectionState.APPOINTMENT
 RESULT_RECOMMENDATION = "result_recommendation"
 OVERRIDE_PREFIX = "shortlist_override:"
 # Where each weighted component comes from; the interview is the members' mean.
@@ -308,13 +311,21 @@ def _move(session: Session, result: ShortlistResult, actor: User, data: dict) ->
     chosen = set(result.shortlist)
     ids = [entry["application_id"] for entry in result.ranking]
     for app in _applications(
-        session, [result.position_id], ("eligible", "shortlisted", "not_shortlisted")
+        session,
+        [result.position_id],
+        (ApplicationState.ELIGIBLE, ApplicationState.SHORTLISTED, ApplicationState.NOT_SHORTLISTED),
     ):
         if app.id not in ids:
             continue
-        target = "shortlisted" if app.id in chosen else "not_shortlisted"
+        target = (
+            ApplicationState.SHORTLISTED if app.id in chosen else ApplicationState.NOT_SHORTLISTED
+        )
         if app.state != target:
-            event = "shortlist" if target == "shortlisted" else "not_shortlist"
+            event = (
+                ApplicationEvent.SHORTLIST
+                if target == ApplicationState.SHORTLISTED
+                else ApplicationEvent.NOT_SHORTLIST
+            )
             fire(app, event, actor, data, commit=False)
 
 
@@ -329,7 +340,7 @@ def freeze_shortlists(
     :raises GuardFailed: when the weights cannot be used or an application cannot move.
     """
     positions = _open_positions(session, selection)
-    applications = _applications(session, [p.id for p in positions], ("eligible",))
+    applications = _applications(session, [p.id for p in positions], (ApplicationState.ELIGIBLE,))
     frozen = []
     for post in rank_posts(session, positions, applications, params):
         previous = current_result(session, post.position.id)
@@ -413,7 +424,9 @@ def _lock(session: Session, model: type, ident: int):  # noqa: ANN202
 def _appointee(session: Session, position_id: int) -> Application | None:
     return session.scalar(
         sa.select(Application)
-        .where(Application.position_id == position_id, Application.state == "appointed")
+        .where(
+            Application.position_id == position_id, Application.state == ApplicationState.APPOINTED
+        )
         .options(sa.orm.joinedload(Application.candidate))
     )
 
@@ -493,8 +506,8 @@ def correct_assessment(
             )
         )
     if position.selection_id != selection.id or application.state not in (
-        "shortlisted",
-        "not_shortlisted",
+        ApplicationState.SHORTLISTED,
+        ApplicationState.NOT_SHORTLISTED,
     ):
         raise ValidationFailed(
             Reason(
@@ -594,7 +607,13 @@ def revise_shortlist(position: Position, actor: User, reason: str) -> ShortlistR
         applications = [
             a
             for a in _applications(
-                session, [position.id], ("eligible", "shortlisted", "not_shortlisted")
+                session,
+                [position.id],
+                (
+                    ApplicationState.ELIGIBLE,
+                    ApplicationState.SHORTLISTED,
+                    ApplicationState.NOT_SHORTLISTED,
+                ),
             )
             if a.id in ranked_ids
         ]
@@ -921,7 +940,7 @@ def appoint(
     ).all()
     return fire(
         application,
-        "appoint",
+        ApplicationEvent.APPOINT,
         ppk_user,
         {"position_id": application.position_id},
         expected_version=expected_version,
@@ -996,7 +1015,13 @@ def build_board(selection: Selection) -> AppointmentBoard:
     applications = _applications(
         session,
         [p.id for p in positions],
-        ("eligible", "shortlisted", "not_shortlisted", "appointed", "not_appointed"),
+        (
+            ApplicationState.ELIGIBLE,
+            ApplicationState.SHORTLISTED,
+            ApplicationState.NOT_SHORTLISTED,
+            ApplicationState.APPOINTED,
+            ApplicationState.NOT_APPOINTED,
+        ),
     )
     apps = {a.id: a for a in applications}
     approvals = session.scalars(
@@ -1023,7 +1048,12 @@ def build_board(selection: Selection) -> AppointmentBoard:
                 [
                     a
                     for a in applications
-                    if a.state in ("eligible", "shortlisted", "not_shortlisted")
+                    if a.state
+                    in {
+                        ApplicationState.ELIGIBLE,
+                        ApplicationState.SHORTLISTED,
+                        ApplicationState.NOT_SHORTLISTED,
+                    }
                 ],
                 params,
             )
@@ -1053,7 +1083,11 @@ def build_board(selection: Selection) -> AppointmentBoard:
                 )
         shortlist = [row for row in rows if row.in_shortlist]
         appointee = next(
-            (a for a in applications if a.position_id == position.id and a.state == "appointed"),
+            (
+                a
+                for a in applications
+                if a.position_id == position.id and a.state == ApplicationState.APPOINTED
+            ),
             None,
         )
         short = current is not None and len(current.shortlist) < size

@@ -36,7 +36,9 @@ __all__ = [
 
 
 def load_workflows(directory):  # noqa: ANN001, ANN201
-    """Import the guard and action registries, then load and validate every definition."""
-    from openbid.workflow import actions, guards  # noqa: F401 - registers the names
+    """Load and validate every definition against the registered guards and actions.
 
+    The stages register their names when imported (``import openbid.stages``); create_app
+    does that first.
+    """
     return WorkflowRegistry.load_dir(directory)

@@ -1,4 +1,4 @@
-"""Guards of the application stage (see openbid.workflow.guards).
+"""Guards of the application stage (see openbid.stages).
 
 Wired on the application machine's ``submit`` (registration_open, email_confirmed,
 profile_complete, documents_complete, one_post_per_selection) and ``withdraw``

@@ -1,4 +1,4 @@
-"""Guards of the screening stage (see openbid.workflow.guards)."""
+"""Guards of the screening stage (see openbid.stages)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Guards of the appointment stage (see openbid.workflow.guards).
+"""Guards of the appointment stage (see openbid.stages).
 
 The frozen ShortlistResult is the only source of who is among the three best: nobody can
 shortlist, unshortlist or appoint by hand against it.

@@ -1,4 +1,4 @@
-"""Actions of the approval and announcement stages (see openbid.workflow.actions).
+"""Actions of the approval and announcement stages (see openbid.stages).
 
 Applications are moved by firing their own ``close`` event inside the selection's
 transaction (``commit=False``), so each closing has its audit event and a failure rolls

@@ -1,4 +1,4 @@
-"""Guards of the interview stage (see openbid.workflow.guards)."""
+"""Guards of the interview stage (see openbid.stages)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Actions of the assessment stage (see openbid.workflow.actions)."""
+"""Actions of the assessment stage (see openbid.stages)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Actions of the application stage (see openbid.workflow.actions).
+"""Actions of the application stage (see openbid.stages).
 
 ``snapshot_profile`` runs on the application's ``submit``. ``notify_candidates`` is the hook
 for publishing a stage's results: wired at the end of the selection's ``close_screening``,

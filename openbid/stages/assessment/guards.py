@@ -1,4 +1,4 @@
-"""Guards of the assessment stage (see openbid.workflow.guards)."""
+"""Guards of the assessment stage (see openbid.stages)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Guards of the approval and announcement stages (see openbid.workflow.guards).
+"""Guards of the approval and announcement stages (see openbid.stages).
 
 Time comes from ``openbid.clock`` so tests can move it.
 """

@@ -1,4 +1,4 @@
-"""Actions of the appointment stage (see openbid.workflow.actions)."""
+"""Actions of the appointment stage (see openbid.stages)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Actions that issue each stage's documents (see openbid.workflow.actions).
+"""Actions that issue each stage's documents (see openbid.stages).
 
 They run last on their transitions, after the actions that write the stage's data
 (registration window, extension, verdicts, frozen rankings, appointments), inside fire()'s

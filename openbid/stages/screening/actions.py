@@ -1,4 +1,4 @@
-"""Actions of the screening stage (see openbid.workflow.actions)."""
+"""Actions of the screening stage (see openbid.stages)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,3 @@
+"""Guards of the documents stage (see openbid.stages)."""
+
+from __future__ import annotations

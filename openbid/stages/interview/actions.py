@@ -1,0 +1,3 @@
+"""Actions of the interview stage (see openbid.stages)."""
+
+from __future__ import annotations

@@ -1,3 +1,0 @@
-"""Actions of the interview stage (see openbid.workflow.actions)."""
-
-from __future__ import annotations
