@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
 import sqlalchemy as sa
 from flask import Blueprint, abort, request
-from flask_babel import get_locale, gettext
+from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from openbid import clock, mail
+from openbid import mail
 from openbid.auth import require_roles
-from openbid.documents import formatting
 from openbid.extensions import db
 from openbid.models import Application, ApplicationState, Position, Role
 
@@ -57,33 +54,6 @@ def load_own_application(application_id: int) -> Application:
     if application is None:
         abort(404)
     return application
-
-
-def _english() -> bool:
-    return str(get_locale() or "id") == "en"
-
-
-@bp.app_template_filter("wib")
-def wib(value: datetime | None) -> str:
-    """Format a moment in Western Indonesian Time: ``3 Desember 2018 pukul 23.59 WIB``."""
-    if value is None:
-        return ""
-    if not _english():
-        return formatting.tanggal_jam(value)
-    local = clock.to_jakarta(value)
-    return f"{local.day} {local:%B %Y}, {local:%H:%M} WIB"
-
-
-@bp.app_template_filter("long_date")
-def long_date(value: date | datetime | None) -> str:
-    """Format a calendar date the long way, in the interface's language."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = clock.to_jakarta(value).date()
-    if not _english():
-        return formatting.tanggal(value)
-    return f"{value.day} {value:%B %Y}"
 
 
 @bp.app_template_global("candidate_dashboard")

@@ -7,10 +7,7 @@ here writes to the database.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -36,15 +33,6 @@ limit_checks = security.rate_limit(
     "verify.file", "VERIFY_CHECKS_PER_MINUTE", VERIFY_CHECKS_PER_MINUTE
 )
 limit_body = security.limit_body("VERIFY_REQUEST_MAX_BYTES", VERIFY_MAX_BYTES + FORM_OVERHEAD)
-
-
-@bp.app_template_filter("wib_datetime")
-def wib_datetime(value: datetime | None) -> str:
-    """Format a moment in Western Indonesian Time, e.g. ``14 Nov 2018 09.00.03 WIB``."""
-    if value is None:
-        return ""
-    # Flask-Babel converts to BABEL_DEFAULT_TIMEZONE (Asia/Jakarta) before formatting.
-    return format_datetime(value, "d MMM yyyy HH.mm.ss") + " WIB"
 
 
 @bp.app_template_filter("document_kind")
