@@ -20,15 +20,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from openbid.documents.contexts import template_name  # noqa: E402
-from openbid.documents.render import font_subsetter, render_pdf  # noqa: E402
-from openbid.documents.signing import (  # noqa: E402
+from openbid.documents.contexts import template_name
+from openbid.documents.render import font_subsetter, render_pdf
+from openbid.documents.signing import (
     Signer,
     generate_self_signed,
     sign_pdf,
     verify_signature,
 )
-from tests.documents.samples import KINDS, sample_context  # noqa: E402
+from tests.documents.samples import KINDS, sample_context
 
 
 def timed(action: Callable[[], object], runs: int) -> tuple[float, object]:

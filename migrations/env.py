@@ -27,7 +27,7 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     """Run migrations on a live connection."""
 
-    def process_revision_directives(context, revision, directives):  # noqa: ANN001, ARG001
+    def process_revision_directives(context, revision, directives):
         # No empty revision when autogenerate finds nothing to do.
         if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
             directives[:] = []

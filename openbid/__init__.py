@@ -18,7 +18,7 @@ MAX_ID = 2**31 - 1  # PostgreSQL's integer; a larger id in a URL is simply not f
 class IdConverter(IntegerConverter):
     """``<int:...>`` limited to database ids, so a huge number is a 404, not an overflow."""
 
-    def __init__(self, url_map, fixed_digits=0, min=None, max=MAX_ID, signed=False):  # noqa: ANN001, A002
+    def __init__(self, url_map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
         super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 

@@ -228,7 +228,7 @@ class Runner:
         self.ppk = _user("walikota")
         self.members = [_user(m[0]) for m in demo.COMMITTEE]
 
-    def report(self, result) -> None:  # noqa: ANN001
+    def report(self, result) -> None:
         """Print the PDFs a transition issued."""
         for document_id in (result.outputs or {}).get("documents", []):
             self.echo("  issued " + document_line(db.session.get(IssuedDocument, document_id)))

@@ -27,7 +27,7 @@ MESSAGES = {
 }
 
 
-def _page(status: int, message: str, details: list[str] | None = None):  # noqa: ANN202
+def _page(status: int, message: str, details: list[str] | None = None):
     return (
         render_template("errors/error.html", status=status, message=message, details=details or []),
         status,
@@ -38,7 +38,7 @@ def init_app(app: Flask) -> None:
     """Register the error handlers."""
 
     @app.errorhandler(CSRFError)
-    def csrf_error(error: CSRFError):  # noqa: ANN202
+    def csrf_error(error: CSRFError):
         return _page(
             400,
             _(
@@ -48,7 +48,7 @@ def init_app(app: Flask) -> None:
         )
 
     @app.errorhandler(WorkflowError)
-    def workflow_error(error: WorkflowError):  # noqa: ANN202
+    def workflow_error(error: WorkflowError):
         db.session.rollback()
         return _page(
             error.status,
@@ -57,12 +57,12 @@ def init_app(app: Flask) -> None:
         )
 
     @app.errorhandler(ValidationFailed)
-    def validation_failed(error: ValidationFailed):  # noqa: ANN202
+    def validation_failed(error: ValidationFailed):
         db.session.rollback()
         return _page(422, _(MESSAGES[422]), [reason_text(r) for r in error.reasons])
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):  # noqa: ANN202
+    def http_error(error: HTTPException):
         status = error.code or 500
         if request.path.startswith("/api/"):
             # Unmatched URLs and methods never reach the API blueprint's own handlers.
@@ -72,7 +72,7 @@ def init_app(app: Flask) -> None:
         return _page(status, _(MESSAGES.get(status, MESSAGES[400])))
 
     @app.errorhandler(Exception)
-    def unexpected(error: Exception):  # noqa: ANN202
+    def unexpected(error: Exception):
         db.session.rollback()
         app.logger.exception("unhandled error on %s %s", request.method, request.path)
         return _page(500, _(MESSAGES[500]))

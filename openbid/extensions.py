@@ -15,7 +15,7 @@ csrf = CSRFProtect()
 babel = Babel()
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
     """Turn on foreign keys, WAL and a busy timeout for every SQLite connection."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -24,12 +24,12 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
     cursor.close()
 
 
-def _sqlite_no_sync(dbapi_connection, _record) -> None:  # noqa: ANN001
+def _sqlite_no_sync(dbapi_connection, _record) -> None:
     """Let SQLite commit without waiting for the disk (throw-away test databases only)."""
     dbapi_connection.execute("PRAGMA synchronous=OFF")
 
 
-def configure_engine(engine, *, durable: bool = True) -> None:  # noqa: ANN001
+def configure_engine(engine, *, durable: bool = True) -> None:
     """Apply per-database connection settings to an engine."""
     from sqlalchemy import event
 

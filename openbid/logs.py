@@ -26,7 +26,7 @@ class StderrHandler(logging.StreamHandler):
         logging.Handler.__init__(self)
 
     @property
-    def stream(self):  # noqa: ANN201 - a text stream, like StreamHandler.stream
+    def stream(self):
         """Return the current ``sys.stderr``."""
         return sys.stderr
 

@@ -255,7 +255,7 @@ class _Walk:
         for event in (events or {}).values():
             self.action(event, "AA")
 
-    def tree(self, first: object, children: tuple[str, ...], each) -> None:  # noqa: ANN001
+    def tree(self, first: object, children: tuple[str, ...], each) -> None:
         """Call each(node) on every dictionary reachable from first through children keys.
 
         first and the children may be dictionaries or arrays of them (/Annots, /Kids).
@@ -279,7 +279,7 @@ class _Walk:
             pending.extend(node[key] for key in children if key in node)
 
 
-def parsed_active_content(reader) -> list[str]:  # noqa: ANN001
+def parsed_active_content(reader) -> list[str]:
     """Return what in reader's document would run or open something in a viewer.
 
     :raises _TooComplex: after visiting PDF_MAX_VISITS objects.

@@ -19,7 +19,7 @@ from tests.stage_factories import make_candidate, tiny_pdf, upload_documents
 JAKARTA = ZoneInfo("Asia/Jakarta")
 
 
-def wib(year: int, month: int, day: int, hour: int = 9, minute: int = 0, second: int = 0):  # noqa: ANN201
+def wib(year: int, month: int, day: int, hour: int = 9, minute: int = 0, second: int = 0):
     """Return an aware moment given in Western Indonesian Time (UTC+7)."""
     return datetime(year, month, day, hour, minute, second, tzinfo=JAKARTA)
 

@@ -161,7 +161,7 @@ class FreshContextClient(FlaskClient):
     would share its ``g`` (the cached user and locale) and its database session.
     """
 
-    def open(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+    def open(self, *args, **kwargs):
         with self.application.app_context():
             return super().open(*args, **kwargs)
 
@@ -174,7 +174,7 @@ def client(app: Flask) -> FlaskClient:
 
 
 @pytest.fixture
-def runner(app: Flask):  # noqa: ANN201
+def runner(app: Flask):
     """Return a CLI runner for `flask openbid ...` commands."""
     return app.test_cli_runner()
 
@@ -199,14 +199,14 @@ class Browser:
         """Return a CSRF token from the page at url."""
         return csrf_from(self.client.get(url).get_data(as_text=True))
 
-    def login(self, email: str, password: str):  # noqa: ANN201
+    def login(self, email: str, password: str):
         """Log in through the form."""
         return self.client.post(
             "/auth/login",
             data={"email": email, "password": password, "csrf_token": self.token()},
         )
 
-    def post(self, url: str, data: dict | None = None, page: str = "/home", **kwargs):  # noqa: ANN201
+    def post(self, url: str, data: dict | None = None, page: str = "/home", **kwargs):
         """POST to url with a CSRF token taken from page."""
         payload = {"csrf_token": self.token(page), **(data or {})}
         return self.client.post(url, data=payload, **kwargs)

@@ -11,7 +11,7 @@ from openbid.rules.committee import PositionLevel
 from openbid.services import selections as service
 from openbid.workflow import WorkflowDefinition
 
-PASSWORD = "correct horse battery"  # noqa: S105
+PASSWORD = "correct horse battery"
 _seq = count(1)
 
 

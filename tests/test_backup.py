@@ -53,7 +53,7 @@ def second_app(database_template: str, tmp_path: Path) -> Iterator[Flask]:
 
 def test_backup_restore_then_everything_verifies(
     app: Flask, runner, second_app: Flask, tmp_path: Path
-) -> None:  # noqa: ANN001
+) -> None:
     selection, secretariat = make_selection(make_agency(), start=date(2018, 11, 19))
     publish(selection, secretariat)
     issued = db.session.scalars(sa.select(IssuedDocument)).all()
@@ -79,7 +79,7 @@ def test_backup_restore_then_everything_verifies(
 
     runner2 = second_app.test_cli_runner()
 
-    def restored(*args: str):  # noqa: ANN202
+    def restored(*args: str):
         # The CLI runs in whichever app context is current: make it the restored app's.
         with second_app.app_context():
             return runner2.invoke(args=["openbid", *args])

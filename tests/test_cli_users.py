@@ -16,7 +16,7 @@ def _counts() -> tuple[int, int]:
     return users, events
 
 
-def _create(runner, **options: str):  # noqa: ANN001, ANN202
+def _create(runner, **options: str):
     args = ["openbid", "create-user"]
     for name, value in options.items():
         args += [f"--{name}", value]

@@ -133,7 +133,7 @@ def _demo_app(url: str, tmp_path: Path) -> Flask:
     return create_app(TestConfig(url, instance))
 
 
-def _run_demo(application: Flask, *args: str):  # noqa: ANN202
+def _run_demo(application: Flask, *args: str):
     with application.app_context():
         try:
             return application.test_cli_runner().invoke(args=["openbid", "demo", *args])
@@ -142,7 +142,7 @@ def _run_demo(application: Flask, *args: str):  # noqa: ANN202
             db.engine.dispose()
 
 
-def _assert_upgraded_and_loaded(application: Flask, result) -> None:  # noqa: ANN001
+def _assert_upgraded_and_loaded(application: Flask, result) -> None:
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output
     with application.app_context():

@@ -59,7 +59,7 @@ def _year() -> int:
 
 def _page(
     year: int, form: HolidayForm | None = None, errors: list[str] | None = None, status: int = 200
-):  # noqa: ANN202
+):
     this_year = clock.today_jakarta().year
     return (
         render_template(
@@ -77,13 +77,13 @@ def _page(
 
 
 @bp.route("/holidays")
-def holidays():  # noqa: ANN201
+def holidays():
     """List a year's national holidays and the agency's own days off."""
     return _page(_year())
 
 
 @bp.route("/holidays", methods=["POST"])
-def add_holiday():  # noqa: ANN201
+def add_holiday():
     """Add a day off of the agency."""
     form = HolidayForm()
     errors = field_errors(form) if not form.validate() else []
@@ -107,7 +107,7 @@ def add_holiday():  # noqa: ANN201
 
 
 @bp.route("/holidays/<int:holiday_id>/remove", methods=["POST"])
-def remove_holiday(holiday_id: int):  # noqa: ANN201
+def remove_holiday(holiday_id: int):
     """Remove a future day off of the agency."""
     try:
         service.remove_holiday(current_user.agency, current_user, holiday_id)

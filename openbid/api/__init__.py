@@ -34,7 +34,7 @@ ERROR_CODES = {
 }
 
 
-def error_response(status: int, reasons: list | None = None, code: str | None = None):  # noqa: ANN201
+def error_response(status: int, reasons: list | None = None, code: str | None = None):
     """Return the JSON error body every /api/v1 failure uses."""
     body = {
         "error": code or ERROR_CODES.get(status, "error"),
@@ -49,36 +49,36 @@ def error_response(status: int, reasons: list | None = None, code: str | None = 
 
 
 @bp.errorhandler(Unauthorized)
-def _unauthorized(error: Unauthorized):  # noqa: ANN202
+def _unauthorized(error: Unauthorized):
     response = error_response(401, error.reasons)
     response.headers["WWW-Authenticate"] = 'Bearer realm="openbid"'
     return response
 
 
 @bp.errorhandler(BadRequestBody)
-def _bad_body(error: BadRequestBody):  # noqa: ANN202
+def _bad_body(error: BadRequestBody):
     return error_response(error.status, error.reasons)
 
 
 @bp.errorhandler(WorkflowError)
-def _workflow_error(error: WorkflowError):  # noqa: ANN202
+def _workflow_error(error: WorkflowError):
     db.session.rollback()
     return error_response(error.status, error.reasons)
 
 
 @bp.errorhandler(ValidationFailed)
-def _validation_failed(error: ValidationFailed):  # noqa: ANN202
+def _validation_failed(error: ValidationFailed):
     db.session.rollback()
     return error_response(422, error.reasons)
 
 
 @bp.errorhandler(HTTPException)
-def _http_error(error: HTTPException):  # noqa: ANN202
+def _http_error(error: HTTPException):
     return error_response(error.code or 500)
 
 
 @bp.errorhandler(Exception)
-def _unexpected(error: Exception):  # noqa: ANN202
+def _unexpected(error: Exception):
     db.session.rollback()
     current_app.logger.exception("unhandled API error")
     return error_response(500)

@@ -253,7 +253,7 @@ def _form_value(value: Any) -> Any:
     body=s.PROFILE_REQUEST,
     responses={200: ("The saved profile", s.PROFILE)},
 )
-def put_profile(body: dict):  # noqa: ANN201
+def put_profile(body: dict):
     """Validate and store the candidate's profile with the portal's rules."""
     _require(Role.CANDIDATE)
     actor = _actor()
@@ -273,7 +273,7 @@ def put_profile(body: dict):  # noqa: ANN201
     multipart=s.APPLICATION_UPLOAD,
     responses={201: ("The application (draft, or submitted when asked)", s.APPLICATION)},
 )
-def apply(position_id: int):  # noqa: ANN201
+def apply(position_id: int):
     """Open (or continue) the caller's application, upload the files, submit when asked.
 
     Every file is checked before anything is written; a later failure (e.g. the submit
@@ -344,7 +344,7 @@ def apply(position_id: int):  # noqa: ANN201
     tag="applications",
     responses={200: ("The application", s.APPLICATION)},
 )
-def get_application(application_id: int):  # noqa: ANN201
+def get_application(application_id: int):
     """Return one application to its candidate or to the selection's staff and committee."""
     return jsonify(application_json(_visible_application(application_id)))
 
@@ -358,7 +358,7 @@ def get_application(application_id: int):  # noqa: ANN201
     body=s.VERDICT_REQUEST,
     responses={200: ("The application after the verdict", s.APPLICATION)},
 )
-def post_verdict(application_id: int, body: dict):  # noqa: ANN201
+def post_verdict(application_id: int, body: dict):
     """Pass or fail an application through the screening service."""
     application = _visible_application(application_id)
     screening.record_verdict(
@@ -383,7 +383,7 @@ def post_verdict(application_id: int, body: dict):  # noqa: ANN201
     body=s.SCORE_REQUEST,
     responses={200: ("The application with the scores you may see", s.APPLICATION)},
 )
-def put_score(application_id: int, component: str, body: dict):  # noqa: ANN201
+def put_score(application_id: int, component: str, body: dict):
     """Route the component to the assessment or interview service."""
     if component != "interview" and component not in ASSESSMENT_COMPONENTS:
         raise NotFound()
@@ -413,7 +413,7 @@ def put_score(application_id: int, component: str, body: dict):  # noqa: ANN201
     body=s.CONFLICT_REQUEST,
     responses={201: ("The declaration", s.CONFLICT)},
 )
-def post_conflict(application_id: int, body: dict):  # noqa: ANN201
+def post_conflict(application_id: int, body: dict):
     """Record a member's recusal through the interview service."""
     application = _visible_application(application_id)
     declaration = interview.declare_conflict(_actor(), application, body["reason"])
@@ -458,7 +458,7 @@ def _approval_json(approval: Any) -> dict[str, Any]:
     multipart=s.APPROVAL_UPLOAD,
     responses={201: ("The recorded letter", s.APPROVAL)},
 )
-def post_approval(selection_id: int, body: dict | None = None):  # noqa: ANN201
+def post_approval(selection_id: int, body: dict | None = None):
     """Record the letter with the service of its purpose; the PDF comes as multipart."""
     selection = _visible_selection(selection_id)
     _require(Role.SECRETARIAT, Role.ADMIN)
@@ -540,7 +540,7 @@ def post_approval(selection_id: int, body: dict | None = None):  # noqa: ANN201
     body=s.APPOINTMENT_REQUEST,
     responses={201: ("The appointed application", s.APPLICATION)},
 )
-def post_appointment(selection_id: int, body: dict):  # noqa: ANN201
+def post_appointment(selection_id: int, body: dict):
     """Appoint through the appointment service; its guards check the three best."""
     selection = _visible_selection(selection_id)
     # The appointment is the PPK's alone; say so before looking at the application's state.
@@ -582,7 +582,7 @@ def _staff_selection(selection_id: int) -> Selection:
     tag="documents",
     responses={200: ("The documents in issue order", s.DOCUMENT_LIST)},
 )
-def list_documents(selection_id: int):  # noqa: ANN201
+def list_documents(selection_id: int):
     """List the selection's issued documents (the staff Documents tab's audience)."""
     selection = _staff_selection(selection_id)
     return jsonify(
@@ -619,7 +619,7 @@ def list_documents(selection_id: int):  # noqa: ANN201
     tag="documents",
     responses={200: ("The PDF (application/pdf)", None)},
 )
-def document_file(document_id: int):  # noqa: ANN201
+def document_file(document_id: int):
     """Send the registered PDF, checked against its hash on the way out."""
     document = db.session.get(IssuedDocument, document_id)
     if document is None or document.selection_id is None:

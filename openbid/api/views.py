@@ -180,7 +180,7 @@ def selection_json(selection: Selection) -> dict[str, Any]:
     public=True,
     responses={200: ("The OpenAPI document", {"type": "object"})},
 )
-def openapi():  # noqa: ANN201
+def openapi():
     """Return the OpenAPI document."""
     return jsonify(openapi_document("/api/v1", request.host_url.rstrip("/")))
 
@@ -203,7 +203,7 @@ def openapi():  # noqa: ANN201
         ),
     },
 )
-def create_token(body: dict):  # noqa: ANN201
+def create_token(body: dict):
     """Issue a token for valid credentials, within the same log-in limits as the web form."""
     try:
         user = accounts.authenticate(
@@ -227,7 +227,7 @@ def create_token(body: dict):  # noqa: ANN201
     tag="auth",
     responses={204: ("Revoked", None)},
 )
-def delete_token():  # noqa: ANN201
+def delete_token():
     """Revoke the caller's token."""
     revoke_token(g.api_token, _actor())
     return "", 204
@@ -241,7 +241,7 @@ def delete_token():  # noqa: ANN201
     tag="selections",
     responses={200: ("The selections", s.SELECTION_LIST)},
 )
-def list_selections():  # noqa: ANN201
+def list_selections():
     """List the caller's selections: the agency's for staff, committees sat on, open ones."""
     actor = _actor()
     stmt = sa.select(Selection).order_by(Selection.start_date.desc(), Selection.id.desc())
@@ -277,7 +277,7 @@ def list_selections():  # noqa: ANN201
     body=s.SELECTION_CREATE,
     responses={201: ("The new selection", s.SELECTION)},
 )
-def create_selection(body: dict):  # noqa: ANN201
+def create_selection(body: dict):
     """Create a selection; the definition follows the start date unless one is named."""
     _require(*STAFF_WRITERS)
     start = date.fromisoformat(body["start_date"])
@@ -309,7 +309,7 @@ def create_selection(body: dict):  # noqa: ANN201
     tag="selections",
     responses={200: ("The selection", s.SELECTION)},
 )
-def get_selection(selection_id: int):  # noqa: ANN201
+def get_selection(selection_id: int):
     """Return one selection."""
     return jsonify(selection_json(_visible_selection(selection_id)))
 
@@ -323,7 +323,7 @@ def get_selection(selection_id: int):  # noqa: ANN201
     body=s.EVENT_REQUEST,
     responses={200: ("The selection after the event", s.SELECTION)},
 )
-def post_event(selection_id: int, body: dict):  # noqa: ANN201
+def post_event(selection_id: int, body: dict):
     """Fire an event through the engine; 403/409/422 come from its typed errors."""
     selection = _visible_selection(selection_id)
     fire(
@@ -346,7 +346,7 @@ def post_event(selection_id: int, body: dict):  # noqa: ANN201
     body=s.POSITION_CREATE,
     responses={201: ("The selection with the new post", s.SELECTION)},
 )
-def add_position(selection_id: int, body: dict):  # noqa: ANN201
+def add_position(selection_id: int, body: dict):
     """Add a post."""
     selection = _visible_selection(selection_id)
     _require(*STAFF_WRITERS)
@@ -363,7 +363,7 @@ def add_position(selection_id: int, body: dict):  # noqa: ANN201
     body=s.MEMBER_CREATE,
     responses={201: ("The selection with the new member", s.SELECTION)},
 )
-def add_member(selection_id: int, body: dict):  # noqa: ANN201
+def add_member(selection_id: int, body: dict):
     """Seat a committee member."""
     selection = _visible_selection(selection_id)
     _require(*STAFF_WRITERS)
@@ -398,7 +398,7 @@ def add_member(selection_id: int, body: dict):  # noqa: ANN201
     tag="audit",
     responses={200: ("The audit trail", s.AUDIT)},
 )
-def get_audit(selection_id: int):  # noqa: ANN201
+def get_audit(selection_id: int):
     """Return the selection's chain (staff of the agency and auditors; not candidates)."""
     selection = _visible_selection(selection_id)
     _require(Role.SECRETARIAT, Role.ADMIN, Role.AUDITOR, Role.PPK, Role.COMMITTEE)

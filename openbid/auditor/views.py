@@ -49,7 +49,7 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 @bp.before_app_request
-def _auditors_read_only():  # noqa: ANN202
+def _auditors_read_only():
     """Refuse every write request of an auditor (403), wherever it is sent."""
     if request.method in READ_METHODS or request.endpoint in AUDITOR_WRITE_ALLOWED:
         return None
@@ -78,7 +78,7 @@ def _selection(selection_id: int) -> Selection:
 
 
 @bp.route("/")
-def index():  # noqa: ANN201
+def index():
     """List every selection of the agency with its events and documents counted."""
     events = (
         sa.select(AuditEvent.selection_id, sa.func.count(AuditEvent.id).label("n"))
@@ -123,7 +123,7 @@ def payload_summary(payload: dict[str, Any] | None, limit: int = 160) -> str:
 
 
 @bp.route("/selections/<int:selection_id>")
-def selection(selection_id: int):  # noqa: ANN201
+def selection(selection_id: int):
     """Show a selection's chain status, documents and a page of its events."""
     selection = _selection(selection_id)
     chain = audit.chain_for(selection.id)
@@ -251,7 +251,7 @@ def documents_csv(selection_id: int) -> Response:
 
 
 @bp.route("/selections/<int:selection_id>/trail.pdf", methods=["POST"])
-def issue_trail_pdf(selection_id: int):  # noqa: ANN201
+def issue_trail_pdf(selection_id: int):
     """Export the trail as one registered PDF (the same one while the chain is unchanged)."""
     selection = _selection(selection_id)
     auditor = current_user._get_current_object()
@@ -260,7 +260,7 @@ def issue_trail_pdf(selection_id: int):  # noqa: ANN201
 
 
 @bp.route("/selections/<int:selection_id>/trail.pdf")
-def trail_pdf(selection_id: int):  # noqa: ANN201
+def trail_pdf(selection_id: int):
     """Download the latest trail export of a selection; issuing one is a POST.
 
     :raises NotFound: 404 (with what to do) when no export was issued yet.

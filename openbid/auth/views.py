@@ -26,7 +26,7 @@ def _safe_next(target: str | None) -> str | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login():  # noqa: ANN201
+def login():
     """Show the log-in form; log the user in on valid credentials."""
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -49,7 +49,7 @@ def login():  # noqa: ANN201
 
 
 @bp.route("/logout", methods=["POST"])
-def logout():  # noqa: ANN201
+def logout():
     """Log out (POST, so a link on another site cannot log anyone out).
 
     Ends the account's sessions on the server too, so a copy of the session or remember

@@ -145,7 +145,7 @@ def _approval_page(
     errors: dict[str, list[str]] | None = None,
     forms: dict[str, FlaskForm] | None = None,
     status: int = 200,
-):  # noqa: ANN202
+):
     definition = definition_of(selection)
     params = definition.params(selection.parameters)
     today = clock.today_jakarta()
@@ -187,13 +187,13 @@ def _approval_page(
 
 
 @bp.route("/<int:selection_id>/approval")
-def approval(selection_id: int):  # noqa: ANN201
+def approval(selection_id: int):
     """Show the approval gates, their letters, the election windows and the publish button."""
     return _approval_page(load_selection(selection_id))
 
 
 @bp.route("/<int:selection_id>/approval/gates/<code>", methods=["POST"])
-def record_gate(selection_id: int, code: str):  # noqa: ANN201
+def record_gate(selection_id: int, code: str):
     """Record the letter of one approval gate."""
     selection = _staff_only(selection_id)
     form = LetterForm(prefix=code)
@@ -221,7 +221,7 @@ def record_gate(selection_id: int, code: str):  # noqa: ANN201
 
 
 @bp.route("/<int:selection_id>/approval/required-gates", methods=["POST"])
-def required_gates(selection_id: int):  # noqa: ANN201
+def required_gates(selection_id: int):
     """Mark which optional gates this selection requires."""
     selection = _staff_only(selection_id)
     codes = request.form.getlist("required")
@@ -236,7 +236,7 @@ def required_gates(selection_id: int):  # noqa: ANN201
 
 
 @bp.route("/<int:selection_id>/approval/election-windows", methods=["POST"])
-def add_window(selection_id: int):  # noqa: ANN201
+def add_window(selection_id: int):
     """Add an election window."""
     selection = _staff_only(selection_id)
     form = WindowForm()
@@ -263,7 +263,7 @@ def add_window(selection_id: int):  # noqa: ANN201
 
 
 @bp.route("/<int:selection_id>/approval/election-windows/<int:index>/remove", methods=["POST"])
-def remove_window(selection_id: int, index: int):  # noqa: ANN201
+def remove_window(selection_id: int, index: int):
     """Remove an election window."""
     selection = _staff_only(selection_id)
     try:
@@ -279,7 +279,7 @@ def remove_window(selection_id: int, index: int):  # noqa: ANN201
 
 
 @bp.route("/<int:selection_id>/letters/<int:approval_id>")
-def letter_file(selection_id: int, approval_id: int):  # noqa: ANN201
+def letter_file(selection_id: int, approval_id: int):
     """Send the scanned PDF of an approval letter of this selection."""
     selection = load_selection(selection_id)
     approval_row = db.session.get(Approval, approval_id)
@@ -297,7 +297,7 @@ def letter_file(selection_id: int, approval_id: int):  # noqa: ANN201
     )
 
 
-def _fire_and_return(selection: Selection, action, back: str, onward: str, done: str):  # noqa: ANN001, ANN202
+def _fire_and_return(selection: Selection, action, back: str, onward: str, done: str):
     """Run a service that fires an event: on refusal flash its reasons and go back."""
     try:
         action()
@@ -310,7 +310,7 @@ def _fire_and_return(selection: Selection, action, back: str, onward: str, done:
 
 
 @bp.route("/<int:selection_id>/approval/publish", methods=["POST"])
-def publish(selection_id: int):  # noqa: ANN201
+def publish(selection_id: int):
     """Publish the announcement and open registration."""
     selection = _staff_only(selection_id)
     version = _version()
@@ -332,7 +332,7 @@ def _announcement_page(
     errors: dict[str, list[str]] | None = None,
     forms: dict[str, FlaskForm] | None = None,
     status: int = 200,
-):  # noqa: ANN202
+):
     definition = definition_of(selection)
     params = definition.params(selection.parameters)
     positions = db.session.scalars(
@@ -405,13 +405,13 @@ def _announcement_page(
 
 
 @bp.route("/<int:selection_id>/announcement")
-def announcement(selection_id: int):  # noqa: ANN201
+def announcement(selection_id: int):
     """Show the registration window, applicants per post, extensions and the stage's buttons."""
     return _announcement_page(load_selection(selection_id))
 
 
 @bp.route("/<int:selection_id>/announcement/extend", methods=["POST"])
-def extend(selection_id: int):  # noqa: ANN201
+def extend(selection_id: int):
     """Record the extension's approval letter and extend registration, in one transaction."""
     selection = _staff_only(selection_id)
     version = _version()
@@ -444,7 +444,7 @@ def extend(selection_id: int):  # noqa: ANN201
 
 
 @bp.route("/<int:selection_id>/announcement/drop", methods=["POST"])
-def drop(selection_id: int):  # noqa: ANN201
+def drop(selection_id: int):
     """Drop a post still short of applicants."""
     selection = _staff_only(selection_id)
     version = _version()
@@ -470,7 +470,7 @@ def drop(selection_id: int):  # noqa: ANN201
 
 
 @bp.route("/<int:selection_id>/announcement/close", methods=["POST"])
-def close(selection_id: int):  # noqa: ANN201
+def close(selection_id: int):
     """Close registration and start administrative screening."""
     selection = _staff_only(selection_id)
     version = _version()

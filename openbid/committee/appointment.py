@@ -60,7 +60,7 @@ class PickForm(FlaskForm):
     version = HiddenField()
 
 
-def _page(  # noqa: ANN202
+def _page(
     selection: Selection, errors: dict | None = None, values: dict | None = None, status: int = 200
 ):
     board = service.build_board(selection)
@@ -128,14 +128,14 @@ def _done(selection_id: int, message: str, anchor: str = "") -> object:
 
 
 @bp.route("/<int:selection_id>/appointment")
-def appointment(selection_id: int):  # noqa: ANN201
+def appointment(selection_id: int):
     """Show each post's frozen ranking and three best, the approvals, and the PPK's pick."""
     return _page(load_selection(selection_id))
 
 
 @bp.route("/<int:selection_id>/appointment/<int:position_id>/override", methods=["POST"])
 @roles_required(Role.SECRETARIAT)
-def record_override(selection_id: int, position_id: int):  # noqa: ANN201
+def record_override(selection_id: int, position_id: int):
     """Record the approval to proceed with fewer than three qualified in a post."""
     selection = load_selection(selection_id)
     position = _position(selection, position_id)
@@ -167,7 +167,7 @@ def record_override(selection_id: int, position_id: int):  # noqa: ANN201
 
 @bp.route("/<int:selection_id>/appointment/recommendation", methods=["POST"])
 @roles_required(Role.SECRETARIAT)
-def record_recommendation(selection_id: int):  # noqa: ANN201
+def record_recommendation(selection_id: int):
     """Record the oversight body's word on the results (KASN recommendation, BKN validation)."""
     selection = load_selection(selection_id)
     form = LetterForm()
@@ -193,7 +193,7 @@ def record_recommendation(selection_id: int):  # noqa: ANN201
 
 @bp.route("/<int:selection_id>/appointment/<int:position_id>/revise", methods=["POST"])
 @roles_required(Role.SECRETARIAT)
-def revise(selection_id: int, position_id: int):  # noqa: ANN201
+def revise(selection_id: int, position_id: int):
     """Recompute a post's ranking and freeze it as a new revision, with the reason."""
     selection = load_selection(selection_id)
     position = _position(selection, position_id)
@@ -219,7 +219,7 @@ def revise(selection_id: int, position_id: int):  # noqa: ANN201
 
 @bp.route("/<int:selection_id>/appointment/<int:position_id>/correct", methods=["POST"])
 @roles_required(Role.SECRETARIAT)
-def correct(selection_id: int, position_id: int):  # noqa: ANN201
+def correct(selection_id: int, position_id: int):
     """Correct one assessment figure of a candidate of the post, with the reason."""
     selection = load_selection(selection_id)
     position = _position(selection, position_id)
@@ -270,7 +270,7 @@ def correct(selection_id: int, position_id: int):  # noqa: ANN201
 
 @bp.route("/<int:selection_id>/appointment/pick/<int:application_id>", methods=["POST"])
 @roles_required(Role.PPK)
-def pick(selection_id: int, application_id: int):  # noqa: ANN201
+def pick(selection_id: int, application_id: int):
     """Appoint one of a post's three best, as the PPK."""
     selection = load_selection(selection_id)
     application = load_application(selection, application_id)
@@ -297,7 +297,7 @@ def pick(selection_id: int, application_id: int):  # noqa: ANN201
 
 
 @bp.route("/<int:selection_id>/appointment/letters/<int:approval_id>")
-def letter(selection_id: int, approval_id: int):  # noqa: ANN201
+def letter(selection_id: int, approval_id: int):
     """Return the PDF of an override or a result recommendation of this selection."""
     selection = load_selection(selection_id)
     approval = db.session.get(Approval, approval_id)

@@ -63,7 +63,7 @@ def _fit_text(value: bool | None) -> str:
     return "" if value is None else ("MS" if value else "TMS")
 
 
-def _row_values(result) -> dict[str, str]:  # noqa: ANN001
+def _row_values(result) -> dict[str, str]:
     """Return a result's values as the row's inputs show them."""
     if result is None:
         return dict.fromkeys(service.FIELDS, "")
@@ -79,7 +79,7 @@ def _row_values(result) -> dict[str, str]:  # noqa: ANN001
     }
 
 
-def _score_text(value) -> str:  # noqa: ANN001
+def _score_text(value) -> str:
     """Return a score with a decimal comma, as Indonesian users type it: 78,50."""
     return "" if value is None else f"{value:.2f}".replace(".", ",")
 
@@ -107,7 +107,7 @@ def _page(
     row_values: dict[int, dict[str, str]] | None = None,
     import_problems: list[tuple[int | None, str]] | None = None,
     status: int = 200,
-):  # noqa: ANN202
+):
     items = service.candidates(
         selection, states=(ApplicationState.ELIGIBLE, ApplicationState.ELIMINATED)
     )
@@ -173,13 +173,13 @@ def _page(
 
 
 @bp.route("/<int:selection_id>/assessment")
-def assessment(selection_id: int):  # noqa: ANN201
+def assessment(selection_id: int):
     """Show each post's candidates with their assessment results, the import and the buttons."""
     return _page(load_for_stage(selection_id))
 
 
 @bp.route("/<int:selection_id>/assessment/<int:application_id>", methods=["POST"])
-def assessment_save(selection_id: int, application_id: int):  # noqa: ANN201
+def assessment_save(selection_id: int, application_id: int):
     """Save one candidate's results from their row (partial entries allowed)."""
     selection = load_for_stage(selection_id)
     application = load_application(selection, application_id)
@@ -206,7 +206,7 @@ def assessment_save(selection_id: int, application_id: int):  # noqa: ANN201
 
 
 @bp.route("/<int:selection_id>/assessment/import", methods=["POST"])
-def assessment_import(selection_id: int):  # noqa: ANN201
+def assessment_import(selection_id: int):
     """Import an assessment centre's CSV: every row, or nothing with the list of bad rows."""
     selection = load_for_stage(selection_id)
     form = ImportForm()
@@ -247,7 +247,7 @@ def assessment_import(selection_id: int):  # noqa: ANN201
 
 
 @bp.route("/<int:selection_id>/assessment/template.csv")
-def assessment_template(selection_id: int):  # noqa: ANN201
+def assessment_template(selection_id: int):
     """Download a CSV to fill in: the header and every eligible candidate's NIP and name."""
     selection = load_for_stage(selection_id)
     return Response(
@@ -261,7 +261,7 @@ def assessment_template(selection_id: int):  # noqa: ANN201
 
 
 @bp.route("/<int:selection_id>/assessment/<int:application_id>/eliminate", methods=["POST"])
-def assessment_eliminate(selection_id: int, application_id: int):  # noqa: ANN201
+def assessment_eliminate(selection_id: int, application_id: int):
     """Eliminate a candidate with a reason (e.g. absent from the assessment)."""
     selection = load_for_stage(selection_id)
     application = load_application(selection, application_id)

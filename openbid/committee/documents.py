@@ -15,7 +15,7 @@ tab("committee.documents", N_("Documents"), 70)
 
 
 @bp.route("/<int:selection_id>/documents")
-def documents(selection_id: int):  # noqa: ANN201
+def documents(selection_id: int):
     """List the selection's issued documents in issue order."""
     selection = load_selection(selection_id)
     return render_template(

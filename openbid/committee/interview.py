@@ -40,7 +40,7 @@ class ConflictForm(FlaskForm):
     reason = TextAreaField()
 
 
-def _page(selection: Selection, errors: dict | None = None, values: dict | None = None, status=200):  # noqa: ANN001, ANN202
+def _page(selection: Selection, errors: dict | None = None, values: dict | None = None, status=200):
     board = service.build_board(selection, current_user)
     events = [
         e
@@ -62,14 +62,14 @@ def _page(selection: Selection, errors: dict | None = None, values: dict | None 
 
 
 @bp.route("/<int:selection_id>/interview")
-def interview(selection_id: int):  # noqa: ANN201
+def interview(selection_id: int):
     """Show the interview: a member's score and conflict forms, or everyone's progress."""
     return _page(load_selection(selection_id))
 
 
 @bp.route("/<int:selection_id>/interview/<int:application_id>/score", methods=["POST"])
 @roles_required(Role.COMMITTEE)
-def submit_score(selection_id: int, application_id: int):  # noqa: ANN201
+def submit_score(selection_id: int, application_id: int):
     """Record the member's final score for one candidate."""
     selection = load_selection(selection_id)
     application = load_application(selection, application_id)
@@ -90,7 +90,7 @@ def submit_score(selection_id: int, application_id: int):  # noqa: ANN201
 
 @bp.route("/<int:selection_id>/interview/<int:application_id>/conflict", methods=["POST"])
 @roles_required(Role.COMMITTEE)
-def declare_conflict(selection_id: int, application_id: int):  # noqa: ANN201
+def declare_conflict(selection_id: int, application_id: int):
     """Record the member's conflict of interest with one candidate (a recusal)."""
     selection = load_selection(selection_id)
     application = load_application(selection, application_id)

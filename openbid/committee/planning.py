@@ -280,7 +280,7 @@ def _page(
     errors: dict[str, list[str]] | None = None,
     notice: str | None = None,
     status: int = 200,
-):  # noqa: ANN202
+):
     """Render the planning page; forms and errors replace a section's defaults after a POST."""
     forms = dict(forms or {})
     definition = definition_of(selection)
@@ -343,13 +343,13 @@ def _refused(error: ValidationFailed) -> list[str]:
     return [reason_text(r) for r in error.reasons]
 
 
-def _done(selection: Selection, message: str, anchor: str):  # noqa: ANN202
+def _done(selection: Selection, message: str, anchor: str):
     flash(message, "success")
     return redirect(url_for("committee.planning", selection_id=selection.id, _anchor=anchor), 303)
 
 
 @bp.route("/<int:selection_id>/plan", endpoint="planning")
-def planning_page(selection_id: int):  # noqa: ANN201
+def planning_page(selection_id: int):
     """Show the plan: posts, committee and its composition check, schedule, parameters."""
     return _page(load_selection(selection_id))
 
@@ -383,7 +383,7 @@ def _workflow_choices() -> list[tuple[str, str]]:
 
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(*PLANNERS)
-def new_selection():  # noqa: ANN201
+def new_selection():
     """Create a selection: title, start date, the workflow definition (default by date)."""
     form = NewSelectionForm()
     form.workflow.choices = _workflow_choices()
@@ -442,7 +442,7 @@ def _position_input(form: PositionForm) -> planning.PositionInput:
 
 
 @bp.route("/<int:selection_id>/plan/positions", methods=["POST"])
-def add_position(selection_id: int):  # noqa: ANN201
+def add_position(selection_id: int):
     """Add a post to the plan."""
     selection = _plannable(selection_id)
     form = _prepare_position_form(PositionForm())
@@ -456,7 +456,7 @@ def add_position(selection_id: int):  # noqa: ANN201
 
 
 @bp.route("/<int:selection_id>/plan/positions/<int:position_id>", methods=["GET", "POST"])
-def edit_position(selection_id: int, position_id: int):  # noqa: ANN201
+def edit_position(selection_id: int, position_id: int):
     """Show and save the form of one post."""
     selection = _plannable(selection_id)
     position = db.session.get(Position, position_id)
@@ -500,7 +500,7 @@ def edit_position(selection_id: int, position_id: int):  # noqa: ANN201
 
 
 @bp.route("/<int:selection_id>/plan/positions/<int:position_id>/remove", methods=["POST"])
-def remove_position(selection_id: int, position_id: int):  # noqa: ANN201
+def remove_position(selection_id: int, position_id: int):
     """Remove a post from the plan."""
     selection = _plannable(selection_id)
     try:
@@ -514,7 +514,7 @@ def remove_position(selection_id: int, position_id: int):  # noqa: ANN201
 
 
 @bp.route("/<int:selection_id>/plan/committee", methods=["POST"])
-def seat_member(selection_id: int):  # noqa: ANN201
+def seat_member(selection_id: int):
     """Seat an existing committee account or a new person on the committee."""
     selection = _plannable(selection_id)
     seated = db.session.scalars(
@@ -553,7 +553,7 @@ def seat_member(selection_id: int):  # noqa: ANN201
 
 
 @bp.route("/<int:selection_id>/plan/committee/<int:member_id>/remove", methods=["POST"])
-def remove_member(selection_id: int, member_id: int):  # noqa: ANN201
+def remove_member(selection_id: int, member_id: int):
     """Remove a member from the committee."""
     selection = _plannable(selection_id)
     try:
@@ -574,7 +574,7 @@ def _blank(row: ScheduleRowForm) -> bool:
 
 
 @bp.route("/<int:selection_id>/plan/schedule", methods=["POST"])
-def save_schedule(selection_id: int):  # noqa: ANN201
+def save_schedule(selection_id: int):
     """Save the whole schedule; empty rows are left out."""
     selection = _plannable(selection_id)
     form = ScheduleForm()
@@ -604,7 +604,7 @@ def save_schedule(selection_id: int):  # noqa: ANN201
 
 
 @bp.route("/<int:selection_id>/plan/scoring", methods=["POST"])
-def save_scoring(selection_id: int):  # noqa: ANN201
+def save_scoring(selection_id: int):
     """Save the score weights and pass marks."""
     selection = _plannable(selection_id)
     form = ScoringForm()
@@ -620,7 +620,7 @@ def save_scoring(selection_id: int):  # noqa: ANN201
 
 
 @bp.route("/<int:selection_id>/plan/registration", methods=["POST"])
-def save_registration(selection_id: int):  # noqa: ANN201
+def save_registration(selection_id: int):
     """Save the registration, extension and eligibility parameters."""
     selection = _plannable(selection_id)
     form = _prepare_registration_form(RegistrationForm())

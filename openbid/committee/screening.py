@@ -71,7 +71,7 @@ def document_label(code: str) -> str:
     return _(doc.label) if doc else code
 
 
-def _page(selection: Selection, *, errors=None, values=None, status: int = 200):  # noqa: ANN001, ANN202
+def _page(selection: Selection, *, errors=None, values=None, status: int = 200):
     applications = screening_service.applications_to_screen(selection)
     screened = screening_service.screen(selection, applications)
     by_post: dict[int, list[screening_service.Screened]] = defaultdict(list)
@@ -125,13 +125,13 @@ def _page(selection: Selection, *, errors=None, values=None, status: int = 200):
 
 
 @bp.route("/<int:selection_id>/screening")
-def screening(selection_id: int):  # noqa: ANN201
+def screening(selection_id: int):
     """Show every application per post with its rules, documents and verdict."""
     return _page(load_for_stage(selection_id))
 
 
 @bp.route("/<int:selection_id>/screening/<int:application_id>/verdict", methods=["POST"])
-def screening_verdict(selection_id: int, application_id: int):  # noqa: ANN201
+def screening_verdict(selection_id: int, application_id: int):
     """Record the committee's verdict on one application through the workflow engine."""
     selection = load_for_stage(selection_id)
     application = load_application(selection, application_id)
@@ -169,7 +169,7 @@ def screening_verdict(selection_id: int, application_id: int):  # noqa: ANN201
 
 
 @bp.route("/<int:selection_id>/applications/<int:application_id>/documents/<int:document_id>")
-def application_document(selection_id: int, application_id: int, document_id: int):  # noqa: ANN201
+def application_document(selection_id: int, application_id: int, document_id: int):
     """Send an applicant's uploaded document to staff who may screen this selection."""
     selection = load_for_stage(selection_id)
     load_application(selection, application_id)

@@ -55,7 +55,7 @@ def _visited_states(selection_id: int) -> set[str]:
 
 
 @bp.route("/<int:selection_id>")
-def selection_detail(selection_id: int):  # noqa: ANN201
+def selection_detail(selection_id: int):
     """Show a selection: stage, diagram, deadlines, counts, committee, and event buttons."""
     selection = load_selection(selection_id)
     definition = definition_of(selection)
@@ -94,7 +94,7 @@ def selection_detail(selection_id: int):  # noqa: ANN201
 
 
 @bp.route("/<int:selection_id>/events/<event>", methods=["POST"])
-def fire_event(selection_id: int, event: str):  # noqa: ANN201
+def fire_event(selection_id: int, event: str):
     """Fire an event on the selection through the engine, then show the selection again."""
     selection = load_selection(selection_id)
     try:

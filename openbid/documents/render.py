@@ -174,7 +174,7 @@ def chain_state_in_pdf(data: bytes) -> tuple[int, str] | None:
     try:
         info = PdfReader(io.BytesIO(data)).metadata or {}
         match = _CHAIN_KEYWORD_RE.search(str(info.get("/Keywords") or ""))
-    except Exception:  # noqa: BLE001 - an altered or foreign file may not parse at all
+    except Exception:
         return None
     return (int(match.group(1)), match.group(2)) if match else None
 

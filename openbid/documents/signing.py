@@ -201,7 +201,7 @@ def verify_signature(data: bytes, trust_roots: Iterable[PathLike] | None = None)
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         embedded = list(reader.embedded_regular_signatures)
-    except Exception as error:  # noqa: BLE001 - any parse failure means "unreadable"
+    except Exception as error:
         return SignatureReport(
             False, False, False, None, None, f"Berkas PDF tidak dapat dibaca: {error}"
         )
@@ -219,7 +219,7 @@ def verify_signature(data: bytes, trust_roots: Iterable[PathLike] | None = None)
     for signature in embedded:
         try:
             status = validate_pdf_signature(signature, signer_validation_context=context)
-        except Exception as error:  # noqa: BLE001 - a broken signature is a finding
+        except Exception as error:
             intact = valid = False
             problems.append(f"tanda tangan {signature.field_name} rusak: {error}")
             continue

@@ -13,7 +13,7 @@ bp = Blueprint("main", __name__)
 
 
 @bp.route("/")
-def index():  # noqa: ANN201
+def index():
     """Send visitors to log in and users to their home page."""
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -21,7 +21,7 @@ def index():  # noqa: ANN201
 
 
 @bp.route("/lang/<code>", methods=["POST"])
-def set_language(code: str):  # noqa: ANN201
+def set_language(code: str):
     """Switch the interface language for this session."""
     from flask import current_app
 
@@ -59,7 +59,7 @@ def _own_applications() -> list[Application]:
 
 @bp.route("/home")
 @login_required
-def home():  # noqa: ANN201
+def home():
     """Show the logged-in user's home page for their role."""
     role = current_user.role
     if role == Role.CANDIDATE:

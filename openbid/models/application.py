@@ -37,7 +37,7 @@ class Application(Base):
     __mapper_args__ = {"version_id_col": version}
 
     @property
-    def selection(self):  # noqa: ANN201 - the engine reaches the definition through it
+    def selection(self):
         """Return the selection this application belongs to."""
         return self.position.selection
 

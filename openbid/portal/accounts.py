@@ -34,7 +34,7 @@ def _attach(
         field.errors = [*field.errors, reason_text(reason)]
 
 
-def _message_page(title: str, reasons: list[Reason], status: int):  # noqa: ANN202
+def _message_page(title: str, reasons: list[Reason], status: int):
     return (
         render_template(
             "portal/message.html", title=title, details=[reason_text(r) for r in reasons]
@@ -44,7 +44,7 @@ def _message_page(title: str, reasons: list[Reason], status: int):  # noqa: ANN2
 
 
 @bp.route("/register", methods=["GET", "POST"])
-def register():  # noqa: ANN201
+def register():
     """Create a candidate account and email its confirmation link."""
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -91,7 +91,7 @@ def register():  # noqa: ANN201
 
 
 @bp.route("/confirm/<token>")
-def confirm_email(token: str):  # noqa: ANN201
+def confirm_email(token: str):
     """Confirm an email address from the link we sent."""
     try:
         user, newly = accounts.confirm_email(token)
@@ -107,7 +107,7 @@ def confirm_email(token: str):  # noqa: ANN201
 
 
 @bp.route("/confirmation/resend", methods=["POST"])
-def resend_confirmation():  # noqa: ANN201
+def resend_confirmation():
     """Email the logged-in candidate a fresh confirmation link."""
     if accounts.resend_confirmation(current_user):
         flash(
@@ -120,7 +120,7 @@ def resend_confirmation():  # noqa: ANN201
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
-def forgot_password():  # noqa: ANN201
+def forgot_password():
     """Ask for a password-reset link by email."""
     form = ForgotPasswordForm()
     status = 200
@@ -146,7 +146,7 @@ def forgot_password():  # noqa: ANN201
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
-def reset_password(token: str):  # noqa: ANN201
+def reset_password(token: str):
     """Set a new password through a reset link."""
     try:
         user = accounts.user_for_reset_token(token)

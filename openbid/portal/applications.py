@@ -30,14 +30,12 @@ from openbid.workflow import GuardFailed, available_events, definition_of, fire
 
 
 @bp.route("/")
-def index():  # noqa: ANN201
+def index():
     """Show the candidate's home: what is missing, and each application's status."""
     return render_template("portal/index.html", board=portal.dashboard(current_user))
 
 
-def _render_selections(  # noqa: ANN202
-    failed: tuple[Position, list[Reason]] | None = None, status: int = 200
-):
+def _render_selections(failed: tuple[Position, list[Reason]] | None = None, status: int = 200):
     selections = portal.open_selections()
     position_ids = [p.id for s in selections for p in s.positions]
     mine = {}
@@ -66,13 +64,13 @@ def _render_selections(  # noqa: ANN202
 
 
 @bp.route("/selections")
-def selections():  # noqa: ANN201
+def selections():
     """List the selections taking applications now, with their posts and deadlines."""
     return _render_selections()
 
 
 @bp.route("/positions/<int:position_id>/apply", methods=["POST"])
-def apply(position_id: int):  # noqa: ANN201
+def apply(position_id: int):
     """Start an application to a post, then go to it to upload the documents."""
     position = db.session.scalar(
         sa.select(Position)
@@ -97,7 +95,7 @@ def apply(position_id: int):  # noqa: ANN201
     return redirect(url_for("portal.application_detail", application_id=application.id), 303)
 
 
-def _render_detail(  # noqa: ANN202
+def _render_detail(
     application: Application,
     *,
     status: int = 200,
@@ -130,13 +128,13 @@ def _render_detail(  # noqa: ANN202
 
 
 @bp.route("/applications/<int:application_id>")
-def application_detail(application_id: int):  # noqa: ANN201
+def application_detail(application_id: int):
     """Show one of the candidate's applications: documents, actions and timeline."""
     return _render_detail(load_own_application(application_id))
 
 
 @bp.route("/applications/<int:application_id>/documents/<doc_type>", methods=["POST"])
-def upload(application_id: int, doc_type: str):  # noqa: ANN201
+def upload(application_id: int, doc_type: str):
     """Upload (or replace) one required document as PDF."""
     application = load_own_application(application_id)
     try:
@@ -162,7 +160,7 @@ def upload(application_id: int, doc_type: str):  # noqa: ANN201
 
 
 @bp.route("/applications/<int:application_id>/documents/<int:document_id>/download")
-def download(application_id: int, document_id: int):  # noqa: ANN201
+def download(application_id: int, document_id: int):
     """Send one of the candidate's own uploaded files (404 for anything else)."""
     application = load_own_application(application_id)
     document = db.session.scalar(
@@ -197,7 +195,7 @@ def _expected_version() -> int:
 
 
 @bp.route("/applications/<int:application_id>/submit", methods=["POST"])
-def submit(application_id: int):  # noqa: ANN201
+def submit(application_id: int):
     """Submit the application through the workflow engine (its guards say what is missing)."""
     application = load_own_application(application_id)
     try:
@@ -214,7 +212,7 @@ def submit(application_id: int):  # noqa: ANN201
 
 
 @bp.route("/applications/<int:application_id>/withdraw", methods=["POST"])
-def withdraw(application_id: int):  # noqa: ANN201
+def withdraw(application_id: int):
     """Withdraw the application, after the candidate ticked that they mean it."""
     application = load_own_application(application_id)
     expected = _expected_version()

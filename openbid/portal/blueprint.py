@@ -33,7 +33,7 @@ def _gate() -> None:
     require_roles(Role.CANDIDATE)
 
 
-def _setup(state) -> None:  # noqa: ANN001 - flask.blueprints.BlueprintSetupState
+def _setup(state) -> None:
     # The portal is where email starts (confirmation, reset, result notices): hook delivery.
     mail.init_app(state.app)
 
@@ -57,7 +57,7 @@ def load_own_application(application_id: int) -> Application:
 
 
 @bp.app_template_global("candidate_dashboard")
-def candidate_dashboard():  # noqa: ANN201
+def candidate_dashboard():
     """Return the logged-in candidate's dashboard for the home page (main.home)."""
     from openbid.services import portal
 

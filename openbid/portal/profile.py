@@ -95,7 +95,7 @@ def _nip_preview(text: str) -> Any:
         return None
 
 
-def _render(raw: dict[str, Any], errors: dict | None = None, status: int = 200, extra: int = 0):  # noqa: ANN202
+def _render(raw: dict[str, Any], errors: dict | None = None, status: int = 200, extra: int = 0):
     history = list(raw["history"])
     filled = [r for r in history if any(str(v).strip() for v in r.values())]
     history = filled + [{"position": "", "level": "", "start": "", "end": ""}] * (
@@ -123,7 +123,7 @@ def _render(raw: dict[str, Any], errors: dict | None = None, status: int = 200, 
 
 
 @bp.route("/profile", methods=["GET", "POST"])
-def profile():  # noqa: ANN201
+def profile():
     """Show and save the candidate's profile."""
     if request.method == "GET":
         return _render(_stored_values(portal.get_profile(current_user)))

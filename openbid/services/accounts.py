@@ -39,7 +39,7 @@ ATTEMPT_RETENTION = timedelta(days=1)
 MAX_RESET_EMAILS_PER_HOUR = 3
 
 _CONFIRM_SALT = "openbid.confirm-email"
-_RESET_SALT = "openbid.reset-password"  # noqa: S105 - a salt name, not a password
+_RESET_SALT = "openbid.reset-password"
 
 # A handful of passwords that pass the length and mix rules but are the first an attacker tries.
 _COMMON_PASSWORDS = frozenset(

@@ -295,7 +295,7 @@ def _open_positions(session: Session, selection: Selection) -> list[Position]:
     )
 
 
-def _applications(session: Session, position_ids: list[int], states: tuple[str, ...]):  # noqa: ANN202
+def _applications(session: Session, position_ids: list[int], states: tuple[str, ...]):
     return list(
         session.scalars(
             sa.select(Application)
@@ -412,7 +412,7 @@ def _require_state(selection: Selection) -> None:
         )
 
 
-def _lock(session: Session, model: type, ident: int):  # noqa: ANN202
+def _lock(session: Session, model: type, ident: int):
     return session.scalars(
         sa.select(model)
         .where(model.id == ident)

@@ -329,7 +329,7 @@ def load_signer(setup: SigningSetup) -> signing.Signer:
         if signer is None:
             try:
                 signer = signing.Signer.load(setup.cert, setup.key, setup.password)
-            except Exception as error:  # noqa: BLE001 - pyHanko and cryptography raise many types
+            except Exception as error:
                 where = (
                     "OPENBID_SIGNING_CERT / OPENBID_SIGNING_KEY / OPENBID_SIGNING_PASSWORD"
                     if setup.source == "environment"
@@ -561,7 +561,7 @@ def code_in_pdf(data: bytes) -> str | None:
     """Return the verification code printed in a PDF's text, or None when unreadable."""
     try:
         text = render.pdf_text(data)
-    except Exception:  # noqa: BLE001 - an altered or foreign file may not parse at all
+    except Exception:
         return None
     match = _CODE_IN_TEXT.search(text)
     return match.group(1) if match else None

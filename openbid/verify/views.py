@@ -57,7 +57,7 @@ def _too_large() -> str:
 
 
 @bp.errorhandler(RequestEntityTooLarge)
-def _request_too_large(error: RequestEntityTooLarge):  # noqa: ANN202
+def _request_too_large(error: RequestEntityTooLarge):
     """Answer an oversized upload (refused before it is read) with the form and why."""
     return render_template(
         "verify/index.html", may_upload=_may_upload(), upload_errors=[_too_large()]
@@ -79,7 +79,7 @@ def _may_upload() -> bool:
     return not (current_user.is_authenticated and current_user.role == Role.AUDITOR)
 
 
-def _facts(document) -> dict:  # noqa: ANN001
+def _facts(document) -> dict:
     """Return the agency, selection and issuer of a document for the page."""
     return {
         "agency": db.session.get(Agency, document.agency_id),
@@ -93,7 +93,7 @@ def _facts(document) -> dict:  # noqa: ANN001
 @bp.route("/", methods=["GET", "POST"])
 @limit_checks
 @limit_body
-def index():  # noqa: ANN201
+def index():
     """Ask for a code (GET ?code=) or check an uploaded file against the whole registry."""
     if request.method == "GET":
         typed = request.args.get("code")
@@ -130,7 +130,7 @@ def index():  # noqa: ANN201
 @bp.route("/<code>", methods=["GET", "POST"])
 @limit_checks
 @limit_body
-def document(code: str):  # noqa: ANN201
+def document(code: str):
     """Show a registered document; on POST compare an uploaded file with it."""
     canonical = service.normalise_code(code)
     found = service.find_by_code(db.session, canonical) if canonical else None

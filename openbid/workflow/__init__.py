@@ -35,7 +35,7 @@ __all__ = [
 ]
 
 
-def load_workflows(directory):  # noqa: ANN001, ANN201
+def load_workflows(directory):
     """Load and validate every definition against the registered guards and actions.
 
     The stages register their names when imported (``import openbid.stages``); create_app

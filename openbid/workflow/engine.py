@@ -376,7 +376,7 @@ def _run_after_commit(row: Row, result: FireResult) -> None:
     for hook in current_app.extensions.get(AFTER_COMMIT, ()):
         try:
             hook(row, result)
-        except Exception:  # noqa: BLE001 - the change is committed; the hook logs and catches up
+        except Exception:
             current_app.logger.exception("after-commit hook %r failed", hook)
 
 

@@ -10,28 +10,28 @@ from tests.factories import PASSWORD
 class Api:
     """Call /api/v1 as one user with their bearer token."""
 
-    def __init__(self, client, token: str | None) -> None:  # noqa: ANN001
+    def __init__(self, client, token: str | None) -> None:
         self.client = client
         self.headers = {"Authorization": f"Bearer {token}"} if token else {}
 
-    def get(self, path: str, **kwargs):  # noqa: ANN003, ANN201
+    def get(self, path: str, **kwargs):
         return self.client.get(f"/api/v1{path}", headers=self.headers, **kwargs)
 
-    def post(self, path: str, json=None, **kwargs):  # noqa: ANN001, ANN003, ANN201
+    def post(self, path: str, json=None, **kwargs):
         return self.client.post(f"/api/v1{path}", headers=self.headers, json=json, **kwargs)
 
-    def put(self, path: str, json=None, **kwargs):  # noqa: ANN001, ANN003, ANN201
+    def put(self, path: str, json=None, **kwargs):
         return self.client.put(f"/api/v1{path}", headers=self.headers, json=json, **kwargs)
 
-    def delete(self, path: str, **kwargs):  # noqa: ANN003, ANN201
+    def delete(self, path: str, **kwargs):
         return self.client.delete(f"/api/v1{path}", headers=self.headers, **kwargs)
 
 
 @pytest.fixture
-def api_as(client):  # noqa: ANN001, ANN201
+def api_as(client):
     """Return a function user -> Api logged in with a fresh token."""
 
-    def login(user, password: str = PASSWORD) -> Api:  # noqa: ANN001
+    def login(user, password: str = PASSWORD) -> Api:
         response = client.post("/api/v1/tokens", json={"email": user.email, "password": password})
         assert response.status_code == 201, response.get_json()
         return Api(client, response.get_json()["token"])

@@ -48,7 +48,7 @@ def _user(local: str) -> User:
     return db.session.scalars(sa.select(User).where(User.email == demo._email(local))).one()
 
 
-def _count(model) -> int:  # noqa: ANN001
+def _count(model) -> int:
     db.session.expire_all()
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
@@ -59,29 +59,29 @@ def _application(local: str) -> Application:
     ).one()
 
 
-def _messages(response) -> str:  # noqa: ANN001
+def _messages(response) -> str:
     return " ".join(e["message"] for e in response.get_json().get("errors", []))
 
 
-def _codes(response) -> list[str]:  # noqa: ANN001
+def _codes(response) -> list[str]:
     return [e["code"] for e in response.get_json().get("errors", [])]
 
 
 @pytest.fixture
-def screening(stages, app, api_as):  # noqa: ANN001, ANN201
+def screening(stages, app, api_as):
     """Return a login function once the demo selection is in administrative screening."""
     stages.demo("administrative_screening")
     return lambda local: api_as(_user(local), demo.PASSWORD)
 
 
 @pytest.fixture
-def announcement(stages, app, api_as):  # noqa: ANN001, ANN201
+def announcement(stages, app, api_as):
     """Return a login function once the demo selection is taking applications."""
     stages.demo("announcement")
     return lambda local: api_as(_user(local), demo.PASSWORD)
 
 
-def test_no_token_or_revoked_token_is_401(screening, client) -> None:  # noqa: ANN001
+def test_no_token_or_revoked_token_is_401(screening, client) -> None:
     application_id = _application("kandidat01").id
     anonymous = Api(client, None)
     assert anonymous.get(f"/applications/{application_id}").status_code == 401
@@ -94,7 +94,7 @@ def test_no_token_or_revoked_token_is_401(screening, client) -> None:  # noqa: A
     assert candidate.get(f"/applications/{application_id}").status_code == 401
 
 
-def test_who_reads_an_application(screening, client) -> None:  # noqa: ANN001
+def test_who_reads_an_application(screening, client) -> None:
     application_id = _application("kandidat01").id
     own = screening("kandidat01").get(f"/applications/{application_id}")
     assert own.status_code == 200
@@ -116,7 +116,7 @@ def test_who_reads_an_application(screening, client) -> None:  # noqa: ANN001
     assert Api(client, token).get(f"/applications/{application_id}").status_code == 404
 
 
-def test_roles_refused_with_403(screening) -> None:  # noqa: ANN001
+def test_roles_refused_with_403(screening) -> None:
     application_id = _application("kandidat01").id
     selection_id = demo.demo_selection().id
     candidate, ppk, secretariat = screening("kandidat01"), screening("walikota"), screening("lutfi")
@@ -154,7 +154,7 @@ def test_roles_refused_with_403(screening) -> None:  # noqa: ANN001
     assert (_count(ScreeningVerdict), _count(AuditEvent)) == (verdicts, audit)
 
 
-def test_verdict_refusals_are_422_with_reasons_and_409_on_a_stale_version(screening) -> None:  # noqa: ANN001
+def test_verdict_refusals_are_422_with_reasons_and_409_on_a_stale_version(screening) -> None:
     application = _application("kandidat05")  # too old: the rules refuse them
     path = f"/applications/{application.id}/verdict"
     chair = screening("pansel.ketua")
@@ -177,7 +177,7 @@ def test_verdict_refusals_are_422_with_reasons_and_409_on_a_stale_version(screen
     assert again.status_code in (409, 422)
 
 
-def test_score_and_conflict_refusals(screening) -> None:  # noqa: ANN001
+def test_score_and_conflict_refusals(screening) -> None:
     application_id = _application("kandidat01").id
     secretariat, member = screening("lutfi"), screening(demo.COMMITTEE[1][0])
     base = f"/applications/{application_id}/scores"
@@ -204,7 +204,7 @@ def test_score_and_conflict_refusals(screening) -> None:  # noqa: ANN001
     assert twice.status_code == 422 and _count(ConflictDeclaration) == 1
 
 
-def test_appointment_and_approval_refusals(screening) -> None:  # noqa: ANN001
+def test_appointment_and_approval_refusals(screening) -> None:
     selection_id = demo.demo_selection().id
     secretariat, ppk = screening("lutfi"), screening("walikota")
     approvals, audit = _count(Approval), _count(AuditEvent)
@@ -250,7 +250,7 @@ def _files(**overrides: bytes) -> dict:
     }
 
 
-def test_applying_refuses_bad_input_and_writes_nothing(announcement) -> None:  # noqa: ANN001
+def test_applying_refuses_bad_input_and_writes_nothing(announcement) -> None:
     candidate = announcement("kandidat01")
     position = db.session.scalars(
         sa.select(Position)

@@ -54,7 +54,7 @@ def _pdf(title: str) -> tuple[io.BytesIO, str, str]:
     return (io.BytesIO(demo_flow._pdf(title)), "letter.pdf", "application/pdf")
 
 
-def _ok(response, status: int = 200) -> Any:  # noqa: ANN001
+def _ok(response, status: int = 200) -> Any:
     assert response.status_code == status, response.get_json()
     return response.get_json()
 
@@ -63,7 +63,7 @@ def _close(selection: dict[str, Any]) -> datetime:
     return datetime.fromisoformat(selection["registration_closes_at"])
 
 
-def test_demo_selection_from_draft_to_decree_through_the_api(app, client, api_as) -> None:  # noqa: ANN001, PLR0915
+def test_demo_selection_from_draft_to_decree_through_the_api(app, client, api_as) -> None:
     demo.load()
     selection_id = demo.demo_selection().id
 

@@ -17,7 +17,7 @@ SECRETARIAT = "lutfi@tangerangkota.example"
 EXAMPLES_PER_OPERATION = 12
 
 
-def test_api_conforms_to_its_openapi_document(app, client) -> None:  # noqa: ANN001
+def test_api_conforms_to_its_openapi_document(app, client) -> None:
     demo.load()
     token = client.post(
         "/api/v1/tokens", json={"email": SECRETARIAT, "password": demo.PASSWORD}
@@ -35,7 +35,7 @@ def test_api_conforms_to_its_openapi_document(app, client) -> None:  # noqa: ANN
             database=None,
             suppress_health_check=list(HealthCheck),
         )
-        def check(case) -> None:  # noqa: ANN001
+        def check(case) -> None:
             # Schema-valid data may still be refused by the selection rules (422 with
             # reasons): that is the API doing its job, not a conformance failure.
             case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance])

@@ -42,7 +42,7 @@ SERIES = {
 }
 
 
-def _issue(built: scenario.Scenario, kind: str, at=None) -> IssuedDocument:  # noqa: ANN001
+def _issue(built: scenario.Scenario, kind: str, at=None) -> IssuedDocument:
     at = at or scenario.ISSUE_TIMES[kind]
     context = document_contexts.build_context(
         db.session, kind, built.selection, issued_at=at, actor=built.secretariat
@@ -217,7 +217,7 @@ def test_a_render_crash_rolls_the_transition_back(app, monkeypatch) -> None:
     version = selection.version
     before = _counts()
 
-    def crash(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def crash(*args, **kwargs):
         raise RuntimeError("renderer crashed halfway")
 
     monkeypatch.setattr(render, "render_pdf", crash)
@@ -292,7 +292,7 @@ def test_ten_threads_issue_distinct_gapless_numbers(app) -> None:
                 db.session.commit()
                 with lock:
                     numbers.append(document.number)
-            except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            except Exception as exc:
                 with lock:
                     errors.append(repr(exc))
             finally:

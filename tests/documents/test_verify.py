@@ -18,7 +18,7 @@ pytestmark = pytest.mark.real_pdf  # examines issued PDFs: WeasyPrint and signat
 
 
 @pytest.fixture
-def issued(stages, app, client) -> tuple[scenario.Scenario, IssuedDocument, bytes]:  # noqa: ANN001
+def issued(stages, app, client) -> tuple[scenario.Scenario, IssuedDocument, bytes]:
     """The scenario's announcement, issued and committed, with its bytes; pages in English."""
     client.get("/verify/?lang=en")  # the session keeps the language; assertions read English
     built = stages.scenario()
@@ -32,7 +32,7 @@ def _altered(data: bytes) -> bytes:
     return data[:middle] + bytes([data[middle] ^ 0x01]) + data[middle + 1 :]
 
 
-def _upload(browser, url: str, data: bytes, name: str = "pengumuman.pdf"):  # noqa: ANN001, ANN202
+def _upload(browser, url: str, data: bytes, name: str = "pengumuman.pdf"):
     return browser.post(
         url,
         {"file": (io.BytesIO(data), name)},
@@ -48,7 +48,7 @@ def _events() -> int:
 # --- the page -------------------------------------------------------------------------
 
 
-def test_page_tells_what_was_issued_by_whom_and_when(client, issued) -> None:  # noqa: ANN001
+def test_page_tells_what_was_issued_by_whom_and_when(client, issued) -> None:
     built, document, _ = issued
     response = client.get(f"/verify/{document.verification_code}")
     assert response.status_code == 200
@@ -63,7 +63,7 @@ def test_page_tells_what_was_issued_by_whom_and_when(client, issued) -> None:  #
     assert "Not signed" in page
 
 
-def test_unknown_or_malformed_code_is_not_registered(client, issued) -> None:  # noqa: ANN001
+def test_unknown_or_malformed_code_is_not_registered(client, issued) -> None:
     for code in ("ZZZZZ-ZZZZZ", "not-a-code", "00000-00000"):
         response = client.get(f"/verify/{code}")
         assert response.status_code == 404
@@ -72,7 +72,7 @@ def test_unknown_or_malformed_code_is_not_registered(client, issued) -> None:  #
         assert "not registered" in page
 
 
-def test_a_code_typed_loosely_leads_to_its_page(client, issued) -> None:  # noqa: ANN001
+def test_a_code_typed_loosely_leads_to_its_page(client, issued) -> None:
     _, document, _ = issued
     loose = document.verification_code.replace("-", "").lower()
     response = client.get(f"/verify/{loose}")
@@ -86,7 +86,7 @@ def test_a_code_typed_loosely_leads_to_its_page(client, issued) -> None:  # noqa
     assert "10" in response.get_data(as_text=True)
 
 
-def test_uploading_the_registered_file_says_identical(browser, issued) -> None:  # noqa: ANN001
+def test_uploading_the_registered_file_says_identical(browser, issued) -> None:
     _, document, data = issued
     before = _events()
     response = _upload(browser, f"/verify/{document.verification_code}", data)
@@ -97,7 +97,7 @@ def test_uploading_the_registered_file_says_identical(browser, issued) -> None: 
     assert _events() == before  # checking writes nothing
 
 
-def test_uploading_a_file_with_one_byte_changed_says_not_identical(browser, issued) -> None:  # noqa: ANN001
+def test_uploading_a_file_with_one_byte_changed_says_not_identical(browser, issued) -> None:
     _, document, data = issued
     response = _upload(browser, f"/verify/{document.verification_code}", _altered(data))
     assert response.status_code == 200
@@ -106,7 +106,7 @@ def test_uploading_a_file_with_one_byte_changed_says_not_identical(browser, issu
     assert "byte-identical to the registered document" not in page
 
 
-def test_the_general_check_finds_a_document_by_its_content(browser, issued) -> None:  # noqa: ANN001
+def test_the_general_check_finds_a_document_by_its_content(browser, issued) -> None:
     _, document, data = issued
     page = _upload(browser, "/verify/", data).get_data(as_text=True)
     assert document.number in page and document.verification_code in page
@@ -118,7 +118,7 @@ def test_the_general_check_finds_a_document_by_its_content(browser, issued) -> N
     assert "Not registered" in page
 
 
-def test_bad_uploads_are_refused_with_a_message(browser, issued, app) -> None:  # noqa: ANN001
+def test_bad_uploads_are_refused_with_a_message(browser, issued, app) -> None:
     _, document, _ = issued
     url = f"/verify/{document.verification_code}"
     response = _upload(browser, url, b"")
@@ -136,7 +136,7 @@ def test_bad_uploads_are_refused_with_a_message(browser, issued, app) -> None:  
     assert response.status_code == 400  # no CSRF token
 
 
-def test_auditors_see_no_upload_form_and_cannot_post(browser, issued) -> None:  # noqa: ANN001
+def test_auditors_see_no_upload_form_and_cannot_post(browser, issued) -> None:
     built, document, data = issued
     browser.login(built.auditor.email, PASSWORD)
     url = f"/verify/{document.verification_code}"
@@ -149,7 +149,7 @@ def test_auditors_see_no_upload_form_and_cannot_post(browser, issued) -> None:  
 # --- the command ----------------------------------------------------------------------
 
 
-def test_command_accepts_the_registered_file(runner, issued, tmp_path: Path) -> None:  # noqa: ANN001
+def test_command_accepts_the_registered_file(runner, issued, tmp_path: Path) -> None:
     _, document, data = issued
     path = tmp_path / "pengumuman.pdf"
     path.write_bytes(data)
@@ -161,7 +161,7 @@ def test_command_accepts_the_registered_file(runner, issued, tmp_path: Path) -> 
     assert "Signature:  none" in result.output
 
 
-def test_command_refuses_a_file_with_one_byte_changed(runner, issued, tmp_path: Path) -> None:  # noqa: ANN001
+def test_command_refuses_a_file_with_one_byte_changed(runner, issued, tmp_path: Path) -> None:
     _, document, data = issued
     path = tmp_path / "pengumuman.pdf"
     path.write_bytes(_altered(data))
@@ -171,7 +171,7 @@ def test_command_refuses_a_file_with_one_byte_changed(runner, issued, tmp_path: 
     assert document.verification_code in result.output  # found by the printed code
 
 
-def test_command_refuses_unknown_and_missing_files(runner, issued, tmp_path: Path) -> None:  # noqa: ANN001
+def test_command_refuses_unknown_and_missing_files(runner, issued, tmp_path: Path) -> None:
     stranger = tmp_path / "lain.pdf"
     stranger.write_bytes(b"%PDF-1.4\n%%EOF\n")
     result = runner.invoke(args=["openbid", "verify-document", str(stranger)])

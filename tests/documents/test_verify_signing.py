@@ -29,12 +29,12 @@ ROOT = Path(__file__).resolve().parents[2]
 CN, ORG = "BKPSDM Kota Contoh", "Pemerintah Kota Contoh"
 
 
-def _issue(built: scenario.Scenario, kind: str = "announcement"):  # noqa: ANN202
+def _issue(built: scenario.Scenario, kind: str = "announcement"):
     """Return the document of a kind the engine issued while building the scenario."""
     return scenario.issued(built, kind)
 
 
-def _issue_again(built: scenario.Scenario, kind: str):  # noqa: ANN202
+def _issue_again(built: scenario.Scenario, kind: str):
     """Issue another document of a kind for the scenario's selection, now."""
     at = scenario.ISSUE_TIMES[kind]
     context = document_contexts.build_context(
@@ -59,14 +59,14 @@ def keys(tmp_path: Path) -> tuple[Path, Path]:
 
 
 @pytest.fixture
-def signing_app(app, keys):  # noqa: ANN001, ANN201
+def signing_app(app, keys):
     """The test app signing with the configured certificate, trusting it as a root."""
     cert, key = keys
     app.config.update(SIGNING_CERT=cert, SIGNING_KEY=key, SIGNING_TRUST_ROOTS=(cert,))
     return app
 
 
-def test_a_signed_document_validates_with_pyhanko(signing_app, keys) -> None:  # noqa: ANN001
+def test_a_signed_document_validates_with_pyhanko(signing_app, keys) -> None:
     built = scenario.build_with_engine()
     document = _issue(built, "decree")
     assert document.signed
@@ -82,9 +82,9 @@ def test_a_signed_document_validates_with_pyhanko(signing_app, keys) -> None:  #
 
 
 def test_verify_page_and_command_report_the_signature(
-    signing_app,  # noqa: ANN001
-    client,  # noqa: ANN001
-    runner,  # noqa: ANN001
+    signing_app,
+    client,
+    runner,
     tmp_path: Path,
 ) -> None:
     built = scenario.build_with_engine()
@@ -99,7 +99,7 @@ def test_verify_page_and_command_report_the_signature(
     assert f"Signature:  valid; signer {CN}" in result.output
 
 
-def test_without_trust_roots_the_signature_is_intact_but_not_trusted(app, keys, client) -> None:  # noqa: ANN001
+def test_without_trust_roots_the_signature_is_intact_but_not_trusted(app, keys, client) -> None:
     cert, key = keys
     app.config.update(SIGNING_CERT=cert, SIGNING_KEY=key, SIGNING_TRUST_ROOTS=())
     built = scenario.build_with_engine()
@@ -110,11 +110,11 @@ def test_without_trust_roots_the_signature_is_intact_but_not_trusted(app, keys, 
     assert "Intact, signer not trusted" in page
 
 
-def test_the_signer_is_loaded_once(signing_app) -> None:  # noqa: ANN001
+def test_the_signer_is_loaded_once(signing_app) -> None:
     assert documents.current_signer() is documents.current_signer()
 
 
-def test_the_demo_certificate_in_the_instance_folder_signs(app) -> None:  # noqa: ANN001
+def test_the_demo_certificate_in_the_instance_folder_signs(app) -> None:
     assert documents.signing_setup() is None
     built = scenario.build_with_engine()
     assert _issue(built).signed is False
@@ -128,13 +128,13 @@ def test_the_demo_certificate_in_the_instance_folder_signs(app) -> None:  # noqa
     assert documents.ensure_demo_signing(CN, ORG) == (cert, _key)  # created once, then kept
 
 
-def test_configured_signing_takes_precedence_over_the_demo_files(signing_app, keys) -> None:  # noqa: ANN001
+def test_configured_signing_takes_precedence_over_the_demo_files(signing_app, keys) -> None:
     documents.ensure_demo_signing(CN, ORG)
     setup = documents.signing_setup()
     assert (setup.source, setup.cert) == ("environment", keys[0])
 
 
-def test_signing_variables_are_checked(tmp_path: Path, monkeypatch, keys) -> None:  # noqa: ANN001
+def test_signing_variables_are_checked(tmp_path: Path, monkeypatch, keys) -> None:
     monkeypatch.setattr(Config, "INSTANCE_DIR", tmp_path)
     monkeypatch.delenv("OPENBID_SIGNING_CERT", raising=False)
     monkeypatch.setenv("OPENBID_SIGNING_KEY", str(keys[1]))
@@ -153,7 +153,7 @@ def test_signing_variables_are_checked(tmp_path: Path, monkeypatch, keys) -> Non
     assert config.SIGNING_TRUST_ROOTS == (keys[0],)
 
 
-def test_an_unusable_key_stops_start_up(database_url: str, tmp_path: Path, keys) -> None:  # noqa: ANN001
+def test_an_unusable_key_stops_start_up(database_url: str, tmp_path: Path, keys) -> None:
     garbage = tmp_path / "key.pem"
     garbage.write_text("-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n")
     config = TestConfig(database_url, tmp_path)

@@ -178,7 +178,7 @@ def good_pdf(text: str = "dokumen") -> tuple[io.BytesIO, str]:
     return io.BytesIO(tiny_pdf(text)), f"{text}.pdf"
 
 
-def start_application(selection: Selection, user: User, index: int = 0):  # noqa: ANN201
+def start_application(selection: Selection, user: User, index: int = 0):
     """Start a draft application through the service the portal uses."""
     return selection_service.create_application(selection.positions[index], user)
 

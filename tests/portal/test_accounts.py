@@ -20,7 +20,7 @@ STRONG = "Pelayanan prima 2019"
 
 def register(
     browser, email: str = EMAIL, password: str = STRONG, again: str | None = None, **extra
-):  # noqa: ANN001, ANN003, ANN201
+):
     data = {
         "name": "Budi Santoso, S.T.",
         "email": email,

@@ -30,7 +30,7 @@ from tests.portal.helpers import (
 
 
 @pytest.fixture
-def world(app, client, browser, monkeypatch):  # noqa: ANN001, ANN201
+def world(app, client, browser, monkeypatch):
     """An open selection with two posts, and a logged-in candidate with a complete profile."""
     clock = Clock(monkeypatch)
     selection, secretariat = open_selection(make_agency(), positions=2)
@@ -42,28 +42,28 @@ def world(app, client, browser, monkeypatch):  # noqa: ANN001, ANN201
     return {"clock": clock, "selection": selection, "secretariat": secretariat, "user": user}
 
 
-def _apply(browser, position) -> object:  # noqa: ANN001
+def _apply(browser, position) -> object:
     return browser.post(f"/portal/positions/{position.id}/apply", page="/portal/selections")
 
 
-def _application(user) -> Application:  # noqa: ANN001
+def _application(user) -> Application:
     return db.session.scalar(
         sa.select(Application).where(Application.candidate_id == user.id).order_by(Application.id)
     )
 
 
-def _upload(browser, application, code, file):  # noqa: ANN001, ANN201
+def _upload(browser, application, code, file):
     page = f"/portal/applications/{application.id}"
     return post_file(browser, f"{page}/documents/{code}", page, file)
 
 
-def _submit(browser, application):  # noqa: ANN001, ANN201
+def _submit(browser, application):
     db.session.refresh(application)
     page = f"/portal/applications/{application.id}"
     return browser.post(f"{page}/submit", {"version": str(application.version)}, page=page)
 
 
-def _upload_all(browser, application, skip=()) -> None:  # noqa: ANN001
+def _upload_all(browser, application, skip=()) -> None:
     for code in REQUIRED_DOCUMENTS:
         if code not in skip:
             assert _upload(browser, application, code, good_pdf(code)).status_code == 303

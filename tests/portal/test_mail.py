@@ -70,7 +70,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _use_smtp(app, port: int) -> None:  # noqa: ANN001
+def _use_smtp(app, port: int) -> None:
     app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port, SMTP_SECURITY="none")
 
 

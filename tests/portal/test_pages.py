@@ -18,7 +18,7 @@ def counting() -> Iterator[list[str]]:
     """Collect the SQL statements run inside the block."""
     statements: list[str] = []
 
-    def record(conn, cursor, statement, *args) -> None:  # noqa: ANN001
+    def record(conn, cursor, statement, *args) -> None:
         statements.append(statement)
 
     sa.event.listen(db.engine, "before_cursor_execute", record)
@@ -28,7 +28,7 @@ def counting() -> Iterator[list[str]]:
         sa.event.remove(db.engine, "before_cursor_execute", record)
 
 
-def _queries(client, url: str) -> int:  # noqa: ANN001
+def _queries(client, url: str) -> int:
     with counting() as statements:
         response = client.get(url)
     assert response.status_code == 200, url

@@ -18,7 +18,7 @@ from tests.portal.helpers import Clock, candidate, good_pdf, login, open_selecti
 
 
 @pytest.fixture
-def two(app, client, browser, monkeypatch):  # noqa: ANN001, ANN201
+def two(app, client, browser, monkeypatch):
     """Candidates A and B, each with a draft application and an uploaded CV."""
     Clock(monkeypatch)
     selection, secretariat = open_selection(make_agency(), positions=2)
@@ -42,7 +42,7 @@ def _urls(application_id: int, document_id: int) -> list[tuple[str, str]]:
     ]
 
 
-def _call(browser, method: str, url: str):  # noqa: ANN001, ANN202
+def _call(browser, method: str, url: str):
     if method == "GET":
         return browser.client.get(url)
     return browser.post(url, {"version": "1", "confirm": "1"}, page="/home")

@@ -31,7 +31,7 @@ def _audit() -> int:
 
 
 @pytest.fixture
-def person(app, client, browser, monkeypatch):  # noqa: ANN001, ANN201
+def person(app, client, browser, monkeypatch):
     Clock(monkeypatch)
     user = candidate()
     login(browser, user)

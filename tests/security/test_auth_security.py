@@ -22,11 +22,11 @@ WRONG = "salah sekali 123"
 NEW_PASSWORD = "Kata sandi baru 2024"
 
 
-def _token_request(client, email: str, password: str):  # noqa: ANN001, ANN202
+def _token_request(client, email: str, password: str):
     return client.post("/api/v1/tokens", json={"email": email, "password": password})
 
 
-def _remember_login(browser: Browser, email: str):  # noqa: ANN202
+def _remember_login(browser: Browser, email: str):
     return browser.client.post(
         "/auth/login",
         data={
@@ -94,7 +94,7 @@ def test_api_success_clears_the_failures(app, client) -> None:
 # --- 2. log-out and password reset end sessions, remember cookies and tokens -------------
 
 
-def _copy_cookies(source, target, *names: str) -> None:  # noqa: ANN001
+def _copy_cookies(source, target, *names: str) -> None:
     for name in names:
         cookie = source.get_cookie(name)
         assert cookie is not None, name
@@ -224,7 +224,7 @@ def test_thirty_parallel_wrong_passwords_check_at_most_five(app, client) -> None
                 "/auth/login", data={"email": email, "password": WRONG, "csrf_token": token}
             )
             outcome: int | str = response.status_code
-        except Exception as exc:  # noqa: BLE001 - reported in the assertion below
+        except Exception as exc:
             outcome = repr(exc)
         with lock:
             statuses.append(outcome)

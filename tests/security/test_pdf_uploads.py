@@ -216,7 +216,7 @@ ACCEPTED: dict[str, Callable[[], bytes]] = {
 
 
 @pytest.mark.parametrize(("make", "found"), REFUSED.values(), ids=REFUSED.keys())
-def test_check_pdf_refuses_active_content_naming_what_it_found(make, found) -> None:  # noqa: ANN001
+def test_check_pdf_refuses_active_content_naming_what_it_found(make, found) -> None:
     reasons = uploads.check_pdf(make(), MAX)
     assert [r.code for r in reasons] == ["upload.active_content"]
     assert found in str(reasons[0].params["found"])
@@ -224,7 +224,7 @@ def test_check_pdf_refuses_active_content_naming_what_it_found(make, found) -> N
 
 
 @pytest.mark.parametrize("make", ACCEPTED.values(), ids=ACCEPTED.keys())
-def test_check_pdf_accepts_plain_pdfs_and_links_to_web_pages(make) -> None:  # noqa: ANN001
+def test_check_pdf_accepts_plain_pdfs_and_links_to_web_pages(make) -> None:
     assert uploads.check_pdf(make(), MAX) == []
 
 
@@ -239,7 +239,7 @@ def test_each_check_alone_and_why_both_are_done() -> None:
             assert uploads.raw_active_content(make()), make.__name__
 
 
-def test_the_walk_is_bounded(monkeypatch) -> None:  # noqa: ANN001
+def test_the_walk_is_bounded(monkeypatch) -> None:
     writer = _writer()
     for i in range(60):
         writer.add_annotation(0, Link(rect=(10, i, 20, i + 5), url=f"https://example.org/{i}"))
@@ -257,7 +257,7 @@ def test_a_damaged_pdf_is_still_refused_as_damaged() -> None:
 
 
 @pytest.fixture
-def draft(app, client, browser, monkeypatch):  # noqa: ANN001, ANN201
+def draft(app, client, browser, monkeypatch):
     """A logged-in candidate (Indonesian, the default) with a draft application."""
     Clock(monkeypatch)
     selection, _secretariat = open_selection(make_agency())
@@ -271,7 +271,7 @@ def draft(app, client, browser, monkeypatch):  # noqa: ANN001, ANN201
     return db.session.scalar(sa.select(Application).where(Application.candidate_id == user.id))
 
 
-def _upload(browser, application, data: bytes):  # noqa: ANN001, ANN202
+def _upload(browser, application, data: bytes):
     page = f"/portal/applications/{application.id}"
     return post_file(browser, f"{page}/documents/cv", page, (io.BytesIO(data), "cv.pdf"))
 
@@ -281,7 +281,7 @@ def _upload(browser, application, data: bytes):  # noqa: ANN001, ANN202
 )
 def test_the_portal_refuses_active_pdfs_in_both_languages_and_stores_nothing(
     draft, browser, client, name
-) -> None:  # noqa: ANN001
+) -> None:
     make, found = REFUSED[name]
     before = counts()
     response = _upload(browser, draft, make())
@@ -301,12 +301,12 @@ def test_the_portal_refuses_active_pdfs_in_both_languages_and_stores_nothing(
     assert counts() == before
 
 
-def test_the_portal_names_the_open_action(draft, browser) -> None:  # noqa: ANN001
+def test_the_portal_names_the_open_action(draft, browser) -> None:
     html = _upload(browser, draft, open_action_pdf()).get_data(as_text=True)
     assert "(OpenAction: JavaScript)" in html
 
 
-def test_the_portal_accepts_a_pdf_with_a_web_link(draft, browser) -> None:  # noqa: ANN001
+def test_the_portal_accepts_a_pdf_with_a_web_link(draft, browser) -> None:
     before = counts()
     assert _upload(browser, draft, uri_link_pdf()).status_code == 303
     after = counts()
@@ -317,7 +317,7 @@ def test_the_portal_accepts_a_pdf_with_a_web_link(draft, browser) -> None:  # no
 # --- through the API --------------------------------------------------------------------
 
 
-def test_the_api_refuses_active_pdfs_and_stores_nothing(app, client, monkeypatch) -> None:  # noqa: ANN001
+def test_the_api_refuses_active_pdfs_and_stores_nothing(app, client, monkeypatch) -> None:
     Clock(monkeypatch)
     selection, _secretariat = open_selection(make_agency())
     user = candidate()

@@ -37,14 +37,14 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 INLINE = re.compile(r"<script(?![^>]*\bsrc=)|<style|\son[a-z]+\s*=|\sstyle\s*=|javascript:", re.I)
 
 
-def _policy(response) -> dict[str, str]:  # noqa: ANN001
+def _policy(response) -> dict[str, str]:
     """Return the Content-Security-Policy as {directive: sources}."""
     header = response.headers.get("Content-Security-Policy", "")
     parts = (p.strip().split(None, 1) for p in header.split(";") if p.strip())
     return {p[0]: (p[1] if len(p) > 1 else "") for p in parts}
 
 
-def test_pages_carry_security_headers(client) -> None:  # noqa: ANN001
+def test_pages_carry_security_headers(client) -> None:
     response = client.get("/verify/")
     assert response.status_code == 200
     policy = _policy(response)
@@ -60,7 +60,7 @@ def test_pages_carry_security_headers(client) -> None:  # noqa: ANN001
     assert "Strict-Transport-Security" not in response.headers  # plain HTTP in tests
 
 
-def test_logged_in_pages_and_errors_carry_them_too(client, browser) -> None:  # noqa: ANN001
+def test_logged_in_pages_and_errors_carry_them_too(client, browser) -> None:
     user = make_user(Role.SECRETARIAT, make_agency())
     browser.login(user.email, PASSWORD)
     for url in ("/home", "/admin/holidays", "/no-such-page"):
@@ -69,7 +69,7 @@ def test_logged_in_pages_and_errors_carry_them_too(client, browser) -> None:  # 
         assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"], url
 
 
-def test_hsts_when_cookies_are_secure(app: Flask, client) -> None:  # noqa: ANN001
+def test_hsts_when_cookies_are_secure(app: Flask, client) -> None:
     app.config["SESSION_COOKIE_SECURE"] = True
     response = client.get("/verify/", base_url="https://localhost")
     hsts = response.headers["Strict-Transport-Security"]
@@ -89,7 +89,7 @@ def test_page_templates_have_nothing_inline_the_policy_blocks(path: Path) -> Non
 # --- 5. the public /verify upload: 5 MB and 10 checks a minute per address --------------
 
 
-def _check(client, url: str = "/verify/", data: bytes = b"%PDF-1.4 not registered", **kwargs):  # noqa: ANN001, ANN202
+def _check(client, url: str = "/verify/", data: bytes = b"%PDF-1.4 not registered", **kwargs):
     """POST a file to the verify page with a CSRF token, as its form does."""
     token = csrf_from(client.get(url, **kwargs).get_data(as_text=True))
     # Encoded in memory: the test client would spool a large body to a file it never closes.
@@ -101,7 +101,7 @@ def _check(client, url: str = "/verify/", data: bytes = b"%PDF-1.4 not registere
     )
 
 
-def test_verify_refuses_a_file_over_5_mb_with_a_clear_page(client) -> None:  # noqa: ANN001
+def test_verify_refuses_a_file_over_5_mb_with_a_clear_page(client) -> None:
     big = b"%PDF-1.4\n" + b"0" * (5 * 1024 * 1024 + 1)
     response = _check(client, data=big)
     assert response.status_code == 413
@@ -128,7 +128,7 @@ def _hits() -> int:
 
 def test_verify_file_checks_are_limited_per_address_across_workers(
     app: Flask, client, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:  # noqa: ANN001
+) -> None:
     moving = install_clock(monkeypatch)
     for _ in range(VERIFY_CHECKS_PER_MINUTE):
         assert _check(client).status_code == 200
@@ -154,7 +154,7 @@ def test_verify_file_checks_are_limited_per_address_across_workers(
 # --- 9. issuing the audit-trail export is a POST; a GET only downloads -------------------
 
 
-def test_a_get_never_issues_the_trail_export(app: Flask, browser) -> None:  # noqa: ANN001
+def test_a_get_never_issues_the_trail_export(app: Flask, browser) -> None:
     built = scenario.build()
     browser.login(built.auditor.email, PASSWORD)
     browser.client.get("/audit/?lang=en")
@@ -183,7 +183,7 @@ def test_a_get_never_issues_the_trail_export(app: Flask, browser) -> None:  # no
 # --- 7. bad input that reached the database: refused by name, nothing saved --------------
 
 
-def _draft(api_as):  # noqa: ANN001, ANN202, F811
+def _draft(api_as):  # noqa: F811
     """Return (api as the secretariat, the draft selection's id, a committee user)."""
     agency = make_agency()
     api = api_as(make_user(Role.SECRETARIAT, agency))
@@ -215,7 +215,7 @@ def _member(user_id: int, **fields: object) -> dict:
         ("positions", lambda uid: {"name": "Kepala", "unit": "Dinas", "level": 2**31}, "level"),
     ],
 )
-def test_api_refuses_nul_huge_ids_and_long_text_by_field(api_as, path, body, field) -> None:  # noqa: ANN001, F811
+def test_api_refuses_nul_huge_ids_and_long_text_by_field(api_as, path, body, field) -> None:  # noqa: F811
     api, sid, member = _draft(api_as)
     before = (_count(AuditEvent), _count(Position), _count(CommitteeMember))
     response = api.post(f"/selections/{sid}/{path}", json=body(member.id))
@@ -239,7 +239,7 @@ def test_nul_is_refused_in_every_string_of_every_request_schema() -> None:
         validate_body(s.APPOINTMENT_REQUEST, {"application_id": 1, "expected_version": 2**31})
 
 
-def test_holiday_at_the_end_of_the_calendar_is_a_form_error(client, browser) -> None:  # noqa: ANN001
+def test_holiday_at_the_end_of_the_calendar_is_a_form_error(client, browser) -> None:
     user = make_user(Role.SECRETARIAT, make_agency())
     browser.login(user.email, PASSWORD)
     client.get("/admin/holidays?lang=en")

@@ -61,7 +61,7 @@ def _rehash_from(selection_id: int, events: list[AuditEvent]) -> None:
     db.session.commit()
 
 
-def _verify(runner, *args: str) -> Result:  # noqa: ANN001
+def _verify(runner, *args: str) -> Result:
     return runner.invoke(args=["openbid", "verify-audit", *args])
 
 
@@ -73,7 +73,7 @@ def _snapshot(app: Flask) -> Path:
 
 
 @pytest.mark.real_pdf  # reads the chain state from the PDF's signed metadata
-def test_an_insider_rewrite_contradicts_the_witnesses(app: Flask, runner) -> None:  # noqa: ANN001
+def test_an_insider_rewrite_contradicts_the_witnesses(app: Flask, runner) -> None:
     selection_id = _published()
     result = _verify(runner)
     assert result.exit_code == 0, result.output
@@ -158,7 +158,7 @@ def _copy(original: AuditEvent, **changes: object) -> AuditEvent:
     return AuditEvent(seq=0, hash="", prev_hash="", **fields)
 
 
-def test_swapped_and_missing_stored_files_are_named(app: Flask, runner) -> None:  # noqa: ANN001
+def test_swapped_and_missing_stored_files_are_named(app: Flask, runner) -> None:
     _published()
     files = db.session.scalars(sa.select(StoredFile).order_by(StoredFile.id)).all()
     assert len(files) >= 2
@@ -184,7 +184,7 @@ def test_swapped_and_missing_stored_files_are_named(app: Flask, runner) -> None:
     assert f"stored file id {first.id}" in result.output and "the file is missing" in result.output
 
 
-def test_checkpoints_are_written_at_transitions_and_by_the_command(app: Flask, runner) -> None:  # noqa: ANN001
+def test_checkpoints_are_written_at_transitions_and_by_the_command(app: Flask, runner) -> None:
     selection_id = _published()
     folder = Path(app.config["CHECKPOINT_DIR"]) / f"selection-{selection_id}"
     files = sorted(folder.glob("*.json"))
@@ -218,7 +218,7 @@ def test_checkpoints_are_written_at_transitions_and_by_the_command(app: Flask, r
 
 
 @pytest.mark.real_pdf  # reads the chain state from the PDF's signed metadata
-def test_signed_witnesses_and_the_verify_page(app: Flask, runner, browser, tmp_path: Path) -> None:  # noqa: ANN001
+def test_signed_witnesses_and_the_verify_page(app: Flask, runner, browser, tmp_path: Path) -> None:
     """Signed: checkpoints verify, a forged one is named; /verify flags appended bytes."""
     cert, key = signing.generate_self_signed(
         tmp_path / "keys", "BKPSDM Contoh", "Kota Contoh", valid_from=datetime(2014, 1, 1)

@@ -406,7 +406,7 @@ def test_the_closing_time_is_a_parameter(app, movable_clock) -> None:
 # --- at the close: extend, then drop; no post left: cancel only ---------------------------
 
 
-def _short_selection(moving: MovableClock, *, positions: int = 1):  # noqa: ANN202
+def _short_selection(moving: MovableClock, *, positions: int = 1):
     selection, secretariat = make_selection(make_agency(), positions=positions)
     published(selection, secretariat, moving, wib(2018, 11, 20, 9, 0))
     return selection, secretariat

@@ -58,11 +58,11 @@ def _messages(error: pytest.ExceptionInfo) -> list[str]:
 
 
 @pytest.fixture
-def setup(stages):  # noqa: ANN001, ANN201
+def setup(stages):
     return stages.at("appointment", per_post=4)
 
 
-def test_closing_the_interview_freezes_the_ranking_and_the_three_best(setup) -> None:  # noqa: ANN001
+def test_closing_the_interview_freezes_the_ranking_and_the_three_best(setup) -> None:
     apps = setup.applications
     result = current(setup.selection.positions[0].id)
     assert result.revision == 1 and result.superseded_at is None and result.reason == ""
@@ -90,7 +90,7 @@ def test_closing_the_interview_freezes_the_ranking_and_the_three_best(setup) -> 
     assert len(_events("shortlist")) == 3 and len(_events("not_shortlist")) == 1
 
 
-def test_ties_are_broken_by_interview_then_assessment_then_submission_then_number(app) -> None:  # noqa: ANN001
+def test_ties_are_broken_by_interview_then_assessment_then_submission_then_number(app) -> None:
     same = {"track_record_score": 60, "paper_score": 60, "assessment_score": 60}
     setup = selection_in_interview(
         make_agency(),
@@ -127,7 +127,7 @@ def test_ties_are_broken_by_interview_then_assessment_then_submission_then_numbe
     assert [e["rank"] for e in ranking] == [1, 2, 3, 4, 5, 6]
 
 
-def test_ties_on_interview_fall_to_the_assessment_score(app) -> None:  # noqa: ANN001
+def test_ties_on_interview_fall_to_the_assessment_score(app) -> None:
     # 70*.2 + 80*.35 + 70*.2 + 80*.25 = 76.00 and 75*.2 + 80*.35 + 75*.2 + 72*.25 = 76.00
     setup = selection_in_interview(
         make_agency(),
@@ -149,7 +149,7 @@ def test_ties_on_interview_fall_to_the_assessment_score(app) -> None:  # noqa: A
     ]
 
 
-def test_the_ppk_picks_any_of_the_three_and_completion_settles_the_others(setup) -> None:  # noqa: ANN001
+def test_the_ppk_picks_any_of_the_three_and_completion_settles_the_others(setup) -> None:
     apps = setup.applications
     ppk = make_ppk(setup)
     record_recommendation(setup)
@@ -170,7 +170,7 @@ def test_the_ppk_picks_any_of_the_three_and_completion_settles_the_others(setup)
     assert db.session.get(Selection, setup.selection.id).state == "completed"
 
 
-def test_the_ppk_cannot_pick_outside_the_three_best(setup) -> None:  # noqa: ANN001
+def test_the_ppk_cannot_pick_outside_the_three_best(setup) -> None:
     outsider = setup.applications[3]
     ppk = make_ppk(setup)
     record_recommendation(setup)
@@ -182,7 +182,7 @@ def test_the_ppk_cannot_pick_outside_the_three_best(setup) -> None:  # noqa: ANN
     assert _state(outsider) == "not_shortlisted"
 
 
-def test_no_appointment_before_the_oversight_bodys_word(setup) -> None:  # noqa: ANN001
+def test_no_appointment_before_the_oversight_bodys_word(setup) -> None:
     ppk = make_ppk(setup)
     with pytest.raises(GuardFailed) as error:
         appointment.appoint(setup.applications[0], ppk)
@@ -199,7 +199,7 @@ def test_no_appointment_before_the_oversight_bodys_word(setup) -> None:  # noqa:
     ]
 
 
-def test_only_the_ppk_appoints(setup) -> None:  # noqa: ANN001
+def test_only_the_ppk_appoints(setup) -> None:
     record_recommendation(setup)
     candidate = setup.applications[0]
     for actor in (setup.committee[0], setup.secretariat, make_user(Role.ADMIN, setup.agency)):
@@ -213,7 +213,7 @@ def test_only_the_ppk_appoints(setup) -> None:  # noqa: ANN001
     assert _state(candidate) == "shortlisted"
 
 
-def _short_setup():  # noqa: ANN202
+def _short_setup():
     """Two of four candidates below the interview pass mark of 65."""
     setup = selection_in_interview(make_agency(), per_post=4)
     setup.selection.parameters = {**setup.selection.parameters, "pass_marks": {"interview": 65}}
@@ -223,7 +223,7 @@ def _short_setup():  # noqa: ANN202
     return setup
 
 
-def test_fewer_than_three_qualified_blocks_until_an_override_is_recorded(app) -> None:  # noqa: ANN001
+def test_fewer_than_three_qualified_blocks_until_an_override_is_recorded(app) -> None:
     setup = _short_setup()
     apps = setup.applications
     position = setup.selection.positions[0]
@@ -273,7 +273,7 @@ def test_fewer_than_three_qualified_blocks_until_an_override_is_recorded(app) ->
     ]
 
 
-def test_override_letters_are_checked_and_nothing_is_half_written(app) -> None:  # noqa: ANN001
+def test_override_letters_are_checked_and_nothing_is_half_written(app) -> None:
     setup = _short_setup()
     position = setup.selection.positions[0]
     before = (_count(Approval), _count(AuditEvent))
@@ -309,7 +309,7 @@ def test_override_letters_are_checked_and_nothing_is_half_written(app) -> None: 
     assert (_count(Approval), _count(AuditEvent)) == before
 
 
-def test_an_override_is_refused_where_three_qualified_or_one_is_on_file(setup) -> None:  # noqa: ANN001
+def test_an_override_is_refused_where_three_qualified_or_one_is_on_file(setup) -> None:
     position = setup.selection.positions[0]
     with pytest.raises(ValidationFailed) as error:
         appointment.record_override_letter(
@@ -322,7 +322,7 @@ def test_an_override_is_refused_where_three_qualified_or_one_is_on_file(setup) -
     assert _messages(error) == [f"{POST} has its full three best; no override is needed."]
 
 
-def test_a_revision_supersedes_the_frozen_result_and_is_audited(setup) -> None:  # noqa: ANN001
+def test_a_revision_supersedes_the_frozen_result_and_is_audited(setup) -> None:
     apps = setup.applications
     position = setup.selection.positions[0]
     first = current(position.id)
@@ -369,7 +369,7 @@ def test_a_revision_supersedes_the_frozen_result_and_is_audited(setup) -> None: 
     ]
 
 
-def test_a_revision_after_the_oversight_letter_needs_a_new_letter(setup) -> None:  # noqa: ANN001
+def test_a_revision_after_the_oversight_letter_needs_a_new_letter(setup) -> None:
     apps = setup.applications
     position = setup.selection.positions[0]
     ppk = make_ppk(setup)
@@ -395,7 +395,7 @@ def test_a_revision_after_the_oversight_letter_needs_a_new_letter(setup) -> None
     ]
 
 
-def test_corrections_are_validated(setup) -> None:  # noqa: ANN001
+def test_corrections_are_validated(setup) -> None:
     candidate = setup.applications[3]
     events_before = _count(AuditEvent)
     cases = [
@@ -422,7 +422,7 @@ def test_corrections_are_validated(setup) -> None:  # noqa: ANN001
     assert result.paper_score == Decimal("74.00")
 
 
-def test_an_unfit_result_found_late_removes_the_candidate_from_the_three_best(setup) -> None:  # noqa: ANN001
+def test_an_unfit_result_found_late_removes_the_candidate_from_the_three_best(setup) -> None:
     apps = setup.applications
     position = setup.selection.positions[0]
     appointment.correct_assessment(
@@ -435,7 +435,7 @@ def test_an_unfit_result_found_late_removes_the_candidate_from_the_three_best(se
     assert [r["code"] for r in entry["reasons"]] == ["scoring.health_unfit"]
 
 
-def test_the_result_recommendation_is_the_secretariats_and_checked(setup) -> None:  # noqa: ANN001
+def test_the_result_recommendation_is_the_secretariats_and_checked(setup) -> None:
     with pytest.raises(Forbidden):
         appointment.record_result_letter(
             setup.selection, setup.committee[0], letter_number="B-1", letter_date=date(2018, 12, 20)
@@ -452,14 +452,14 @@ def test_the_result_recommendation_is_the_secretariats_and_checked(setup) -> Non
     assert event.payload["letter_number"] == "B-3561/KASN/12/2018"
 
 
-def test_nothing_is_recorded_before_the_appointment_stage(stages, app) -> None:  # noqa: ANN001
+def test_nothing_is_recorded_before_the_appointment_stage(stages, app) -> None:
     setup = stages.at("interview")
     with pytest.raises(ValidationFailed) as error:
         record_recommendation(setup)
     assert _messages(error) == ["This can be done only at the appointment stage (now: interview)."]
 
 
-def test_bkn_selections_need_bkns_validation(app) -> None:  # noqa: ANN001
+def test_bkn_selections_need_bkns_validation(app) -> None:
     # The stage factories publish in 2018 whatever the start date, so the candidates'
     # ratings are those of the two years before that registration closed.
     ratings = [{"year": 2017, "rating": "baik"}, {"year": 2016, "rating": "baik"}]
@@ -484,7 +484,7 @@ def test_bkn_selections_need_bkns_validation(app) -> None:  # noqa: ANN001
     assert appointment.appoint(setup.applications[0], ppk).to_state == "appointed"
 
 
-def test_weights_overridden_by_the_selection_are_used(stages, app) -> None:  # noqa: ANN001
+def test_weights_overridden_by_the_selection_are_used(stages, app) -> None:
     setup = stages.at("interview", per_post=4)
     setup.selection.parameters = {
         **setup.selection.parameters,
@@ -499,7 +499,7 @@ def test_weights_overridden_by_the_selection_are_used(stages, app) -> None:  # n
     assert result.weights["interview"] == "0.5"
 
 
-def test_a_component_weighted_zero_is_neither_needed_nor_marked(app) -> None:  # noqa: ANN001
+def test_a_component_weighted_zero_is_neither_needed_nor_marked(app) -> None:
     setup = selection_in_interview(
         make_agency(),
         per_post=4,
@@ -519,7 +519,7 @@ def test_a_component_weighted_zero_is_neither_needed_nor_marked(app) -> None:  #
     assert len(result.shortlist) == 3
 
 
-def test_unusable_weights_stop_the_close_with_the_reason(stages, app) -> None:  # noqa: ANN001
+def test_unusable_weights_stop_the_close_with_the_reason(stages, app) -> None:
     setup = stages.at("interview", per_post=4)
     setup.selection.parameters = {
         **setup.selection.parameters,
@@ -536,7 +536,7 @@ def test_unusable_weights_stop_the_close_with_the_reason(stages, app) -> None:  
 
 
 @pytest.mark.postgres
-def test_two_picks_in_one_post_at_once_appoint_one(app, setup) -> None:  # noqa: ANN001
+def test_two_picks_in_one_post_at_once_appoint_one(app, setup) -> None:
     import threading
 
     from openbid.models import User

@@ -31,18 +31,18 @@ COMPLETE = {
 }
 
 
-def _nip(application) -> str:  # noqa: ANN001
+def _nip(application) -> str:
     return application.profile_snapshot["nip"]
 
 
-def _result(application) -> AssessmentResult | None:  # noqa: ANN001
+def _result(application) -> AssessmentResult | None:
     db.session.expire_all()
     return db.session.scalar(
         sa.select(AssessmentResult).where(AssessmentResult.application_id == application.id)
     )
 
 
-def _state(setup) -> tuple[int, int, int]:  # noqa: ANN001
+def _state(setup) -> tuple[int, int, int]:
     """Return (results, audit events, stored files): what a refused input must not change."""
     return (
         db.session.scalar(sa.select(sa.func.count(AssessmentResult.id))),
@@ -56,7 +56,7 @@ def _state(setup) -> tuple[int, int, int]:  # noqa: ANN001
 
 
 @pytest.fixture
-def setup(stages):  # noqa: ANN001, ANN201
+def setup(stages):
     """A selection in competency assessment with four eligible candidates for one post."""
     return stages.at("assessment")
 
@@ -442,7 +442,7 @@ def test_a_row_with_more_values_than_the_header(setup) -> None:
     ]
 
 
-def test_a_file_over_the_upload_limit(setup, app) -> None:  # noqa: ANN001
+def test_a_file_over_the_upload_limit(setup, app) -> None:
     big = b"nip,nilai_makalah\n" + b"x" * app.config["UPLOAD_MAX_BYTES"]
     with pytest.raises(assessment.ImportFailed) as error:
         assessment.import_csv(setup.selection, setup.secretariat, big, "big.csv")

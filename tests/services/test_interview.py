@@ -38,11 +38,11 @@ def _codes(error: pytest.ExceptionInfo) -> list[str]:
 
 
 @pytest.fixture
-def setup(stages):  # noqa: ANN001, ANN201
+def setup(stages):
     return stages.at("interview", per_post=4)
 
 
-def test_a_declared_conflict_is_audited_and_recuses_the_member(setup) -> None:  # noqa: ANN001
+def test_a_declared_conflict_is_audited_and_recuses_the_member(setup) -> None:
     member = members(setup)[1]
     candidate = setup.applications[0]
     declaration = interview.declare_conflict(member, candidate, "  Adik ipar saya.  ")
@@ -62,7 +62,7 @@ def test_a_declared_conflict_is_audited_and_recuses_the_member(setup) -> None:  
     assert (_count(InterviewScore), _count(AuditEvent)) == (scores_before, events_before)
 
 
-def test_declarations_are_final_need_a_reason_and_a_member(setup) -> None:  # noqa: ANN001
+def test_declarations_are_final_need_a_reason_and_a_member(setup) -> None:
     member = members(setup)[0]
     candidate = setup.applications[1]
     with pytest.raises(ValidationFailed) as error:
@@ -83,7 +83,7 @@ def test_declarations_are_final_need_a_reason_and_a_member(setup) -> None:  # no
     assert len(_events("conflict_declared")) == 1
 
 
-def test_a_conflict_can_be_declared_during_screening(app) -> None:  # noqa: ANN001
+def test_a_conflict_can_be_declared_during_screening(app) -> None:
     from tests.stage_factories import selection_in_screening
 
     setup = selection_in_screening(make_agency())
@@ -94,7 +94,7 @@ def test_a_conflict_can_be_declared_during_screening(app) -> None:  # noqa: ANN0
     assert rows[0].my_conflict is not None and not board.can_score and board.can_declare
 
 
-def test_a_conflict_declared_after_scoring_removes_that_score_from_the_mean(setup) -> None:  # noqa: ANN001
+def test_a_conflict_declared_after_scoring_removes_that_score_from_the_mean(setup) -> None:
     users = members(setup)
     candidate = setup.applications[0]
     for index, user in enumerate(users):
@@ -106,7 +106,7 @@ def test_a_conflict_declared_after_scoring_removes_that_score_from_the_mean(setu
     assert interview.interview_means(db.session, [candidate.id]) == {candidate.id: Decimal("77.50")}
 
 
-def test_a_score_is_final_and_audited(setup) -> None:  # noqa: ANN001
+def test_a_score_is_final_and_audited(setup) -> None:
     member = members(setup)[0]
     candidate = setup.applications[0]
     row = interview.submit_score(member, candidate, "85,5", "  Clear vision for the office. ")
@@ -125,7 +125,7 @@ def test_a_score_is_final_and_audited(setup) -> None:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("raw", ["", "abc", "-1", "100.01", "85.555", "1e2", "NaN", None])
-def test_bad_scores_are_refused_and_nothing_is_written(setup, raw) -> None:  # noqa: ANN001
+def test_bad_scores_are_refused_and_nothing_is_written(setup, raw) -> None:
     member = members(setup)[0]
     before = (_count(InterviewScore), _count(AuditEvent))
     with pytest.raises(ValidationFailed) as error:
@@ -136,7 +136,7 @@ def test_bad_scores_are_refused_and_nothing_is_written(setup, raw) -> None:  # n
     assert (_count(InterviewScore), _count(AuditEvent)) == before
 
 
-def test_boundaries_and_long_notes(setup) -> None:  # noqa: ANN001
+def test_boundaries_and_long_notes(setup) -> None:
     users = members(setup)
     interview.submit_score(users[0], setup.applications[0], "0")
     interview.submit_score(users[1], setup.applications[0], "100")
@@ -146,7 +146,7 @@ def test_boundaries_and_long_notes(setup) -> None:  # noqa: ANN001
     assert _count(InterviewScore) == 2
 
 
-def test_only_members_of_this_selection_score(setup) -> None:  # noqa: ANN001
+def test_only_members_of_this_selection_score(setup) -> None:
     candidate = setup.applications[0]
     with pytest.raises(Forbidden) as error:
         interview.submit_score(setup.secretariat, candidate, "80")
@@ -160,7 +160,7 @@ def test_only_members_of_this_selection_score(setup) -> None:  # noqa: ANN001
     assert _count(InterviewScore) == 0
 
 
-def test_scores_only_while_the_interview_is_open(stages, app) -> None:  # noqa: ANN001
+def test_scores_only_while_the_interview_is_open(stages, app) -> None:
     setup = stages.at("assessment")
     with pytest.raises(ValidationFailed) as error:
         interview.submit_score(setup.committee[0], setup.applications[0], "80")
@@ -169,13 +169,13 @@ def test_scores_only_while_the_interview_is_open(stages, app) -> None:  # noqa: 
     ]
 
 
-def test_a_member_sees_others_scores_only_after_submitting_their_own(setup) -> None:  # noqa: ANN001
+def test_a_member_sees_others_scores_only_after_submitting_their_own(setup) -> None:
     users = members(setup)
     candidate, other = setup.applications[0], setup.applications[1]
     interview.submit_score(users[1], candidate, "91.37")
     interview.submit_score(users[2], candidate, "64.19")
 
-    def row_for(user, application):  # noqa: ANN001, ANN202
+    def row_for(user, application):
         board = interview.build_board(setup.selection, user)
         return next(
             r for _, rows in board.posts for r in rows if r.application.id == application.id
@@ -198,7 +198,7 @@ def test_a_member_sees_others_scores_only_after_submitting_their_own(setup) -> N
     assert recused.others is None and recused.expected == 4
 
 
-def test_closing_needs_every_score_and_names_who_is_missing(setup) -> None:  # noqa: ANN001
+def test_closing_needs_every_score_and_names_who_is_missing(setup) -> None:
     users = members(setup)
     first, second = setup.applications[0], setup.applications[1]
     interview.declare_conflict(users[4], second, "Spouse's cousin")
@@ -216,7 +216,7 @@ def test_closing_needs_every_score_and_names_who_is_missing(setup) -> None:  # n
     assert setup.selection.state == "appointment"
 
 
-def test_after_the_interview_closes_every_score_shows_and_nothing_more_can_be_done(setup) -> None:  # noqa: ANN001
+def test_after_the_interview_closes_every_score_shows_and_nothing_more_can_be_done(setup) -> None:
     score_everyone(setup)
     close_interview(setup)
     users = members(setup)
@@ -229,7 +229,7 @@ def test_after_the_interview_closes_every_score_shows_and_nothing_more_can_be_do
 
 
 @pytest.mark.postgres
-def test_a_double_submission_at_once_records_one_score(app, setup) -> None:  # noqa: ANN001
+def test_a_double_submission_at_once_records_one_score(app, setup) -> None:
     import threading
 
     from openbid.models import Application, User

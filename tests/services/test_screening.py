@@ -41,7 +41,7 @@ def _failures(application: Application) -> dict[str, list[str]]:
     return failed
 
 
-def _counts(setup) -> tuple[int, int]:  # noqa: ANN001
+def _counts(setup) -> tuple[int, int]:
     verdicts = db.session.scalar(sa.select(sa.func.count(ScreeningVerdict.id)))
     events = db.session.scalar(
         sa.select(sa.func.count(AuditEvent.id)).where(AuditEvent.selection_id == setup.selection.id)
@@ -399,10 +399,10 @@ def test_stored_results_translate_their_document_labels_again(stages, app) -> No
     assert reasons[0].translate(lambda s: f"<{s}>") == "<Missing document: <application letter>.>"
 
 
-def _loader_queries(setup) -> int:  # noqa: ANN001
+def _loader_queries(setup) -> int:
     statements: list[str] = []
 
-    def count(conn, cursor, statement, *args):  # noqa: ANN001, ANN002, ANN202
+    def count(conn, cursor, statement, *args):
         statements.append(statement)
 
     db.session.expire_all()

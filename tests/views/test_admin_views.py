@@ -30,7 +30,7 @@ def _counts() -> tuple[int, int]:
     )
 
 
-def _login_english(client, browser, user) -> None:  # noqa: ANN001
+def _login_english(client, browser, user) -> None:
     browser.login(user.email, PASSWORD)
     client.get("/home?lang=en")
 

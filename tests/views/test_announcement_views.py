@@ -50,12 +50,12 @@ def _fresh(selection: Selection) -> Selection:
     return db.session.get(Selection, selection.id)
 
 
-def _english(client, browser, user) -> None:  # noqa: ANN001
+def _english(client, browser, user) -> None:
     browser.login(user.email, PASSWORD)
     client.get("/home?lang=en")
 
 
-def _text(response) -> str:  # noqa: ANN001
+def _text(response) -> str:
     return response.get_data(as_text=True)
 
 
@@ -456,10 +456,10 @@ def test_only_the_secretariat_extends_drops_and_closes(
     assert _fresh(selection).registration_closes_at == wib(2018, 12, 4, 23, 59, 59)
 
 
-def _queries(client, url: str) -> int:  # noqa: ANN001
+def _queries(client, url: str) -> int:
     seen = []
 
-    def count(*_args) -> None:  # noqa: ANN002
+    def count(*_args) -> None:
         seen.append(1)
 
     sa.event.listen(db.engine, "before_cursor_execute", count)

@@ -24,7 +24,7 @@ from tests.stage_factories import tiny_pdf
 POST = "Kepala Dinas 1"
 
 
-def _page(setup) -> str:  # noqa: ANN001
+def _page(setup) -> str:
     return f"/selections/{setup.selection.id}/appointment"
 
 
@@ -56,16 +56,16 @@ def _version(application: Application) -> int:
     return db.session.get(Application, application.id).version
 
 
-def _logout(browser) -> None:  # noqa: ANN001
+def _logout(browser) -> None:
     browser.client.post("/auth/logout", data={"csrf_token": browser.token("/home")})
 
 
 @pytest.fixture
-def setup(stages):  # noqa: ANN001, ANN201
+def setup(stages):
     return stages.at("appointment", per_post=4)
 
 
-def test_the_page_shows_the_frozen_ranking_weights_and_tie_break(setup, client, browser) -> None:  # noqa: ANN001
+def test_the_page_shows_the_frozen_ranking_weights_and_tie_break(setup, client, browser) -> None:
     browser.login(setup.secretariat.email, PASSWORD)
     html = client.get(_page(setup) + "?lang=en").get_data(as_text=True)
     assert "Revision 1, frozen" in html
@@ -77,7 +77,7 @@ def test_the_page_shows_the_frozen_ranking_weights_and_tie_break(setup, client, 
     assert 'action="/selections/%d/appointment/pick/' % setup.selection.id not in html
 
 
-def test_the_whole_appointment_through_the_pages(setup, client, browser) -> None:  # noqa: ANN001
+def test_the_whole_appointment_through_the_pages(setup, client, browser) -> None:
     apps = setup.applications
     ppk = make_ppk(setup)
     # The PPK sees the three best but cannot pick before the oversight body's word.
@@ -138,7 +138,7 @@ def test_the_whole_appointment_through_the_pages(setup, client, browser) -> None
     ]
 
 
-def test_the_ppk_picking_outside_the_three_is_refused_on_the_page(setup, client, browser) -> None:  # noqa: ANN001
+def test_the_ppk_picking_outside_the_three_is_refused_on_the_page(setup, client, browser) -> None:
     record_recommendation(setup)
     outsider = setup.applications[3]
     ppk = make_ppk(setup)
@@ -156,7 +156,7 @@ def test_the_ppk_picking_outside_the_three_is_refused_on_the_page(setup, client,
     assert _state(outsider) == "not_shortlisted"
 
 
-def test_a_stale_pick_gets_409(setup, client, browser) -> None:  # noqa: ANN001
+def test_a_stale_pick_gets_409(setup, client, browser) -> None:
     record_recommendation(setup)
     candidate = setup.applications[0]
     ppk = make_ppk(setup)
@@ -171,7 +171,7 @@ def test_a_stale_pick_gets_409(setup, client, browser) -> None:  # noqa: ANN001
     assert response.status_code == 400
 
 
-def test_role_denials(setup, client, browser) -> None:  # noqa: ANN001
+def test_role_denials(setup, client, browser) -> None:
     record_recommendation(setup)
     candidate = setup.applications[0]
     pick = f"{_page(setup)}/pick/{candidate.id}"
@@ -213,7 +213,7 @@ def test_role_denials(setup, client, browser) -> None:  # noqa: ANN001
     assert _my_approvals() == 1
 
 
-def test_fewer_than_three_then_the_override_form(stages, app, client, browser) -> None:  # noqa: ANN001
+def test_fewer_than_three_then_the_override_form(stages, app, client, browser) -> None:
     setup = stages.at("interview", per_post=4)
     setup.selection.parameters = {**setup.selection.parameters, "pass_marks": {"interview": 65}}
     db.session.commit()
@@ -270,7 +270,7 @@ def test_fewer_than_three_then_the_override_form(stages, app, client, browser) -
     assert response.status_code == 303 and _state(candidate) == "appointed"
 
 
-def test_correct_then_revise_through_the_pages(setup, client, browser) -> None:  # noqa: ANN001
+def test_correct_then_revise_through_the_pages(setup, client, browser) -> None:
     apps = setup.applications
     position_id = setup.selection.positions[0].id
     browser.login(setup.secretariat.email, PASSWORD)
@@ -318,7 +318,7 @@ class QueryCounter:
         self.count += 1
 
 
-def _queries(client, url: str) -> int:  # noqa: ANN001
+def _queries(client, url: str) -> int:
     counter = QueryCounter()
     event.listen(db.engine, "before_cursor_execute", counter)
     try:
@@ -330,7 +330,7 @@ def _queries(client, url: str) -> int:  # noqa: ANN001
 
 def test_the_appointment_page_does_not_query_per_candidate_or_post(
     stages, app, client, browser
-) -> None:  # noqa: ANN001
+) -> None:
     small = stages.at("appointment", per_post=4)
     large = selection_in_appointment(make_agency(), positions=3, per_post=6)
     counts = []

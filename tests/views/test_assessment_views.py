@@ -16,7 +16,7 @@ from tests.stage_factories import selection_in_assessment, selection_in_screenin
 from tests.views.test_screening_views import login_as
 
 
-def _page(selection) -> str:  # noqa: ANN001
+def _page(selection) -> str:
     return f"/selections/{selection.id}/assessment"
 
 
@@ -96,7 +96,7 @@ def test_the_template_downloads_with_every_candidate(stages, app, client, browse
         assert application.candidate.name in text
 
 
-def _upload(browser, selection, content: bytes, name: str = "pusat.csv"):  # noqa: ANN001, ANN202
+def _upload(browser, selection, content: bytes, name: str = "pusat.csv"):
     page = _page(selection)
     return browser.post(
         f"{page}/import",
@@ -215,10 +215,10 @@ def test_the_close_button_lists_what_is_missing(stages, app, client, browser) ->
     assert "No assessment-centre score yet for 4 candidates:" in html
 
 
-def _page_queries(client, selection) -> int:  # noqa: ANN001
+def _page_queries(client, selection) -> int:
     statements: list[str] = []
 
-    def count(conn, cursor, statement, *args):  # noqa: ANN001, ANN002, ANN202
+    def count(conn, cursor, statement, *args):
         statements.append(statement)
 
     sa.event.listen(db.engine, "before_cursor_execute", count)

@@ -45,18 +45,18 @@ def built(app: Flask) -> scenario.Scenario:
 
 
 @pytest.fixture
-def auditor_browser(browser, built):  # noqa: ANN001, ANN201
+def auditor_browser(browser, built):
     """A browser logged in as the scenario agency's auditor, reading English pages."""
     browser.login(built.auditor.email, PASSWORD)
     browser.client.get("/audit/?lang=en")
     return browser
 
 
-def _count_queries(app: Flask, client, url: str) -> tuple[int, int]:  # noqa: ANN001
+def _count_queries(app: Flask, client, url: str) -> tuple[int, int]:
     """Return (status, number of SQL statements) of one GET."""
     statements: list[str] = []
 
-    def count(conn, cursor, statement, *args) -> None:  # noqa: ANN001
+    def count(conn, cursor, statement, *args) -> None:
         statements.append(statement)
 
     engine = db.engine
@@ -68,7 +68,7 @@ def _count_queries(app: Flask, client, url: str) -> tuple[int, int]:  # noqa: AN
     return response.status_code, len(statements)
 
 
-def test_index_lists_only_the_agency_selections(auditor_browser, built) -> None:  # noqa: ANN001
+def test_index_lists_only_the_agency_selections(auditor_browser, built) -> None:
     other, _ = make_selection(make_agency())
     page = auditor_browser.client.get("/audit/").get_data(as_text=True)
     assert built.selection.title in page
@@ -77,7 +77,7 @@ def test_index_lists_only_the_agency_selections(auditor_browser, built) -> None:
     assert f"/audit/selections/{built.selection.id}" in home
 
 
-def test_selection_page_shows_events_chain_and_documents(auditor_browser, built) -> None:  # noqa: ANN001
+def test_selection_page_shows_events_chain_and_documents(auditor_browser, built) -> None:
     response = auditor_browser.client.get(f"/audit/selections/{built.selection.id}")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
@@ -95,7 +95,7 @@ def test_selection_page_shows_events_chain_and_documents(auditor_browser, built)
         assert document.verification_code in page
 
 
-def test_a_tampered_event_is_named(auditor_browser, built) -> None:  # noqa: ANN001
+def test_a_tampered_event_is_named(auditor_browser, built) -> None:
     victim = db.session.scalar(
         sa.select(AuditEvent)
         .where(AuditEvent.selection_id == built.selection.id)
@@ -114,7 +114,7 @@ def test_a_tampered_event_is_named(auditor_browser, built) -> None:  # noqa: ANN
     assert f"event id {victim.id}" in text
 
 
-def test_events_are_paginated(auditor_browser, built) -> None:  # noqa: ANN001
+def test_events_are_paginated(auditor_browser, built) -> None:
     for n in range(60):
         audit.append(
             db.session,
@@ -134,7 +134,7 @@ def test_events_are_paginated(auditor_browser, built) -> None:  # noqa: ANN001
     assert auditor_browser.client.get(f"{url}?page=3").status_code == 404
 
 
-def test_query_count_does_not_grow_with_rows(app, auditor_browser, built) -> None:  # noqa: ANN001
+def test_query_count_does_not_grow_with_rows(app, auditor_browser, built) -> None:
     url = f"/audit/selections/{built.selection.id}"
     status, few = _count_queries(app, auditor_browser.client, url)
     assert status == 200
@@ -161,7 +161,7 @@ def test_query_count_does_not_grow_with_rows(app, auditor_browser, built) -> Non
     assert index_many == index_few
 
 
-def test_csv_exports_list_every_event_and_document(auditor_browser, built) -> None:  # noqa: ANN001
+def test_csv_exports_list_every_event_and_document(auditor_browser, built) -> None:
     base = f"/audit/selections/{built.selection.id}"
     response = auditor_browser.client.get(f"{base}/events.csv")
     assert response.mimetype == "text/csv"
@@ -181,7 +181,7 @@ def test_csv_exports_list_every_event_and_document(auditor_browser, built) -> No
 
 
 @pytest.mark.real_pdf
-def test_trail_pdf_lists_every_event_and_document(auditor_browser, built) -> None:  # noqa: ANN001
+def test_trail_pdf_lists_every_event_and_document(auditor_browser, built) -> None:
     before = db.session.scalars(
         sa.select(AuditEvent)
         .where(AuditEvent.chain == audit.chain_for(built.selection.id))
@@ -210,7 +210,7 @@ def test_trail_pdf_lists_every_event_and_document(auditor_browser, built) -> Non
     assert again.headers["Location"] == response.headers["Location"]  # same export, no new number
 
 
-def test_downloads_are_limited_to_the_agency(auditor_browser, built) -> None:  # noqa: ANN001
+def test_downloads_are_limited_to_the_agency(auditor_browser, built) -> None:
     document = db.session.scalar(sa.select(IssuedDocument).order_by(IssuedDocument.id))
     response = auditor_browser.client.get(f"/audit/documents/{document.id}")
     assert response.status_code == 200
@@ -224,7 +224,7 @@ def test_downloads_are_limited_to_the_agency(auditor_browser, built) -> None:  #
 
 
 @pytest.mark.parametrize("role", [Role.SECRETARIAT, Role.COMMITTEE, Role.PPK, Role.ADMIN])
-def test_other_roles_are_refused(browser, built, role: Role) -> None:  # noqa: ANN001
+def test_other_roles_are_refused(browser, built, role: Role) -> None:
     user = make_user(role, built.agency)
     browser.login(user.email, PASSWORD)
     assert browser.client.get("/audit/").status_code == 403
@@ -233,7 +233,7 @@ def test_other_roles_are_refused(browser, built, role: Role) -> None:  # noqa: A
     assert browser.client.get(f"/audit/documents/{document.id}").status_code == 403
 
 
-def test_candidates_and_visitors_are_refused(browser, built) -> None:  # noqa: ANN001
+def test_candidates_and_visitors_are_refused(browser, built) -> None:
     assert browser.client.get("/audit/").status_code == 302  # to the log-in page
     candidate = make_user(Role.CANDIDATE)
     browser.login(candidate.email, PASSWORD)

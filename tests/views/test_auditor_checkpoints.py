@@ -21,7 +21,7 @@ def _hash_at(selection_id: int, seq: int) -> str:
     )
 
 
-def test_the_auditor_lists_and_downloads_the_checkpoints(stages, app, browser) -> None:  # noqa: ANN001
+def test_the_auditor_lists_and_downloads_the_checkpoints(stages, app, browser) -> None:
     setup = stages.at("screening")  # three transitions so far, each wrote a checkpoint
     auditor = make_user(Role.AUDITOR, setup.agency)
     browser.login(auditor.email, PASSWORD)
@@ -44,7 +44,7 @@ def test_the_auditor_lists_and_downloads_the_checkpoints(stages, app, browser) -
         assert checkpoint["hash"][:16] in html  # each is listed on the page
 
 
-def test_others_cannot_read_the_checkpoints(stages, app, client, browser) -> None:  # noqa: ANN001
+def test_others_cannot_read_the_checkpoints(stages, app, client, browser) -> None:
     setup = stages.at("screening")
     url = f"/audit/selections/{setup.selection.id}/checkpoints.zip"
     assert client.get(url).status_code in (302, 401)  # not logged in: to the log-in page

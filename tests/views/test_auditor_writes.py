@@ -54,7 +54,7 @@ def _arguments(rule: Rule, ids: dict[str, object], overrides: dict[str, dict]) -
     return values
 
 
-def test_every_write_route_refuses_an_auditor(app: Flask, browser) -> None:  # noqa: ANN001
+def test_every_write_route_refuses_an_auditor(app: Flask, browser) -> None:
     built = scenario.build()
     at = scenario.ISSUE_TIMES["announcement"]
     context = document_contexts.build_context(
@@ -112,7 +112,7 @@ def test_every_write_route_refuses_an_auditor(app: Flask, browser) -> None:  # n
     assert {"committee.fire_event", "verify.document", "verify.index"} <= set(tried)
 
 
-def test_log_out_and_language_stay_open_to_auditors(app: Flask, browser) -> None:  # noqa: ANN001
+def test_log_out_and_language_stay_open_to_auditors(app: Flask, browser) -> None:
     built = scenario.build()
     browser.login(built.auditor.email, PASSWORD)
     response = browser.post("/lang/en", {"next": "/audit/"}, page="/audit/")
@@ -123,7 +123,7 @@ def test_log_out_and_language_stay_open_to_auditors(app: Flask, browser) -> None
     assert browser.client.get("/audit/").status_code == 302  # logged out: to the log-in page
 
 
-def test_the_same_public_form_works_for_everyone_else(app: Flask, browser) -> None:  # noqa: ANN001
+def test_the_same_public_form_works_for_everyone_else(app: Flask, browser) -> None:
     """The 403 comes from the auditor gate, not from the route: a visitor gets through."""
     scenario.build()
     response = browser.post("/verify/", {}, page="/verify/", content_type="multipart/form-data")

@@ -43,7 +43,7 @@ def _url(built: scenario.Scenario, suffix: str = "") -> str:
     return f"/selections/{built.selection.id}/documents{suffix}"
 
 
-def test_secretariat_lists_and_downloads_the_documents(browser, built) -> None:  # noqa: ANN001
+def test_secretariat_lists_and_downloads_the_documents(browser, built) -> None:
     browser.login(built.secretariat.email, PASSWORD)
     page = browser.client.get(_url(built) + "?lang=en").get_data(as_text=True)
     registered = db.session.scalars(sa.select(IssuedDocument).order_by(IssuedDocument.id)).all()
@@ -57,7 +57,7 @@ def test_secretariat_lists_and_downloads_the_documents(browser, built) -> None: 
     assert ">Documents<" in page  # the tab is there
 
 
-def test_committee_members_of_the_selection_may_download(browser, built) -> None:  # noqa: ANN001
+def test_committee_members_of_the_selection_may_download(browser, built) -> None:
     member = built.selection.committee[0].user
     document = db.session.scalar(sa.select(IssuedDocument))
     browser.login(member.email, PASSWORD)
@@ -65,7 +65,7 @@ def test_committee_members_of_the_selection_may_download(browser, built) -> None
     assert browser.client.get(_url(built, f"/{document.id}")).status_code == 200
 
 
-def test_outsiders_get_nothing(browser, built) -> None:  # noqa: ANN001
+def test_outsiders_get_nothing(browser, built) -> None:
     document = db.session.scalar(sa.select(IssuedDocument))
     other_selection, _ = make_selection(built.agency)
     outsider_member = other_selection.committee[0].user
@@ -83,7 +83,7 @@ def test_outsiders_get_nothing(browser, built) -> None:  # noqa: ANN001
     assert browser.client.get(_url(built)).status_code == 302  # not logged in
 
 
-def test_a_document_of_another_selection_is_not_found_here(browser, built) -> None:  # noqa: ANN001
+def test_a_document_of_another_selection_is_not_found_here(browser, built) -> None:
     other = scenario.build()
     foreign = _issue(other, "announcement")
     browser.login(built.secretariat.email, PASSWORD)
@@ -91,11 +91,11 @@ def test_a_document_of_another_selection_is_not_found_here(browser, built) -> No
     assert browser.client.get(_url(built, "/999999")).status_code == 404
 
 
-def test_query_count_does_not_grow_with_documents(app: Flask, browser, built) -> None:  # noqa: ANN001
+def test_query_count_does_not_grow_with_documents(app: Flask, browser, built) -> None:
     browser.login(built.secretariat.email, PASSWORD)
     statements: list[str] = []
 
-    def count(conn, cursor, statement, *args) -> None:  # noqa: ANN001
+    def count(conn, cursor, statement, *args) -> None:
         statements.append(statement)
 
     def queries() -> int:

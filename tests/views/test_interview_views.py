@@ -19,18 +19,18 @@ def _count(model: type) -> int:
 
 
 @pytest.fixture
-def setup(stages):  # noqa: ANN001, ANN201
+def setup(stages):
     return stages.at("interview", per_post=4)
 
 
-def _page(setup) -> str:  # noqa: ANN001
+def _page(setup) -> str:
     return f"/selections/{setup.selection.id}/interview"
 
 
 def test_a_member_never_receives_others_scores_before_submitting_their_own(
     setup,
     client,
-    browser,  # noqa: ANN001
+    browser,
 ) -> None:
     users = members(setup)
     candidate = setup.applications[0]
@@ -59,7 +59,7 @@ def test_a_member_never_receives_others_scores_before_submitting_their_own(
 def test_the_secretariat_sees_progress_counts_only_until_the_interview_closes(
     setup,
     client,
-    browser,  # noqa: ANN001
+    browser,
 ) -> None:
     users = members(setup)
     interview.submit_score(users[1], setup.applications[0], "91.37")
@@ -73,7 +73,7 @@ def test_the_secretariat_sees_progress_counts_only_until_the_interview_closes(
 def test_a_second_score_and_a_bad_score_are_refused_with_the_form_reshown(
     setup,
     client,
-    browser,  # noqa: ANN001
+    browser,
 ) -> None:
     member = members(setup)[0]
     candidate = setup.applications[0]
@@ -96,7 +96,7 @@ def test_a_second_score_and_a_bad_score_are_refused_with_the_form_reshown(
     assert _count(InterviewScore) == 1 and _count(AuditEvent) == events
 
 
-def test_declaring_a_conflict_recuses_the_member(setup, client, browser) -> None:  # noqa: ANN001
+def test_declaring_a_conflict_recuses_the_member(setup, client, browser) -> None:
     member = members(setup)[3]
     candidate = setup.applications[2]
     browser.login(member.email, PASSWORD)
@@ -117,7 +117,7 @@ def test_declaring_a_conflict_recuses_the_member(setup, client, browser) -> None
     assert "Declared: Kakak ipar" in html
 
 
-def test_roles_that_cannot_score_or_declare(setup, client, browser) -> None:  # noqa: ANN001
+def test_roles_that_cannot_score_or_declare(setup, client, browser) -> None:
     candidate = setup.applications[0]
     ppk = make_user(Role.PPK, setup.agency)
     for user in (setup.secretariat, ppk):
@@ -151,14 +151,14 @@ def test_roles_that_cannot_score_or_declare(setup, client, browser) -> None:  # 
     assert _count(InterviewScore) == 0 and _count(ConflictDeclaration) == 0
 
 
-def test_posting_without_the_csrf_token_is_refused(setup, client, browser) -> None:  # noqa: ANN001
+def test_posting_without_the_csrf_token_is_refused(setup, client, browser) -> None:
     member = members(setup)[0]
     browser.login(member.email, PASSWORD)
     response = client.post(f"{_page(setup)}/{setup.applications[0].id}/score", data={"score": "80"})
     assert response.status_code == 400 and _count(InterviewScore) == 0
 
 
-def test_an_application_of_another_selection_is_not_found(setup, client, browser) -> None:  # noqa: ANN001
+def test_an_application_of_another_selection_is_not_found(setup, client, browser) -> None:
     other = selection_in_interview(setup.agency, per_post=4)
     member = members(setup)[0]
     browser.login(member.email, PASSWORD)
@@ -168,7 +168,7 @@ def test_an_application_of_another_selection_is_not_found(setup, client, browser
     assert response.status_code == 404 and _count(InterviewScore) == 0
 
 
-def test_closing_from_the_interview_page_names_who_is_missing(setup, client, browser) -> None:  # noqa: ANN001
+def test_closing_from_the_interview_page_names_who_is_missing(setup, client, browser) -> None:
     users = members(setup)
     score_everyone(setup, skip=lambda m, a: m == 1 and a.id == setup.applications[3].id)
     browser.login(setup.secretariat.email, PASSWORD)
@@ -200,7 +200,7 @@ class QueryCounter:
         self.count += 1
 
 
-def _queries(client, url: str) -> int:  # noqa: ANN001
+def _queries(client, url: str) -> int:
     counter = QueryCounter()
     engine = db.engine
     event.listen(engine, "before_cursor_execute", counter)
@@ -211,7 +211,7 @@ def _queries(client, url: str) -> int:  # noqa: ANN001
     return counter.count
 
 
-def test_the_interview_page_does_not_query_per_candidate(stages, app, client, browser) -> None:  # noqa: ANN001
+def test_the_interview_page_does_not_query_per_candidate(stages, app, client, browser) -> None:
     small = stages.at("interview", per_post=4)
     large = selection_in_interview(make_agency(), positions=2, per_post=7)
     for setup in (small, large):

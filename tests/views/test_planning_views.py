@@ -21,12 +21,12 @@ def _counts() -> tuple[int, ...]:
     )
 
 
-def _english(client, browser, user: User) -> None:  # noqa: ANN001
+def _english(client, browser, user: User) -> None:
     browser.login(user.email, PASSWORD)
     client.get("/home?lang=en")
 
 
-def _text(response) -> str:  # noqa: ANN001
+def _text(response) -> str:
     return response.get_data(as_text=True)
 
 
@@ -345,10 +345,10 @@ def test_another_agency_gets_404(app, client, browser) -> None:
     assert _counts() == before
 
 
-def _queries(app, client, url: str) -> int:  # noqa: ANN001
+def _queries(app, client, url: str) -> int:
     seen = []
 
-    def count(*_args) -> None:  # noqa: ANN002
+    def count(*_args) -> None:
         seen.append(1)
 
     engine = db.engine

@@ -17,15 +17,15 @@ from tests.stage_factories import make_nip, pass_everyone, selection_in_screenin
 AGED_57_NIP = make_nip(birth=date(1961, 1, 1), cpns=date(1986, 3, 1))
 
 
-def _page(selection) -> str:  # noqa: ANN001
+def _page(selection) -> str:
     return f"/selections/{selection.id}/screening"
 
 
-def _verdict_url(application) -> str:  # noqa: ANN001
+def _verdict_url(application) -> str:
     return f"/selections/{application.position.selection_id}/screening/{application.id}/verdict"
 
 
-def login_as(browser, client, user) -> None:  # noqa: ANN001
+def login_as(browser, client, user) -> None:
     """Log out whoever is logged in, then log user in through the form."""
     with client.session_transaction() as session:
         session.clear()
@@ -270,10 +270,10 @@ def test_the_close_button_shows_why_it_is_disabled_then_closes(
     assert "verdict-form" not in client.get(page).get_data(as_text=True)
 
 
-def _page_queries(client, selection) -> int:  # noqa: ANN001
+def _page_queries(client, selection) -> int:
     statements: list[str] = []
 
-    def count(conn, cursor, statement, *args):  # noqa: ANN001, ANN002, ANN202
+    def count(conn, cursor, statement, *args):
         statements.append(statement)
 
     sa.event.listen(db.engine, "before_cursor_execute", count)

@@ -40,7 +40,7 @@ def _selection() -> Selection:
     return demo.demo_selection()
 
 
-def _press(browser, event: str) -> None:  # noqa: ANN001
+def _press(browser, event: str) -> None:
     selection = _selection()
     sid, version = selection.id, selection.version
     url = f"/selections/{sid}/events/{event}"
@@ -49,7 +49,7 @@ def _press(browser, event: str) -> None:  # noqa: ANN001
     assert _selection().version == version + 1, f"{event} did not move the selection"
 
 
-def _as(browser, local: str) -> None:  # noqa: ANN001
+def _as(browser, local: str) -> None:
     # A new person at the browser: drop the previous session, then log in.
     browser.client.delete_cookie("session")
     response = browser.login(_email(local), demo.PASSWORD)

@@ -28,13 +28,13 @@ def movable_clock(monkeypatch: pytest.MonkeyPatch) -> MovableClock:
     return install_clock(monkeypatch)
 
 
-def _buttons(selection: Selection, actor) -> dict:  # noqa: ANN001
+def _buttons(selection: Selection, actor) -> dict:
     db.session.expire_all()
     row = db.session.get(Selection, selection.id)
     return {o.name: o for o in available_events(row, actor)}
 
 
-def _texts(option) -> list[str]:  # noqa: ANN001
+def _texts(option) -> list[str]:
     return [str(r) for r in option.reasons]
 
 

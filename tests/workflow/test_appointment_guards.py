@@ -33,11 +33,11 @@ def _state(application: Application) -> str:
 
 
 @pytest.fixture
-def setup(stages):  # noqa: ANN001, ANN201
+def setup(stages):
     return stages.at("appointment", per_post=4)
 
 
-def test_nobody_shortlists_or_unshortlists_by_hand(setup) -> None:  # noqa: ANN001
+def test_nobody_shortlists_or_unshortlists_by_hand(setup) -> None:
     apps = setup.applications
     with pytest.raises(GuardFailed) as error:
         fire(apps[3], "shortlist", setup.secretariat)
@@ -54,7 +54,7 @@ def test_nobody_shortlists_or_unshortlists_by_hand(setup) -> None:  # noqa: ANN0
     assert [_state(a) for a in apps] == ["shortlisted"] * 3 + ["not_shortlisted"]
 
 
-def test_nobody_is_shortlisted_before_the_freeze(stages, app) -> None:  # noqa: ANN001
+def test_nobody_is_shortlisted_before_the_freeze(stages, app) -> None:
     setup = stages.at("interview", per_post=4)
     with pytest.raises(GuardFailed) as error:
         fire(setup.applications[0], "shortlist", setup.secretariat)
@@ -64,7 +64,7 @@ def test_nobody_is_shortlisted_before_the_freeze(stages, app) -> None:  # noqa: 
     ]
 
 
-def test_not_appointed_only_once_someone_is_appointed(setup) -> None:  # noqa: ANN001
+def test_not_appointed_only_once_someone_is_appointed(setup) -> None:
     apps = setup.applications
     ppk = make_ppk(setup)
     with pytest.raises(GuardFailed) as error:
@@ -80,7 +80,7 @@ def test_not_appointed_only_once_someone_is_appointed(setup) -> None:  # noqa: A
     assert _state(apps[1]) == "not_appointed"
 
 
-def test_the_pick_buttons_reasons_match_the_guards(setup) -> None:  # noqa: ANN001
+def test_the_pick_buttons_reasons_match_the_guards(setup) -> None:
     ppk = make_ppk(setup)
     (option,) = [o for o in available_events(setup.applications[0], ppk) if o.name == "appoint"]
     assert not option.enabled
@@ -90,7 +90,7 @@ def test_the_pick_buttons_reasons_match_the_guards(setup) -> None:  # noqa: ANN0
     assert option.enabled
 
 
-def test_no_pick_after_the_selection_is_completed(setup) -> None:  # noqa: ANN001
+def test_no_pick_after_the_selection_is_completed(setup) -> None:
     apps = setup.applications
     ppk = make_ppk(setup)
     record_recommendation(setup)
@@ -109,7 +109,7 @@ def test_no_pick_after_the_selection_is_completed(setup) -> None:  # noqa: ANN00
         appointment.appoint(apps[1], ppk)  # not_appointed is final
 
 
-def test_completion_counts_open_posts_and_allows_an_approved_vacancy(app) -> None:  # noqa: ANN001
+def test_completion_counts_open_posts_and_allows_an_approved_vacancy(app) -> None:
     # Post 2's candidates all fail the paper pass mark: nobody qualifies there.
     setup = selection_in_interview(
         make_agency(),

@@ -99,7 +99,7 @@ def test_action_that_raises_rolls_everything_back(app) -> None:
     )
     submit["actions"] = ["explode_after_move"]
 
-    def explode(ctx) -> None:  # noqa: ANN001
+    def explode(ctx) -> None:
         # The state has moved and the audit event is flushed when an action runs.
         assert ctx.row.state == "approval"
         assert ctx.audit_event.id is not None
@@ -139,7 +139,7 @@ def test_staff_of_another_agency_is_refused(app) -> None:
     assert error.value.reasons[0].code == "access.other_agency"
 
 
-def _to_screening(selection: Selection, secretariat) -> None:  # noqa: ANN001
+def _to_screening(selection: Selection, secretariat) -> None:
     """Drive a one-post selection into administrative screening through the engine."""
     fire(selection, "submit_for_approval", secretariat)
     record_gates(selection, secretariat)  # publishing needs the approval letters on file

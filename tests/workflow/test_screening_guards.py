@@ -36,7 +36,7 @@ WIRING = {
 
 
 @pytest.mark.parametrize("key", ["jpt-pratama-kasn", "jpt-pratama-bkn"])
-def test_both_definitions_wire_the_screening_and_assessment_rules(app, key) -> None:  # noqa: ANN001
+def test_both_definitions_wire_the_screening_and_assessment_rules(app, key) -> None:
     definition = workflows().latest(key)
     for (machine, trigger), (guards, actions) in WIRING.items():
         transitions = [t for t in definition.machine(machine).transitions if t.trigger == trigger]

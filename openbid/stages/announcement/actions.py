@@ -34,7 +34,7 @@ def _close_applications(ctx: Context, applications: Iterable[Application], reaso
     return closed
 
 
-def _applications(ctx: Context, states: Iterable[str], position_id: int | None = None):  # noqa: ANN202
+def _applications(ctx: Context, states: Iterable[str], position_id: int | None = None):
     stmt = (
         sa.select(Application)
         .join(Position)
