@@ -51,7 +51,7 @@ run: setup
 
 test: setup-dev
 	$(BIN)/lint-imports
-	$(BIN)/pytest -n $(PYTEST_WORKERS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal
 
 # The edit-run loop: pure rules and the engine, in seconds.
 test-fast: setup-dev

@@ -233,7 +233,7 @@ class TestConfig(Config):
             self.SQLALCHEMY_ENGINE_OPTIONS = {
                 "pool_size": 25,
                 "max_overflow": 5,
-                "connect_args": {"options": "-c synchronous_commit=off"},
+                "connect_args": {"options": "-c synchronous_commit=off -c jit=off"},
             }
         self.FILES_DIR = instance_dir / "files"
         self.CHECKPOINT_DIR = instance_dir / "checkpoints"
