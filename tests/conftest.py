@@ -1,7 +1,9 @@
 """Fixtures: a fresh, migrated database per test (SQLite, or PostgreSQL in CI), app, clients.
 
-The schema comes from the Alembic migrations, built once per session into a template that
-each test copies: a file copy on SQLite, CREATE DATABASE ... TEMPLATE on PostgreSQL. Set
+The schema comes from the Alembic migrations, built once per test process into a template:
+on SQLite each test gets a file copy of it; on PostgreSQL the process copies it once
+(CREATE DATABASE ... TEMPLATE) and empties every table before each test. Stages that take
+long to build are snapshotted the same way (tests/snapshots.py). Set
 OPENBID_TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test to run on it.
 """
 
