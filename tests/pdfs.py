@@ -19,22 +19,8 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
 
-def tiny_pdf(text: str | Sequence[str] = "openbid test document") -> bytes:
-    """Return a valid one-page PDF with text lines (pypdf reads it; check_pdf accepts it)."""
-    lines = [text] if isinstance(text, str) else list(text)
-    body = " ".join(
-        f"BT /F1 12 Tf 72 {720 - 16 * index} Td ({_escape(line)}) Tj ET"
-        for index, line in enumerate(lines)
-    )
-    stream = body.encode("latin-1", "replace")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
-        b" /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
+def pdf_of_objects(objects: Sequence[bytes]) -> bytes:
+    """Return a PDF of the given object bodies (object 1 is the catalog), xref computed."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, content in enumerate(objects, start=1):
@@ -49,6 +35,26 @@ def tiny_pdf(text: str | Sequence[str] = "openbid test document") -> bytes:
         xref,
     )
     return bytes(out)
+
+
+def tiny_pdf(text: str | Sequence[str] = "openbid test document") -> bytes:
+    """Return a valid one-page PDF with text lines (pypdf reads it; check_pdf accepts it)."""
+    lines = [text] if isinstance(text, str) else list(text)
+    body = " ".join(
+        f"BT /F1 12 Tf 72 {720 - 16 * index} Td ({_escape(line)}) Tj ET"
+        for index, line in enumerate(lines)
+    )
+    stream = body.encode("latin-1", "replace")
+    return pdf_of_objects(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+            b" /Resources << /Font << /F1 5 0 R >> >> >>",
+            b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        ]
+    )
 
 
 def draft_renderer(

@@ -27,6 +27,7 @@ from openbid.extensions import db
 from openbid.models import Application
 from openbid.rules.eligibility import REQUIRED_DOCUMENTS
 from tests.factories import PASSWORD, make_agency
+from tests.pdfs import pdf_of_objects, tiny_pdf
 from tests.portal.helpers import (
     Clock,
     candidate,
@@ -37,7 +38,6 @@ from tests.portal.helpers import (
     post_file,
     profile_form,
 )
-from tests.stage_factories import tiny_pdf
 
 MAX = 2 * 1024 * 1024
 
@@ -148,24 +148,6 @@ def libreoffice_open_pdf() -> bytes:
     return _bytes(writer)
 
 
-def _hand_written(objects: list[bytes]) -> bytes:
-    """Return a PDF of the given object bodies (object 1 is the catalog), xref computed."""
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
-
-
 _PAGES = [
     b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
     b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
@@ -174,7 +156,7 @@ _PAGES = [
 
 def escaped_names_pdf() -> bytes:
     """/OpenAction running JavaScript with its names escaped (#xx): invisible to a byte scan."""
-    return _hand_written(
+    return pdf_of_objects(
         [
             b"<< /Type /Catalog /Pages 2 0 R /Open#41ction 4 0 R >>",
             *_PAGES,
@@ -185,7 +167,7 @@ def escaped_names_pdf() -> bytes:
 
 def orphan_js_pdf() -> bytes:
     """A JavaScript action no path from the catalog reaches; only the byte scan sees it."""
-    return _hand_written(
+    return pdf_of_objects(
         [
             b"<< /Type /Catalog /Pages 2 0 R >>",
             *_PAGES,
