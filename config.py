@@ -139,7 +139,7 @@ class Config:
     # Stored files are fsynced and SQLite commits reach the disk before a request answers.
     DURABLE_WRITES = True
     # PAdES signing of generated documents; unset means unsigned, unless the demo's
-    # self-signed files exist in INSTANCE_DIR/signing (see openbid.services.documents).
+    # self-signed files exist in INSTANCE_DIR/signing (see openbid.stages.documents.issuing).
     SIGNING_CERT: Path | None = None
     SIGNING_KEY: Path | None = None
     SIGNING_PASSWORD: str | None = None

@@ -72,7 +72,7 @@ def create_app(config: object | None = None, workflows_dir: Path | None = None) 
     app.extensions["openbid.workflows"] = load_workflows(workflows_dir or WORKFLOWS_DIR)
 
     from openbid import admin, auditor, committee, errors, main, portal, verify
-    from openbid.services import documents
+    from openbid.stages import documents
 
     documents.init_app(app)  # loads a configured signing key once, failing early
 

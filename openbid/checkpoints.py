@@ -47,7 +47,7 @@ from openbid import audit, clock
 from openbid.documents import signing
 from openbid.extensions import db
 from openbid.models import AuditChainHead, AuditEvent, Selection
-from openbid.services import documents as document_service
+from openbid.stages import documents as document_service
 from openbid.workflow.engine import AFTER_COMMIT
 
 logger = logging.getLogger(__name__)

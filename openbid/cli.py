@@ -14,7 +14,7 @@ from flask import Flask
 from openbid import audit, backup, checkpoints
 from openbid.extensions import db
 from openbid.models import Agency, Role, User
-from openbid.services import documents as document_service
+from openbid.stages import documents as document_service
 
 openbid_cli = click.Group("openbid", help="openbid administration commands.")
 
@@ -147,7 +147,7 @@ def restore_command(path: Path) -> None:
 def verify_document(path: Path) -> None:
     """Check a PDF against the document registry; exit 0 only if registered and intact."""
     from openbid import clock
-    from openbid.services import documents
+    from openbid.stages import documents
 
     try:
         data = path.read_bytes()

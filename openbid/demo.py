@@ -27,8 +27,8 @@ from openbid import audit, clock
 from openbid.extensions import db
 from openbid.models import Agency, CommitteeRole, Role, Selection, User, utcnow
 from openbid.rules.committee import PositionLevel
-from openbid.services import documents
-from openbid.services import selections as selection_service
+from openbid.stages import documents
+from openbid.stages import planning as selection_service
 
 AGENCY_CODE = "kota-tangerang"
 DOMAIN = "tangerangkota.example"
@@ -308,7 +308,9 @@ def _create() -> None:
         commit=False,
     )
     for name, unit in POSITIONS:
-        selection_service.add_position(selection, secretariat, name=name, unit=unit, commit=False)
+        selection_service.create_position(
+            selection, secretariat, name=name, unit=unit, commit=False
+        )
     for local, _name, role, internal, title, institution, level in COMMITTEE:
         selection_service.add_committee_member(
             selection,

@@ -40,14 +40,8 @@ from openbid.models import (
     User,
 )
 from openbid.rules.eligibility import REQUIRED_DOCUMENTS
-from openbid.services import (
-    announcement,
-    appointment,
-    assessment,
-    interview,
-    portal,
-    screening,
-)
+from openbid.stages import announcement, appointment, assessment, interview, screening
+from openbid.stages import applications as portal
 from openbid.storage import storage
 from openbid.workflow import definition_of, fire
 

@@ -9,8 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from openbid.extensions import db
 from openbid.i18n import reason_text
-from openbid.rules.reasons import N_
-from openbid.services.errors import ValidationFailed
+from openbid.rules.reasons import N_, ValidationFailed
 from openbid.workflow import WorkflowError
 
 MESSAGES = {

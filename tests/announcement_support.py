@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from openbid import clock
 from openbid.extensions import db
 from openbid.models import Application, Approval, AuditEvent, Position, Selection, User
-from openbid.services import announcement
-from openbid.services import selections as selection_service
+from openbid.stages import announcement
+from openbid.stages import planning as selection_service
 from openbid.workflow import fire
 from tests.stage_factories import make_candidate, tiny_pdf, upload_documents
 

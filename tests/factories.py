@@ -8,7 +8,7 @@ from itertools import count
 from openbid.extensions import db
 from openbid.models import Agency, CommitteeRole, Role, Selection, User
 from openbid.rules.committee import PositionLevel
-from openbid.services import selections as service
+from openbid.stages import planning as service
 from openbid.workflow import WorkflowDefinition
 
 PASSWORD = "correct horse battery"
@@ -64,7 +64,7 @@ def make_selection(
         agency, secretariat, title=f"Seleksi {next(_seq)}", start_date=start, definition=definition
     )
     for i in range(positions):
-        service.add_position(
+        service.create_position(
             selection, secretariat, name=f"Kepala Dinas {i + 1}", unit=f"Dinas {i + 1}"
         )
     for i in range(committee):

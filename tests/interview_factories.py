@@ -33,7 +33,7 @@ from openbid.models import (
     User,
 )
 from openbid.rules.scoring import AssessmentCategory, assessment_category
-from openbid.services import appointment, interview
+from openbid.stages import appointment, interview
 from openbid.workflow import fire
 from tests.factories import make_user
 from tests.stage_factories import Setup, clock_at, selection_in_assessment, tiny_pdf

@@ -41,13 +41,13 @@ from openbid.models import (
 )
 from openbid.rules.eligibility import REQUIRED_DOCUMENTS
 from openbid.rules.nip import parse_nip
-from openbid.services import selections as selection_service
+from openbid.stages import planning as selection_service
 from openbid.workflow import definition_of, fire
 from tests.factories import make_selection, make_user
 from tests.pdfs import tiny_pdf
 
 if TYPE_CHECKING:
-    from openbid.services.planning import RegistrationInput, ScheduleInput
+    from openbid.stages.planning import RegistrationInput, ScheduleInput
 
 _serial = count(1)
 
@@ -242,7 +242,7 @@ def extend(selection: Selection, secretariat: User, at: datetime, **letter: Any)
     ``letter`` gives ``reason``, ``letter_number``, ``letter_date`` and ``subject`` (defaults
     for any left out); the letter's PDF is a one-page test document.
     """
-    from openbid.services import announcement
+    from openbid.stages import announcement
 
     values = {
         "reason": "Pelamar kurang dari 4 orang.",
@@ -321,9 +321,9 @@ def selection_in_screening(
         agency, start=start, positions=0 if posts is not None else positions
     )
     for name, unit in posts or []:
-        selection_service.add_position(selection, secretariat, name=name, unit=unit)
+        selection_service.create_position(selection, secretariat, name=name, unit=unit)
     if schedule is not None or registration is not None:
-        from openbid.services import planning
+        from openbid.stages import planning
 
         if schedule is not None:
             planning.save_schedule(selection, secretariat, schedule)
@@ -372,7 +372,7 @@ def selection_in_screening(
 
 def pass_everyone(setup: Setup, actor: User | None = None) -> None:
     """Give every submitted application a verdict: pass if the rules do, else fail."""
-    from openbid.services import screening
+    from openbid.stages import screening
 
     actor = actor or setup.secretariat
     for application in setup.applications:

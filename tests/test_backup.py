@@ -21,7 +21,7 @@ from config import TestConfig
 from openbid import audit, create_app
 from openbid.extensions import db
 from openbid.models import AuditChainHead, AuditEvent, IssuedDocument
-from openbid.services import documents
+from openbid.stages import documents
 from tests.conftest import ON_POSTGRES, _pg_admin_engine, _pg_url_for
 from tests.factories import make_agency, make_selection
 from tests.stage_factories import publish

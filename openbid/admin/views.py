@@ -18,9 +18,8 @@ from openbid.auth import require_roles
 from openbid.committee.fields import DayField, field_errors
 from openbid.i18n import reason_text
 from openbid.models import Role
-from openbid.rules.reasons import N_
-from openbid.services import holidays as service
-from openbid.services.errors import ValidationFailed
+from openbid.rules.reasons import N_, ValidationFailed
+from openbid.stages.common import holidays as service
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -17,7 +17,7 @@ from openbid.api.views import bp
 from openbid.errors import MESSAGES
 from openbid.extensions import csrf, db
 from openbid.i18n import reason_text
-from openbid.services.errors import ValidationFailed
+from openbid.rules.reasons import ValidationFailed
 from openbid.workflow import WorkflowError
 
 ERROR_CODES = {

@@ -38,10 +38,10 @@ from openbid.models import (
     SelectionState,
 )
 from openbid.rules.eligibility import REQUIRED_DOCUMENTS
-from openbid.rules.reasons import N_, Reason
-from openbid.services import announcement, appointment, assessment, interview, portal, screening
-from openbid.services import documents as document_service
-from openbid.services.errors import ValidationFailed
+from openbid.rules.reasons import N_, Reason, ValidationFailed
+from openbid.stages import announcement, appointment, assessment, interview, screening
+from openbid.stages import applications as portal
+from openbid.stages import documents as document_service
 from openbid.verify.downloads import send_document
 from openbid.workflow import fire
 from openbid.workflow.engine import access_reasons

@@ -32,10 +32,9 @@ from openbid.models import (
     User,
 )
 from openbid.models.user import role_term
-from openbid.rules.reasons import N_, Reason, Terms
-from openbid.services import accounts
-from openbid.services import selections as selection_service
-from openbid.services.errors import ValidationFailed
+from openbid.rules.reasons import N_, Reason, Terms, ValidationFailed
+from openbid.stages import accounts
+from openbid.stages import planning as selection_service
 from openbid.workflow import available_events, fire, workflows
 from openbid.workflow.engine import Forbidden, access_reasons
 
@@ -350,7 +349,7 @@ def add_position(selection_id: int, body: dict):
     """Add a post."""
     selection = _visible_selection(selection_id)
     _require(*STAFF_WRITERS)
-    selection_service.add_position(selection, _actor(), **body)
+    selection_service.create_position(selection, _actor(), **body)
     return jsonify(selection_json(selection)), 201
 
 

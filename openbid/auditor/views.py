@@ -35,7 +35,7 @@ from openbid.auth import require_roles
 from openbid.extensions import db
 from openbid.jobs import run_or_enqueue
 from openbid.models import AuditEvent, IssuedDocument, Role, Selection
-from openbid.services import documents as service
+from openbid.stages import documents as service
 from openbid.verify.downloads import send_document
 from openbid.workflow import definition_of
 

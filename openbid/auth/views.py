@@ -10,7 +10,7 @@ from flask_login import current_user, login_user, logout_user
 
 from openbid.auth.forms import LoginForm
 from openbid.i18n import reason_text
-from openbid.services import accounts
+from openbid.stages import accounts
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 

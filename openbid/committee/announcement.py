@@ -36,9 +36,8 @@ from openbid.models import (
     SelectionEvent,
     SelectionState,
 )
-from openbid.rules.reasons import N_
-from openbid.services import announcement as service
-from openbid.services.errors import ValidationFailed
+from openbid.rules.reasons import N_, ValidationFailed
+from openbid.stages import announcement as service
 from openbid.uploads import read_upload
 from openbid.workflow import GuardFailed, available_events, definition_of
 

@@ -21,9 +21,8 @@ from openbid.committee.blueprint import bp, load_application, load_selection, ta
 from openbid.documents import formatting
 from openbid.extensions import db
 from openbid.models import Approval, Position, Role, Selection, SelectionEvent
-from openbid.rules.reasons import N_, Reason
-from openbid.services import appointment as service
-from openbid.services.errors import ValidationFailed
+from openbid.rules.reasons import N_, Reason, ValidationFailed
+from openbid.stages import appointment as service
 from openbid.uploads import read_upload
 from openbid.workflow import GuardFailed, available_events
 

@@ -23,10 +23,9 @@ from openbid.committee.screening import DECIDE_ROLES, load_for_stage
 from openbid.extensions import db
 from openbid.i18n import reason_text
 from openbid.models import ApplicationEvent, ApplicationState, AuditEvent, Selection, SelectionEvent
-from openbid.rules.reasons import N_
+from openbid.rules.reasons import N_, ValidationFailed
 from openbid.rules.scoring import AssessmentCategory
-from openbid.services import assessment as service
-from openbid.services.errors import ValidationFailed
+from openbid.stages import assessment as service
 from openbid.stages.assessment.guards import ELIMINATION_STAGES
 from openbid.workflow import GuardFailed, available_events, definition_of
 

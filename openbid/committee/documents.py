@@ -8,7 +8,7 @@ from openbid.committee.blueprint import bp, load_selection, tab
 from openbid.extensions import db
 from openbid.models import IssuedDocument
 from openbid.rules.reasons import N_
-from openbid.services import documents as service
+from openbid.stages import documents as service
 from openbid.verify.downloads import send_document
 
 tab("committee.documents", N_("Documents"), 70)

@@ -19,9 +19,8 @@ from openbid.committee.blueprint import bp, load_application, load_selection, ta
 from openbid.documents import formatting
 from openbid.extensions import db
 from openbid.models import Role, Selection, SelectionEvent
-from openbid.rules.reasons import N_
-from openbid.services import interview as service
-from openbid.services.errors import ValidationFailed
+from openbid.rules.reasons import N_, ValidationFailed
+from openbid.stages import interview as service
 from openbid.workflow import available_events
 
 tab("committee.interview", N_("Interview"), 50)

@@ -36,11 +36,10 @@ from openbid.i18n import reason_text
 from openbid.models import CommitteeMember, Position, Role, Selection, SelectionEvent, User
 from openbid.rules.committee import POSITION_LEVEL_LABELS, PositionLevel
 from openbid.rules.eligibility import RANK_NAMES
-from openbid.rules.reasons import N_
+from openbid.rules.reasons import N_, ValidationFailed
 from openbid.rules.scoring import component_label
-from openbid.services import planning
-from openbid.services.announcement import DEFAULT_CLOSING_TIME
-from openbid.services.errors import ValidationFailed
+from openbid.stages import planning
+from openbid.stages.announcement import DEFAULT_CLOSING_TIME
 from openbid.workflow import available_events, definition_of, workflows
 from openbid.workflow.engine import Context
 from openbid.workflow.registry import GUARDS

@@ -31,9 +31,8 @@ from openbid.models import (
     User,
 )
 from openbid.rules.eligibility import REQUIRED_DOCUMENTS
-from openbid.rules.reasons import N_
-from openbid.services import screening as screening_service
-from openbid.services.errors import ValidationFailed
+from openbid.rules.reasons import N_, ValidationFailed
+from openbid.stages import screening as screening_service
 from openbid.workflow import GuardFailed, available_events, definition_of
 
 tab("committee.screening", N_("Screening"), 30)

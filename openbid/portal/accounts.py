@@ -10,9 +10,8 @@ from wtforms import Field
 from openbid.i18n import reason_text
 from openbid.portal.blueprint import bp
 from openbid.portal.forms import ForgotPasswordForm, RegisterForm, ResetPasswordForm
-from openbid.rules.reasons import Reason
-from openbid.services import accounts
-from openbid.services.errors import ValidationFailed
+from openbid.rules.reasons import Reason, ValidationFailed
+from openbid.stages import accounts
 
 
 def _attach(

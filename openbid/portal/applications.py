@@ -23,9 +23,8 @@ from openbid.models import (
 )
 from openbid.portal.blueprint import bp, load_own_application
 from openbid.rules.eligibility import RANK_NAMES
-from openbid.rules.reasons import N_, Reason
-from openbid.services import portal
-from openbid.services.errors import ValidationFailed
+from openbid.rules.reasons import N_, Reason, ValidationFailed
+from openbid.stages import applications as portal
 from openbid.workflow import GuardFailed, available_events, definition_of, fire
 
 

@@ -59,7 +59,7 @@ def load_own_application(application_id: int) -> Application:
 @bp.app_template_global("candidate_dashboard")
 def candidate_dashboard():
     """Return the logged-in candidate's dashboard for the home page (main.home)."""
-    from openbid.services import portal
+    from openbid.stages import applications as portal
 
     return portal.dashboard(current_user)
 

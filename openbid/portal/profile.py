@@ -18,7 +18,7 @@ from openbid.rules.eligibility import (
     SANCTION_LEVELS,
 )
 from openbid.rules.nip import InvalidNip, parse_nip
-from openbid.services import portal
+from openbid.stages import applications as portal
 
 SCALAR_FIELDS = (
     "name",

@@ -98,3 +98,13 @@ def percent_text(fraction: Decimal, places: int | None = None) -> str:
         value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     # normalize() drops trailing zeros; format "f" avoids the exponent form of 1E+2.
     return f"{value.normalize():f}"
+
+
+class ValidationFailed(Exception):
+    """Input was rejected; nothing was written. Reasons say what to fix."""
+
+    status = 422
+
+    def __init__(self, reasons: list[Reason] | Reason) -> None:
+        self.reasons = reasons if isinstance(reasons, list) else [reasons]
+        super().__init__("; ".join(str(r) for r in self.reasons))

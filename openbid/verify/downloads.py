@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, abort
 
 from openbid.models import IssuedDocument
-from openbid.services import documents as service
+from openbid.stages import documents as service
 
 
 def send_document(document: IssuedDocument) -> Response:

@@ -17,8 +17,8 @@ from openbid.extensions import db
 from openbid.i18n import reason_text
 from openbid.models import Agency, Role, Selection, User
 from openbid.rules.reasons import N_, Reason
-from openbid.services import documents as service
-from openbid.services.documents import KIND_LABELS
+from openbid.stages import documents as service
+from openbid.stages.documents import KIND_LABELS
 from openbid.uploads import read_upload
 
 bp = Blueprint("verify", __name__, url_prefix="/verify")

@@ -18,7 +18,7 @@ from openbid import demo, demo_flow
 from openbid.extensions import db
 from openbid.models import Application, Position, User
 from openbid.rules.eligibility import REQUIRED_DOCUMENTS
-from openbid.services import appointment
+from openbid.stages import appointment
 from tests.api.conftest import Api
 
 pytestmark = pytest.mark.real_pdf  # examines issued PDFs: WeasyPrint and signatures

@@ -36,7 +36,7 @@ from openbid.models import (
     User,
 )
 from openbid.rules.reasons import N_, Reason
-from openbid.services import selections as service
+from openbid.stages import planning as service
 from tests.factories import make_agency, make_selection, make_user
 
 WIB = timedelta(hours=7)
@@ -160,7 +160,7 @@ def build(*, patterns: dict | None = None) -> Scenario:
     auditor = make_user(Role.AUDITOR, agency, name="Dewi Kartikasari")
     session = db.session
     positions = [
-        service.add_position(selection, secretariat, name=name, unit=unit, commit=False)
+        service.create_position(selection, secretariat, name=name, unit=unit, commit=False)
         for name, unit, _ in POSTS
     ]
     members = list(selection.committee)
@@ -370,9 +370,9 @@ def build_with_engine(*, patterns: dict | None = None) -> Scenario:
     them); the PPK appoints the best of the first post and the second best of the second,
     and completing the selection issues the decree and the report.
     """
-    from openbid.services import appointment
-    from openbid.services import interview as interview_service
-    from openbid.services.planning import RegistrationInput, ScheduleInput
+    from openbid.stages import appointment
+    from openbid.stages import interview as interview_service
+    from openbid.stages.planning import RegistrationInput, ScheduleInput
     from openbid.workflow import fire
     from tests.interview_factories import (
         close_interview,

@@ -25,8 +25,9 @@ from openbid.models import (
     Selection,
     User,
 )
-from openbid.services import document_contexts, documents
-from openbid.services.errors import ValidationFailed
+from openbid.rules.reasons import ValidationFailed
+from openbid.stages import documents
+from openbid.stages import documents as document_contexts
 from openbid.workflow import fire
 from tests.documents import scenario
 from tests.factories import make_agency, make_selection
@@ -316,7 +317,7 @@ def test_ten_threads_issue_distinct_gapless_numbers(app) -> None:
 def test_the_engine_issues_every_kind_on_its_transitions(app) -> None:
     """Drive a two-post selection through every stage with the real guards and actions."""
     from openbid.models import Application
-    from openbid.services import appointment
+    from openbid.stages import appointment
     from tests.interview_factories import (
         current,
         make_ppk,
@@ -365,7 +366,7 @@ def test_the_engine_issues_every_kind_on_its_transitions(app) -> None:
 
 
 def test_extending_registration_issues_the_notice(app, monkeypatch) -> None:
-    from openbid.services import announcement
+    from openbid.stages import announcement
     from tests.announcement_support import apply, extension_letter, install_clock, published, wib
 
     movable = install_clock(monkeypatch)

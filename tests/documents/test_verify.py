@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from openbid.extensions import db
 from openbid.models import AuditEvent, IssuedDocument
-from openbid.services import documents
+from openbid.stages import documents
 from tests.documents import scenario
 from tests.factories import PASSWORD
 

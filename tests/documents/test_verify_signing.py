@@ -20,7 +20,8 @@ from openbid import create_app
 from openbid.documents.render import pdf_text
 from openbid.documents.signing import generate_self_signed
 from openbid.extensions import db
-from openbid.services import document_contexts, documents
+from openbid.stages import documents
+from openbid.stages import documents as document_contexts
 from tests.documents import scenario
 
 pytestmark = pytest.mark.real_pdf  # examines issued PDFs: WeasyPrint and signatures

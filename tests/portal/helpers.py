@@ -28,7 +28,7 @@ from openbid.models import (
     User,
 )
 from openbid.rules.eligibility import REQUIRED_DOCUMENTS
-from openbid.services import selections as selection_service
+from openbid.stages import planning as selection_service
 from openbid.workflow import fire
 from tests.factories import PASSWORD, make_selection, make_user
 from tests.stage_factories import record_gates, tiny_pdf

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from openbid.extensions import db
 from openbid.models import Application, AuditEvent, CandidateProfile, User
 from openbid.rules.eligibility import REQUIRED_DOCUMENTS
-from openbid.services import screening
+from openbid.stages import screening
 from openbid.workflow import fire
 from tests.factories import make_agency
 from tests.portal.helpers import (

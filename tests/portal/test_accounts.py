@@ -9,8 +9,8 @@ import sqlalchemy as sa
 
 from openbid.extensions import db
 from openbid.models import AuditEvent, LoginAttempt, OutboxMessage, Role, User
-from openbid.services import accounts
-from openbid.services.errors import ValidationFailed
+from openbid.rules.reasons import ValidationFailed
+from openbid.stages import accounts
 from tests.factories import PASSWORD, make_agency, make_user
 from tests.portal.helpers import Clock, english, link_in, mail_to
 

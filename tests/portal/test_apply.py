@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from openbid.extensions import db
 from openbid.models import Application, ApplicationDocument, AuditEvent
 from openbid.rules.eligibility import REQUIRED_DOCUMENTS
-from openbid.services import portal
+from openbid.stages import applications as portal
 from openbid.workflow import fire
 from tests.factories import make_agency
 from tests.portal.helpers import (

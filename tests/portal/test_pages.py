@@ -8,7 +8,7 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 
 from openbid.extensions import db
-from openbid.services import portal
+from openbid.stages import applications as portal
 from tests.factories import make_agency
 from tests.portal.helpers import Clock, candidate, login, open_selection, pdf_upload
 

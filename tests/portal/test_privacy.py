@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from openbid.extensions import db
 from openbid.models import ApplicationDocument, Role
-from openbid.services import portal
+from openbid.stages import applications as portal
 from tests.factories import make_agency, make_user
 from tests.portal.helpers import Clock, candidate, good_pdf, login, open_selection, pdf_upload
 

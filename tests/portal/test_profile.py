@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from openbid.extensions import db
 from openbid.models import AuditEvent, CandidateProfile, Role
-from openbid.services import portal
+from openbid.stages import applications as portal
 from tests.factories import make_agency, make_user
 from tests.portal.helpers import (
     GOOD_NIP,

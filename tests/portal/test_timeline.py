@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from openbid.extensions import db
 from openbid.models import AuditEvent, OutboxMessage
-from openbid.services import portal
+from openbid.stages import applications as portal
 from openbid.workflow import fire
 from tests.factories import make_agency
 from tests.interview_factories import make_ppk, record_recommendation

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from config import Config, ConfigError
 from openbid.extensions import db
 from openbid.models import LoginAttempt, Role
-from openbid.services import accounts
+from openbid.stages import accounts
 from tests.conftest import Browser
 from tests.factories import PASSWORD, make_agency, make_user
 from tests.portal.helpers import english, link_in, mail_to, outbox_files, read_eml

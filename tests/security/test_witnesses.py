@@ -24,7 +24,7 @@ from openbid import audit, checkpoints
 from openbid.documents import render, signing
 from openbid.extensions import db
 from openbid.models import AuditChainHead, AuditEvent, IssuedDocument, StoredFile
-from openbid.services import documents
+from openbid.stages import documents
 from tests.factories import make_agency, make_selection
 from tests.stage_factories import publish
 

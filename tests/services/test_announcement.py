@@ -18,8 +18,8 @@ from openbid.models import (
     Role,
     Selection,
 )
-from openbid.services import announcement, planning
-from openbid.services.errors import ValidationFailed
+from openbid.rules.reasons import ValidationFailed
+from openbid.stages import announcement, planning
 from openbid.workflow import Forbidden, GuardFailed, available_events, fire
 from tests.announcement_support import (
     MovableClock,

@@ -18,8 +18,8 @@ from openbid.models import (
     Selection,
     ShortlistResult,
 )
-from openbid.services import appointment
-from openbid.services.errors import ValidationFailed
+from openbid.rules.reasons import ValidationFailed
+from openbid.stages import appointment
 from openbid.workflow import Forbidden, GuardFailed, fire
 from tests.factories import make_agency, make_user
 from tests.interview_factories import (

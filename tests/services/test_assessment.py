@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 from openbid.extensions import db
 from openbid.models import AssessmentResult, AuditEvent, Role, StoredFile
-from openbid.services import assessment, screening
-from openbid.services.errors import ValidationFailed
+from openbid.rules.reasons import ValidationFailed
+from openbid.stages import assessment, screening
 from openbid.workflow import Forbidden, GuardFailed, fire
 from tests.factories import make_agency, make_user
 from tests.stage_factories import (

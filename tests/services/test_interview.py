@@ -14,8 +14,8 @@ from openbid.models import (
     InterviewScore,
     Role,
 )
-from openbid.services import interview
-from openbid.services.errors import ValidationFailed
+from openbid.rules.reasons import ValidationFailed
+from openbid.stages import interview
 from openbid.workflow import Forbidden, GuardFailed, fire
 from tests.factories import make_agency, make_user
 from tests.interview_factories import (

@@ -18,8 +18,8 @@ from openbid.models import (
     User,
 )
 from openbid.rules.committee import PositionLevel
-from openbid.services import planning
-from openbid.services.errors import ValidationFailed
+from openbid.rules.reasons import ValidationFailed
+from openbid.stages import planning
 from openbid.workflow import Forbidden, fire
 from tests.factories import PASSWORD, make_agency, make_selection, make_user
 

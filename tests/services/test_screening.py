@@ -16,9 +16,8 @@ from openbid.models import (
     Role,
     ScreeningVerdict,
 )
-from openbid.rules.reasons import Term
-from openbid.services import screening
-from openbid.services.errors import ValidationFailed
+from openbid.rules.reasons import Term, ValidationFailed
+from openbid.stages import screening
 from openbid.workflow import Forbidden, GuardFailed, fire
 from tests.factories import make_agency, make_user
 from tests.stage_factories import (
@@ -170,7 +169,7 @@ def test_one_post_per_applicant_fails_both_applications(app) -> None:
     selection.parameters = {"eligibility": {"one_post_per_selection": False}}
     db.session.commit()
     twice = setup.applications[0].candidate
-    from openbid.services import selections as selection_service
+    from openbid.stages import planning as selection_service
     from tests.stage_factories import clock_at, upload_documents
 
     with clock_at(selection.registration_opens_at):

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 
 from openbid.extensions import db
 from openbid.models import AgencyHoliday, AuditEvent, Role
-from openbid.services import holidays
-from openbid.services.errors import ValidationFailed
+from openbid.rules.reasons import ValidationFailed
+from openbid.stages.common import holidays
 from openbid.workflow import Forbidden
 from tests.announcement_support import MovableClock, install_clock, wib
 from tests.factories import PASSWORD, make_agency, make_user

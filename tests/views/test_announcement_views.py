@@ -480,7 +480,7 @@ def test_the_pages_do_not_grow_queries_with_rows(app, client, browser, movable_c
         apply(position, submitted=2, drafts=1)
     movable_clock.set(wib(2018, 12, 5, 8, 0))
     for selection in (small, large):
-        from openbid.services import announcement
+        from openbid.stages import announcement
 
         announcement.extend_registration(
             selection,

@@ -10,7 +10,7 @@ from sqlalchemy import event
 
 from openbid.extensions import db
 from openbid.models import Application, Approval, AuditEvent, Role, Selection, ShortlistResult
-from openbid.services import appointment
+from openbid.stages import appointment
 from tests.factories import PASSWORD, make_agency, make_user
 from tests.interview_factories import (
     close_interview,

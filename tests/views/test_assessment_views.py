@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from openbid.extensions import db
 from openbid.models import Application, AssessmentResult, AuditEvent, Role
-from openbid.services import assessment
+from openbid.stages import assessment
 from tests.factories import PASSWORD, make_agency, make_user
 from tests.stage_factories import selection_in_assessment, selection_in_screening
 from tests.views.test_screening_views import login_as

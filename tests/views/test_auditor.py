@@ -13,7 +13,8 @@ from openbid import audit
 from openbid.documents.render import pdf_text
 from openbid.extensions import db
 from openbid.models import AuditEvent, IssuedDocument, Role
-from openbid.services import document_contexts, documents
+from openbid.stages import documents
+from openbid.stages import documents as document_contexts
 from tests.documents import scenario
 from tests.factories import PASSWORD, make_agency, make_selection, make_user
 

@@ -22,7 +22,8 @@ from openbid.models import (
     Position,
     Selection,
 )
-from openbid.services import document_contexts, documents
+from openbid.stages import documents
+from openbid.stages import documents as document_contexts
 from tests.documents import scenario
 from tests.factories import PASSWORD
 

@@ -8,7 +8,8 @@ from flask import Flask
 
 from openbid.extensions import db
 from openbid.models import IssuedDocument, Role
-from openbid.services import document_contexts, documents
+from openbid.stages import documents
+from openbid.stages import documents as document_contexts
 from tests.documents import scenario
 from tests.factories import PASSWORD, make_agency, make_selection, make_user
 

@@ -8,7 +8,7 @@ from sqlalchemy import event
 
 from openbid.extensions import db
 from openbid.models import AuditEvent, ConflictDeclaration, InterviewScore, Role, Selection
-from openbid.services import interview
+from openbid.stages import interview
 from tests.factories import PASSWORD, make_agency, make_user
 from tests.interview_factories import members, score_everyone, selection_in_interview
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from openbid import storage
 from openbid.extensions import db
 from openbid.models import Application, ApplicationDocument, AuditEvent, Role, ScreeningVerdict
-from openbid.services import screening
+from openbid.stages import screening
 from tests.factories import PASSWORD, make_agency, make_user
 from tests.stage_factories import make_nip, pass_everyone, selection_in_screening
 

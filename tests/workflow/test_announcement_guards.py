@@ -6,7 +6,7 @@ import pytest
 
 from openbid.extensions import db
 from openbid.models import Selection
-from openbid.services import announcement
+from openbid.stages import announcement
 from openbid.workflow import GuardFailed, available_events, fire
 from openbid.workflow.registry import ACTIONS, GUARDS
 from tests.announcement_support import (

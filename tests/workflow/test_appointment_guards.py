@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from openbid.extensions import db
 from openbid.models import Application, Selection
-from openbid.services import appointment
+from openbid.stages import appointment
 from openbid.workflow import EventNotAvailable, GuardFailed, available_events, fire
 from tests.factories import make_agency
 from tests.interview_factories import (

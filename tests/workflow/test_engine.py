@@ -11,7 +11,7 @@ import yaml
 from openbid import WORKFLOWS_DIR, audit
 from openbid.extensions import db
 from openbid.models import AuditEvent, Role, Selection
-from openbid.services import selections as service
+from openbid.stages import planning as service
 from openbid.workflow import (
     EventNotAvailable,
     Forbidden,

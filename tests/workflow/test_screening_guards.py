@@ -8,7 +8,8 @@ import pytest
 
 from openbid import clock
 from openbid.extensions import db
-from openbid.services import assessment, screening
+from openbid.rules.reasons import ValidationFailed
+from openbid.stages import assessment, screening
 from openbid.workflow import GuardFailed, available_events, fire, workflows
 from tests.factories import make_agency
 from tests.stage_factories import make_nip, selection_in_screening
@@ -90,7 +91,7 @@ def test_candidates_can_still_be_eliminated_during_the_interview(stages, app) ->
     application = setup.applications[0]
     assessment.eliminate(application, setup.secretariat, "Mengundurkan diri secara tertulis.")
     assert application.state == "eliminated"
-    with pytest.raises(assessment.ValidationFailed) as error:
+    with pytest.raises(ValidationFailed) as error:
         assessment.save_result(setup.applications[1], setup.secretariat, paper_score="90")
     assert error.value.reasons[0].code == "assessment.closed"
 

@@ -20,7 +20,7 @@ from openbid.models import (
     RegistrationExtension,
 )
 from openbid.rules.reasons import N_, Reason
-from openbid.services import announcement as service
+from openbid.stages.announcement import service
 from openbid.workflow.engine import Context, GuardFailed, fire
 from openbid.workflow.registry import action
 

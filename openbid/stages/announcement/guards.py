@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from openbid import clock
 from openbid.models import Position, RegistrationExtension
 from openbid.rules.reasons import N_, Reason
-from openbid.services import announcement as service
+from openbid.stages.announcement import service
 from openbid.workflow.engine import Context
 from openbid.workflow.registry import guard
 

@@ -16,9 +16,8 @@ from sqlalchemy.orm import joinedload
 
 from openbid import audit, clock, mail
 from openbid.models import Application, ApplicationState, AuditEvent, Position, SelectionState
-from openbid.rules.reasons import N_, Reason
-from openbid.services import portal
-from openbid.services.errors import ValidationFailed
+from openbid.rules.reasons import N_, Reason, ValidationFailed
+from openbid.stages.applications import service as portal
 from openbid.workflow.engine import Context
 from openbid.workflow.registry import action
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from openbid.models import Application, ApplicationState
 from openbid.rules.reasons import N_, Reason, Term
-from openbid.services import portal
+from openbid.stages.applications import service as portal
 from openbid.workflow.engine import Context
 from openbid.workflow.registry import guard
 

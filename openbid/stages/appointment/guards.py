@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from openbid.models import Application, ApplicationState, Selection
 from openbid.rules.reasons import N_, Reason
-from openbid.services.appointment import (
+from openbid.stages.appointment.service import (
     APPOINTMENT_STATE,
     current_result,
     recommendation_reasons,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from openbid.models import ApplicationEvent
-from openbid.services import assessment
+from openbid.stages.assessment import service as assessment
 from openbid.workflow.engine import Context, fire
 from openbid.workflow.registry import action
 

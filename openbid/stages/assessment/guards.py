@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from openbid.models import Position, SelectionState
 from openbid.rules.reasons import N_, Reason
-from openbid.services import assessment
+from openbid.stages.assessment import service as assessment
 from openbid.workflow.engine import Context
 from openbid.workflow.registry import guard
 

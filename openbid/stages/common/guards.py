@@ -116,7 +116,7 @@ def appointees_chosen(ctx: Context) -> list[Reason]:
     Dropped posts are not filled; a post where nobody qualified may stay vacant when its
     override is on file (it is filled by a new selection).
     """
-    from openbid.services.appointment import vacant_by_approval
+    from openbid.stages.appointment import vacant_by_approval
 
     appointed = sa.func.count(Application.id).filter(
         Application.state == ApplicationState.APPOINTED

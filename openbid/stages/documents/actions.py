@@ -14,8 +14,8 @@ from typing import Any
 
 from openbid import clock
 from openbid.models import IssuedDocument
-from openbid.services import document_contexts as contexts
-from openbid.services.documents import issue_document
+from openbid.stages.documents import contexts
+from openbid.stages.documents.issuing import issue_document
 from openbid.workflow.engine import Context
 from openbid.workflow.registry import action
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from openbid.models import ApplicationState
-from openbid.services import screening
+from openbid.stages.screening import service as screening
 from openbid.workflow.engine import Context
 from openbid.workflow.registry import action
 

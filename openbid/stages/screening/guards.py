@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from openbid.models import Application, ApplicationState, Position, SelectionState
 from openbid.rules.eligibility import is_eligible
 from openbid.rules.reasons import N_, Reason
-from openbid.services import screening
+from openbid.stages.screening import service as screening
 from openbid.workflow.engine import Context
 from openbid.workflow.registry import guard
 

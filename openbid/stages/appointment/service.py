@@ -36,7 +36,7 @@ from openbid.models import (
     ShortlistResult,
     User,
 )
-from openbid.rules.reasons import N_, Reason, Term, percent_text
+from openbid.rules.reasons import N_, Reason, Term, ValidationFailed, percent_text
 from openbid.rules.scoring import (
     ASSESSMENT,
     INTERVIEW,
@@ -51,9 +51,8 @@ from openbid.rules.scoring import (
     rank,
     top_three,
 )
-from openbid.services import letters
-from openbid.services.errors import ValidationFailed
-from openbid.services.interview import interview_means, parse_score
+from openbid.stages.common import letters
+from openbid.stages.interview import interview_means, parse_score
 from openbid.workflow import FireResult, Forbidden, GuardFailed, definition_of, fire
 
 APPOINTMENT_STATE = SelectionState.APPOINTMENT

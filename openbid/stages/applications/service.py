@@ -47,9 +47,8 @@ from openbid.rules.eligibility import (
     DocumentType,
 )
 from openbid.rules.nip import InvalidNip, parse_nip
-from openbid.rules.reasons import N_, Reason, Term
-from openbid.services import selections as selection_service
-from openbid.services.errors import ValidationFailed
+from openbid.rules.reasons import N_, Reason, Term, ValidationFailed
+from openbid.stages import planning as selection_service
 from openbid.workflow import definition_of
 
 # The selection state in which registration runs (both definitions name it so).

@@ -24,8 +24,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from openbid import audit, clock, mail
 from openbid.extensions import db
 from openbid.models import ApiToken, AuditEvent, LoginAttempt, Role, User
-from openbid.rules.reasons import N_, Reason
-from openbid.services.errors import ValidationFailed
+from openbid.rules.reasons import N_, Reason, ValidationFailed
 
 PASSWORD_MIN_LENGTH = 10
 PASSWORD_MAX_LENGTH = 200

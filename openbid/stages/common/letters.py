@@ -18,8 +18,7 @@ from flask import current_app
 from openbid import audit, clock, storage
 from openbid.extensions import db
 from openbid.models import Approval, Selection, User
-from openbid.rules.reasons import N_, Reason
-from openbid.services.errors import ValidationFailed
+from openbid.rules.reasons import N_, Reason, ValidationFailed
 from openbid.uploads import check_pdf
 
 MAX_NUMBER = 120

@@ -43,9 +43,8 @@ from openbid.models import (
     User,
 )
 from openbid.rules.eligibility import RANK_NAMES, REQUIRED_DOCUMENTS, normalize_rank
-from openbid.rules.reasons import N_, Reason
-from openbid.services.documents import KIND_TITLES, document_title
-from openbid.services.errors import ValidationFailed
+from openbid.rules.reasons import N_, Reason, ValidationFailed
+from openbid.stages.documents.issuing import KIND_TITLES, document_title
 from openbid.workflow.definition import WorkflowDefinition
 
 # --- Indonesian wording ---------------------------------------------------------------

@@ -17,9 +17,8 @@ from openbid import audit, clock
 from openbid.extensions import db
 from openbid.models import Agency, AgencyHoliday, Role, User
 from openbid.rules.calendar import WorkCalendar
-from openbid.rules.reasons import N_, Reason
-from openbid.services.announcement import day_text
-from openbid.services.errors import ValidationFailed
+from openbid.rules.reasons import N_, Reason, ValidationFailed
+from openbid.stages.announcement import day_text
 from openbid.workflow import Forbidden
 
 HOLIDAY_ROLES = frozenset({Role.SECRETARIAT, Role.ADMIN})

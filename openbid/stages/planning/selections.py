@@ -19,8 +19,7 @@ from openbid.models import (
     SelectionState,
     User,
 )
-from openbid.rules.reasons import N_, Reason
-from openbid.services.errors import ValidationFailed
+from openbid.rules.reasons import N_, Reason, ValidationFailed
 from openbid.workflow import WorkflowDefinition, workflows
 
 
@@ -93,7 +92,7 @@ def _require_state(selection: Selection, *states: str) -> None:
         )
 
 
-def add_position(
+def create_position(
     selection: Selection,
     actor: User,
     *,

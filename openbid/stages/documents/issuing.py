@@ -51,8 +51,7 @@ from openbid.models import (
     StoredFile,
     User,
 )
-from openbid.rules.reasons import N_, Reason
-from openbid.services.errors import ValidationFailed
+from openbid.rules.reasons import N_, Reason, ValidationFailed
 
 PDF_TYPE = "application/pdf"
 
@@ -765,7 +764,7 @@ def export_audit_trail(session: Session, selection: Selection, auditor: User) ->
     rather than consuming another number. Commits.
     """
     # Imported here: the context builders import this module's registry helpers.
-    from openbid.services.document_contexts import audit_trail_context
+    from openbid.stages.documents.contexts import audit_trail_context
     from openbid.workflow import definition_of
 
     last = session.scalar(

@@ -35,9 +35,8 @@ from openbid.models import (
     SelectionState,
     User,
 )
-from openbid.rules.reasons import N_, Reason
+from openbid.rules.reasons import N_, Reason, ValidationFailed
 from openbid.rules.scoring import CENTS, SCORE_MAX, SCORE_MIN, interview_score
-from openbid.services.errors import ValidationFailed
 from openbid.workflow import Forbidden
 
 # A conflict can surface from the moment the committee sees the applicants until the scores

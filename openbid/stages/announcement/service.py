@@ -35,9 +35,8 @@ from openbid.models import (
     User,
 )
 from openbid.rules.calendar import WorkCalendar
-from openbid.rules.reasons import N_, Reason, Term
-from openbid.services import letters
-from openbid.services.errors import ValidationFailed
+from openbid.rules.reasons import N_, Reason, Term, ValidationFailed
+from openbid.stages.common import letters
 from openbid.workflow import FireResult, Forbidden, WorkflowDefinition, definition_of, fire
 
 # Who records letters and configures gates; publishing itself follows the definition's roles.

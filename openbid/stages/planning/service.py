@@ -37,17 +37,16 @@ from openbid.models import (
 )
 from openbid.rules.committee import PositionLevel
 from openbid.rules.eligibility import InvalidRank, normalize_rank
-from openbid.rules.reasons import N_, Reason, Term
+from openbid.rules.reasons import N_, Reason, Term, ValidationFailed
 from openbid.rules.reasons import percent_text as reasons_percent_text
 from openbid.rules.scoring import COMPONENT_LABELS, Weights, component_label
-from openbid.services import selections
-from openbid.services.announcement import (
+from openbid.stages.announcement import (
     DEFAULT_CLOSING_TIME,
     WINDOW_UNITS,
     day_text,
     parse_closing_time,
 )
-from openbid.services.errors import ValidationFailed
+from openbid.stages.planning import selections
 from openbid.workflow import Forbidden, WorkflowDefinition, definition_of, workflows
 
 PLAN_ROLES = frozenset({Role.SECRETARIAT, Role.ADMIN})
@@ -299,7 +298,7 @@ def add_position(selection: Selection, actor: User, data: PositionInput) -> Posi
     reasons, values = _check_position(selection, data, None)
     if reasons:
         raise ValidationFailed(reasons)
-    position = selections.add_position(selection, actor, commit=False, **values)
+    position = selections.create_position(selection, actor, commit=False, **values)
     db.session.commit()
     return position
 

@@ -38,8 +38,7 @@ from openbid.models import (
 from openbid.rules import eligibility
 from openbid.rules.eligibility import EligibilityParams, RuleResult
 from openbid.rules.nip import InvalidNip, parse_nip
-from openbid.rules.reasons import N_, Reason, Term
-from openbid.services.errors import ValidationFailed
+from openbid.rules.reasons import N_, Reason, Term, ValidationFailed
 from openbid.workflow import FireResult, definition_of, fire
 
 # Application states that still count as an application to the selection: anything submitted

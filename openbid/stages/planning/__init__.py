@@ -1,0 +1,66 @@
+"""The planning stage: creating a selection, its posts, committee, schedule and weights.
+
+What other layers may call is what this package exports below.
+"""
+
+from openbid.stages.planning.selections import (
+    add_committee_member,
+    create_application,
+    create_position,
+    create_selection,
+)
+from openbid.stages.planning.service import (
+    DRAFT,
+    MAX_SCHEDULE_ROWS,
+    PLAN_ROLES,
+    POST_LEVELS,
+    SCHEDULE_SUGGESTIONS,
+    SCORE_COMPONENTS,
+    MemberInput,
+    PositionInput,
+    RegistrationInput,
+    ScheduleInput,
+    SeatResult,
+    add_position,
+    check_schedule,
+    lock_draft,
+    percent_text,
+    remove_member,
+    remove_position,
+    save_registration,
+    save_schedule,
+    save_scoring,
+    seat_member,
+    start_selection,
+    update_position,
+)
+
+__all__ = [
+    "DRAFT",
+    "MAX_SCHEDULE_ROWS",
+    "MemberInput",
+    "PLAN_ROLES",
+    "POST_LEVELS",
+    "PositionInput",
+    "RegistrationInput",
+    "SCHEDULE_SUGGESTIONS",
+    "SCORE_COMPONENTS",
+    "ScheduleInput",
+    "SeatResult",
+    "add_committee_member",
+    "add_position",
+    "check_schedule",
+    "create_application",
+    "create_position",
+    "create_selection",
+    "lock_draft",
+    "percent_text",
+    "remove_member",
+    "remove_position",
+    "save_registration",
+    "save_schedule",
+    "save_scoring",
+    "seat_member",
+    "start_selection",
+    "update_position",
+]
