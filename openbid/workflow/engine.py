@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -21,54 +20,41 @@ from transitions import Machine
 
 from openbid import audit
 from openbid.extensions import db
-from openbid.models import Application, CommitteeMember, Role, Selection, User
-from openbid.models.user import role_term
-from openbid.rules.reasons import N_, Reason, Term, Terms
+from openbid.models import Selection, User
+from openbid.rules.reasons import N_, Reason, Term
+from openbid.workflow.access import access_reasons, lock, role_reason
 from openbid.workflow.definition import (
     MachineDef,
     TransitionDef,
     WorkflowDefinition,
-    WorkflowRegistry,
 )
+from openbid.workflow.errors import (
+    Conflict,
+    EventNotAvailable,
+    Forbidden,
+    GuardFailed,
+    StaleState,
+    WorkflowError,
+)
+from openbid.workflow.installed import Row, definition_of, selection_of, workflows
 from openbid.workflow.registry import ACTIONS, GUARDS
 
-Row = Selection | Application
-
-
-class WorkflowError(Exception):
-    """Base of the engine's typed errors; views map them to responses."""
-
-    status = 400
-
-    def __init__(self, reasons: list[Reason] | Reason) -> None:
-        self.reasons = reasons if isinstance(reasons, list) else [reasons]
-        super().__init__("; ".join(str(r) for r in self.reasons))
-
-
-class Forbidden(WorkflowError):
-    """The actor may not fire this event on this row."""
-
-    status = 403
-
-
-class Conflict(WorkflowError):
-    """The row changed under the caller: a lost race, or the event is no longer valid."""
-
-    status = 409
-
-
-class EventNotAvailable(Conflict):
-    """The event is not defined from the row's current state."""
-
-
-class StaleState(Conflict):
-    """Someone else changed the row since the caller loaded it."""
-
-
-class GuardFailed(WorkflowError):
-    """One or more guards do not hold; reasons say why."""
-
-    status = 422
+__all__ = [
+    "Conflict",
+    "Context",
+    "EventNotAvailable",
+    "EventOption",
+    "FireResult",
+    "Forbidden",
+    "GuardFailed",
+    "StaleState",
+    "WorkflowError",
+    "access_reasons",
+    "available_events",
+    "definition_of",
+    "fire",
+    "workflows",
+]
 
 
 @dataclass
@@ -111,21 +97,6 @@ class FireResult:
     outputs: dict[str, Any]
 
 
-def workflows() -> WorkflowRegistry:
-    """Return the installed definitions of the current app."""
-    return current_app.extensions["openbid.workflows"]
-
-
-def definition_of(row: Row) -> WorkflowDefinition:
-    """Return the definition the row's selection is pinned to."""
-    selection = _selection_of(row)
-    return workflows().get(selection.workflow_key, selection.workflow_version)
-
-
-def _selection_of(row: Row) -> Selection:
-    return row if isinstance(row, Selection) else row.position.selection
-
-
 def _machine_name(row: Row) -> str:
     return "selection" if isinstance(row, Selection) else "application"
 
@@ -136,44 +107,6 @@ def _subject_type(row: Row) -> str:
 
 def _event_label(machine: MachineDef, event: str) -> str:
     return next((t.label for t in machine.transitions if t.trigger == event), event)
-
-
-def access_reasons(actor: User, row: Row, selection: Selection, session: Session) -> list[Reason]:
-    """Return why actor may not act on row at all (agency, membership, ownership)."""
-    if actor.role == Role.CANDIDATE:
-        if not isinstance(row, Application) or row.candidate_id != actor.id:
-            return [Reason("access.not_own", N_("You can act only on your own application."))]
-        return []
-    if actor.agency_id != selection.agency_id:
-        return [Reason("access.other_agency", N_("This selection belongs to another agency."))]
-    if actor.role == Role.COMMITTEE:
-        member = session.scalar(
-            sa.select(CommitteeMember.id).where(
-                CommitteeMember.selection_id == selection.id, CommitteeMember.user_id == actor.id
-            )
-        )
-        if member is None:
-            return [
-                Reason(
-                    "access.not_member",
-                    N_("You do not sit on the committee of this selection."),
-                )
-            ]
-    return []
-
-
-def role_reason(actor: User, transition: TransitionDef) -> Reason | None:
-    """Return why actor's role may not fire transition, or None."""
-    if str(actor.role) in transition.roles:
-        return None
-    return Reason(
-        "access.role",
-        N_("Your role (%(role)s) may not do this; allowed: %(allowed)s."),
-        {
-            "role": role_term(actor.role),
-            "allowed": Terms(role_term(r) for r in sorted(transition.roles)),
-        },
-    )
 
 
 def _missing_data(transition: TransitionDef, data: Mapping[str, Any]) -> list[Reason]:
@@ -212,22 +145,10 @@ class _Binding:
             self._row.state = value
 
 
-def _lock(session: Session, row: Row) -> Row:
-    """Re-read the row with a row lock (SELECT ... FOR UPDATE where the database has it)."""
-    model = type(row)
-    stmt = (
-        sa.select(model)
-        .where(model.id == row.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    return session.scalars(stmt).one()
-
-
 def _build_context(
     session: Session, row: Row, actor: User, transition: TransitionDef, data: Mapping[str, Any]
 ) -> Context:
-    selection = _selection_of(row)
+    selection = selection_of(row)
     definition = workflows().get(selection.workflow_key, selection.workflow_version)
     return Context(
         session=session,
@@ -266,7 +187,7 @@ def fire(
     data = dict(data or {})
     seen_version = row.version if expected_version is None else expected_version
     try:
-        row = _lock(session, row)
+        row = lock(session, type(row), row.id)
         if row.version != seen_version:
             raise StaleState(
                 Reason(
@@ -274,7 +195,7 @@ def fire(
                     N_("Someone else changed this record a moment ago; reload and try again."),
                 )
             )
-        selection = _selection_of(row)
+        selection = selection_of(row)
         definition = workflows().get(selection.workflow_key, selection.workflow_version)
         machine_def = definition.machine(_machine_name(row))
         transition = machine_def.find(event, row.state)
@@ -383,7 +304,7 @@ def _run_after_commit(row: Row, result: FireResult) -> None:
 def available_events(row: Row, actor: User) -> list[EventOption]:
     """List the events from the row's state that the actor's role may fire, enabled or not."""
     session = db.session
-    selection = _selection_of(row)
+    selection = selection_of(row)
     definition = workflows().get(selection.workflow_key, selection.workflow_version)
     machine_def = definition.machine(_machine_name(row))
     access = access_reasons(actor, row, selection, session)

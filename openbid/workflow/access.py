@@ -1,0 +1,146 @@
+"""Who may do what to which record: the one place object-level access is decided.
+
+Which *role* may fire an event is written on each transition of the definitions, and fire()
+checks it with ``role_reason``. Everything else is decided here, for the engine and for every
+stage's service functions alike:
+
+- which agency's records a staff user may touch (``check_staff``),
+- which application is a candidate's own, and whether a committee member sits on the
+  selection (``access_reasons``, ``check_access``),
+- a committee member's seat on a selection (``committee_seat``),
+- whether a selection is in a state that allows a change (``require_state``),
+
+and the row a decision is about is locked (``lock``) so the decision holds until the commit.
+Stage-specific refusals (a recusal, a post another member scores) stay with their stage but
+are built on these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from typing import TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from openbid.models import Application, CommitteeMember, Role, Selection, User
+from openbid.models.user import role_term
+from openbid.rules.reasons import N_, Reason, Term, Terms, ValidationFailed
+from openbid.workflow.errors import Forbidden
+from openbid.workflow.installed import Row, definition_of
+
+T = TypeVar("T")
+
+#: The agency's own staff who prepare and run a selection's paperwork.
+STAFF_ROLES: tuple[Role, ...] = (Role.ADMIN, Role.SECRETARIAT)
+
+OTHER_AGENCY = Reason("access.other_agency", N_("This selection belongs to another agency."))
+NOT_OWN = Reason("access.not_own", N_("You can act only on your own application."))
+NOT_MEMBER = Reason("access.not_member", N_("You do not sit on the committee of this selection."))
+STATE_LOCKED = N_("This can only be changed while the selection is in draft (now: %(state)s).")
+
+
+def roles_reason(actor: User, allowed: Iterable[str]) -> Reason | None:
+    """Return why actor's role is not among allowed (role names), or None."""
+    allowed = sorted(str(r) for r in allowed)
+    if str(actor.role) in allowed:
+        return None
+    return Reason(
+        "access.role",
+        N_("Your role (%(role)s) may not do this; allowed: %(allowed)s."),
+        {"role": role_term(actor.role), "allowed": Terms(role_term(r) for r in allowed)},
+    )
+
+
+def role_reason(actor: User, transition) -> Reason | None:
+    """Return why actor's role may not fire transition (its definition's roles), or None."""
+    return roles_reason(actor, transition.roles)
+
+
+def committee_seat(session: Session, selection: Selection, user: User) -> CommitteeMember | None:
+    """Return the user's seat on the selection's committee, or None."""
+    return session.scalar(
+        sa.select(CommitteeMember).where(
+            CommitteeMember.selection_id == selection.id, CommitteeMember.user_id == user.id
+        )
+    )
+
+
+def access_reasons(actor: User, row: Row, selection: Selection, session: Session) -> list[Reason]:
+    """Return why actor may not act on row at all (agency, membership, ownership)."""
+    if actor.role == Role.CANDIDATE:
+        if not isinstance(row, Application) or row.candidate_id != actor.id:
+            return [NOT_OWN]
+        return []
+    if actor.agency_id != selection.agency_id:
+        return [OTHER_AGENCY]
+    if actor.role == Role.COMMITTEE and committee_seat(session, selection, actor) is None:
+        return [NOT_MEMBER]
+    return []
+
+
+def check_access(actor: User, row: Row, selection: Selection, session: Session) -> None:
+    """Refuse an actor who may not act on row (see ``access_reasons``).
+
+    :raises Forbidden: with the reasons.
+    """
+    denied = access_reasons(actor, row, selection, session)
+    if denied:
+        raise Forbidden(denied)
+
+
+def check_staff(
+    actor: User,
+    agency_id: int,
+    roles: Collection[Role] = STAFF_ROLES,
+    *,
+    denied: Reason | None = None,
+) -> None:
+    """Refuse anyone whose role is not in roles, or who works for another agency.
+
+    ``denied`` is the one reason given for both refusals where a stage words it its own way
+    (e.g. "only the secretariat of this selection's agency").
+
+    :raises Forbidden: for another role or another agency.
+    """
+    wrong_role = roles_reason(actor, roles)
+    if wrong_role is not None:
+        raise Forbidden(denied or wrong_role)
+    if actor.agency_id != agency_id:
+        raise Forbidden(denied or OTHER_AGENCY)
+
+
+def state_term(selection: Selection) -> Term:
+    """The selection's state as its definition names it, for a reason's text."""
+    return Term(definition_of(selection).machine("selection").state_label(selection.state))
+
+
+def require_state(
+    selection: Selection,
+    states: Collection[str],
+    *,
+    code: str = "selection.locked",
+    message: str = STATE_LOCKED,
+) -> None:
+    """Refuse a change unless the selection is in one of states.
+
+    ``message`` may use ``%(state)s``, the current state's label.
+
+    :raises ValidationFailed: naming the current state.
+    """
+    if selection.state not in states:
+        raise ValidationFailed(Reason(code, message, {"state": state_term(selection)}))
+
+
+def lock(session: Session, model: type[T], ident: int, *, shared: bool = False) -> T:
+    """Re-read a row with a row lock (``SELECT … FOR UPDATE``; ``FOR SHARE`` when shared).
+
+    The decision taken on the row then holds until the transaction ends: a concurrent event on
+    it waits. SQLite has no row locks; its writes are serialised by the database lock.
+    """
+    return session.scalars(
+        sa.select(model)
+        .where(model.id == ident)
+        .with_for_update(read=shared)
+        .execution_options(populate_existing=True)
+    ).one()
