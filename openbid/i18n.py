@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, get_locale, gettext
 from flask_login import current_user
 
@@ -30,6 +30,8 @@ PAGE_MOMENTS = {"id": "d MMMM yyyy 'pukul' HH.mm 'WIB'", "en": "d MMMM yyyy, HH:
 def select_locale() -> str:
     """Pick the session's language, then the user's, then Indonesian."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # the CLI, the demo, a job: the agency's language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if request.path.startswith("/api/"):
         # API clients say what they read in Accept-Language; no session there.
         return request.accept_languages.best_match(languages) or "id"
@@ -87,6 +89,16 @@ def wib_datetime(value: datetime | None) -> str:
     if value is None:
         return ""
     return format_datetime(value, "d MMM yyyy HH.mm.ss 'WIB'")
+
+
+def short_date(value: date | datetime) -> str:
+    """Format a calendar date as the workspace's forms and messages write it: ``03-12-2018``."""
+    return format_date(value, "dd-MM-yyyy")
+
+
+def short_wib(value: datetime) -> str:
+    """Format a moment in WIB as the workspace's messages write it: ``03-12-2018 23:59 WIB``."""
+    return format_datetime(value, "dd-MM-yyyy HH:mm 'WIB'")
 
 
 def long_date(value: date | datetime | None) -> str:

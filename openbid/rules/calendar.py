@@ -7,7 +7,7 @@ off, or days the package does not know yet, as `extra_holidays`.
 """
 
 from collections.abc import Iterable, Mapping
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from functools import lru_cache
 from typing import Literal
 
@@ -21,6 +21,9 @@ PUBLIC = ("public",)
 PUBLIC_AND_JOINT = ("public", "government")
 
 _DAY = timedelta(days=1)
+
+#: How a window's length may be counted: calendar days or working days.
+WINDOW_UNITS = ("calendar", "working")
 
 
 @lru_cache(maxsize=128)
@@ -111,3 +114,15 @@ class WorkCalendar:
         if unit == "working":
             return self.add_working_days(self.next_working_day(start), length - 1)
         raise ValueError(f"unknown window unit {unit!r}; use 'calendar' or 'working'")
+
+
+def parse_closing_time(text: str) -> time:
+    """Return the moment of a ``HH:MM`` closing time: the end of that minute (23:59:59).
+
+    :raises ValueError: when text is not a time of day such as 23:59 or 16:00.
+    """
+    hours, sep, minutes = str(text).strip().partition(":")
+    if not sep or not hours.isdigit() or not minutes.isdigit() or len(minutes) != 2:
+        raise ValueError(f"not a time of day: {text!r}")
+    # Registration stays open through the whole closing minute, as "pukul 23.59 WIB" reads.
+    return time(int(hours), int(minutes), 59)

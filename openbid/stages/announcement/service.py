@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -34,7 +34,7 @@ from openbid.models import (
     SelectionState,
     User,
 )
-from openbid.rules.calendar import WorkCalendar
+from openbid.rules.calendar import WorkCalendar, parse_closing_time
 from openbid.rules.reasons import N_, Reason, Term, ValidationFailed
 from openbid.stages.common import letters
 from openbid.workflow import FireResult, Forbidden, WorkflowDefinition, definition_of, fire
@@ -47,7 +47,6 @@ DEFAULT_CLOSING_TIME = "23:59"
 DEFAULT_REGISTRATION = {"length": 15, "unit": "calendar"}
 DEFAULT_EXTENSION = {"length": 7, "unit": "calendar", "max_count": 2}
 DEFAULT_MIN_APPLICANTS = 4
-WINDOW_UNITS = ("calendar", "working")
 ELECTION_WINDOW = "election_window"
 
 # Names of the known gates for messages ("The KASN recommendation letter is not recorded yet.").
@@ -107,18 +106,6 @@ def _state_term(selection: Selection) -> Term:
 
 
 # --- registration window ----------------------------------------------------------------
-
-
-def parse_closing_time(text: str) -> time:
-    """Return the moment of a ``HH:MM`` closing time: the end of that minute (23:59:59).
-
-    :raises ValueError: when text is not a time of day such as 23:59 or 16:00.
-    """
-    hours, sep, minutes = str(text).strip().partition(":")
-    if not sep or not hours.isdigit() or not minutes.isdigit() or len(minutes) != 2:
-        raise ValueError(f"not a time of day: {text!r}")
-    # Registration stays open through the whole closing minute, as "pukul 23.59 WIB" reads.
-    return time(int(hours), int(minutes), 59)
 
 
 def agency_calendar(session: Session, agency_id: int) -> WorkCalendar:

@@ -35,17 +35,13 @@ from openbid.models import (
     SelectionState,
     User,
 )
+from openbid.rules.calendar import WINDOW_UNITS, parse_closing_time
 from openbid.rules.committee import PositionLevel
 from openbid.rules.eligibility import InvalidRank, normalize_rank
 from openbid.rules.reasons import N_, Reason, Term, ValidationFailed
 from openbid.rules.reasons import percent_text as reasons_percent_text
 from openbid.rules.scoring import COMPONENT_LABELS, Weights, component_label
-from openbid.stages.announcement import (
-    DEFAULT_CLOSING_TIME,
-    WINDOW_UNITS,
-    day_text,
-    parse_closing_time,
-)
+from openbid.stages.announcement import DEFAULT_CLOSING_TIME, day_text
 from openbid.stages.planning import selections
 from openbid.workflow import Forbidden, WorkflowDefinition, definition_of, workflows
 
