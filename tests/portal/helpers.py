@@ -28,7 +28,7 @@ from openbid.models import (
     User,
 )
 from openbid.rules.eligibility import REQUIRED_DOCUMENTS
-from openbid.stages import planning as selection_service
+from openbid.stages.common.applications import create_application
 from openbid.workflow import fire
 from tests.factories import PASSWORD, make_selection, make_user
 from tests.stage_factories import record_gates, tiny_pdf
@@ -180,7 +180,7 @@ def good_pdf(text: str = "dokumen") -> tuple[io.BytesIO, str]:
 
 def start_application(selection: Selection, user: User, index: int = 0):
     """Start a draft application through the service the portal uses."""
-    return selection_service.create_application(selection.positions[index], user)
+    return create_application(selection.positions[index], user)
 
 
 def login(browser: Any, user: User, password: str = PASSWORD) -> None:
