@@ -10,14 +10,32 @@ published for the portal with the audit event ``candidates_notified``.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection, Sequence
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import Session, joinedload
 
 from openbid import audit, clock, mail
-from openbid.models import Application, ApplicationState, AuditEvent, Position, SelectionState
+from openbid.models import (
+    Application,
+    ApplicationState,
+    AuditEvent,
+    Position,
+    Selection,
+    SelectionState,
+)
 from openbid.rules.reasons import N_, Reason, ValidationFailed
-from openbid.stages.applications import service as portal
+from openbid.stages.applications.documents import current_documents
+from openbid.stages.applications.notices import (
+    IMMEDIATE_EVENTS,
+    NOTICE_FALLBACK_SUBJECT,
+    NOTIFIED_EVENT,
+    OUTCOME_SUBJECTS,
+    OWN_EVENTS,
+    result_reason,
+)
+from openbid.stages.applications.profile import get_profile, profile_snapshot
+from openbid.workflow.definition import MachineDef
 from openbid.workflow.engine import Context
 from openbid.workflow.registry import action
 
@@ -26,12 +44,12 @@ from openbid.workflow.registry import action
 def snapshot_profile(ctx: Context) -> None:
     """Copy the candidate's profile and current documents into the application; stamp the time."""
     application: Application = ctx.row
-    profile = portal.get_profile(application.candidate)
+    profile = get_profile(application.candidate)
     if profile is None:  # profile_complete guards this; never submit without a snapshot
         raise ValidationFailed(
             Reason("application.profile_incomplete", N_("Complete your profile first."))
         )
-    snapshot = portal.profile_snapshot(profile, application.candidate)
+    snapshot = profile_snapshot(profile, application.candidate)
     snapshot["documents"] = [
         {
             "doc_type": doc.doc_type,
@@ -39,7 +57,7 @@ def snapshot_profile(ctx: Context) -> None:
             "sha256": doc.file.sha256,
             "original_name": doc.original_name,
         }
-        for doc in portal.current_documents(application).values()
+        for doc in current_documents(application).values()
     ]
     application.profile_snapshot = snapshot
     application.submitted_at = clock.now()
@@ -51,10 +69,44 @@ def notify_candidates(ctx: Context) -> None:
     """Email every candidate whose result changed since the last notice; mark it published."""
     session = ctx.session
     selection = ctx.selection
+    app_machine = ctx.definition.machine("application")
+    ends = ctx.transition.dest in ctx.machine.final
+    latest = _unpublished_results(session, selection)
+    ids = set(latest)
+    if ends:
+        # The selection ends: whoever is still in a live state hears how it ended for them.
+        ids |= _live_applications(session, selection, app_machine)
+    sent: dict[str, list[int]] = defaultdict(list)
+    for application in _with_candidates(session, ids):
+        state = application.state
+        if ends and state not in app_machine.final:
+            # Still shortlisted (or eligible) when the selection completes: not appointed.
+            state = (
+                ApplicationState.NOT_APPOINTED
+                if ctx.transition.dest == SelectionState.COMPLETED
+                else "status"
+            )
+        reason = result_reason(application, latest.get(application.id))
+        _queue_notice(session, application, selection, app_machine, state, reason)
+        sent[state].append(application.id)
+    audit.append(
+        session,
+        event=NOTIFIED_EVENT,
+        actor=ctx.actor,
+        subject_type="selection",
+        subject_id=selection.id,
+        selection_id=selection.id,
+        payload={"trigger": ctx.transition.trigger, "notified": dict(sent)},
+    )
+    ctx.outputs["candidates_notified"] = sum(len(v) for v in sent.values())
+
+
+def _unpublished_results(session: Session, selection: Selection) -> dict[int, AuditEvent]:
+    """Return each application's latest result event since the last notice, by application id."""
     chain = audit.chain_for(selection.id)
     last_notice = session.scalar(
         sa.select(sa.func.max(AuditEvent.seq)).where(
-            AuditEvent.chain == chain, AuditEvent.event == portal.NOTIFIED_EVENT
+            AuditEvent.chain == chain, AuditEvent.event == NOTIFIED_EVENT
         )
     )
     events = session.scalars(
@@ -64,65 +116,59 @@ def notify_candidates(ctx: Context) -> None:
             AuditEvent.seq > (last_notice or 0),
             AuditEvent.subject_type == "application",
             AuditEvent.to_state.is_not(None),
-            AuditEvent.event.not_in(portal.OWN_EVENTS | portal.IMMEDIATE_EVENTS),
+            AuditEvent.event.not_in(OWN_EVENTS | IMMEDIATE_EVENTS),
         )
         .order_by(AuditEvent.seq)
     ).all()
     latest: dict[int, AuditEvent] = {}
     for event in events:
         latest[event.subject_id] = event
-    app_machine = ctx.definition.machine("application")
-    ids = set(latest)
-    if ctx.transition.dest in ctx.machine.final:
-        # The selection ends: whoever is still in a live state hears how it ended for them.
-        ids |= set(
-            session.scalars(
-                sa.select(Application.id)
-                .join(Position)
-                .where(
-                    Position.selection_id == selection.id,
-                    Application.state.not_in([*app_machine.final, app_machine.initial]),
-                )
+    return latest
+
+
+def _live_applications(session: Session, selection: Selection, app_machine: MachineDef) -> set[int]:
+    """Return the ids of the selection's applications neither in a draft nor in a final state."""
+    return set(
+        session.scalars(
+            sa.select(Application.id)
+            .join(Position)
+            .where(
+                Position.selection_id == selection.id,
+                Application.state.not_in([*app_machine.final, app_machine.initial]),
             )
         )
-    applications = session.scalars(
+    )
+
+
+def _with_candidates(session: Session, ids: Collection[int]) -> Sequence[Application]:
+    """Return the applications with their candidates and posts, in id order."""
+    return session.scalars(
         sa.select(Application)
         .where(Application.id.in_(ids))
         .options(joinedload(Application.candidate), joinedload(Application.position))
         .order_by(Application.id)
     ).all()
-    sent: dict[str, list[int]] = defaultdict(list)
-    for application in applications:
-        state = application.state
-        if ctx.transition.dest in ctx.machine.final and state not in app_machine.final:
-            # Still shortlisted (or eligible) when the selection completes: not appointed.
-            state = (
-                ApplicationState.NOT_APPOINTED
-                if ctx.transition.dest == SelectionState.COMPLETED
-                else "status"
-            )
-        reason = portal.result_reason(application, latest.get(application.id))
-        mail.queue_template(
-            session,
-            application.candidate,
-            "portal/email/result.txt",
-            portal.OUTCOME_SUBJECTS.get(state, portal.NOTICE_FALLBACK_SUBJECT),
-            outcome=state,
-            state_label=app_machine.state_label(application.state),
-            application=application,
-            position=application.position,
-            selection=selection,
-            reason=reason,
-            link=mail.absolute_url("portal.application_detail", application_id=application.id),
-        )
-        sent[state].append(application.id)
-    audit.append(
+
+
+def _queue_notice(
+    session: Session,
+    application: Application,
+    selection: Selection,
+    app_machine: MachineDef,
+    outcome: str,
+    reason: str,
+) -> None:
+    """Queue the result email telling the candidate the outcome (in the caller's transaction)."""
+    mail.queue_template(
         session,
-        event=portal.NOTIFIED_EVENT,
-        actor=ctx.actor,
-        subject_type="selection",
-        subject_id=selection.id,
-        selection_id=selection.id,
-        payload={"trigger": ctx.transition.trigger, "notified": dict(sent)},
+        application.candidate,
+        "portal/email/result.txt",
+        OUTCOME_SUBJECTS.get(outcome, NOTICE_FALLBACK_SUBJECT),
+        outcome=outcome,
+        state_label=app_machine.state_label(application.state),
+        application=application,
+        position=application.position,
+        selection=selection,
+        reason=reason,
+        link=mail.absolute_url("portal.application_detail", application_id=application.id),
     )
-    ctx.outputs["candidates_notified"] = sum(len(v) for v in sent.values())

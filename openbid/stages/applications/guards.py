@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from openbid.models import Application, ApplicationState
 from openbid.rules.reasons import N_, Reason, Term
-from openbid.stages.applications import service as portal
+from openbid.stages.applications.career import RATING_YEARS
+from openbid.stages.applications.documents import missing_documents
+from openbid.stages.applications.profile import get_profile, missing_profile_fields
+from openbid.stages.applications.registration import (
+    REGISTRATION_STATE,
+    one_post_reason,
+    other_applications,
+    registration_reason,
+)
 from openbid.workflow.engine import Context
 from openbid.workflow.registry import guard
 
@@ -21,7 +29,7 @@ def _application(ctx: Context) -> Application:
 @guard("registration_open")
 def registration_open(ctx: Context) -> Reason | None:
     """Hold while the selection takes applications by the server's clock (Asia/Jakarta)."""
-    return portal.registration_reason(ctx.selection)
+    return registration_reason(ctx.selection)
 
 
 @guard("email_confirmed")
@@ -42,8 +50,8 @@ def email_confirmed(ctx: Context) -> Reason | None:
 def profile_complete(ctx: Context) -> Reason | None:
     """Hold when the candidate's profile has every field the screening needs."""
     application = _application(ctx)
-    years = int((ctx.params.get("eligibility") or {}).get("rating_years", portal.RATING_YEARS))
-    missing = portal.missing_profile_fields(portal.get_profile(application.candidate), years)
+    years = int((ctx.params.get("eligibility") or {}).get("rating_years", RATING_YEARS))
+    missing = missing_profile_fields(get_profile(application.candidate), years)
     if not missing:
         return None
     return Reason(
@@ -62,7 +70,7 @@ def documents_complete(ctx: Context) -> list[Reason]:
             N_("Missing document: %(document)s (%(label)s)."),
             {"document": doc.name_id, "label": Term(doc.label)},
         )
-        for doc in portal.missing_documents(_application(ctx))
+        for doc in missing_documents(_application(ctx))
     ]
 
 
@@ -74,18 +82,18 @@ def one_post_per_selection(ctx: Context) -> Reason | None:
         return None
     others = [
         other
-        for other in portal.other_applications(
+        for other in other_applications(
             application.candidate_id, ctx.selection.id, exclude_id=application.id
         )
         if other.state != ApplicationState.DRAFT
     ]
-    return portal.one_post_reason(others)
+    return one_post_reason(others)
 
 
 @guard("before_screening")
 def before_screening(ctx: Context) -> Reason | None:
     """Hold while the selection is still in its announcement (screening has not started)."""
-    if ctx.selection.state == portal.REGISTRATION_STATE:
+    if ctx.selection.state == REGISTRATION_STATE:
         return None
     return Reason(
         "application.withdraw_closed",
