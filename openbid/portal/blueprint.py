@@ -12,6 +12,7 @@ from openbid import mail
 from openbid.auth import require_roles
 from openbid.extensions import db
 from openbid.models import Application, ApplicationState, Position, Role
+from openbid.stages import applications
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 
@@ -59,9 +60,7 @@ def load_own_application(application_id: int) -> Application:
 @bp.app_template_global("candidate_dashboard")
 def candidate_dashboard():
     """Return the logged-in candidate's dashboard for the home page (main.home)."""
-    from openbid.stages import applications as portal
-
-    return portal.dashboard(current_user)
+    return applications.dashboard(current_user)
 
 
 # How each application state reads at a glance: good news, bad news, or neutral.
