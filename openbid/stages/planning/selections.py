@@ -20,7 +20,8 @@ from openbid.models import (
     User,
 )
 from openbid.rules.reasons import N_, Reason, ValidationFailed
-from openbid.workflow import WorkflowDefinition, workflows
+from openbid.workflow import WorkflowDefinition, definition_of, workflows
+from openbid.workflow.access import committee_seat, require_state
 
 
 def create_selection(
@@ -81,15 +82,9 @@ def create_selection(
     return selection
 
 
-def _require_state(selection: Selection, *states: str) -> None:
-    if selection.state not in states:
-        raise ValidationFailed(
-            Reason(
-                "selection.locked",
-                N_("This can only be changed while the selection is in draft (now: %(state)s)."),
-                {"state": selection.state},
-            )
-        )
+def general_min_rank(selection: Selection) -> str:
+    """Return the selection's general minimum rank (its definition's ``eligibility.min_rank``)."""
+    return str(definition_of(selection).params(selection.parameters)["eligibility"]["min_rank"])
 
 
 def create_position(
@@ -99,16 +94,18 @@ def create_position(
     name: str,
     unit: str,
     level: int = 2,
-    min_rank: str = "IV/b",
+    min_rank: str | None = None,
     requirements: str = "",
     competencies: str = "",
     commit: bool = True,
 ) -> Position:
-    """Add a post to a draft selection.
+    """Add a post to a draft selection; min_rank None is the selection's general minimum.
 
     :raises ValidationFailed: when the selection is past draft or a field is empty.
     """
-    _require_state(selection, SelectionState.DRAFT)
+    require_state(selection, (SelectionState.DRAFT,))
+    if min_rank is None:
+        min_rank = general_min_rank(selection)
     reasons = []
     if not name.strip():
         reasons.append(Reason("position.name", N_("Enter the name of the post.")))
@@ -146,6 +143,29 @@ def create_position(
     return position
 
 
+def _check_seatable(selection: Selection, member: User) -> None:
+    """Refuse a user without the committee role, or one already on this committee.
+
+    :raises ValidationFailed: naming the user.
+    """
+    if member.role != Role.COMMITTEE:
+        raise ValidationFailed(
+            Reason(
+                "committee.role",
+                N_("%(name)s does not have the committee role."),
+                {"name": member.name},
+            )
+        )
+    if committee_seat(db.session, selection, member) is not None:
+        raise ValidationFailed(
+            Reason(
+                "committee.duplicate",
+                N_("%(name)s already sits on this committee."),
+                {"name": member.name},
+            )
+        )
+
+
 def add_committee_member(
     selection: Selection,
     actor: User,
@@ -163,28 +183,8 @@ def add_committee_member(
 
     :raises ValidationFailed: past draft, a user without the committee role, or seated twice.
     """
-    _require_state(selection, SelectionState.DRAFT)
-    if member.role != Role.COMMITTEE:
-        raise ValidationFailed(
-            Reason(
-                "committee.role",
-                N_("%(name)s does not have the committee role."),
-                {"name": member.name},
-            )
-        )
-    exists = db.session.scalar(
-        sa.select(CommitteeMember.id).where(
-            CommitteeMember.selection_id == selection.id, CommitteeMember.user_id == member.id
-        )
-    )
-    if exists is not None:
-        raise ValidationFailed(
-            Reason(
-                "committee.duplicate",
-                N_("%(name)s already sits on this committee."),
-                {"name": member.name},
-            )
-        )
+    require_state(selection, (SelectionState.DRAFT,))
+    _check_seatable(selection, member)
     seat = CommitteeMember(
         selection=selection,
         user=member,
