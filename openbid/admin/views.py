@@ -20,10 +20,10 @@ from openbid.i18n import reason_text
 from openbid.models import Role
 from openbid.rules.reasons import N_, ValidationFailed
 from openbid.stages.common import holidays as service
+from openbid.stages.common.holidays import YEARS_AHEAD, YEARS_BACK
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-YEARS_BACK, YEARS_AHEAD = 3, 2
 WEEKDAYS = (
     N_("Monday"),
     N_("Tuesday"),

@@ -13,7 +13,16 @@ from __future__ import annotations
 import io
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -24,13 +33,11 @@ from openbid import clock, storage
 from openbid.committee.blueprint import bp, load_selection, tab
 from openbid.committee.fields import DayField, field_errors, only_required_failed
 from openbid.extensions import db
-from openbid.i18n import reason_text
+from openbid.i18n import reason_text, short_date, short_wib
 from openbid.models import (
-    Application,
     ApplicationState,
     Approval,
     Position,
-    RegistrationExtension,
     Role,
     Selection,
     SelectionEvent,
@@ -53,6 +60,13 @@ MISSING_DATE_CODES = {
     "starts_on": "election.from",
     "ends_on": "election.until",
 }
+# The announcement page's buttons.
+STAGE_EVENTS = (
+    SelectionEvent.PUBLISH_ANNOUNCEMENT,
+    SelectionEvent.EXTEND_REGISTRATION,
+    SelectionEvent.DROP_POSITION,
+    SelectionEvent.CLOSE_REGISTRATION,
+)
 REQUIRED_BY = {
     "definition": N_("required by the regulation"),
     "selection": N_("required for this selection"),
@@ -110,8 +124,6 @@ def _pdf(form: LetterForm) -> tuple[bytes | None, str, list]:
     upload = request.files.get(form.pdf.name)
     if upload is None or not upload.filename:
         return None, "", []
-    from flask import current_app
-
     data, reasons = read_upload(upload, current_app.config["UPLOAD_MAX_BYTES"])
     return data or None, upload.filename[:200], reasons
 
@@ -178,8 +190,8 @@ def _approval_page(
             ),
             required_by=lambda key: _(REQUIRED_BY.get(key, key)),
             unit_label=lambda unit: _(UNIT_LABELS.get(unit, unit)),
-            wib=service.wib_text,
-            day=service.day_text,
+            wib=short_wib,
+            day=short_date,
         ),
         status,
     )
@@ -325,6 +337,14 @@ def publish(selection_id: int):
 # --- announcement -----------------------------------------------------------------------
 
 
+def _announcement_forms(forms: dict[str, FlaskForm], short: list[Position]) -> dict[str, FlaskForm]:
+    """Return the forms to extend registration and to drop one of the short posts."""
+    forms.setdefault("extension", ExtensionForm(formdata=None))
+    drop = forms.setdefault("drop", DropForm(formdata=None, prefix="drop"))
+    drop.position_id.choices = [("", _("— choose a post —"))] + [(str(p.id), p.name) for p in short]
+    return forms
+
+
 def _announcement_page(
     selection: Selection,
     *,
@@ -337,46 +357,20 @@ def _announcement_page(
     positions = db.session.scalars(
         sa.select(Position).where(Position.selection_id == selection.id).order_by(Position.id)
     ).all()
-    rows = db.session.execute(
-        sa.select(Application.position_id, Application.state, sa.func.count(Application.id))
-        .join(Position)
-        .where(Position.selection_id == selection.id)
-        .group_by(Application.position_id, Application.state)
-    ).all()
-    per_post: dict[int, dict[str, int]] = {}
-    for position_id, state, count in rows:
-        per_post.setdefault(position_id, {})[state] = count
-    extensions = db.session.scalars(
-        sa.select(RegistrationExtension)
-        .where(RegistrationExtension.selection_id == selection.id)
-        .options(sa.orm.joinedload(RegistrationExtension.approval))
-        .order_by(RegistrationExtension.number)
-    ).all()
-    names = {p.id: p.name for p in positions}
+    per_post = service.application_counts(db.session, selection.id)
     minimum = service.min_applicants(params)
     length, unit, closing = service.registration_settings(params)
     ext_length, ext_unit, ext_max = service.extension_settings(params)
-    now = clock.now()
-    events = _events(
-        selection,
-        SelectionEvent.PUBLISH_ANNOUNCEMENT,
-        SelectionEvent.EXTEND_REGISTRATION,
-        SelectionEvent.DROP_POSITION,
-        SelectionEvent.CLOSE_REGISTRATION,
-    )
+    closes_at = selection.registration_closes_at
     can_act = current_user.role in STAFF and selection.state == SelectionState.ANNOUNCEMENT
     forms = dict(forms or {})
-    short = [
-        p
-        for p in positions
-        if p.is_open and per_post.get(p.id, {}).get(ApplicationState.SUBMITTED, 0) < minimum
-    ]
     if can_act:
-        forms.setdefault("extension", ExtensionForm(formdata=None))
-        drop = forms.setdefault("drop", DropForm(formdata=None, prefix="drop"))
-        drop.position_id.choices = [("", _("— choose a post —"))] + [
-            (str(p.id), p.name) for p in short
+        short = [
+            p
+            for p in positions
+            if p.is_open and per_post.get(p.id, {}).get(ApplicationState.SUBMITTED, 0) < minimum
         ]
+        forms = _announcement_forms(forms, short)
     return (
         render_template(
             "committee/announcement.html",
@@ -385,18 +379,16 @@ def _announcement_page(
             positions=positions,
             per_post=per_post,
             minimum=minimum,
-            extensions=extensions,
-            names=names,
+            extensions=service.registration_extensions(db.session, selection.id),
+            names={p.id: p.name for p in positions},
             window={"length": length, "unit": unit, "closing": closing},
             extension={"length": ext_length, "unit": ext_unit, "max": ext_max},
-            is_open=bool(
-                selection.registration_closes_at and now < selection.registration_closes_at
-            ),
-            events=events,
+            is_open=bool(closes_at and clock.now() < closes_at),
+            events=_events(selection, *STAGE_EVENTS),
             can_act=can_act,
             forms=forms,
             errors=errors or {},
-            wib=service.wib_text,
+            wib=short_wib,
             unit_label=lambda u: _(UNIT_LABELS.get(u, u)),
         ),
         status,

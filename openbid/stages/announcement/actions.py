@@ -12,6 +12,7 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 
 from openbid import audit, clock
+from openbid.i18n import short_wib
 from openbid.models import (
     Application,
     ApplicationEvent,
@@ -20,7 +21,10 @@ from openbid.models import (
     RegistrationExtension,
 )
 from openbid.rules.reasons import N_, Reason
-from openbid.stages.announcement import service
+from openbid.stages.announcement.extensions import unlinked_extension_approval
+from openbid.stages.announcement.posts import short_positions
+from openbid.stages.announcement.registration import REASON_MISSED_DEADLINE, REASON_POST_DROPPED
+from openbid.stages.announcement.window import extended_close, registration_window
 from openbid.workflow.engine import Context, GuardFailed, fire
 from openbid.workflow.registry import action
 
@@ -50,7 +54,7 @@ def _applications(ctx: Context, states: Iterable[str], position_id: int | None =
 def open_registration(ctx: Context) -> None:
     """Open registration now and set its closing moment from the definition's window."""
     now = clock.now()
-    window = service.registration_window(ctx.session, ctx.selection, ctx.params, now)
+    window = registration_window(ctx.session, ctx.selection, ctx.params, now)
     if window.closes_at <= now:
         raise GuardFailed(
             Reason(
@@ -59,7 +63,7 @@ def open_registration(ctx: Context) -> None:
                     "Published now, registration would close at %(closes)s, which has already"
                     " passed; change the closing time or the length of the window."
                 ),
-                {"closes": service.wib_text(window.closes_at)},
+                {"closes": short_wib(window.closes_at)},
             )
         )
     ctx.selection.registration_opens_at = window.opens_at
@@ -86,7 +90,7 @@ def open_registration(ctx: Context) -> None:
 def extend_registration_window(ctx: Context) -> None:
     """Record the next extension for the short posts, link its approval, move the close."""
     selection = ctx.selection
-    approval = service.unlinked_extension_approval(ctx.session, selection.id)
+    approval = unlinked_extension_approval(ctx.session, selection.id)
     if approval is None:  # the guard checked it; a concurrent extension may have used it
         raise GuardFailed(
             Reason(
@@ -100,9 +104,9 @@ def extend_registration_window(ctx: Context) -> None:
             RegistrationExtension.selection_id == selection.id
         )
     )
-    short = service.short_positions(ctx.session, selection, ctx.params)
+    short = short_positions(ctx.session, selection, ctx.params)
     previous = selection.registration_closes_at
-    new_close = service.extended_close(ctx.session, selection, ctx.params, clock.now())
+    new_close = extended_close(ctx.session, selection, ctx.params, clock.now())
     extension = RegistrationExtension(
         selection_id=selection.id,
         number=done + 1,
@@ -144,7 +148,7 @@ def drop_position_record(ctx: Context) -> None:
     closed = _close_applications(
         ctx,
         _applications(ctx, (ApplicationState.DRAFT, ApplicationState.SUBMITTED), position.id),
-        service.REASON_POST_DROPPED,
+        REASON_POST_DROPPED,
     )
     ctx.outputs["closed_applications"] = closed
     audit.append(
@@ -166,7 +170,7 @@ def drop_position_record(ctx: Context) -> None:
 def close_unsubmitted_applications(ctx: Context) -> None:
     """Close the applications still in draft at closing: they missed the deadline."""
     ctx.outputs["closed_applications"] = _close_applications(
-        ctx, _applications(ctx, (ApplicationState.DRAFT,)), service.REASON_MISSED_DEADLINE
+        ctx, _applications(ctx, (ApplicationState.DRAFT,)), REASON_MISSED_DEADLINE
     )
 
 

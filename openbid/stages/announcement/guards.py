@@ -8,9 +8,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from openbid import clock
+from openbid.i18n import short_wib
 from openbid.models import Position, RegistrationExtension
 from openbid.rules.reasons import N_, Reason
-from openbid.stages.announcement import service
+from openbid.stages.announcement.extensions import unlinked_extension_approval
+from openbid.stages.announcement.gates import gate_statuses, missing_gate_reasons
+from openbid.stages.announcement.posts import min_applicants, short_positions
+from openbid.stages.announcement.window import extension_settings
 from openbid.workflow.engine import Context
 from openbid.workflow.registry import guard
 
@@ -18,10 +22,10 @@ from openbid.workflow.registry import guard
 @guard("approval_gates_recorded")
 def approval_gates_recorded(ctx: Context) -> list[Reason]:
     """Hold when every approval gate required for the selection today has its letter."""
-    statuses = service.gate_statuses(
+    statuses = gate_statuses(
         ctx.session, ctx.selection, ctx.definition, ctx.params, clock.today_jakarta()
     )
-    return service.missing_gate_reasons(statuses)
+    return missing_gate_reasons(statuses)
 
 
 @guard("registration_closed")
@@ -34,7 +38,7 @@ def registration_closed(ctx: Context) -> Reason | None:
         return Reason(
             "announcement.still_open",
             N_("Registration is open until %(closes)s; wait until it has closed."),
-            {"closes": service.wib_text(closes_at)},
+            {"closes": short_wib(closes_at)},
         )
     return None
 
@@ -42,19 +46,19 @@ def registration_closed(ctx: Context) -> Reason | None:
 @guard("short_posts_exist")
 def short_posts_exist(ctx: Context) -> Reason | None:
     """Hold when at least one open post has fewer submitted applications than the minimum."""
-    if service.short_positions(ctx.session, ctx.selection, ctx.params):
+    if short_positions(ctx.session, ctx.selection, ctx.params):
         return None
     return Reason(
         "announcement.no_short_posts",
         N_("Every open post has at least %(minimum)d applicants; no extension is needed."),
-        {"minimum": service.min_applicants(ctx.params)},
+        {"minimum": min_applicants(ctx.params)},
     )
 
 
 @guard("extensions_left")
 def extensions_left(ctx: Context) -> Reason | None:
     """Hold while the selection has been extended fewer times than ``extension.max_count``."""
-    _, _, maximum = service.extension_settings(ctx.params)
+    _, _, maximum = extension_settings(ctx.params)
     done = ctx.session.scalar(
         sa.select(sa.func.count(RegistrationExtension.id)).where(
             RegistrationExtension.selection_id == ctx.selection.id
@@ -75,7 +79,7 @@ def extensions_left(ctx: Context) -> Reason | None:
 @guard("extension_approval_recorded")
 def extension_approval_recorded(ctx: Context) -> Reason | None:
     """Hold when an approval letter for an extension is on file and not used yet."""
-    if service.unlinked_extension_approval(ctx.session, ctx.selection.id) is not None:
+    if unlinked_extension_approval(ctx.session, ctx.selection.id) is not None:
         return None
     return Reason(
         "announcement.extension_unapproved",
@@ -91,7 +95,7 @@ def position_short(ctx: Context) -> Reason | None:
     Without a post chosen yet (a button being drawn), hold when some open post is short.
     """
     raw = ctx.data.get("position_id")
-    short = service.short_positions(ctx.session, ctx.selection, ctx.params)
+    short = short_positions(ctx.session, ctx.selection, ctx.params)
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         if short:
             return None
@@ -117,7 +121,7 @@ def position_short(ctx: Context) -> Reason | None:
         return Reason(
             "announcement.post_not_short",
             N_("%(post)s has enough applicants (at least %(minimum)d); it cannot be dropped."),
-            {"post": position.name, "minimum": service.min_applicants(ctx.params)},
+            {"post": position.name, "minimum": min_applicants(ctx.params)},
         )
     return None
 

@@ -15,23 +15,21 @@ import sqlalchemy as sa
 
 from openbid import audit, clock
 from openbid.extensions import db
-from openbid.models import Agency, AgencyHoliday, Role, User
+from openbid.i18n import short_date
+from openbid.models import Agency, AgencyHoliday, User
 from openbid.rules.calendar import WorkCalendar
 from openbid.rules.reasons import N_, Reason, ValidationFailed
-from openbid.stages.announcement import day_text
-from openbid.workflow import Forbidden
+from openbid.workflow.access import check_staff
 
-HOLIDAY_ROLES = frozenset({Role.SECRETARIAT, Role.ADMIN})
 # The years a day off may fall in, around this year (the admin page lists the same years):
 # a day beyond them serves no window and, at 9999-12-31, overflows the calendar's arithmetic.
 YEARS_BACK, YEARS_AHEAD = 3, 2
 
 
-def _forbid(agency: Agency, actor: User) -> None:
-    if actor.role not in HOLIDAY_ROLES or actor.agency_id != agency.id:
-        raise Forbidden(
-            Reason("access.holidays", N_("Only the agency's secretariat or admin may do this."))
-        )
+# Who may change the days off is told the same way, whatever the role or agency.
+NOT_HOLIDAY_STAFF = Reason(
+    "access.holidays", N_("Only the agency's secretariat or admin may do this.")
+)
 
 
 @dataclass(frozen=True)
@@ -67,6 +65,50 @@ def year_days_off(agency: Agency, year: int) -> list[DayOff]:
     return sorted(days, key=lambda d: (d.day, d.national))
 
 
+def _day_reasons(day: date | None) -> list[Reason]:
+    """Return why a day off cannot be entered on day: none given, or outside the listed years."""
+    this_year = clock.today_jakarta().year
+    first, last = this_year - YEARS_BACK, this_year + YEARS_AHEAD
+    if day is None:
+        return [Reason("holiday.day", N_("Enter the date of the day off."))]
+    if not first <= day.year <= last:
+        return [
+            Reason(
+                "holiday.day_range",
+                N_("The date %(date)s is outside the years %(first)d to %(last)d; check the year."),
+                {"date": short_date(day), "first": first, "last": last},
+            )
+        ]
+    return []
+
+
+def _name_reasons(name: str) -> list[Reason]:
+    """Return what is wrong with a day off's (stripped) name."""
+    if not name:
+        return [Reason("holiday.name", N_("Enter what the day is, e.g. Cuti bersama Idul Fitri."))]
+    if len(name) > 200:
+        return [Reason("holiday.name_long", N_("The name is longer than 200 characters."))]
+    return []
+
+
+def _duplicate_reasons(agency: Agency, day: date) -> list[Reason]:
+    """Return a reason when day is already a day off of the agency."""
+    exists = db.session.scalar(
+        sa.select(AgencyHoliday.id).where(
+            AgencyHoliday.agency_id == agency.id, AgencyHoliday.day == day
+        )
+    )
+    if exists is None:
+        return []
+    return [
+        Reason(
+            "holiday.duplicate",
+            N_("%(date)s is already a day off of the agency."),
+            {"date": short_date(day)},
+        )
+    ]
+
+
 def add_holiday(agency: Agency, actor: User, *, day: date | None, name: str) -> AgencyHoliday:
     """Add a day off of the agency.
 
@@ -74,42 +116,12 @@ def add_holiday(agency: Agency, actor: User, *, day: date | None, name: str) -> 
     :raises ValidationFailed: no date or name, a date outside the listed years, a long name,
         or a day already entered.
     """
-    _forbid(agency, actor)
+    check_staff(actor, agency.id, denied=NOT_HOLIDAY_STAFF)
     name = (name or "").strip()
-    reasons = []
-    this_year = clock.today_jakarta().year
-    first, last = this_year - YEARS_BACK, this_year + YEARS_AHEAD
-    if day is None:
-        reasons.append(Reason("holiday.day", N_("Enter the date of the day off.")))
-    elif not first <= day.year <= last:
-        reasons.append(
-            Reason(
-                "holiday.day_range",
-                N_("The date %(date)s is outside the years %(first)d to %(last)d; check the year."),
-                {"date": day_text(day), "first": first, "last": last},
-            )
-        )
-        day = None  # nothing more to look up about a day that cannot be entered
-    if not name:
-        reasons.append(
-            Reason("holiday.name", N_("Enter what the day is, e.g. Cuti bersama Idul Fitri."))
-        )
-    elif len(name) > 200:
-        reasons.append(Reason("holiday.name_long", N_("The name is longer than 200 characters.")))
-    if day is not None:
-        exists = db.session.scalar(
-            sa.select(AgencyHoliday.id).where(
-                AgencyHoliday.agency_id == agency.id, AgencyHoliday.day == day
-            )
-        )
-        if exists is not None:
-            reasons.append(
-                Reason(
-                    "holiday.duplicate",
-                    N_("%(date)s is already a day off of the agency."),
-                    {"date": day_text(day)},
-                )
-            )
+    day_reasons = _day_reasons(day)
+    reasons = day_reasons + _name_reasons(name)
+    if not day_reasons:  # only a day that can be entered is looked up
+        reasons += _duplicate_reasons(agency, day)
     if reasons:
         raise ValidationFailed(reasons)
     holiday = AgencyHoliday(agency_id=agency.id, day=day, name=name)
@@ -134,7 +146,7 @@ def remove_holiday(agency: Agency, actor: User, holiday_id: int) -> None:
     :raises Forbidden: for a role other than secretariat/admin of this agency.
     :raises ValidationFailed: an unknown day, or a day that is today or already past.
     """
-    _forbid(agency, actor)
+    check_staff(actor, agency.id, denied=NOT_HOLIDAY_STAFF)
     holiday = db.session.get(AgencyHoliday, holiday_id)
     if holiday is None or holiday.agency_id != agency.id:
         raise ValidationFailed(
@@ -148,7 +160,7 @@ def remove_holiday(agency: Agency, actor: User, holiday_id: int) -> None:
                     "%(date)s is today or already past; it stays, because deadlines may have"
                     " been counted over it."
                 ),
-                {"date": day_text(holiday.day)},
+                {"date": short_date(holiday.day)},
             )
         )
     payload = {"agency": agency.code, "day": holiday.day, "name": holiday.name}
