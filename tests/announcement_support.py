@@ -12,7 +12,7 @@ from openbid import clock
 from openbid.extensions import db
 from openbid.models import Application, Approval, AuditEvent, Position, Selection, User
 from openbid.stages import announcement
-from openbid.stages import planning as selection_service
+from openbid.stages.common.applications import create_application
 from openbid.workflow import fire
 from tests.stage_factories import make_candidate, tiny_pdf, upload_documents
 
@@ -81,7 +81,7 @@ def apply(position: Position, *, submitted: int, drafts: int = 0) -> list[Applic
     rows = []
     for index in range(submitted + drafts):
         candidate = make_candidate(year=position.selection.start_date.year)
-        application = selection_service.create_application(position, candidate)
+        application = create_application(position, candidate)
         if index < submitted:
             upload_documents(application)
             fire(application, "submit", candidate)

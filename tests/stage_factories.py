@@ -2,7 +2,7 @@
 
 Candidates get a complete CandidateProfile and every required document (a real one-page PDF
 stored with ``storage.store``); applications are created with
-``services.selections.create_application`` and submitted with ``fire(app, "submit", ...)``
+``stages.common.applications.create_application`` and submitted with ``fire(app, "submit", ...)``
 while the registration window is open; the selection is published after its approval letters
 are on file, and registration is closed once its window has passed. Time is moved with
 ``clock_at`` (``openbid.clock.now`` patched for the block), so guards that look at
@@ -42,6 +42,7 @@ from openbid.models import (
 from openbid.rules.eligibility import REQUIRED_DOCUMENTS
 from openbid.rules.nip import parse_nip
 from openbid.stages import planning as selection_service
+from openbid.stages.common.applications import create_application
 from openbid.workflow import definition_of, fire
 from tests.factories import make_selection, make_user
 from tests.pdfs import tiny_pdf
@@ -214,7 +215,7 @@ def submit(
     position = selection.positions[position_index]
     moment = at or selection.registration_opens_at + timedelta(hours=2)
     with clock_at(moment):
-        application = selection_service.create_application(position, candidate)
+        application = create_application(position, candidate)
         uploaded = upload_documents(application)
         fire(application, "submit", candidate)
         if application.submitted_at is None:

@@ -18,6 +18,7 @@ from openbid.models import (
 )
 from openbid.rules.reasons import Term, ValidationFailed
 from openbid.stages import screening
+from openbid.stages.common.applications import create_application
 from openbid.workflow import Forbidden, GuardFailed, fire
 from tests.factories import make_agency, make_user
 from tests.stage_factories import (
@@ -169,11 +170,10 @@ def test_one_post_per_applicant_fails_both_applications(app) -> None:
     selection.parameters = {"eligibility": {"one_post_per_selection": False}}
     db.session.commit()
     twice = setup.applications[0].candidate
-    from openbid.stages import planning as selection_service
     from tests.stage_factories import clock_at, upload_documents
 
     with clock_at(selection.registration_opens_at):
-        second = selection_service.create_application(selection.positions[1], twice)
+        second = create_application(selection.positions[1], twice)
         upload_documents(second)
         second.state = "submitted"  # as if submitted in time: registration is closed now
         second.submitted_at = selection.registration_opens_at

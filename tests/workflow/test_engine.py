@@ -11,7 +11,7 @@ import yaml
 from openbid import WORKFLOWS_DIR, audit
 from openbid.extensions import db
 from openbid.models import AuditEvent, Role, Selection
-from openbid.stages import planning as service
+from openbid.stages.common.applications import create_application
 from openbid.workflow import (
     EventNotAvailable,
     Forbidden,
@@ -146,7 +146,7 @@ def _to_screening(selection: Selection, secretariat) -> None:
     fire(selection, "publish_announcement", secretariat)
     for _ in range(4):
         candidate = make_candidate()  # a complete profile and every document: submit needs them
-        application = service.create_application(selection.positions[0], candidate)
+        application = create_application(selection.positions[0], candidate)
         upload_documents(application)
         fire(application, "submit", candidate)
     close_registration(selection, secretariat)  # with the clock moved past the window
@@ -174,7 +174,7 @@ def test_candidate_fires_only_on_own_application(app) -> None:
     record_gates(selection, secretariat)  # publishing needs the approval letters on file
     fire(selection, "publish_announcement", secretariat)
     owner, intruder = make_candidate(), make_user(Role.CANDIDATE)
-    application = service.create_application(selection.positions[0], owner)
+    application = create_application(selection.positions[0], owner)
     with pytest.raises(Forbidden) as error:
         fire(application, "withdraw", intruder)
     assert error.value.reasons[0].code == "access.not_own"

@@ -45,6 +45,7 @@ def create_application(position: Position, candidate: User, *, commit: bool = Tr
         subject_type="application",
         subject_id=application.id,
         selection_id=selection.id,
+        to_state=application.state,
         payload={"position_id": position.id, "position": position.name},
     )
     if commit:

@@ -38,7 +38,6 @@ from openbid.stages.planning.schedule import (
 from openbid.stages.planning.scoring import SCORE_COMPONENTS, percent_text, save_scoring
 from openbid.stages.planning.selections import (
     add_committee_member,
-    create_application,
     create_position,
     create_selection,
     general_min_rank,
@@ -61,7 +60,6 @@ __all__ = [
     "add_position",
     "check_schedule",
     "committee_candidates",
-    "create_application",
     "create_position",
     "create_selection",
     "find_post",

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-import sqlalchemy as sa
-
 from openbid import audit
 from openbid.extensions import db
 from openbid.models import (
     Agency,
-    Application,
     CommitteeMember,
     CommitteeRole,
     Position,
@@ -216,41 +213,3 @@ def add_committee_member(
     if commit:
         db.session.commit()
     return seat
-
-
-def create_application(position: Position, candidate: User, *, commit: bool = True) -> Application:
-    """Start a candidate's application to a post, in the application machine's initial state.
-
-    :raises ValidationFailed: when the user is not a candidate or already applied to the post.
-    """
-    if candidate.role != Role.CANDIDATE:
-        raise ValidationFailed(Reason("application.role", N_("Only candidates can apply.")))
-    exists = db.session.scalar(
-        sa.select(Application.id).where(
-            Application.position_id == position.id, Application.candidate_id == candidate.id
-        )
-    )
-    if exists is not None:
-        raise ValidationFailed(
-            Reason("application.duplicate", N_("You have already applied to this post."))
-        )
-    selection = position.selection
-    definition = workflows().get(selection.workflow_key, selection.workflow_version)
-    application = Application(
-        position=position, candidate=candidate, state=definition.machine("application").initial
-    )
-    db.session.add(application)
-    db.session.flush()
-    audit.append(
-        db.session,
-        event="application_created",
-        actor=candidate,
-        subject_type="application",
-        subject_id=application.id,
-        selection_id=selection.id,
-        to_state=application.state,
-        payload={"position_id": position.id, "position": position.name},
-    )
-    if commit:
-        db.session.commit()
-    return application
