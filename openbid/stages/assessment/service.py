@@ -43,7 +43,7 @@ from openbid.models import (
 from openbid.rules.nip import InvalidNip, parse_nip
 from openbid.rules.reasons import N_, Reason, Term, ValidationFailed
 from openbid.rules.scoring import AssessmentCategory, AssessmentThresholds, assessment_category
-from openbid.stages.screening import reference_date
+from openbid.stages.common.reference import reference_date
 from openbid.workflow import FireResult, Forbidden, definition_of, fire
 from openbid.workflow.engine import StaleState, access_reasons
 
