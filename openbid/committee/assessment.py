@@ -26,7 +26,6 @@ from openbid.models import ApplicationEvent, ApplicationState, AuditEvent, Selec
 from openbid.rules.reasons import N_, ValidationFailed
 from openbid.rules.scoring import AssessmentCategory
 from openbid.stages import assessment as service
-from openbid.stages.assessment.guards import ELIMINATION_STAGES
 from openbid.workflow import GuardFailed, available_events, definition_of
 
 tab("committee.assessment", N_("Assessment"), 40)
@@ -99,14 +98,10 @@ def _elimination_reasons(ids: list[int]) -> dict[int, str]:
     return {e.subject_id: str((e.payload.get("data") or {}).get("reason", "")) for e in events}
 
 
-def _page(
-    selection: Selection,
-    *,
-    row_errors: dict[int, list[str]] | None = None,
-    row_values: dict[int, dict[str, str]] | None = None,
-    import_problems: list[tuple[int | None, str]] | None = None,
-    status: int = 200,
-):
+def _posts(
+    selection: Selection, row_values: dict[int, dict[str, str]] | None
+) -> list[dict[str, object]]:
+    """Return each post with its candidates' rows and how many are complete or eliminated."""
     items = service.candidates(
         selection, states=(ApplicationState.ELIGIBLE, ApplicationState.ELIMINATED)
     )
@@ -142,6 +137,18 @@ def _page(
                 "eliminated": len(rows) - len(live_rows),
             }
         )
+    return posts
+
+
+def _page(
+    selection: Selection,
+    *,
+    row_errors: dict[int, list[str]] | None = None,
+    row_values: dict[int, dict[str, str]] | None = None,
+    import_problems: list[tuple[int | None, str]] | None = None,
+    status: int = 200,
+):
+    posts = _posts(selection, row_values)
     can_act = current_user.role in DECIDE_ROLES
     rules = service.assessment_rules(selection)
     return (
@@ -155,7 +162,7 @@ def _page(
                 if e.name == SelectionEvent.CLOSE_ASSESSMENT
             ],
             can_edit=can_act and selection.state == service.ASSESSMENT_STAGE,
-            can_eliminate=can_act and selection.state in ELIMINATION_STAGES,
+            can_eliminate=can_act and selection.state in service.ELIMINATION_STAGES,
             row_errors=row_errors or {},
             import_problems=import_problems,
             categories=[

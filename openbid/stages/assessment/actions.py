@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from openbid.models import ApplicationEvent
-from openbid.stages.assessment import service as assessment
+from openbid.stages.assessment.candidates import candidates
 from openbid.workflow.engine import Context, fire
 from openbid.workflow.registry import action
 
@@ -18,7 +18,7 @@ def eliminate_unfit(ctx: Context) -> None:
     application's state and its audit event say plainly why they stopped.
     """
     eliminated = []
-    for item in assessment.candidates(ctx.selection):
+    for item in candidates(ctx.selection):
         result = item.result
         if result is None:
             continue

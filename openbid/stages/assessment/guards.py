@@ -6,7 +6,8 @@ from collections import defaultdict
 
 from openbid.models import Position, SelectionState
 from openbid.rules.reasons import N_, Reason
-from openbid.stages.assessment import service as assessment
+from openbid.stages.assessment.candidates import candidates, missing_components
+from openbid.stages.assessment.fields import FIELD_LABELS, FIELDS
 from openbid.workflow.engine import Context
 from openbid.workflow.registry import guard
 
@@ -30,11 +31,11 @@ def elimination_open(ctx: Context) -> Reason | None:
 def all_assessments_entered(ctx: Context) -> list[Reason]:
     """Hold when every eligible candidate of an open post has every result entered."""
     missing: dict[str, list[str]] = defaultdict(list)
-    for item in assessment.candidates(ctx.selection):
+    for item in candidates(ctx.selection):
         position: Position = item.application.position
         if not position.is_open:
             continue
-        for name in assessment.missing_components(item.result, ctx.params):
+        for name in missing_components(item.result, ctx.params):
             missing[name].append(f"{item.application.candidate.name} ({position.name})")
     return [
         Reason(
@@ -44,12 +45,10 @@ def all_assessments_entered(ctx: Context) -> list[Reason]:
                 " eliminate a candidate who did not take part."
             ),
             {
-                "component": assessment.FIELD_LABELS[name],
+                "component": FIELD_LABELS[name],
                 "count": len(names),
                 "candidates": "; ".join(names),
             },
         )
-        for name, names in sorted(
-            missing.items(), key=lambda pair: assessment.FIELDS.index(pair[0])
-        )
+        for name, names in sorted(missing.items(), key=lambda pair: FIELDS.index(pair[0]))
     ]

@@ -1,33 +1,43 @@
 """The administrative screening stage: verdicts and the eligibility rules; its guards and actions.
 
+- ``rule_inputs``: what the eligibility rules are fed (profile, a post's limits, one post);
+- ``evaluation``: every rule for many applications at once (``screen``), the page's lists;
+- ``results``: the rule results a verdict keeps, their labels;
+- ``verdicts``: the committee's verdict through the workflow engine.
+
 What other layers may call is what this package exports below.
 """
 
 from openbid.stages.screening import actions, guards  # noqa: F401 - registers the names
-from openbid.stages.screening.service import (
+from openbid.stages.screening.evaluation import (
     ENDED_STATES,
     LIVE_STATES,
-    ONE_POST_RULE,
-    RULE_LABELS,
     Screened,
     applications_to_screen,
     counts,
-    eligibility_params,
     evaluate,
-    one_post_result,
-    profile_dict,
+    screen,
+)
+from openbid.stages.screening.results import (
+    RULE_LABELS,
     reason_from_json,
     reason_json,
-    record_verdict,
-    reference_date,
     result_json,
     rule_label,
-    rules_profile,
-    screen,
     stored_results,
+    verdict_reasons,
+)
+from openbid.stages.screening.rule_inputs import (
+    ONE_POST_RULE,
+    eligibility_params,
+    one_post_result,
+    profile_dict,
+    rules_profile,
+)
+from openbid.stages.screening.verdicts import (
+    record_verdict,
     verdict_event,
     verdict_reason_problem,
-    verdict_reasons,
     write_verdict,
 )
 
@@ -46,7 +56,6 @@ __all__ = [
     "reason_from_json",
     "reason_json",
     "record_verdict",
-    "reference_date",
     "result_json",
     "rule_label",
     "rules_profile",

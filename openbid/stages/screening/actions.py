@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from openbid.models import ApplicationState
-from openbid.stages.screening import service as screening
+from openbid.stages.screening.verdicts import write_verdict
 from openbid.workflow.engine import Context
 from openbid.workflow.registry import action
 
@@ -12,7 +12,5 @@ from openbid.workflow.registry import action
 def record_screening_verdict(ctx: Context) -> None:
     """Write the application's ScreeningVerdict: the rules' results and the committee's word."""
     passed = ctx.transition.dest == ApplicationState.ELIGIBLE
-    verdict = screening.write_verdict(
-        ctx.row, ctx.actor, passed, str(ctx.data.get("reason") or "").strip()
-    )
+    verdict = write_verdict(ctx.row, ctx.actor, passed, str(ctx.data.get("reason") or "").strip())
     ctx.outputs["screening_verdict_id"] = verdict.id

@@ -7,7 +7,8 @@ import sqlalchemy as sa
 from openbid.models import Application, ApplicationState, Position, SelectionState
 from openbid.rules.eligibility import is_eligible
 from openbid.rules.reasons import N_, Reason
-from openbid.stages.screening import service as screening
+from openbid.stages.screening.evaluation import evaluate
+from openbid.stages.screening.verdicts import verdict_reason_problem
 from openbid.workflow.engine import Context
 from openbid.workflow.registry import guard
 
@@ -30,8 +31,8 @@ def verdict_reasoned(ctx: Context) -> Reason | None:
     reason = str(ctx.data.get("reason") or "")
     if reason.strip():
         return None
-    rules_passed = is_eligible(screening.evaluate(ctx.row))
-    return screening.verdict_reason_problem(passed, rules_passed, reason)
+    rules_passed = is_eligible(evaluate(ctx.row))
+    return verdict_reason_problem(passed, rules_passed, reason)
 
 
 @guard("eligible_in_every_post")

@@ -1,0 +1,305 @@
+"""Screening many applications at once: every rule for each, in a fixed number of queries.
+
+``screen`` loads what the rules need for a whole page of applications (profiles, documents,
+verdicts, waivers, the candidates' other posts) in one query each, then evaluates each
+application against its post's limits.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from openbid.extensions import db
+from openbid.models import (
+    Application,
+    ApplicationDocument,
+    ApplicationState,
+    Approval,
+    CandidateProfile,
+    IssuedDocument,
+    Position,
+    ScreeningVerdict,
+    Selection,
+)
+from openbid.rules import eligibility
+from openbid.rules.eligibility import EligibilityParams, RuleResult
+from openbid.rules.nip import InvalidNip, parse_nip
+from openbid.stages.screening.rule_inputs import (
+    eligibility_params,
+    one_post_result,
+    profile_dict,
+    rules_profile,
+)
+from openbid.workflow import definition_of
+
+# Application states that still count as an application to the selection: anything submitted
+# and neither withdrawn nor closed with its post.
+LIVE_STATES = (
+    ApplicationState.SUBMITTED,
+    ApplicationState.ELIGIBLE,
+    ApplicationState.INELIGIBLE,
+    ApplicationState.ELIMINATED,
+    ApplicationState.SHORTLISTED,
+)
+LIVE_STATES += (
+    ApplicationState.NOT_SHORTLISTED,
+    ApplicationState.APPOINTED,
+    ApplicationState.NOT_APPOINTED,
+)
+# Listed too once submitted: withdrawn during screening, or closed with a dropped post.
+ENDED_STATES = (ApplicationState.WITHDRAWN, ApplicationState.CLOSED)
+
+
+@dataclass
+class Screened:
+    """One application as the committee screens it: profile, documents, rules, verdict."""
+
+    application: Application
+    profile: dict[str, Any]
+    profile_source: str  # "snapshot" (as submitted) or "current" (no snapshot taken)
+    documents: list[ApplicationDocument]
+    results: list[RuleResult]
+    verdict: ScreeningVerdict | None
+    waiver: Approval | None
+
+    @property
+    def rules_passed(self) -> bool:
+        """Return whether every rule passed."""
+        return eligibility.is_eligible(self.results)
+
+    @property
+    def failures(self) -> list[RuleResult]:
+        """Return the rules that failed."""
+        return [r for r in self.results if not r.passed]
+
+    @property
+    def nip(self) -> str:
+        """Return the NIP grouped as ``19860926 201505 1 001`` when it is valid."""
+        raw = str(self.profile.get("nip") or "")
+        try:
+            return parse_nip(raw).formatted
+        except InvalidNip:
+            return raw
+
+    @property
+    def rank(self) -> str:
+        """Return the rank as ``Pembina Tingkat I (IV/b)``, or as entered if unknown."""
+        raw = str(self.profile.get("rank") or "")
+        try:
+            return f"{eligibility.rank_name(raw)} ({eligibility.normalize_rank(raw)})"
+        except eligibility.InvalidRank:
+            return raw
+
+
+@dataclass
+class _Records:
+    """What the rules need about a set of applications, loaded one query each."""
+
+    current: dict[int, CandidateProfile]  # by candidate, for applications without a snapshot
+    documents: dict[int, list[ApplicationDocument]]  # current documents, by application
+    verdicts: dict[int, ScreeningVerdict]  # by application
+    waivers: dict[int, Approval]  # presidential waivers, by application
+    posts_of: dict[int, list[tuple[int, str]]] | None  # by candidate; None: no one-post rule
+
+
+def _announcement_basis(selection: Selection) -> str | None:
+    number = db.session.scalar(
+        sa.select(IssuedDocument.number)
+        .where(IssuedDocument.selection_id == selection.id, IssuedDocument.kind == "announcement")
+        .order_by(IssuedDocument.issued_at.desc(), IssuedDocument.id.desc())
+        .limit(1)
+    )
+    return f"Pengumuman Panitia Seleksi Nomor {number}" if number else None
+
+
+def _current_profiles(applications: Sequence[Application]) -> dict[int, CandidateProfile]:
+    """Return the current profile of each candidate whose application has no snapshot."""
+    missing_snapshot = [a.candidate_id for a in applications if not a.profile_snapshot]
+    if not missing_snapshot:
+        return {}
+    return {
+        p.user_id: p
+        for p in db.session.scalars(
+            sa.select(CandidateProfile).where(CandidateProfile.user_id.in_(missing_snapshot))
+        )
+    }
+
+
+def _documents(ids: Sequence[int]) -> dict[int, list[ApplicationDocument]]:
+    """Return each application's documents still current, in upload order."""
+    documents: dict[int, list[ApplicationDocument]] = defaultdict(list)
+    for doc in db.session.scalars(
+        sa.select(ApplicationDocument)
+        .where(
+            ApplicationDocument.application_id.in_(ids),
+            ApplicationDocument.superseded_at.is_(None),
+        )
+        .options(joinedload(ApplicationDocument.file))
+        .order_by(ApplicationDocument.id)
+    ):
+        documents[doc.application_id].append(doc)
+    return documents
+
+
+def _waivers(selection: Selection) -> dict[int, Approval]:
+    """Return the presidential waivers on file, by the application they waive for."""
+    waivers: dict[int, Approval] = {}
+    for approval in db.session.scalars(
+        sa.select(Approval)
+        .where(Approval.selection_id == selection.id, Approval.purpose.like("waiver:%"))
+        .order_by(Approval.id)
+    ):
+        target = approval.purpose.removeprefix("waiver:")
+        if target.isdigit():
+            waivers[int(target)] = approval
+    return waivers
+
+
+def _posts_of(
+    selection: Selection, applications: Sequence[Application]
+) -> dict[int, list[tuple[int, str]]]:
+    """Return every live application (id, post) of these candidates in the selection."""
+    posts_of: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    candidate_ids = sorted({a.candidate_id for a in applications})
+    for app_id, candidate_id, post in db.session.execute(
+        sa.select(Application.id, Application.candidate_id, Position.name)
+        .join(Position, Application.position_id == Position.id)
+        .where(
+            Position.selection_id == selection.id,
+            Application.candidate_id.in_(candidate_ids),
+            Application.state.in_(LIVE_STATES),
+        )
+        .order_by(Application.id)
+    ):
+        posts_of[candidate_id].append((app_id, post))
+    return posts_of
+
+
+def _records(
+    selection: Selection, applications: Sequence[Application], params: Mapping[str, Any]
+) -> _Records:
+    """Load what the rules need about the applications, one query each."""
+    ids = [a.id for a in applications]
+    current = _current_profiles(applications)
+    documents = _documents(ids)
+    verdicts = {
+        v.application_id: v
+        for v in db.session.scalars(
+            sa.select(ScreeningVerdict).where(ScreeningVerdict.application_id.in_(ids))
+        )
+    }
+    waivers = _waivers(selection)
+    one_post = bool(params["eligibility"]["one_post_per_selection"])
+    posts_of = _posts_of(selection, applications) if one_post else None
+    return _Records(current, documents, verdicts, waivers, posts_of)
+
+
+def _screen_one(
+    application: Application, rules_params: EligibilityParams, records: _Records
+) -> Screened:
+    """Evaluate every rule for one application against its post's limits."""
+    if application.profile_snapshot:
+        profile, source = dict(application.profile_snapshot), "snapshot"
+    else:
+        row = records.current.get(application.candidate_id)
+        profile, source = (profile_dict(row) if row else {}), "current"
+    docs = records.documents.get(application.id, [])
+    waiver = records.waivers.get(application.id)
+    results = eligibility.evaluate(
+        rules_profile(
+            profile,
+            rules_params,
+            documents=[d.doc_type for d in docs],
+            waiver=waiver is not None,
+        ),
+        rules_params,
+    )
+    if records.posts_of is not None:
+        others = [
+            p for a, p in records.posts_of.get(application.candidate_id, []) if a != application.id
+        ]
+        results.append(one_post_result(others, rules_params.announcement_basis))
+    return Screened(
+        application=application,
+        profile=profile,
+        profile_source=source,
+        documents=docs,
+        results=results,
+        verdict=records.verdicts.get(application.id),
+        waiver=waiver,
+    )
+
+
+def screen(selection: Selection, applications: Sequence[Application]) -> list[Screened]:
+    """Evaluate every rule for the given applications of one selection.
+
+    Loads profiles, documents, verdicts, waivers and the one-post check in a fixed number
+    of queries, whatever the number of applications.
+
+    :raises ValidationFailed: when the selection's eligibility parameters are unusable.
+    """
+    if not applications:
+        return []
+    params = definition_of(selection).params(selection.parameters)
+    basis = _announcement_basis(selection)
+    records = _records(selection, applications, params)
+    params_by_post: dict[int, EligibilityParams] = {}
+    screened = []
+    for application in applications:
+        position = application.position
+        if position.id not in params_by_post:
+            params_by_post[position.id] = eligibility_params(selection, position, params, basis)
+        screened.append(_screen_one(application, params_by_post[position.id], records))
+    return screened
+
+
+def evaluate(application: Application) -> list[RuleResult]:
+    """Return every eligibility rule's result for one application.
+
+    :raises ValidationFailed: when the selection's eligibility parameters are unusable.
+    """
+    (screened,) = screen(application.position.selection, [application])
+    return screened.results
+
+
+def applications_to_screen(selection: Selection) -> list[Application]:
+    """Return the submitted applications of a selection, by post and submission order."""
+    return list(
+        db.session.scalars(
+            sa.select(Application)
+            .join(Position, Application.position_id == Position.id)
+            .where(
+                Position.selection_id == selection.id,
+                sa.or_(
+                    Application.state.in_(LIVE_STATES),
+                    sa.and_(
+                        Application.state.in_(ENDED_STATES), Application.submitted_at.is_not(None)
+                    ),
+                ),
+            )
+            .options(joinedload(Application.candidate), joinedload(Application.position))
+            .order_by(Position.id, Application.submitted_at, Application.id)
+        )
+    )
+
+
+def counts(screened: Sequence[Screened]) -> dict[str, int]:
+    """Return how many applications are pending, eligible and ineligible."""
+    tally = {"pending": 0, "eligible": 0, "ineligible": 0, "other": 0}
+    for item in screened:
+        state = item.application.state
+        if state == ApplicationState.SUBMITTED:
+            tally["pending"] += 1
+        elif state == ApplicationState.INELIGIBLE:
+            tally["ineligible"] += 1
+        elif state in LIVE_STATES:
+            tally["eligible"] += 1  # eligible, or passed and moved on to later stages
+        else:
+            tally["other"] += 1
+    return tally
