@@ -35,6 +35,7 @@ from openbid.models import (
 from openbid.rules.scoring import AssessmentCategory, assessment_category
 from openbid.stages import appointment, interview
 from openbid.workflow import fire
+from openbid.workflow.access import committee_seat
 from tests.factories import make_user
 from tests.stage_factories import Setup, clock_at, selection_in_assessment, tiny_pdf
 
@@ -159,7 +160,7 @@ def _score_everyone(
             for m, user in enumerate(users):
                 if skip is not None and skip(m, application):
                     continue
-                seat = interview.member_seat(db.session, setup.selection, user)
+                seat = committee_seat(db.session, setup.selection, user)
                 done = db.session.scalar(
                     sa.select(InterviewScore.id).where(
                         InterviewScore.member_id == seat.id,

@@ -1,7 +1,7 @@
 """Workspace pages of the interview stage (routes on openbid.committee.blueprint.bp).
 
 Members score candidates and declare conflicts of interest here; everyone else sees the
-progress in counts. What a viewer may see is decided by services.interview.build_board; the
+progress in counts. What a viewer may see is decided by stages.interview.build_board; the
 template checks it once more, so a member never receives another member's score for a
 candidate before submitting their own.
 """

@@ -26,7 +26,6 @@ from openbid.rules.eligibility import (
 from openbid.rules.nip import InvalidNip, Nip, age_on, parse_nip, validate_nip
 from openbid.rules.reasons import N_, Reason, Term
 from openbid.rules.scoring import (
-    DEFAULT_WEIGHTS,
     AssessmentCategory,
     AssessmentThresholds,
     Candidate,
@@ -42,7 +41,6 @@ from openbid.rules.scoring import (
 )
 
 __all__ = [
-    "DEFAULT_WEIGHTS",
     "REQUIRED_DOCUMENTS",
     "AssessmentCategory",
     "AssessmentThresholds",

@@ -1,22 +1,28 @@
-"""Combined scores, qualification, ranking and the three best (tiga besar) per post.
+"""Scores, combined scores, qualification, ranking and the three best (tiga besar) per post.
 
-No regulation fixes the weights; the default is Kota Mataram's 2023 selection (track
-record 20%, interview 35%, paper 20%, assessment 25%). A candidate who misses a weighted
-component is eliminated (as Mataram did for a candidate who skipped the assessment).
+No regulation fixes the weights: each workflow definition sets them (its ``weights``
+parameter; both follow Kota Mataram's 2023 selection: track record 20%, interview 35%, paper
+20%, assessment 25%) and the rules here take them as arguments. A candidate who misses a
+weighted component is eliminated (as Mataram did for a candidate who skipped the assessment).
 """
 
+import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-from openbid.rules.reasons import N_, Reason, Term, percent_text
+from openbid.rules.reasons import N_, Reason, Term, ValidationFailed, percent_text
 
 SCORE_MIN = Decimal(0)
 SCORE_MAX = Decimal(100)
 CENTS = Decimal("0.01")
+# The three best (tiga besar) the regulation sends to the appointing official; top_three's
+# wording ("three are required") is about this count.
 TOP_COUNT = 3
+# A score as people type it: plain digits, at most two decimals (no signs, exponents, spaces).
+SCORE_RE = re.compile(r"\d{1,3}(?:\.\d{1,2})?")
 
 TRACK_RECORD = "track_record"
 INTERVIEW = "interview"
@@ -69,6 +75,29 @@ def check_score(value: Decimal | int | str) -> Decimal:
     return score
 
 
+def parse_score(raw: str | int | Decimal | None) -> Decimal:
+    """Return a score from 0 to 100 with at most two decimals (comma or point as separator).
+
+    :raises ValidationFailed: for anything else.
+    """
+    invalid = ValidationFailed(
+        Reason(
+            "interview.score_invalid",
+            N_("Enter the score as a number from 0 to 100, with at most two decimals."),
+        )
+    )
+    if raw is None or isinstance(raw, (bool, float)):
+        raise invalid
+    text = str(raw).strip().replace(",", ".")
+    # Plain digits only: no exponents, signs or spaces, which nobody means in a score.
+    if not SCORE_RE.fullmatch(text):
+        raise invalid
+    value = Decimal(text)
+    if not SCORE_MIN <= value <= SCORE_MAX:
+        raise invalid
+    return value.quantize(CENTS)
+
+
 @dataclass(frozen=True)
 class Weights:
     """Weight of each score component as a fraction; together they must make 1."""
@@ -113,16 +142,6 @@ class Weights:
         return reasons
 
 
-DEFAULT_WEIGHTS = Weights(
-    {
-        TRACK_RECORD: Decimal("0.20"),
-        INTERVIEW: Decimal("0.35"),
-        PAPER: Decimal("0.20"),
-        ASSESSMENT: Decimal("0.25"),
-    }
-)
-
-
 def interview_score(
     member_scores: Mapping[str, Decimal | int | str], recused: Collection[str] = ()
 ) -> Decimal | None:
@@ -142,9 +161,7 @@ def interview_score(
     return mean.quantize(CENTS, rounding=ROUND_HALF_UP)
 
 
-def combined_score(
-    components: Mapping[str, Decimal | int | str], weights: Weights = DEFAULT_WEIGHTS
-) -> Decimal:
+def combined_score(components: Mapping[str, Decimal | int | str], weights: Weights) -> Decimal:
     """Return the weighted sum of the component scores, rounded half up to 2 decimals.
 
     :raises InvalidWeights: if the weights do not pass `Weights.check`.
@@ -166,11 +183,16 @@ def combined_score(
 
 @dataclass(frozen=True)
 class ScoringParams:
-    """How one selection combines scores and who qualifies for the ranking."""
+    """How one selection combines scores and who qualifies for the ranking.
 
-    weights: Weights = DEFAULT_WEIGHTS
+    The weights and pass marks are the selection's (its definition's parameters). The two
+    switches below are rules of the ranking itself, which a definition may change through
+    its optional ``scoring`` parameter; no definition does yet.
+    """
+
+    weights: Weights
     # Minimum score per component; a component without one has no pass mark.
-    pass_marks: Mapping[str, Decimal] = field(default_factory=dict)
+    pass_marks: Mapping[str, Decimal]
     # Health and psychological results are needed before ranking. Off for agencies that
     # test only the three best, as one regency did in 2025.
     require_fitness_results: bool = True
@@ -192,9 +214,6 @@ class ScoringParams:
         if unweighted:
             raise ValueError(f"pass marks for unweighted components: {unweighted}")
         object.__setattr__(self, "pass_marks", marks)
-
-
-DEFAULT_SCORING = ScoringParams()
 
 
 @dataclass(frozen=True)
@@ -277,7 +296,7 @@ def disqualifications(candidate: Candidate, params: ScoringParams) -> list[Reaso
     return reasons
 
 
-def rank(candidates: Iterable[Candidate], params: ScoringParams = DEFAULT_SCORING) -> list[Ranked]:
+def rank(candidates: Iterable[Candidate], params: ScoringParams) -> list[Ranked]:
     """Rank one post's candidates: qualified first, numbered 1, 2, 3, ...
 
     Order, each step deciding only ties of the one before: higher combined score;

@@ -121,15 +121,18 @@ def require_state(
     *,
     code: str = "selection.locked",
     message: str = STATE_LOCKED,
+    label: bool = True,
 ) -> None:
     """Refuse a change unless the selection is in one of states.
 
-    ``message`` may use ``%(state)s``, the current state's label.
+    ``message`` may use ``%(state)s``: the current state's label, or its name when ``label``
+    is False (for a stage whose message has always named the state that way).
 
     :raises ValidationFailed: naming the current state.
     """
     if selection.state not in states:
-        raise ValidationFailed(Reason(code, message, {"state": state_term(selection)}))
+        state = state_term(selection) if label else selection.state
+        raise ValidationFailed(Reason(code, message, {"state": state}))
 
 
 def lock(session: Session, model: type[T], ident: int, *, shared: bool = False) -> T:

@@ -16,6 +16,7 @@ from openbid.models import (
 )
 from openbid.rules.reasons import ValidationFailed
 from openbid.stages import interview
+from openbid.stages.common import scores
 from openbid.workflow import Forbidden, GuardFailed, fire
 from tests.factories import make_agency, make_user
 from tests.interview_factories import (
@@ -99,11 +100,11 @@ def test_a_conflict_declared_after_scoring_removes_that_score_from_the_mean(setu
     candidate = setup.applications[0]
     for index, user in enumerate(users):
         interview.submit_score(user, candidate, 70 + 5 * index)  # 70 75 80 85 90 -> mean 80
-    assert interview.interview_means(db.session, [candidate.id]) == {candidate.id: Decimal("80.00")}
+    assert scores.interview_means(db.session, [candidate.id]) == {candidate.id: Decimal("80.00")}
     interview.declare_conflict(users[4], candidate, "Discovered later: a business partner")
     (event,) = _events("conflict_declared")
     assert event.payload["score_excluded"] is True
-    assert interview.interview_means(db.session, [candidate.id]) == {candidate.id: Decimal("77.50")}
+    assert scores.interview_means(db.session, [candidate.id]) == {candidate.id: Decimal("77.50")}
 
 
 def test_a_score_is_final_and_audited(setup) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from openbid.models import Application, ApplicationEvent, ApplicationState, Position
-from openbid.stages.appointment.service import freeze_shortlists
+from openbid.stages.appointment.freezing import freeze_shortlists
 from openbid.workflow.engine import Context, fire
 from openbid.workflow.registry import action
 

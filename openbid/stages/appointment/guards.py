@@ -10,12 +10,9 @@ import sqlalchemy as sa
 
 from openbid.models import Application, ApplicationState, Selection
 from openbid.rules.reasons import N_, Reason
-from openbid.stages.appointment.service import (
-    APPOINTMENT_STATE,
-    current_result,
-    recommendation_reasons,
-    shortage_reasons,
-)
+from openbid.stages.appointment.checks import APPOINTMENT_STATE
+from openbid.stages.appointment.conditions import recommendation_reasons, shortage_reasons
+from openbid.stages.common.shortlists import current_result
 from openbid.workflow.engine import Context
 from openbid.workflow.registry import guard
 

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from openbid.models import Application, ApplicationState, CommitteeMember, Position
 from openbid.rules.committee import CommitteeParams, MemberInfo, check_composition
 from openbid.rules.reasons import N_, Reason
+from openbid.stages.common.shortlists import vacant_by_approval
 from openbid.workflow.engine import Context
 from openbid.workflow.registry import guard
 
@@ -40,13 +41,13 @@ def committee_composition_valid(ctx: Context) -> list[Reason]:
     levels = ctx.session.scalars(
         sa.select(Position.level).where(Position.selection_id == ctx.selection.id)
     ).all()
-    rules = ctx.params.get("committee", {})
+    rules = ctx.params["committee"]
     bkn_from = rules.get("bkn_excluded_from")
     params = CommitteeParams(
         on_date=ctx.selection.start_date,
-        min_size=int(rules.get("min_size", 5)),
-        max_size=int(rules.get("max_size", 9)),
-        max_internal_share=Decimal(str(rules.get("max_internal_share", "0.45"))),
+        min_size=int(rules["min_size"]),
+        max_size=int(rules["max_size"]),
+        max_internal_share=Decimal(str(rules["max_internal_share"])),
         bkn_officials_excluded_from=date.fromisoformat(str(bkn_from)) if bkn_from else None,
     )
     infos = [
@@ -69,7 +70,7 @@ def positions_have_min_applicants(ctx: Context) -> list[Reason]:
 
     Dropped posts no longer count: they are out of the selection.
     """
-    minimum = int(ctx.params.get("min_applicants_per_post", 4))
+    minimum = int(ctx.params["min_applicants_per_post"])
     counted = sa.func.count(Application.id).filter(Application.state == ApplicationState.SUBMITTED)
     rows = ctx.session.execute(
         sa.select(Position.name, counted)
@@ -116,8 +117,6 @@ def appointees_chosen(ctx: Context) -> list[Reason]:
     Dropped posts are not filled; a post where nobody qualified may stay vacant when its
     override is on file (it is filled by a new selection).
     """
-    from openbid.stages.appointment import vacant_by_approval
-
     appointed = sa.func.count(Application.id).filter(
         Application.state == ApplicationState.APPOINTED
     )

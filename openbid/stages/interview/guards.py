@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from openbid.rules.reasons import Reason
-from openbid.stages.interview.service import missing_scores
+from openbid.stages.interview.scoring import missing_scores
 from openbid.workflow.engine import Context
 from openbid.workflow.registry import guard
 
