@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, joinedload
 from openbid import clock
 from openbid.documents.formatting import tanggal
 from openbid.models import (
+    Agency,
     Application,
     ApplicationState,
     Position,
@@ -158,19 +159,6 @@ def announcement_context(
         )
     own = document_params(params)
     min_rank = str((params.get("eligibility") or {}).get("min_rank", "IV/b"))
-    schedule = [
-        {
-            "stage": "Pendaftaran secara daring",
-            "start": clock.to_jakarta(opens).date(),
-            "end": clock.to_jakarta(closes).date(),
-            "place": "Laman pendaftaran openbid",
-        }
-    ]
-    schedule += [
-        row
-        for row in schedule_rows(selection)
-        if row["stage"] not in (STAGE_LABELS_ID["announcement"], STAGE_LABELS_ID["registration"])
-    ]
     base_url = str(current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
     return {
         "selection": selection_context(selection),
@@ -189,16 +177,37 @@ def announcement_context(
         "registration_opens_at": clock.to_jakarta(opens),
         "registration_closes_at": clock.to_jakarta(closes),
         "registration_url": f"{base_url}/",
-        "schedule": schedule,
-        "contact": {
-            "unit": f"Sekretariat Panitia Seleksi, {agency.office_name} {agency.region_name}",
-            "address": agency.address or agency.seat,
-            **({"phone": agency.phone} if agency.phone else {}),
-            **({"email": agency.email} if agency.email else {}),
-            "hours": str(own.get("contact_hours") or DEFAULT_CONTACT_HOURS),
-        },
+        "schedule": _schedule(selection, opens, closes),
+        "contact": _contact(agency, own),
         "notes": fill_texts(own.get("announcement_notes") or DEFAULT_ANNOUNCEMENT_NOTES, agency),
         "signatory": chair_signatory(session, selection, "announcement"),
+    }
+
+
+def _schedule(selection: Selection, opens: datetime, closes: datetime) -> list[dict[str, Any]]:
+    """Return the announced schedule: online registration, then the planned later stages."""
+    registration = {
+        "stage": "Pendaftaran secara daring",
+        "start": clock.to_jakarta(opens).date(),
+        "end": clock.to_jakarta(closes).date(),
+        "place": "Laman pendaftaran openbid",
+    }
+    later = [
+        row
+        for row in schedule_rows(selection)
+        if row["stage"] not in (STAGE_LABELS_ID["announcement"], STAGE_LABELS_ID["registration"])
+    ]
+    return [registration, *later]
+
+
+def _contact(agency: Agency, own: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the secretariat's contact (``contexts.Contact``) with the agency's details."""
+    return {
+        "unit": f"Sekretariat Panitia Seleksi, {agency.office_name} {agency.region_name}",
+        "address": agency.address or agency.seat,
+        **({"phone": agency.phone} if agency.phone else {}),
+        **({"email": agency.email} if agency.email else {}),
+        "hours": str(own.get("contact_hours") or DEFAULT_CONTACT_HOURS),
     }
 
 

@@ -32,23 +32,62 @@ def audit_trail_context(
     session: Session, selection: Selection, definition: WorkflowDefinition, exported_by: User
 ) -> dict[str, Any]:
     """Return the ``AuditTrailContext`` keys: every event and document so far, chain status."""
+    status, message, final_hash = _chain_status(session, selection)
+    events = _event_rows(session, selection)
+    machine = definition.machine("selection")
+    return {
+        "selection": selection_context(selection),
+        "reference": f"{selection.agency.code.upper()}-{selection.year}-{selection.id}",
+        "definition": f"{definition.key} versi {definition.version} ({definition.title})",
+        "state": STAGE_LABELS_ID.get(selection.state, machine.state_label(selection.state)),
+        "chain_status": status,
+        "chain_message": message,
+        "final_hash": final_hash,
+        "events": events,
+        "documents": _document_rows(session, selection),
+        "exported_by": f"{exported_by.name} <{exported_by.email}>",
+    }
+
+
+def _chain_status(session: Session, selection: Selection) -> tuple[str, str, str]:
+    """Recompute the selection's chain: its status word, what it means, its final hash."""
     count, problem, final_hash = audit.verify_chain(session, audit.chain_for(selection.id))
     if problem is None:
-        status, message = (
-            "utuh",
-            (
-                f"Rantai {count} peristiwa dihitung ulang: setiap hash cocok dengan isinya dan "
-                "tersambung dengan peristiwa sebelumnya."
-            ),
+        message = (
+            f"Rantai {count} peristiwa dihitung ulang: setiap hash cocok dengan isinya dan "
+            "tersambung dengan peristiwa sebelumnya."
         )
-    else:
-        status = "rusak"
-        message = f"Rantai rusak mulai peristiwa nomor {problem.seq}: {problem.message}."
+        return "utuh", message, final_hash
+    return (
+        "rusak",
+        f"Rantai rusak mulai peristiwa nomor {problem.seq}: {problem.message}.",
+        final_hash,
+    )
+
+
+def _event_rows(session: Session, selection: Selection) -> list[dict[str, Any]]:
+    """Return every event of the selection's chain (``contexts.AuditRow``), in order."""
     events = session.scalars(
         sa.select(AuditEvent)
         .where(AuditEvent.chain == audit.chain_for(selection.id))
         .order_by(AuditEvent.seq)
     )
+    return [
+        {
+            "seq": event.seq,
+            "at": clock.to_jakarta(event.occurred_at),
+            "actor": event.actor,
+            "event": _event_text(event),
+            "from_state": event.from_state or "",
+            "to_state": event.to_state or "",
+            "hash": event.hash,
+        }
+        for event in events
+    ]
+
+
+def _document_rows(session: Session, selection: Selection) -> list[dict[str, Any]]:
+    """Return the documents issued, then the letters uploaded (``contexts.DocumentRow``)."""
     documents = session.execute(
         sa.select(IssuedDocument, User.name)
         .outerjoin(User, User.id == IssuedDocument.issued_by_id)
@@ -82,30 +121,7 @@ def audit_trail_context(
         }
         for approval, name in uploaded
     ]
-    machine = definition.machine("selection")
-    return {
-        "selection": selection_context(selection),
-        "reference": f"{selection.agency.code.upper()}-{selection.year}-{selection.id}",
-        "definition": f"{definition.key} versi {definition.version} ({definition.title})",
-        "state": STAGE_LABELS_ID.get(selection.state, machine.state_label(selection.state)),
-        "chain_status": status,
-        "chain_message": message,
-        "final_hash": final_hash,
-        "events": [
-            {
-                "seq": event.seq,
-                "at": clock.to_jakarta(event.occurred_at),
-                "actor": event.actor,
-                "event": _event_text(event),
-                "from_state": event.from_state or "",
-                "to_state": event.to_state or "",
-                "hash": event.hash,
-            }
-            for event in events
-        ],
-        "documents": rows,
-        "exported_by": f"{exported_by.name} <{exported_by.email}>",
-    }
+    return rows
 
 
 def export_audit_trail(session: Session, selection: Selection, auditor: User) -> IssuedDocument:
@@ -115,20 +131,9 @@ def export_audit_trail(session: Session, selection: Selection, auditor: User) ->
     newest event; while nothing else happens, exporting again returns the same document
     rather than consuming another number. Commits.
     """
-    last = session.scalar(
-        sa.select(AuditEvent)
-        .where(AuditEvent.chain == audit.chain_for(selection.id))
-        .order_by(AuditEvent.seq.desc())
-        .limit(1)
-    )
-    if (
-        last is not None
-        and last.event == "document_issued"
-        and (last.payload or {}).get("kind") == "audit_trail"
-    ):
-        previous = session.get(IssuedDocument, last.subject_id)
-        if previous is not None:
-            return previous
+    previous = _current_export(session, selection)
+    if previous is not None:
+        return previous
     context = audit_trail_context(session, selection, definition_of(selection), auditor)
     document = issue_document(
         session,
@@ -145,3 +150,20 @@ def export_audit_trail(session: Session, selection: Selection, auditor: User) ->
     )
     session.commit()
     return document
+
+
+def _current_export(session: Session, selection: Selection) -> IssuedDocument | None:
+    """Return the trail export whose issue is still the chain's newest event, or None."""
+    last = session.scalar(
+        sa.select(AuditEvent)
+        .where(AuditEvent.chain == audit.chain_for(selection.id))
+        .order_by(AuditEvent.seq.desc())
+        .limit(1)
+    )
+    if (
+        last is not None
+        and last.event == "document_issued"
+        and (last.payload or {}).get("kind") == "audit_trail"
+    ):
+        return session.get(IssuedDocument, last.subject_id)
+    return None

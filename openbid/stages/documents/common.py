@@ -13,7 +13,14 @@ from sqlalchemy.orm import Session, joinedload
 
 from openbid import clock
 from openbid.documents.formatting import terbilang
-from openbid.models import Agency, Application, CandidateProfile, Position, Selection
+from openbid.models import (
+    Agency,
+    Application,
+    CandidateProfile,
+    Position,
+    Selection,
+    ShortlistResult,
+)
 from openbid.rules.eligibility import RANK_NAMES, normalize_rank
 from openbid.rules.reasons import Reason, ValidationFailed
 from openbid.stages.documents.wording import STAGE_LABELS_ID
@@ -122,6 +129,21 @@ def selection_positions(
     if open_only:
         stmt = stmt.where(Position.dropped_at.is_(None))
     return list(session.scalars(stmt.order_by(Position.id)))
+
+
+def current_shortlists(session: Session, selection: Selection) -> dict[int, ShortlistResult]:
+    """Return, per post id, its current (not superseded, newest revision) shortlist result."""
+    results: dict[int, ShortlistResult] = {}
+    for result in session.scalars(
+        sa.select(ShortlistResult)
+        .where(
+            ShortlistResult.selection_id == selection.id,
+            ShortlistResult.superseded_at.is_(None),
+        )
+        .order_by(ShortlistResult.position_id, ShortlistResult.revision.desc())
+    ):
+        results.setdefault(result.position_id, result)
+    return results
 
 
 class People:

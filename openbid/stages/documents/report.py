@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from openbid import audit, clock
 from openbid.models import (
+    Agency,
     Application,
     ApplicationState,
     AuditEvent,
@@ -21,9 +22,9 @@ from openbid.models import (
     ScreeningVerdict,
     Selection,
     SelectionState,
-    ShortlistResult,
 )
 from openbid.stages.documents.common import (
+    current_shortlists,
     load_applications,
     selection_context,
     selection_positions,
@@ -71,7 +72,34 @@ def oversight_report_context(
     agency = selection.agency
     oversight = oversight_letter(session, selection, definition)
     decree = cited_document(session, selection, "decree", "report to the oversight body")
-    documents = list(
+    documents = _reported_documents(session, selection)
+    today = clock.to_jakarta(issued_at).date()
+    addressee, place = ADDRESSEES.get(
+        (definition.oversight_body or "").upper(), (oversight["authority"], "Jakarta")
+    )
+    return {
+        "selection": selection_context(selection),
+        "addressee": addressee,
+        "addressee_place": place,
+        "oversight": oversight,
+        "stages": _stage_rows(session, selection, documents, oversight, today),
+        "posts": _post_rows(session, selection),
+        "documents": [
+            {
+                "kind": document_title(d.kind, agency) if d.kind in KIND_TITLES else d.title,
+                "number": d.number,
+                "date": clock.to_jakarta(d.issued_at).date(),
+            }
+            for d in documents
+        ],
+        "decree": document_letter(decree),
+        "signatory": _signatory(agency),
+    }
+
+
+def _reported_documents(session: Session, selection: Selection) -> list[IssuedDocument]:
+    """Return the selection's documents the report lists (not itself, not trail exports)."""
+    return list(
         session.scalars(
             sa.select(IssuedDocument)
             .where(
@@ -81,10 +109,22 @@ def oversight_report_context(
             .order_by(IssuedDocument.issued_at, IssuedDocument.id)
         )
     )
+
+
+def _stage_rows(
+    session: Session,
+    selection: Selection,
+    documents: list[IssuedDocument],
+    oversight: dict[str, Any],
+    today: date,
+) -> list[dict[str, Any]]:
+    """Return the stages the selection went through (``contexts.StageReport``).
+
+    Each has its dates and the documents that concluded it; the stage still running ends today.
+    """
     by_kind: dict[str, list[IssuedDocument]] = defaultdict(list)
     for document in documents:
         by_kind[document.kind].append(document)
-    today = clock.to_jakarta(issued_at).date()
     entries = _state_entries(session, selection)
     stages = []
     for index, (state, day) in enumerate(entries):
@@ -104,7 +144,11 @@ def oversight_report_context(
         if cited:
             row["document"] = "; ".join(cited)
         stages.append(row)
+    return stages
 
+
+def _post_rows(session: Session, selection: Selection) -> list[dict[str, Any]]:
+    """Return each post's numbers (``contexts.PostReport``), dropped posts included."""
     positions = selection_positions(session, selection, open_only=False)
     applications = load_applications(session, selection=selection)
     verdicts = dict(
@@ -115,16 +159,7 @@ def oversight_report_context(
             .where(Position.selection_id == selection.id)
         ).all()
     )
-    shortlists: dict[int, ShortlistResult] = {}
-    for result in session.scalars(
-        sa.select(ShortlistResult)
-        .where(
-            ShortlistResult.selection_id == selection.id,
-            ShortlistResult.superseded_at.is_(None),
-        )
-        .order_by(ShortlistResult.position_id, ShortlistResult.revision.desc())
-    ):
-        shortlists.setdefault(result.position_id, result)
+    shortlists = current_shortlists(session, selection)
     names = {a.id: a.candidate.name for a in applications}
     posts = []
     for position in positions:
@@ -132,11 +167,6 @@ def oversight_report_context(
         result = shortlists.get(position.id)
         ranking = result.ranking if result is not None else []
         shortlist = result.shortlist if result is not None else []
-        appointee = next(
-            (a.candidate.name for a in apps if a.state == ApplicationState.APPOINTED), ""
-        )
-        if position.dropped_at is not None:
-            appointee = f"Jabatan tidak diisi: {position.drop_reason}".strip()
         posts.append(
             {
                 "name": position.name,
@@ -145,34 +175,27 @@ def oversight_report_context(
                 "passed_screening": sum(1 for a in apps if verdicts.get(a.id)),
                 "qualified": sum(1 for entry in ranking if entry.get("qualified")),
                 "top_three": [names[int(i)] for i in shortlist if int(i) in names],
-                "appointee": appointee,
+                "appointee": _appointee(position, apps),
             }
         )
-    signatory: dict[str, str] = {"title": agency.head_title, "name": agency.head_name}
+    return posts
+
+
+def _appointee(position: Position, applications: list[Application]) -> str:
+    """Return who was appointed to a post, or why the post stays empty."""
+    if position.dropped_at is not None:
+        return f"Jabatan tidak diisi: {position.drop_reason}".strip()
+    return next(
+        (a.candidate.name for a in applications if a.state == ApplicationState.APPOINTED), ""
+    )
+
+
+def _signatory(agency: Agency) -> dict[str, str]:
+    """Return who signs the report: the head, or the office head on the head's behalf."""
     if agency.office_head_name:
-        signatory = {
+        return {
             "on_behalf_of": agency.head_title,
             "title": f"Kepala {agency.office_name}",
             "name": agency.office_head_name,
         }
-    addressee, place = ADDRESSEES.get(
-        (definition.oversight_body or "").upper(), (oversight["authority"], "Jakarta")
-    )
-    return {
-        "selection": selection_context(selection),
-        "addressee": addressee,
-        "addressee_place": place,
-        "oversight": oversight,
-        "stages": stages,
-        "posts": posts,
-        "documents": [
-            {
-                "kind": document_title(d.kind, agency) if d.kind in KIND_TITLES else d.title,
-                "number": d.number,
-                "date": clock.to_jakarta(d.issued_at).date(),
-            }
-            for d in documents
-        ],
-        "decree": document_letter(decree),
-        "signatory": signatory,
-    }
+    return {"title": agency.head_title, "name": agency.head_name}

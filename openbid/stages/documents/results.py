@@ -10,7 +10,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from openbid import clock
@@ -24,6 +23,7 @@ from openbid.stages.documents.committee import (
 from openbid.stages.documents.common import (
     People,
     as_float,
+    current_shortlists,
     document_params,
     fill_texts,
     load_applications,
@@ -51,17 +51,7 @@ class Rankings:
         :raises ValidationFailed: when a post's ranking is not frozen.
         """
         self.positions = selection_positions(session, selection, open_only=True)
-        results = session.scalars(
-            sa.select(ShortlistResult)
-            .where(
-                ShortlistResult.selection_id == selection.id,
-                ShortlistResult.superseded_at.is_(None),
-            )
-            .order_by(ShortlistResult.position_id, ShortlistResult.revision.desc())
-        )
-        self.results: dict[int, ShortlistResult] = {}
-        for result in results:
-            self.results.setdefault(result.position_id, result)
+        self.results: dict[int, ShortlistResult] = current_shortlists(session, selection)
         for position in self.positions:
             if position.id not in self.results:
                 raise missing_data(
