@@ -1,6 +1,15 @@
 """The documents each stage issues: numbering, rendering, signing and registering them, and the
 data each one shows.
 
+Issuing: ``kinds`` (series, codes, titles per kind), ``numbers`` (the gapless counters),
+``codes`` (verification codes), ``signers`` (the signing certificate), ``issuing`` (number,
+render, sign, store, register, audit), ``registry`` (look-ups), ``verification`` (a file
+against the register), ``integrity`` (stored files and chain heads). Contexts: ``wording``
+(Indonesian texts), ``common``, ``letters`` and ``committee`` (shared pieces), then one module
+per document family: ``announcement``, ``screening``, ``results``, ``decree``, ``report``,
+``audit_trail``; ``contexts.build_context`` picks the builder of a kind. ``actions`` issues
+them on the transitions.
+
 What other layers may call is what this package exports below.
 """
 
@@ -11,10 +20,7 @@ from openbid.stages.documents.announcement import (
     general_requirements,
     required_documents,
 )
-from openbid.stages.documents.audit_trail import (
-    audit_trail_context,
-    export_audit_trail,
-)
+from openbid.stages.documents.audit_trail import audit_trail_context, export_audit_trail
 from openbid.stages.documents.codes import (
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -23,35 +29,22 @@ from openbid.stages.documents.codes import (
     normalise_code,
     verify_url,
 )
-from openbid.stages.documents.committee import (
-    chair_signatory,
-    committee_context,
-    recusals_context,
-)
+from openbid.stages.documents.committee import chair_signatory, committee_context, recusals_context
 from openbid.stages.documents.common import (
     People,
     legal_basis,
     reason_in_indonesian,
     selection_context,
 )
-from openbid.stages.documents.contexts import (
-    build_context,
-)
-from openbid.stages.documents.decree import (
-    decree_context,
-)
+from openbid.stages.documents.contexts import build_context
+from openbid.stages.documents.decree import decree_context
 from openbid.stages.documents.integrity import (
     StoredFileProblem,
     chain_state_problem,
     chain_witnesses,
     registry_problems,
 )
-from openbid.stages.documents.issuing import (
-    PDF_TYPE,
-    agency_context,
-    document_base,
-    issue_document,
-)
+from openbid.stages.documents.issuing import PDF_TYPE, agency_context, document_base, issue_document
 from openbid.stages.documents.kinds import (
     DEFAULT_PATTERNS,
     KIND_CODES,
@@ -60,15 +53,8 @@ from openbid.stages.documents.kinds import (
     KIND_TITLES,
     document_title,
 )
-from openbid.stages.documents.letters import (
-    oversight_letter,
-    result_letter,
-)
-from openbid.stages.documents.numbers import (
-    Numbering,
-    allocate_number,
-    numbering_for,
-)
+from openbid.stages.documents.letters import oversight_letter, result_letter
+from openbid.stages.documents.numbers import Numbering, allocate_number, numbering_for
 from openbid.stages.documents.registry import (
     document_bytes,
     download_name,
@@ -77,9 +63,7 @@ from openbid.stages.documents.registry import (
     latest,
     selection_documents,
 )
-from openbid.stages.documents.report import (
-    oversight_report_context,
-)
+from openbid.stages.documents.report import oversight_report_context
 from openbid.stages.documents.results import (
     Rankings,
     plenary_minutes_context,
@@ -100,11 +84,7 @@ from openbid.stages.documents.signers import (
     signing_setup,
     trust_roots,
 )
-from openbid.stages.documents.verification import (
-    FileCheck,
-    check_file,
-    code_in_pdf,
-)
+from openbid.stages.documents.verification import FileCheck, check_file, code_in_pdf
 from openbid.stages.documents.wording import (
     ADDRESSEES,
     AUTHORITY_NAMES,

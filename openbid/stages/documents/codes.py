@@ -13,11 +13,7 @@ from openbid.models import IssuedDocument
 
 # Verification codes: 10 symbols without 0/O and 1/I, printed as XXXXX-XXXXX.
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-
-
 CODE_LENGTH = 10
-
-
 CODE_PATTERN = re.compile(r"[%s]{5}-[%s]{5}" % (CODE_ALPHABET, CODE_ALPHABET))
 
 

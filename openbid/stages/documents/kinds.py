@@ -25,7 +25,6 @@ KIND_SERIES: dict[str, str] = {
     "audit_trail": "audit",
 }
 
-
 # Used when the agency has no pattern for a series; shaped like real Kota Tangerang numbers.
 DEFAULT_PATTERNS: dict[str, str] = {
     "announcement": "800/{seq:02d}-Pansel/{year}",
@@ -34,7 +33,6 @@ DEFAULT_PATTERNS: dict[str, str] = {
     "report": "800/{seq:02d}/Lap-BKPSDM/{year}",
     "audit": "AUDIT/{year}/{seq:04d}",
 }
-
 
 # The {kind} placeholder's value per document kind.
 KIND_CODES: dict[str, str] = {
@@ -50,7 +48,6 @@ KIND_CODES: dict[str, str] = {
     "audit_trail": "AUDIT",
 }
 
-
 # The document's own (Indonesian) title, as printed and registered.
 KIND_TITLES: dict[str, str] = {
     "announcement": "Pengumuman Panitia Seleksi",
@@ -64,7 +61,6 @@ KIND_TITLES: dict[str, str] = {
     "oversight_report": "Laporan Pelaksanaan Seleksi Terbuka",
     "audit_trail": "Jejak Audit Seleksi Terbuka",
 }
-
 
 # The kind's name in the interface (English source, translated where shown).
 KIND_LABELS: dict[str, str] = {

@@ -54,8 +54,6 @@ def signing_setup(app: Flask | None = None) -> SigningSetup | None:
 
 
 _signers: dict[tuple[str, ...], signing.Signer] = {}
-
-
 _signers_lock = threading.Lock()
 
 

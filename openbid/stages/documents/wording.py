@@ -16,30 +16,20 @@ AUTHORITY_NAMES = {
     "KEMENDAGRI": "Menteri Dalam Negeri",
     "PRESIDEN": "Presiden Republik Indonesia",
 }
-
-
 GATE_SUBJECTS = {
     "kasn_recommendation": "Rekomendasi Rencana Seleksi Terbuka Jabatan Pimpinan Tinggi Pratama",
     "bkn_pertek": "Pertimbangan Teknis Pengisian Jabatan Pimpinan Tinggi Pratama secara Terbuka",
 }
-
-
 RESULT_SUBJECT = "Rekomendasi Hasil Seleksi Terbuka Jabatan Pimpinan Tinggi Pratama"
-
-
 ADDRESSEES = {
     "KASN": ("Ketua Komisi Aparatur Sipil Negara", "Jakarta"),
     "BKN": ("Kepala Badan Kepegawaian Negara", "Jakarta"),
 }
-
-
 COMMITTEE_ROLES_ID = {
     CommitteeRole.CHAIR: "Ketua",
     CommitteeRole.SECRETARY: "Sekretaris",
     CommitteeRole.MEMBER: "Anggota",
 }
-
-
 STAGE_LABELS_ID = {
     "draft": "Perencanaan",
     "approval": "Persetujuan rencana seleksi",
@@ -53,7 +43,6 @@ STAGE_LABELS_ID = {
     "cancelled": "Dibatalkan",
 }
 
-
 # Documents that conclude each stage, as the report to the oversight body lists them.
 STAGE_DOCUMENTS = {
     "announcement": ("announcement", "extension_notice"),
@@ -61,8 +50,6 @@ STAGE_DOCUMENTS = {
     "interview": ("results_announcement", "plenary_minutes", "top_three_announcement"),
     "appointment": ("decree",),
 }
-
-
 SHORT_KIND_ID = {
     "announcement": "Pengumuman",
     "extension_notice": "Pengumuman",
@@ -75,24 +62,18 @@ SHORT_KIND_ID = {
     "oversight_report": "Surat",
     "audit_trail": "Jejak Audit",
 }
-
-
 COMPONENT_LABELS_ID = {
     "track_record": "Rekam Jejak",
     "interview": "Wawancara",
     "paper": "Makalah dan Presentasi",
     "assessment": "Penilaian Kompetensi",
 }
-
-
 EDUCATION_ID = {
     "D4": "sarjana (S-1) atau diploma empat (D-IV)",
     "S1": "sarjana (S-1) atau diploma empat (D-IV)",
     "S2": "magister (S-2)",
     "S3": "doktor (S-3)",
 }
-
-
 RATINGS_ID = {
     "sangat_baik": "sangat baik",
     "baik": "baik",
@@ -100,8 +81,6 @@ RATINGS_ID = {
     "kurang": "kurang",
     "sangat_kurang": "sangat kurang",
 }
-
-
 DOCUMENT_DESCRIPTIONS = {
     "surat_lamaran": "Surat lamaran yang ditujukan kepada Panitia Seleksi.",
     "cv": "Daftar riwayat hidup.",
@@ -118,36 +97,27 @@ DOCUMENT_DESCRIPTIONS = {
     "pernyataan_nonpartai": "Surat pernyataan tidak menjadi anggota atau pengurus partai politik.",
 }
 
-
-# Defaults of the ``documents`` workflow parameters.
+# The standard texts; a selection's ``documents`` parameter may reword each (see above).
 DEFAULT_ANNOUNCEMENT_NOTES = [
     "Seluruh tahapan seleksi tidak dipungut biaya.",
     "Jadwal dapat berubah; perubahan diumumkan melalui laman pendaftaran.",
     "Pelamar yang memberikan keterangan atau dokumen tidak benar dinyatakan gugur.",
     "Keputusan Panitia Seleksi bersifat final dan tidak dapat diganggu gugat.",
 ]
-
-
 DEFAULT_SCREENING_NOTES = [
     "Peserta yang dinyatakan memenuhi syarat wajib mengikuti seluruh tahapan seleksi "
     "berikutnya; yang tidak hadir pada salah satu tahapan dinyatakan gugur.",
     "Peserta hadir 30 (tiga puluh) menit sebelum kegiatan dengan membawa kartu tanda pengenal.",
 ]
-
-
 DEFAULT_RESULTS_NOTES = [
     "Nilai akhir dihitung dari nilai setiap unsur penilaian dikalikan bobot yang tercantum "
     "pada kepala tabel.",
 ]
-
-
 DEFAULT_TOP_THREE_NOTES = [
     "Nama-nama tersebut disampaikan kepada {head_title} selaku Pejabat Pembina Kepegawaian "
     "untuk dipilih 1 (satu) orang pada setiap jabatan.",
     "Keputusan Panitia Seleksi bersifat final dan tidak dapat diganggu gugat.",
 ]
-
-
 DEFAULT_DECREE_COPIES = [
     "Kepala Badan Kepegawaian Negara di Jakarta;",
     "Kepala Kantor Regional Badan Kepegawaian Negara yang membawahi Provinsi {province};",
@@ -156,9 +126,5 @@ DEFAULT_DECREE_COPIES = [
     "Kepala Badan Pengelolaan Keuangan dan Aset Daerah {region_name};",
     "Yang bersangkutan.",
 ]
-
-
 DEFAULT_CONTACT_HOURS = "Senin sampai Jumat, pukul 08.00-16.00 WIB"
-
-
 RESULTS_STAGE_NAME = "Penilaian Kompetensi, Makalah, Rekam Jejak, dan Wawancara Akhir"
