@@ -329,15 +329,32 @@ def generate_self_signed(
     start = valid_from or dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
     if start.tzinfo is None:
         start = start.replace(tzinfo=WIB)
+    certificate = _self_signed_certificate(key, name, start, start + dt.timedelta(days=365 * years))
+    key_bytes = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    descriptor = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(key_bytes)
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    return cert_path, key_path
+
+
+def _self_signed_certificate(
+    key: ec.EllipticCurvePrivateKey, name: x509.Name, start: dt.datetime, end: dt.datetime
+) -> x509.Certificate:
+    """Return a certificate for ``key`` issued by itself: a root that may sign documents."""
     public_key = key.public_key()
-    certificate = (
+    return (
         x509.CertificateBuilder()
         .subject_name(name)
         .issuer_name(name)
         .public_key(public_key)
         .serial_number(x509.random_serial_number())
         .not_valid_before(start)
-        .not_valid_after(start + dt.timedelta(days=365 * years))
+        .not_valid_after(end)
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
         .add_extension(
             x509.KeyUsage(
@@ -356,16 +373,6 @@ def generate_self_signed(
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
         .sign(key, hashes.SHA256())
     )
-    key_bytes = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-    descriptor = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(key_bytes)
-    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    return cert_path, key_path
 
 
 def _common_name(certificate: asn1_x509.Certificate) -> str:

@@ -1,11 +1,91 @@
 """The documents each stage issues: numbering, rendering, signing and registering them, and the
 data each one shows.
 
+Issuing: ``kinds`` (series, codes, titles per kind), ``numbers`` (the gapless counters),
+``codes`` (verification codes), ``signers`` (the signing certificate), ``issuing`` (number,
+render, sign, store, register, audit), ``registry`` (look-ups), ``verification`` (a file
+against the register), ``integrity`` (stored files and chain heads). Contexts: ``wording``
+(Indonesian texts), ``common``, ``letters`` and ``committee`` (shared pieces), then one module
+per document family: ``announcement``, ``screening``, ``results``, ``decree``, ``report``,
+``audit_trail``; ``contexts.build_context`` picks the builder of a kind. ``actions`` issues
+them on the transitions.
+
 What other layers may call is what this package exports below.
 """
 
 from openbid.stages.documents import actions, guards  # noqa: F401 - registers the names
-from openbid.stages.documents.contexts import (
+from openbid.stages.documents.announcement import (
+    announcement_context,
+    extension_notice_context,
+    general_requirements,
+    required_documents,
+)
+from openbid.stages.documents.audit_trail import audit_trail_context, export_audit_trail
+from openbid.stages.documents.codes import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    CODE_PATTERN,
+    new_verification_code,
+    normalise_code,
+    verify_url,
+)
+from openbid.stages.documents.committee import chair_signatory, committee_context, recusals_context
+from openbid.stages.documents.common import (
+    People,
+    legal_basis,
+    reason_in_indonesian,
+    selection_context,
+)
+from openbid.stages.documents.contexts import build_context
+from openbid.stages.documents.decree import decree_context
+from openbid.stages.documents.integrity import (
+    StoredFileProblem,
+    chain_state_problem,
+    chain_witnesses,
+    registry_problems,
+)
+from openbid.stages.documents.issuing import PDF_TYPE, agency_context, document_base, issue_document
+from openbid.stages.documents.kinds import (
+    DEFAULT_PATTERNS,
+    KIND_CODES,
+    KIND_LABELS,
+    KIND_SERIES,
+    KIND_TITLES,
+    document_title,
+)
+from openbid.stages.documents.letters import oversight_letter, result_letter
+from openbid.stages.documents.numbers import Numbering, allocate_number, numbering_for
+from openbid.stages.documents.registry import (
+    document_bytes,
+    download_name,
+    find_by_code,
+    find_by_sha256,
+    latest,
+    selection_documents,
+)
+from openbid.stages.documents.report import oversight_report_context
+from openbid.stages.documents.results import (
+    Rankings,
+    plenary_minutes_context,
+    results_announcement_context,
+    top_three_announcement_context,
+)
+from openbid.stages.documents.screening import (
+    screening_announcement_context,
+    screening_minutes_context,
+)
+from openbid.stages.documents.signers import (
+    SIGNING_FOLDER,
+    SigningSetup,
+    current_signer,
+    ensure_demo_signing,
+    init_app,
+    load_signer,
+    signing_setup,
+    trust_roots,
+)
+from openbid.stages.documents.verification import FileCheck, check_file, code_in_pdf
+from openbid.stages.documents.wording import (
     ADDRESSEES,
     AUTHORITY_NAMES,
     COMMITTEE_ROLES_ID,
@@ -25,72 +105,6 @@ from openbid.stages.documents.contexts import (
     SHORT_KIND_ID,
     STAGE_DOCUMENTS,
     STAGE_LABELS_ID,
-    People,
-    Rankings,
-    announcement_context,
-    audit_trail_context,
-    build_context,
-    chair_signatory,
-    committee_context,
-    decree_context,
-    extension_notice_context,
-    general_requirements,
-    legal_basis,
-    oversight_letter,
-    oversight_report_context,
-    plenary_minutes_context,
-    reason_in_indonesian,
-    recusals_context,
-    required_documents,
-    result_letter,
-    results_announcement_context,
-    screening_announcement_context,
-    screening_minutes_context,
-    selection_context,
-    top_three_announcement_context,
-)
-from openbid.stages.documents.issuing import (
-    CODE_ALPHABET,
-    CODE_LENGTH,
-    CODE_PATTERN,
-    DEFAULT_PATTERNS,
-    KIND_CODES,
-    KIND_LABELS,
-    KIND_SERIES,
-    KIND_TITLES,
-    PDF_TYPE,
-    SIGNING_FOLDER,
-    FileCheck,
-    Numbering,
-    SigningSetup,
-    StoredFileProblem,
-    agency_context,
-    allocate_number,
-    chain_state_problem,
-    chain_witnesses,
-    check_file,
-    code_in_pdf,
-    current_signer,
-    document_base,
-    document_bytes,
-    document_title,
-    download_name,
-    ensure_demo_signing,
-    export_audit_trail,
-    find_by_code,
-    find_by_sha256,
-    init_app,
-    issue_document,
-    latest,
-    load_signer,
-    new_verification_code,
-    normalise_code,
-    numbering_for,
-    registry_problems,
-    selection_documents,
-    signing_setup,
-    trust_roots,
-    verify_url,
 )
 
 __all__ = [

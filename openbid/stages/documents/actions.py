@@ -14,8 +14,19 @@ from typing import Any
 
 from openbid import clock
 from openbid.models import IssuedDocument
-from openbid.stages.documents import contexts
+from openbid.stages.documents.announcement import announcement_context, extension_notice_context
+from openbid.stages.documents.decree import decree_context
 from openbid.stages.documents.issuing import issue_document
+from openbid.stages.documents.report import oversight_report_context
+from openbid.stages.documents.results import (
+    plenary_minutes_context,
+    results_announcement_context,
+    top_three_announcement_context,
+)
+from openbid.stages.documents.screening import (
+    screening_announcement_context,
+    screening_minutes_context,
+)
 from openbid.workflow.engine import Context
 from openbid.workflow.registry import action
 
@@ -48,9 +59,7 @@ def _issue(
 def issue_announcement(ctx: Context) -> None:
     """Issue the announcement that opens registration (after open_registration)."""
     now = clock.now()
-    context = contexts.announcement_context(
-        ctx.session, ctx.selection, ctx.definition, ctx.params, now
-    )
+    context = announcement_context(ctx.session, ctx.selection, ctx.definition, ctx.params, now)
     _issue(ctx, "announcement", context, now)
 
 
@@ -58,7 +67,7 @@ def issue_announcement(ctx: Context) -> None:
 def issue_extension_notice(ctx: Context) -> None:
     """Issue the notice of the extension just recorded (after extend_registration_window)."""
     now = clock.now()
-    context, extension = contexts.extension_notice_context(ctx.session, ctx.selection, ctx.params)
+    context, extension = extension_notice_context(ctx.session, ctx.selection, ctx.params)
     title = f"Pengumuman Perpanjangan ke-{extension.number} Masa Pendaftaran"
     _issue(
         ctx,
@@ -74,11 +83,9 @@ def issue_extension_notice(ctx: Context) -> None:
 def issue_screening_documents(ctx: Context) -> None:
     """Issue the screening minutes, then the announcement of who passed, which cites them."""
     now = clock.now()
-    minutes = contexts.screening_minutes_context(ctx.session, ctx.selection, ctx.params, now)
+    minutes = screening_minutes_context(ctx.session, ctx.selection, ctx.params, now)
     _issue(ctx, "screening_minutes", minutes, now)
-    announcement = contexts.screening_announcement_context(
-        ctx.session, ctx.selection, ctx.params, now
-    )
+    announcement = screening_announcement_context(ctx.session, ctx.selection, ctx.params, now)
     _issue(ctx, "screening_announcement", announcement, now)
 
 
@@ -86,11 +93,11 @@ def issue_screening_documents(ctx: Context) -> None:
 def issue_results_documents(ctx: Context) -> None:
     """Issue the results, the plenary minutes and the three best (after freeze_shortlist)."""
     now = clock.now()
-    results = contexts.results_announcement_context(ctx.session, ctx.selection, ctx.params, now)
+    results = results_announcement_context(ctx.session, ctx.selection, ctx.params, now)
     _issue(ctx, "results_announcement", results, now)
-    minutes = contexts.plenary_minutes_context(ctx.session, ctx.selection, ctx.params, now)
+    minutes = plenary_minutes_context(ctx.session, ctx.selection, ctx.params, now)
     _issue(ctx, "plenary_minutes", minutes, now)
-    top_three = contexts.top_three_announcement_context(ctx.session, ctx.selection, ctx.params)
+    top_three = top_three_announcement_context(ctx.session, ctx.selection, ctx.params)
     _issue(ctx, "top_three_announcement", top_three, now)
 
 
@@ -98,7 +105,7 @@ def issue_results_documents(ctx: Context) -> None:
 def issue_decree(ctx: Context) -> None:
     """Issue the appointment decree of the appointed candidates."""
     now = clock.now()
-    context = contexts.decree_context(ctx.session, ctx.selection, ctx.definition, ctx.params, now)
+    context = decree_context(ctx.session, ctx.selection, ctx.definition, ctx.params, now)
     _issue(ctx, "decree", context, now)
 
 
@@ -106,5 +113,5 @@ def issue_decree(ctx: Context) -> None:
 def issue_oversight_report(ctx: Context) -> None:
     """Issue the report to the oversight body, citing the decree (after issue_decree)."""
     now = clock.now()
-    context = contexts.oversight_report_context(ctx.session, ctx.selection, ctx.definition, now)
+    context = oversight_report_context(ctx.session, ctx.selection, ctx.definition, now)
     _issue(ctx, "oversight_report", context, now)

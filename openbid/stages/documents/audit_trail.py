@@ -1,0 +1,169 @@
+"""The auditor's export of a selection's audit trail: every event and document, and whether
+the chain holds.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, joinedload
+
+from openbid import audit, clock
+from openbid.models import Approval, AuditEvent, IssuedDocument, Selection, User
+from openbid.stages.documents.common import selection_context
+from openbid.stages.documents.issuing import issue_document
+from openbid.stages.documents.letters import authority_name
+from openbid.stages.documents.wording import STAGE_LABELS_ID
+from openbid.workflow.definition import WorkflowDefinition
+from openbid.workflow.installed import definition_of
+
+
+def _event_text(event: AuditEvent) -> str:
+    text = event.event
+    if event.subject_type not in ("selection",) and event.subject_id is not None:
+        text = f"{text} ({event.subject_type} #{event.subject_id})"
+    elif event.subject_type not in ("selection",):
+        text = f"{text} ({event.subject_type})"
+    return text
+
+
+def audit_trail_context(
+    session: Session, selection: Selection, definition: WorkflowDefinition, exported_by: User
+) -> dict[str, Any]:
+    """Return the ``AuditTrailContext`` keys: every event and document so far, chain status."""
+    status, message, final_hash = _chain_status(session, selection)
+    events = _event_rows(session, selection)
+    machine = definition.machine("selection")
+    return {
+        "selection": selection_context(selection),
+        "reference": f"{selection.agency.code.upper()}-{selection.year}-{selection.id}",
+        "definition": f"{definition.key} versi {definition.version} ({definition.title})",
+        "state": STAGE_LABELS_ID.get(selection.state, machine.state_label(selection.state)),
+        "chain_status": status,
+        "chain_message": message,
+        "final_hash": final_hash,
+        "events": events,
+        "documents": _document_rows(session, selection),
+        "exported_by": f"{exported_by.name} <{exported_by.email}>",
+    }
+
+
+def _chain_status(session: Session, selection: Selection) -> tuple[str, str, str]:
+    """Recompute the selection's chain: its status word, what it means, its final hash."""
+    count, problem, final_hash = audit.verify_chain(session, audit.chain_for(selection.id))
+    if problem is None:
+        message = (
+            f"Rantai {count} peristiwa dihitung ulang: setiap hash cocok dengan isinya dan "
+            "tersambung dengan peristiwa sebelumnya."
+        )
+        return "utuh", message, final_hash
+    return (
+        "rusak",
+        f"Rantai rusak mulai peristiwa nomor {problem.seq}: {problem.message}.",
+        final_hash,
+    )
+
+
+def _event_rows(session: Session, selection: Selection) -> list[dict[str, Any]]:
+    """Return every event of the selection's chain (``contexts.AuditRow``), in order."""
+    events = session.scalars(
+        sa.select(AuditEvent)
+        .where(AuditEvent.chain == audit.chain_for(selection.id))
+        .order_by(AuditEvent.seq)
+    )
+    return [
+        {
+            "seq": event.seq,
+            "at": clock.to_jakarta(event.occurred_at),
+            "actor": event.actor,
+            "event": _event_text(event),
+            "from_state": event.from_state or "",
+            "to_state": event.to_state or "",
+            "hash": event.hash,
+        }
+        for event in events
+    ]
+
+
+def _document_rows(session: Session, selection: Selection) -> list[dict[str, Any]]:
+    """Return the documents issued, then the letters uploaded (``contexts.DocumentRow``)."""
+    documents = session.execute(
+        sa.select(IssuedDocument, User.name)
+        .outerjoin(User, User.id == IssuedDocument.issued_by_id)
+        .where(IssuedDocument.selection_id == selection.id)
+        .order_by(IssuedDocument.issued_at, IssuedDocument.id)
+    ).all()
+    uploaded = session.execute(
+        sa.select(Approval, User.name)
+        .outerjoin(User, User.id == Approval.recorded_by_id)
+        .where(Approval.selection_id == selection.id, Approval.file_id.is_not(None))
+        .options(joinedload(Approval.file))
+        .order_by(Approval.recorded_at, Approval.id)
+    ).all()
+    rows = [
+        {
+            "kind": document.title,
+            "number": document.number,
+            "sha256": document.sha256,
+            "issued_at": clock.to_jakarta(document.issued_at),
+            "issued_by": name or "sistem",
+        }
+        for document, name in documents
+    ]
+    rows += [
+        {
+            "kind": f"Surat {authority_name(approval, selection.agency)} (diunggah)",
+            "number": approval.letter_number,
+            "sha256": approval.file.sha256,
+            "issued_at": clock.to_jakarta(approval.recorded_at),
+            "issued_by": name or "sistem",
+        }
+        for approval, name in uploaded
+    ]
+    return rows
+
+
+def export_audit_trail(session: Session, selection: Selection, auditor: User) -> IssuedDocument:
+    """Return the registered trail PDF of a selection's chain as it stands, issuing it if new.
+
+    The export is itself a numbered document (series ``audit``) whose issue is the chain's
+    newest event; while nothing else happens, exporting again returns the same document
+    rather than consuming another number. Commits.
+    """
+    previous = _current_export(session, selection)
+    if previous is not None:
+        return previous
+    context = audit_trail_context(session, selection, definition_of(selection), auditor)
+    document = issue_document(
+        session,
+        kind="audit_trail",
+        selection=selection,
+        actor=auditor,
+        context=context,
+        subject={
+            "events": len(context["events"]),
+            "documents": len(context["documents"]),
+            "final_hash": context["final_hash"],
+            "chain_status": context["chain_status"],
+        },
+    )
+    session.commit()
+    return document
+
+
+def _current_export(session: Session, selection: Selection) -> IssuedDocument | None:
+    """Return the trail export whose issue is still the chain's newest event, or None."""
+    last = session.scalar(
+        sa.select(AuditEvent)
+        .where(AuditEvent.chain == audit.chain_for(selection.id))
+        .order_by(AuditEvent.seq.desc())
+        .limit(1)
+    )
+    if (
+        last is not None
+        and last.event == "document_issued"
+        and (last.payload or {}).get("kind") == "audit_trail"
+    ):
+        return session.get(IssuedDocument, last.subject_id)
+    return None

@@ -1,0 +1,132 @@
+"""The certificate that signs issued documents, and the roots verifiers trust.
+
+When ``OPENBID_SIGNING_CERT`` (and ``_KEY``) are set, that certificate signs; otherwise,
+when the demo's self-signed files exist in ``<instance>/signing/``, those do (and are their
+own trust root). The key is loaded once per process.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from flask import Flask, current_app
+
+from config import ConfigError
+from openbid.documents import signing
+
+SIGNING_FOLDER = "signing"  # under the instance folder: the demo's self-signed files
+
+
+@dataclass(frozen=True)
+class SigningSetup:
+    """Where the signing certificate and key come from, and which roots verifiers trust."""
+
+    cert: Path
+    key: Path | None
+    password: str | None
+    trust_roots: tuple[Path, ...]
+    source: str  # "environment" or "instance" (the demo's self-signed files)
+
+
+def signing_setup(app: Flask | None = None) -> SigningSetup | None:
+    """Return the signing configuration in force, or None when documents go unsigned."""
+    app = app or current_app
+    config = app.config
+    roots = tuple(config.get("SIGNING_TRUST_ROOTS") or ())
+    if config.get("SIGNING_CERT"):
+        key = config.get("SIGNING_KEY")
+        return SigningSetup(
+            Path(config["SIGNING_CERT"]),
+            Path(key) if key else None,
+            config.get("SIGNING_PASSWORD"),
+            roots,
+            "environment",
+        )
+    folder = Path(app.instance_path) / SIGNING_FOLDER
+    cert, key = folder / "signing-cert.pem", folder / "signing-key.pem"
+    if cert.is_file() and key.is_file():
+        # A self-signed demo certificate is its own root; nothing else could vouch for it.
+        return SigningSetup(cert, key, None, roots or (cert,), "instance")
+    return None
+
+
+_signers: dict[tuple[str, ...], signing.Signer] = {}
+_signers_lock = threading.Lock()
+
+
+def _file_stamp(path: Path | None) -> str:
+    if path is None:
+        return ""
+    stat = path.stat()
+    return f"{path.resolve()}:{stat.st_mtime_ns}:{stat.st_size}"
+
+
+def load_signer(setup: SigningSetup) -> signing.Signer:
+    """Return the signer of a setup, loading the key only once per process.
+
+    :raises ConfigError: naming the variables when the files cannot be used.
+    """
+    try:
+        cache_key = (_file_stamp(setup.cert), _file_stamp(setup.key), setup.password or "")
+    except OSError as error:
+        raise ConfigError(f"the signing files cannot be read: {error}") from None
+    with _signers_lock:
+        signer = _signers.get(cache_key)
+        if signer is None:
+            try:
+                signer = signing.Signer.load(setup.cert, setup.key, setup.password)
+            except Exception as error:
+                where = (
+                    "OPENBID_SIGNING_CERT / OPENBID_SIGNING_KEY / OPENBID_SIGNING_PASSWORD"
+                    if setup.source == "environment"
+                    else f"the demo signing files in {setup.cert.parent}"
+                )
+                raise ConfigError(
+                    f"{where}: cannot load a certificate and private key ({error}). Check the "
+                    "files and the password."
+                ) from None
+            _signers[cache_key] = signer
+    return signer
+
+
+def current_signer() -> signing.Signer | None:
+    """Return the signer for generated documents, or None when none is configured."""
+    setup = signing_setup()
+    return load_signer(setup) if setup is not None else None
+
+
+def trust_roots() -> tuple[Path, ...]:
+    """Return the certificates a signature must chain to for the verifier to call it valid."""
+    setup = signing_setup()
+    if setup is not None:
+        return setup.trust_roots
+    return tuple(current_app.config.get("SIGNING_TRUST_ROOTS") or ())
+
+
+def init_app(app: Flask) -> None:
+    """Load a configured signer at start-up, so a wrong key or password stops the app early.
+
+    :raises ConfigError: when OPENBID_SIGNING_* name files that cannot be loaded.
+    """
+    setup = signing_setup(app)
+    if setup is not None and setup.source == "environment":
+        load_signer(setup)
+
+
+def ensure_demo_signing(common_name: str, organization: str) -> tuple[Path, Path]:
+    """Create the demo's self-signed certificate and key in ``<instance>/signing``, once.
+
+    Valid from 2014 so documents dated anywhere in a replayed selection's history verify.
+    Never for production: the key is unencrypted and nobody else trusts the certificate.
+    """
+    folder = Path(current_app.instance_path) / SIGNING_FOLDER
+    return signing.generate_self_signed(
+        folder,
+        common_name,
+        organization,
+        valid_from=datetime(2014, 1, 1, tzinfo=UTC),
+        years=40,
+    )
