@@ -23,7 +23,7 @@ import json
 import os
 import tarfile
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -234,70 +234,103 @@ def restore(source: Path) -> Summary:
         raise NotABackup(f"cannot read {source} as a tar.gz archive ({error}).") from None
     with archive:
         manifest = read_manifest(archive)
-        engine = db.engine
-        with engine.connect() as connection:
-            revision = _schema_revision(connection)
-            if revision != manifest.get("schema_revision"):
-                raise BackupError(
-                    f"the backup has schema revision {manifest.get('schema_revision')}, this "
-                    f"database {revision or 'none'}: run `flask --app wsgi db upgrade "
-                    f"{manifest.get('schema_revision')}` on an empty database first."
-                )
-            busy = [
-                table.name
-                for table in db.metadata.sorted_tables
-                if connection.execute(sa.select(sa.func.count()).select_from(table)).scalar()
-            ]
-        if busy:
-            raise BackupError(
-                f"the database is not empty ({', '.join(busy[:5])} hold rows); restore only "
-                "into a freshly migrated, empty database."
-            )
+        _check_empty_database(manifest)
         warnings: list[str] = []
-        files = n_checkpoints = 0
-        backend = storage.storage()
-        root = checkpoints.folder()
-        for member in archive.getmembers():
-            if not member.isfile():
-                continue
-            if member.name.startswith("files/"):
-                data = archive.extractfile(member).read()
-                if backend.put(data) != member.name.removeprefix("files/"):
-                    warnings.append(f"{member.name} does not hash to its name; restored as is")
-                files += 1
-            elif member.name.startswith("checkpoints/"):
-                parts = Path(member.name).parts
-                if len(parts) != 3 or ".." in parts:
-                    continue
-                target = root / parts[1] / parts[2]
-                target.parent.mkdir(parents=True, exist_ok=True)
-                if not target.exists():
-                    target.write_bytes(archive.extractfile(member).read())
-                n_checkpoints += target.suffix == ".json"
-        rows = 0
-        with engine.begin() as connection:
-            for table in db.metadata.sorted_tables:
-                try:
-                    member = archive.extractfile(f"tables/{table.name}.jsonl")
-                except KeyError:
-                    continue
-                decoders = {column.name: _decoder(column) for column in table.columns}
-                batch: list[dict[str, Any]] = []
-                for line in member or ():
-                    record = json.loads(line)
-                    batch.append(
-                        {
-                            name: (None if value is None else decoders[name](value))
-                            for name, value in record.items()
-                            if name in decoders
-                        }
-                    )
-                    if len(batch) >= BATCH:
-                        connection.execute(table.insert(), batch)
-                        rows, batch = rows + len(batch), []
-                if batch:
-                    connection.execute(table.insert(), batch)
-                    rows += len(batch)
-            if connection.dialect.name == "postgresql":
-                _reset_sequences(connection)
+        files, n_checkpoints = _restore_files(archive, warnings)
+        rows = _restore_tables(archive)
     return Summary(len(manifest.get("tables", {})), rows, files, n_checkpoints, warnings)
+
+
+def _check_empty_database(manifest: dict[str, Any]) -> None:
+    """Refuse a database of another schema revision than the backup's, or one holding rows.
+
+    :raises BackupError: saying which, and what to do.
+    """
+    with db.engine.connect() as connection:
+        revision = _schema_revision(connection)
+        if revision != manifest.get("schema_revision"):
+            raise BackupError(
+                f"the backup has schema revision {manifest.get('schema_revision')}, this "
+                f"database {revision or 'none'}: run `flask --app wsgi db upgrade "
+                f"{manifest.get('schema_revision')}` on an empty database first."
+            )
+        busy = [
+            table.name
+            for table in db.metadata.sorted_tables
+            if connection.execute(sa.select(sa.func.count()).select_from(table)).scalar()
+        ]
+    if busy:
+        raise BackupError(
+            f"the database is not empty ({', '.join(busy[:5])} hold rows); restore only "
+            "into a freshly migrated, empty database."
+        )
+
+
+def _restore_files(archive: tarfile.TarFile, warnings: list[str]) -> tuple[int, int]:
+    """Put the stored files and the checkpoints back; return how many of each.
+
+    A file that does not hash to its name is restored as is, with a warning; an existing
+    checkpoint is never overwritten.
+    """
+    files = n_checkpoints = 0
+    backend = storage.storage()
+    root = checkpoints.folder()
+    for member in archive.getmembers():
+        if not member.isfile():
+            continue
+        if member.name.startswith("files/"):
+            data = archive.extractfile(member).read()
+            if backend.put(data) != member.name.removeprefix("files/"):
+                warnings.append(f"{member.name} does not hash to its name; restored as is")
+            files += 1
+        elif member.name.startswith("checkpoints/"):
+            parts = Path(member.name).parts
+            if len(parts) != 3 or ".." in parts:
+                continue
+            target = root / parts[1] / parts[2]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if not target.exists():
+                target.write_bytes(archive.extractfile(member).read())
+            n_checkpoints += target.suffix == ".json"
+    return files, n_checkpoints
+
+
+def _restore_tables(archive: tarfile.TarFile) -> int:
+    """Insert every table's rows in foreign-key order, in one transaction; return the count.
+
+    On PostgreSQL the id sequences then move past the restored ids.
+    """
+    rows = 0
+    with db.engine.begin() as connection:
+        for table in db.metadata.sorted_tables:
+            try:
+                member = archive.extractfile(f"tables/{table.name}.jsonl")
+            except KeyError:
+                continue
+            rows += _insert_rows(connection, table, member or ())
+        if connection.dialect.name == "postgresql":
+            _reset_sequences(connection)
+    return rows
+
+
+def _insert_rows(connection: sa.Connection, table: sa.Table, lines: Iterable[bytes]) -> int:
+    """Insert a table's JSON lines in batches of BATCH; return how many rows."""
+    decoders = {column.name: _decoder(column) for column in table.columns}
+    rows = 0
+    batch: list[dict[str, Any]] = []
+    for line in lines:
+        record = json.loads(line)
+        batch.append(
+            {
+                name: (None if value is None else decoders[name](value))
+                for name, value in record.items()
+                if name in decoders
+            }
+        )
+        if len(batch) >= BATCH:
+            connection.execute(table.insert(), batch)
+            rows, batch = rows + len(batch), []
+    if batch:
+        connection.execute(table.insert(), batch)
+        rows += len(batch)
+    return rows

@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, current_app
+from flask import current_app
 from sqlalchemy.orm import Session
 
 from openbid import audit, clock
@@ -48,7 +48,6 @@ from openbid.documents import signing
 from openbid.extensions import db
 from openbid.models import AuditChainHead, AuditEvent, Selection
 from openbid.stages import documents as document_service
-from openbid.workflow.engine import AFTER_COMMIT
 
 logger = logging.getLogger(__name__)
 
@@ -295,16 +294,15 @@ def selection_zip(selection_id: int, root: Path | None = None) -> bytes:
     return buffer.getvalue()
 
 
-def _after_commit(row: object, _result: object) -> None:
-    """Checkpoint a selection's chain after each of its state transitions."""
+def after_transition(row: object, _result: object) -> None:
+    """Checkpoint a selection's chain after each of its state transitions.
+
+    The app runs it after every transition the workflow engine commits (``create_app``
+    registers it with ``workflow.after_commit``); the engine is above this module.
+    """
     if not isinstance(row, Selection):
         return
     try:
         write(db.session, audit.chain_for(row.id))
     except CheckpointRefused as error:
         logger.error("no checkpoint written: %s", error)
-
-
-def init_app(app: Flask) -> None:
-    """Write a checkpoint after every selection state transition (fire()'s after-commit)."""
-    app.extensions.setdefault(AFTER_COMMIT, []).append(_after_commit)

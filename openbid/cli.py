@@ -11,12 +11,13 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask import Flask
 
-from openbid import audit, backup, checkpoints
+from openbid import audit, backup, checkpoints, clock, demo, demo_flow, mail
 from openbid.extensions import db
 from openbid.models import Agency, Role, User
 from openbid.stages import documents as document_service
 
 openbid_cli = click.Group("openbid", help="openbid administration commands.")
+openbid_cli.add_command(mail.send_mail_command)
 
 
 @openbid_cli.command("verify-audit")
@@ -146,15 +147,12 @@ def restore_command(path: Path) -> None:
 @click.argument("path", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
 def verify_document(path: Path) -> None:
     """Check a PDF against the document registry; exit 0 only if registered and intact."""
-    from openbid import clock
-    from openbid.stages import documents
-
     try:
         data = path.read_bytes()
     except OSError as error:
         click.echo(f"NOT VERIFIED: cannot read {path}: {error.strerror or error}", err=True)
         sys.exit(1)
-    check = documents.check_file(db.session, data)
+    check = document_service.check_file(db.session, data)
     click.echo(f"File:       {path} ({len(data)} bytes)")
     click.echo(f"SHA-256:    {check.sha256}")
     found = check.document
@@ -167,7 +165,7 @@ def verify_document(path: Path) -> None:
             f"  issued {moment:%Y-%m-%d %H:%M:%S} WIB by {issuer.name if issuer else 'system'}"
         )
         click.echo(f"  registered SHA-256 {found.sha256}")
-        click.echo(f"  {documents.verify_url(found.verification_code)}")
+        click.echo(f"  {document_service.verify_url(found.verification_code)}")
     report = check.signature
     if not report.signed:
         click.echo("Signature:  none")
@@ -263,8 +261,6 @@ def create_user(email: str, name: str, role: str, agency_code: str | None, passw
 )
 def demo_command(through: str | None, verbose: bool) -> None:
     """Load the Kota Tangerang demo agency (idempotent), upgrading the database first."""
-    from openbid import demo, demo_flow
-
     try:
         revision = demo.upgrade_schema(verbose)
     except demo.SchemaError as exc:

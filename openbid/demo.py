@@ -260,7 +260,32 @@ def load() -> bool:
 
 def _create() -> None:
     """Add the agency, its people and the selection with posts and committee; commit."""
-    agency = Agency(
+    agency = _agency()
+    db.session.add(agency)
+    staff = {local: _user(agency, local, name, role, title) for local, name, role, title in STAFF}
+    members = {
+        local: _user(agency, local, name, Role.COMMITTEE, title)
+        for local, name, _role, _internal, title, _inst, _level in COMMITTEE
+    }
+    for local, name, _nip in CANDIDATES:
+        # Demo candidates have confirmed their email, as real ones must before applying.
+        _user(None, local, name, Role.CANDIDATE).email_confirmed_at = utcnow()
+    db.session.flush()
+    audit.append(
+        db.session,
+        event="demo_loaded",
+        actor=None,
+        subject_type="agency",
+        subject_id=agency.id,
+        payload={"agency": agency.code},
+    )
+    _plan_selection(agency, staff["lutfi"], members)
+    db.session.commit()
+
+
+def _agency() -> Agency:
+    """Return the demo agency, Pemerintah Kota Tangerang, with its numbering patterns."""
+    return Agency(
         code=AGENCY_CODE,
         name="Pemerintah Kota Tangerang",
         region_name="Kota Tangerang",
@@ -281,25 +306,10 @@ def _create() -> None:
             "report": "800/{seq:02d}/Lap-Pansel/{year}",
         },
     )
-    db.session.add(agency)
-    staff = {local: _user(agency, local, name, role, title) for local, name, role, title in STAFF}
-    members = {
-        local: _user(agency, local, name, Role.COMMITTEE, title)
-        for local, name, _role, _internal, title, _inst, _level in COMMITTEE
-    }
-    for local, name, _nip in CANDIDATES:
-        # Demo candidates have confirmed their email, as real ones must before applying.
-        _user(None, local, name, Role.CANDIDATE).email_confirmed_at = utcnow()
-    db.session.flush()
-    audit.append(
-        db.session,
-        event="demo_loaded",
-        actor=None,
-        subject_type="agency",
-        subject_id=agency.id,
-        payload={"agency": agency.code},
-    )
-    secretariat = staff["lutfi"]
+
+
+def _plan_selection(agency: Agency, secretariat: User, members: dict[str, User]) -> None:
+    """Add the 2018 selection in draft with its posts and committee (not committed)."""
     selection = selection_service.create_selection(
         agency,
         secretariat,
@@ -323,7 +333,6 @@ def _create() -> None:
             position_level=int(level),
             commit=False,
         )
-    db.session.commit()
 
 
 def demo_selection() -> Selection | None:

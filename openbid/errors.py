@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from collections.abc import Callable, Mapping
+
+from flask import Flask, Response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -33,8 +35,15 @@ def _page(status: int, message: str, details: list[str] | None = None):
     )
 
 
-def init_app(app: Flask) -> None:
-    """Register the error handlers."""
+def init_app(
+    app: Flask, *, answered_by: Mapping[str, Callable[[int], Response]] | None = None
+) -> None:
+    """Register the error handlers.
+
+    ``answered_by`` maps a path prefix to the function that answers HTTP errors under it in
+    its own format (the API's JSON), even for URLs none of its routes match.
+    """
+    areas = dict(answered_by or {})
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
@@ -63,11 +72,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         status = error.code or 500
-        if request.path.startswith("/api/"):
-            # Unmatched URLs and methods never reach the API blueprint's own handlers.
-            from openbid.api import error_response
-
-            return error_response(status)
+        for prefix, respond in areas.items():
+            if request.path.startswith(prefix):
+                # Unmatched URLs and methods never reach a blueprint's own handlers.
+                return respond(status)
         return _page(status, _(MESSAGES.get(status, MESSAGES[400])))
 
     @app.errorhandler(Exception)

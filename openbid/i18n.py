@@ -68,15 +68,6 @@ def role_label(role: Role | str) -> str:
     return gettext(ROLE_LABELS.get(Role(role), str(role)))
 
 
-def state_label(selection: object, state: str | None = None, machine: str = "selection") -> str:
-    """Return the label of a state of the selection's pinned definition, translated."""
-    from openbid.workflow import definition_of
-
-    definition = definition_of(selection)
-    name = state if state is not None else selection.state
-    return gettext(definition.machine(machine).state_label(name))
-
-
 def wib(value: datetime | None) -> str:
     """Format a moment in WIB in the interface language: ``3 Desember 2018 pukul 23.59 WIB``."""
     if value is None:
@@ -121,14 +112,10 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "id")
     app.jinja_env.globals["role_label"] = role_label
-    app.jinja_env.globals["state_label"] = state_label
     # Templates compare states and events with the same enumerations as the code.
     for enum in (SelectionState, ApplicationState, SelectionEvent, ApplicationEvent):
         app.jinja_env.globals[enum.__name__] = enum
     app.jinja_env.globals["committee_role_label"] = committee_role_label
-    from openbid.committee.blueprint import selection_tabs
-
-    app.jinja_env.globals["selection_tabs"] = selection_tabs
 
     @app.before_request
     def _language_switch() -> None:

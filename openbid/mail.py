@@ -300,7 +300,10 @@ def send_mail_command(limit: int) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Hook delivery to commits, print development mail to the log, add `openbid send-mail`."""
+    """Hook delivery to commits and print development mail to the log.
+
+    The CLI (openbid.cli) adds ``send_mail_command`` as `openbid send-mail`.
+    """
     app.extensions["openbid.mail"] = True
     session_class = db.session.session_factory.class_
     if not event.contains(session_class, "after_commit", _after_commit):
@@ -309,7 +312,3 @@ def init_app(app: Flask) -> None:
     if not app.config.get("SMTP_HOST"):
         log.setLevel(logging.INFO)  # the development outbox is meant to be read in the log
     app.logger  # noqa: B018 - installs Flask's stderr handler that "openbid.mail" propagates to
-    from openbid.cli import openbid_cli
-
-    if "send-mail" not in openbid_cli.commands:
-        openbid_cli.add_command(send_mail_command)

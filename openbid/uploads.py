@@ -25,6 +25,9 @@ from __future__ import annotations
 import io
 import re
 
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError, PyPdfError
+from pypdf.generic import DictionaryObject
 from werkzeug.datastructures import FileStorage
 
 from openbid.rules.reasons import N_, Reason
@@ -57,12 +60,75 @@ def read_upload(upload: FileStorage | None, max_bytes: int) -> tuple[bytes, list
     return data, []
 
 
+ENCRYPTED = Reason(
+    "upload.encrypted",
+    N_("The PDF is password-protected; upload a copy without a password."),
+)
+CORRUPT = Reason("upload.corrupt", N_("The PDF is damaged and cannot be opened."))
+# What reading a damaged or hostile PDF may raise, from pypdf or from Python underneath it.
+UNREADABLE = (
+    PdfReadError,
+    PyPdfError,
+    ValueError,
+    KeyError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    RecursionError,
+    OSError,
+)
+
+
 def check_pdf(data: bytes, max_bytes: int) -> list[Reason]:
     """Return why data is not an acceptable PDF.
 
     Empty, too large, not PDF, encrypted, damaged, no pages, or active content: JavaScript,
     automatic actions, embedded files (see the module's text).
     """
+    outside = _check_envelope(data, max_bytes)
+    if outside:
+        return outside
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            return [ENCRYPTED]
+        pages = len(reader.pages)
+        found = parsed_active_content(reader) if pages else []
+    except _TooComplex:
+        return [_too_complex()]
+    except UNREADABLE:
+        return [CORRUPT]
+    if pages == 0:
+        return [Reason("upload.no_pages", N_("The PDF has no pages."))]
+    found = found or raw_active_content(data)
+    if found:
+        return [
+            Reason(
+                "upload.active_content",
+                N_(
+                    "The PDF contains JavaScript or automatic actions (%(found)s); save it"
+                    " again as a plain PDF and upload it again."
+                ),
+                {"found": ", ".join(found[:PDF_MAX_FOUND])},
+            )
+        ]
+    return []
+
+
+def _too_complex() -> Reason:
+    """Why a PDF whose walk gave up is refused, naming the limit (read when refusing)."""
+    return Reason(
+        "upload.too_complex",
+        N_(
+            "The PDF is too complex to check (more than %(limit)s parts); save it"
+            " again as a plain PDF and upload it again."
+        ),
+        {"limit": PDF_MAX_VISITS},
+    )
+
+
+def _check_envelope(data: bytes, max_bytes: int) -> list[Reason]:
+    """Return why data is not even worth parsing: empty, too large, or not a PDF at all."""
     if not data:
         return [Reason("upload.empty", N_("The file is empty."))]
     if len(data) > max_bytes:
@@ -78,57 +144,6 @@ def check_pdf(data: bytes, max_bytes: int) -> list[Reason]:
             Reason(
                 "upload.not_pdf",
                 N_("The file is not a PDF document, whatever its name says; save it as PDF."),
-            )
-        ]
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError, PyPdfError
-
-    try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted:
-            return [
-                Reason(
-                    "upload.encrypted",
-                    N_("The PDF is password-protected; upload a copy without a password."),
-                )
-            ]
-        pages = len(reader.pages)
-        found = parsed_active_content(reader) if pages else []
-    except _TooComplex:
-        return [
-            Reason(
-                "upload.too_complex",
-                N_(
-                    "The PDF is too complex to check (more than %(limit)s parts); save it"
-                    " again as a plain PDF and upload it again."
-                ),
-                {"limit": PDF_MAX_VISITS},
-            )
-        ]
-    except (
-        PdfReadError,
-        PyPdfError,
-        ValueError,
-        KeyError,
-        TypeError,
-        AttributeError,
-        IndexError,
-        RecursionError,
-        OSError,
-    ):
-        return [Reason("upload.corrupt", N_("The PDF is damaged and cannot be opened."))]
-    if pages == 0:
-        return [Reason("upload.no_pages", N_("The PDF has no pages."))]
-    found = found or raw_active_content(data)
-    if found:
-        return [
-            Reason(
-                "upload.active_content",
-                N_(
-                    "The PDF contains JavaScript or automatic actions (%(found)s); save it"
-                    " again as a plain PDF and upload it again."
-                ),
-                {"found": ", ".join(found[:PDF_MAX_FOUND])},
             )
         ]
     return []
@@ -212,8 +227,6 @@ class _Walk:
 
     def dict(self, obj: object) -> dict | None:
         """Return obj resolved when it is a dictionary, else None."""
-        from pypdf.generic import DictionaryObject
-
         if obj is None:
             return None
         resolved = self.visit(obj)
@@ -260,8 +273,6 @@ class _Walk:
 
         first and the children may be dictionaries or arrays of them (/Annots, /Kids).
         """
-        from pypdf.generic import DictionaryObject
-
         pending = [first]
         seen: set[int] = set()
         while pending:

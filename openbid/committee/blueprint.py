@@ -68,6 +68,7 @@ def tab(endpoint: str, label: str, order: int) -> None:
     TABS.sort(key=lambda t: t.order)
 
 
+@bp.app_template_global()
 def selection_tabs() -> list[Tab]:
     """Return the registered tabs whose endpoints exist in this app."""
     return [t for t in TABS if t.endpoint in current_app.view_functions]

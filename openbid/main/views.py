@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
 from openbid.extensions import db
@@ -23,8 +23,6 @@ def index():
 @bp.route("/lang/<code>", methods=["POST"])
 def set_language(code: str):
     """Switch the interface language for this session."""
-    from flask import current_app
-
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
     target = request.form.get("next", "")

@@ -1,10 +1,18 @@
-"""Pure domain rules: NIP, working-day calendar, committee, eligibility, scoring.
+"""Pure domain rules: NIP, civil-service codes, working-day calendar, committee, eligibility,
+scoring.
 
 Nothing here imports Flask or touches the database, so the rules run and are tested in
 milliseconds. Every verdict carries `Reason`s, translated by the view layer.
 """
 
 from openbid.rules.calendar import WorkCalendar
+from openbid.rules.civil_service import (
+    REQUIRED_DOCUMENTS,
+    InvalidRank,
+    normalize_rank,
+    rank_at_least,
+    rank_name,
+)
 from openbid.rules.committee import (
     CommitteeParams,
     MemberInfo,
@@ -12,16 +20,11 @@ from openbid.rules.committee import (
     check_composition,
 )
 from openbid.rules.eligibility import (
-    REQUIRED_DOCUMENTS,
     CandidateProfile,
     EligibilityParams,
-    InvalidRank,
     RuleResult,
     evaluate,
     is_eligible,
-    normalize_rank,
-    rank_at_least,
-    rank_name,
 )
 from openbid.rules.nip import InvalidNip, Nip, age_on, parse_nip, validate_nip
 from openbid.rules.reasons import N_, Reason, Term

@@ -11,177 +11,44 @@ turned off in `EligibilityParams`.
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import NamedTuple
 
+from openbid.rules.civil_service import (
+    EDUCATION_LEVELS,
+    PERFORMANCE_RATINGS,
+    RANK_NAMES,
+    RATING_ORDER,
+    REQUIRED_DOCUMENTS,
+    SANCTION_LEVELS,
+    DocumentType,
+    InvalidRank,
+    education_at_least,
+    education_code,
+    normalize_rank,
+    rank_at_least,
+    rank_name,
+)
 from openbid.rules.nip import InvalidNip, Nip, age_on, parse_nip
-from openbid.rules.reasons import N_, Reason, Term
+from openbid.rules.reasons import N_, Reason
 
-# --- Education ------------------------------------------------------------------------
-
-# S1 (sarjana) and D4 (diploma IV) are equivalent for Pasal 107.
-EDUCATION_LEVELS: dict[str, int] = {
-    "SMA": 0,
-    "D3": 1,
-    "S1": 2,
-    "D4": 2,
-    "S2": 3,
-    "S3": 4,
-}
-
-
-def education_at_least(education: str, minimum: str) -> bool:
-    """Return True if `education` is at or above `minimum`.
-
-    :raises ValueError: if either code is not in `EDUCATION_LEVELS`.
-    """
-    return (
-        EDUCATION_LEVELS[_education_code(education)] >= EDUCATION_LEVELS[_education_code(minimum)]
-    )
-
-
-def _education_code(code: str) -> str:
-    """Return the normalised education code.
-
-    :raises ValueError: if the code is unknown.
-    """
-    normalised = code.strip().upper()
-    if normalised not in EDUCATION_LEVELS:
-        raise ValueError(f"unknown education code {code!r}")
-    return normalised
-
-
-# --- Ranks (pangkat / golongan ruang) -------------------------------------------------
-
-# Ascending; the position in this dict is the rank's order.
-RANK_NAMES: dict[str, str] = {
-    "I/a": "Juru Muda",
-    "I/b": "Juru Muda Tingkat I",
-    "I/c": "Juru",
-    "I/d": "Juru Tingkat I",
-    "II/a": "Pengatur Muda",
-    "II/b": "Pengatur Muda Tingkat I",
-    "II/c": "Pengatur",
-    "II/d": "Pengatur Tingkat I",
-    "III/a": "Penata Muda",
-    "III/b": "Penata Muda Tingkat I",
-    "III/c": "Penata",
-    "III/d": "Penata Tingkat I",
-    "IV/a": "Pembina",
-    "IV/b": "Pembina Tingkat I",
-    "IV/c": "Pembina Utama Muda",
-    "IV/d": "Pembina Utama Madya",
-    "IV/e": "Pembina Utama",
-}
-_RANK_ORDER: dict[str, int] = {code: index for index, code in enumerate(RANK_NAMES)}
-
-
-class InvalidRank(ValueError):
-    """The text is not a golongan ruang code such as `IV/b`."""
-
-    def __init__(self, code: str) -> None:
-        self.reason = Reason(
-            "rank.unknown",
-            N_("%(rank)s is not a rank code such as IV/b."),
-            {"rank": code},
-        )
-        super().__init__(str(self.reason))
-
-
-def normalize_rank(code: str) -> str:
-    """Return the canonical rank code, e.g. `iv / B` -> `IV/b`.
-
-    :raises InvalidRank: if the code names no rank.
-    """
-    group, slash, grade = code.replace(" ", "").partition("/")
-    normalised = f"{group.upper()}/{grade.lower()}"
-    if not slash or normalised not in RANK_NAMES:
-        raise InvalidRank(code)
-    return normalised
-
-
-def rank_name(code: str) -> str:
-    """Return the Indonesian rank name, e.g. `IV/b` -> `Pembina Tingkat I`.
-
-    :raises InvalidRank: if the code names no rank.
-    """
-    return RANK_NAMES[normalize_rank(code)]
-
-
-def rank_at_least(rank: str, minimum: str) -> bool:
-    """Return True if `rank` is at or above `minimum`: `rank_at_least("IV/c", "IV/b")`.
-
-    :raises InvalidRank: if either code names no rank.
-    """
-    return _RANK_ORDER[normalize_rank(rank)] >= _RANK_ORDER[normalize_rank(minimum)]
-
-
-# --- Performance ratings (PermenPANRB 6/2022 scale) -----------------------------------
-
-# Ascending; the position in this dict is the rating's order.
-PERFORMANCE_RATINGS: dict[str, Term] = {
-    "sangat_kurang": Term(N_("Sangat Kurang (very poor)")),
-    "kurang": Term(N_("Kurang (poor)")),
-    "butuh_perbaikan": Term(N_("Butuh Perbaikan (needs improvement)")),
-    "baik": Term(N_("Baik (good)")),
-    "sangat_baik": Term(N_("Sangat Baik (very good)")),
-}
-_RATING_ORDER: dict[str, int] = {code: index for index, code in enumerate(PERFORMANCE_RATINGS)}
-
-# --- Disciplinary sanctions (hukuman disiplin) ----------------------------------------
-
-SANCTION_LEVELS: dict[str, Term] = {
-    "ringan": Term(N_("light (ringan)")),
-    "sedang": Term(N_("moderate (sedang)")),
-    "berat": Term(N_("heavy (berat)")),
-}
-
-# --- Documents ------------------------------------------------------------------------
-
-
-class DocumentType(NamedTuple):
-    """A document a candidate uploads: code, Indonesian name, English label."""
-
-    code: str
-    name_id: str
-    label: Term
-
-
-REQUIRED_DOCUMENTS: dict[str, DocumentType] = {
-    doc.code: doc
-    for doc in (
-        DocumentType("surat_lamaran", "Surat lamaran", Term(N_("application letter"))),
-        DocumentType("cv", "Daftar riwayat hidup", Term(N_("curriculum vitae"))),
-        DocumentType("sk_pangkat", "SK pangkat terakhir", Term(N_("latest rank decree"))),
-        DocumentType("sk_jabatan", "SK jabatan", Term(N_("position decrees"))),
-        DocumentType("ijazah", "Ijazah", Term(N_("diploma"))),
-        DocumentType(
-            "skp",
-            "SKP 2 tahun terakhir",
-            Term(N_("performance appraisals (SKP) of the last 2 years")),
-        ),
-        DocumentType(
-            "lhkpn",
-            "Tanda terima LHKPN/LHKASN",
-            Term(N_("wealth report (LHKPN) receipt")),
-        ),
-        DocumentType(
-            "persetujuan_ppk",
-            "Surat persetujuan PPK",
-            Term(N_("approval from the applicant's own PPK")),
-        ),
-        DocumentType(
-            "pernyataan_disiplin",
-            "Surat pernyataan status hukuman disiplin",
-            Term(N_("disciplinary-status statement")),
-        ),
-        DocumentType("surat_sehat", "Surat keterangan sehat", Term(N_("health certificate"))),
-        DocumentType(
-            "pernyataan_nonpartai",
-            "Surat pernyataan bukan anggota partai politik",
-            Term(N_("statement of no political-party membership")),
-        ),
-    )
-}
+# The codes live in openbid.rules.civil_service; callers still find them here.
+__all__ = [
+    "EDUCATION_LEVELS",
+    "PERFORMANCE_RATINGS",
+    "RANK_NAMES",
+    "REQUIRED_DOCUMENTS",
+    "SANCTION_LEVELS",
+    "CandidateProfile",
+    "DocumentType",
+    "EligibilityParams",
+    "InvalidRank",
+    "RuleResult",
+    "education_at_least",
+    "evaluate",
+    "is_eligible",
+    "normalize_rank",
+    "rank_at_least",
+    "rank_name",
+]
 
 # --- Legal bases ----------------------------------------------------------------------
 
@@ -252,7 +119,7 @@ class EligibilityParams:
         :raises ValueError: naming the unknown code; a bad configuration fails when the
             selection is set up, not when the first applicant is screened.
         """
-        object.__setattr__(self, "min_education", _education_code(self.min_education))
+        object.__setattr__(self, "min_education", education_code(self.min_education))
         object.__setattr__(self, "min_rank", normalize_rank(self.min_rank))
         if self.required_rating not in PERFORMANCE_RATINGS:
             raise ValueError(f"unknown performance rating {self.required_rating!r}")
@@ -295,14 +162,7 @@ def evaluate(profile: CandidateProfile, params: EligibilityParams) -> list[RuleR
     if params.require_rank:
         results.append(_rank_rule(profile, params))
     if params.require_pns:
-        results.append(
-            _simple_rule(
-                "pns",
-                profile.is_pns,
-                Reason("eligibility.pns", N_("The applicant is not a civil servant (PNS).")),
-                params.announcement_basis,
-            )
-        )
+        results.append(_pns_rule(profile, params))
     results += [
         _related_experience_rule(profile, params),
         _administrator_rule(profile, params),
@@ -310,42 +170,11 @@ def evaluate(profile: CandidateProfile, params: EligibilityParams) -> list[RuleR
     if params.require_performance:
         results.append(_performance_rule(profile, params))
     if params.require_lhkpn:
-        results.append(
-            _simple_rule(
-                "lhkpn",
-                profile.lhkpn_lodged,
-                Reason(
-                    "eligibility.lhkpn",
-                    N_("The wealth report (LHKPN/LHKASN) has not been lodged."),
-                ),
-                params.announcement_basis,
-            )
-        )
+        results.append(_lhkpn_rule(profile, params))
     if params.require_own_ppk_approval:
-        results.append(
-            _simple_rule(
-                "own_ppk_approval",
-                profile.own_ppk_approval,
-                Reason(
-                    "eligibility.own_ppk_approval",
-                    N_("There is no approval from the applicant's own PPK."),
-                ),
-                params.announcement_basis,
-            )
-        )
+        results.append(_own_ppk_approval_rule(profile, params))
     if params.require_clean_discipline:
-        results += [
-            _sanction_rule(profile, params),
-            _simple_rule(
-                "disciplinary_examination",
-                not profile.under_disciplinary_examination,
-                Reason(
-                    "eligibility.disciplinary_examination",
-                    N_("The applicant is under disciplinary examination."),
-                ),
-                params.announcement_basis,
-            ),
-        ]
+        results += [_sanction_rule(profile, params), _examination_rule(profile, params)]
     results.append(_health_rule(profile))
     results += _document_rules(profile, params)
     if profile.presidential_waiver:
@@ -356,6 +185,55 @@ def evaluate(profile: CandidateProfile, params: EligibilityParams) -> list[RuleR
 def _simple_rule(rule: str, passed: bool, failure: Reason, legal_basis: str) -> RuleResult:
     """Return a result that carries `failure` only when the rule did not pass."""
     return RuleResult(rule, passed, None if passed else failure, legal_basis)
+
+
+def _pns_rule(profile: CandidateProfile, params: EligibilityParams) -> RuleResult:
+    """Check that the applicant is a civil servant (PNS)."""
+    return _simple_rule(
+        "pns",
+        profile.is_pns,
+        Reason("eligibility.pns", N_("The applicant is not a civil servant (PNS).")),
+        params.announcement_basis,
+    )
+
+
+def _lhkpn_rule(profile: CandidateProfile, params: EligibilityParams) -> RuleResult:
+    """Check that the wealth report (LHKPN/LHKASN) was lodged."""
+    return _simple_rule(
+        "lhkpn",
+        profile.lhkpn_lodged,
+        Reason(
+            "eligibility.lhkpn",
+            N_("The wealth report (LHKPN/LHKASN) has not been lodged."),
+        ),
+        params.announcement_basis,
+    )
+
+
+def _own_ppk_approval_rule(profile: CandidateProfile, params: EligibilityParams) -> RuleResult:
+    """Check that the applicant's own PPK approved the application."""
+    return _simple_rule(
+        "own_ppk_approval",
+        profile.own_ppk_approval,
+        Reason(
+            "eligibility.own_ppk_approval",
+            N_("There is no approval from the applicant's own PPK."),
+        ),
+        params.announcement_basis,
+    )
+
+
+def _examination_rule(profile: CandidateProfile, params: EligibilityParams) -> RuleResult:
+    """Check that the applicant is not under disciplinary examination."""
+    return _simple_rule(
+        "disciplinary_examination",
+        not profile.under_disciplinary_examination,
+        Reason(
+            "eligibility.disciplinary_examination",
+            N_("The applicant is under disciplinary examination."),
+        ),
+        params.announcement_basis,
+    )
 
 
 def _nip_rule(
@@ -484,7 +362,7 @@ def _performance_rule(profile: CandidateProfile, params: EligibilityParams) -> R
             {"count": len(recent), "years": params.rating_years},
         )
         return RuleResult("performance", False, failure, basis)
-    lowest = min(recent, key=_RATING_ORDER.__getitem__, default=params.required_rating)
+    lowest = min(recent, key=RATING_ORDER.__getitem__, default=params.required_rating)
     failure = Reason(
         "eligibility.performance",
         N_(
@@ -497,7 +375,7 @@ def _performance_rule(profile: CandidateProfile, params: EligibilityParams) -> R
             "required": PERFORMANCE_RATINGS[params.required_rating],
         },
     )
-    passed = _RATING_ORDER[lowest] >= _RATING_ORDER[params.required_rating]
+    passed = RATING_ORDER[lowest] >= RATING_ORDER[params.required_rating]
     return _simple_rule("performance", passed, failure, basis)
 
 

@@ -82,51 +82,15 @@ def parse_nip(text: str, *, min_cpns_age: int = DEFAULT_MIN_CPNS_AGE) -> Nip:
         # Without 18 digits the parts cannot be located, so nothing further is checked.
         raise InvalidNip(text, shape)
 
-    reasons: list[Reason] = []
     birth_part, cpns_part = digits[:8], digits[8:14]
     gender_digit, serial_part = digits[14], digits[15:]
-
     birth_date = _parse_date(birth_part)
-    if birth_date is None:
-        reasons.append(
-            Reason(
-                "nip.birth_date",
-                N_("Digits 1-8 (%(part)s) are not a valid birth date (YYYYMMDD)."),
-                {"part": birth_part},
-            )
-        )
-
     cpns_start = _parse_date(cpns_part + "01")
-    if cpns_start is None:
-        reasons.append(
-            Reason(
-                "nip.cpns_month",
-                N_("Digits 9-14 (%(part)s) are not a valid CPNS start month (YYYYMM)."),
-                {"part": cpns_part},
-            )
-        )
-
-    if birth_date is not None and cpns_start is not None:
-        reasons.extend(_check_cpns_after_birth(birth_date, cpns_start, min_cpns_age))
-
-    if gender_digit not in _GENDERS:
-        reasons.append(
-            Reason(
-                "nip.gender",
-                N_("Digit 15 (%(digit)s) must be 1 (male) or 2 (female)."),
-                {"digit": gender_digit},
-            )
-        )
-
-    if serial_part == "000":
-        reasons.append(
-            Reason(
-                "nip.serial",
-                N_("Digits 16-18 (%(part)s) are a serial number and cannot be 000."),
-                {"part": serial_part},
-            )
-        )
-
+    reasons = [
+        *_check_dates(birth_part, birth_date, cpns_part, cpns_start, min_cpns_age),
+        *_check_gender(gender_digit),
+        *_check_serial(serial_part),
+    ]
     # The None tests are implied by `reasons` and only narrow the types.
     if reasons or birth_date is None or cpns_start is None:
         raise InvalidNip(text, reasons)
@@ -160,6 +124,62 @@ def _check_shape(digits: str) -> list[Reason]:
             )
         )
     return reasons
+
+
+def _check_dates(
+    birth_part: str,
+    birth_date: date | None,
+    cpns_part: str,
+    cpns_start: date | None,
+    min_cpns_age: int,
+) -> list[Reason]:
+    """Return reasons when digits 1-8 are no birth date, 9-14 no CPNS month, or they disagree."""
+    reasons: list[Reason] = []
+    if birth_date is None:
+        reasons.append(
+            Reason(
+                "nip.birth_date",
+                N_("Digits 1-8 (%(part)s) are not a valid birth date (YYYYMMDD)."),
+                {"part": birth_part},
+            )
+        )
+    if cpns_start is None:
+        reasons.append(
+            Reason(
+                "nip.cpns_month",
+                N_("Digits 9-14 (%(part)s) are not a valid CPNS start month (YYYYMM)."),
+                {"part": cpns_part},
+            )
+        )
+    if birth_date is not None and cpns_start is not None:
+        reasons.extend(_check_cpns_after_birth(birth_date, cpns_start, min_cpns_age))
+    return reasons
+
+
+def _check_gender(digit: str) -> list[Reason]:
+    """Return a reason when digit 15 is neither 1 (male) nor 2 (female)."""
+    if digit in _GENDERS:
+        return []
+    return [
+        Reason(
+            "nip.gender",
+            N_("Digit 15 (%(digit)s) must be 1 (male) or 2 (female)."),
+            {"digit": digit},
+        )
+    ]
+
+
+def _check_serial(part: str) -> list[Reason]:
+    """Return a reason when digits 16-18, the serial number, are 000."""
+    if part != "000":
+        return []
+    return [
+        Reason(
+            "nip.serial",
+            N_("Digits 16-18 (%(part)s) are a serial number and cannot be 000."),
+            {"part": part},
+        )
+    ]
 
 
 def _check_cpns_after_birth(birth_date: date, cpns_start: date, min_age: int) -> list[Reason]:

@@ -1,6 +1,6 @@
 """The workflow engine and its definitions."""
 
-from openbid.workflow.definition import DefinitionError, WorkflowDefinition, WorkflowRegistry
+from openbid.workflow.definition import DefinitionError, WorkflowDefinition
 from openbid.workflow.engine import (
     Conflict,
     EventNotAvailable,
@@ -10,11 +10,14 @@ from openbid.workflow.engine import (
     GuardFailed,
     StaleState,
     WorkflowError,
+    after_commit,
     available_events,
     definition_of,
     fire,
     workflows,
 )
+from openbid.workflow.installed import init_app, state_label
+from openbid.workflow.loading import WorkflowRegistry, load_workflows
 
 __all__ = [
     "Conflict",
@@ -28,17 +31,12 @@ __all__ = [
     "WorkflowDefinition",
     "WorkflowError",
     "WorkflowRegistry",
+    "after_commit",
     "available_events",
     "definition_of",
     "fire",
+    "init_app",
+    "load_workflows",
+    "state_label",
     "workflows",
 ]
-
-
-def load_workflows(directory):
-    """Load and validate every definition against the registered guards and actions.
-
-    The stages register their names when imported (``import openbid.stages``); create_app
-    does that first.
-    """
-    return WorkflowRegistry.load_dir(directory)

@@ -39,21 +39,30 @@ def _wrap(label: str, width: int = 18) -> list[str]:
     return lines[:3]
 
 
-def render_svg(
-    machine: MachineDef,
-    current: str,
-    *,
-    visited: Iterable[str] = (),
-    translate: Callable[[str], str] = str,
-    per_row: int = 5,
-) -> Markup:
-    """Return the machine as an inline SVG element; current is filled, visited are tinted."""
-    visited = set(visited)
-    sinks = {
+@dataclass(frozen=True)
+class _Layout:
+    """Where each state's box stands, the picture's size and the states drawn as sinks."""
+
+    boxes: dict[str, _Box]
+    order: list[str]  # the states on the rows, in definition order
+    sinks: set[str]
+    sink_y: int
+    width: int
+    height: int
+
+
+def _sinks(machine: MachineDef) -> set[str]:
+    """Return the states reached from every open state (cancelled): drawn apart, below."""
+    return {
         t.dest
         for t in machine.transitions
         if len(t.sources) > 1 and set(t.sources) >= (set(machine.state_names) - machine.final)
     }
+
+
+def _layout(machine: MachineDef, per_row: int) -> _Layout:
+    """Place the states on rows of per_row, snaking, and the sinks on a row of their own."""
+    sinks = _sinks(machine)
     main = [s for s in machine.states if s.name not in sinks]
     boxes: dict[str, _Box] = {}
     for index, state in enumerate(main):
@@ -69,30 +78,35 @@ def render_svg(
     height = sink_y + (BOX_H + MARGIN if sinks else 0)
     for index, name in enumerate(sorted(sinks)):
         boxes[name] = _Box(name, width - MARGIN - BOX_W - index * (BOX_W + GAP_X), sink_y)
+    return _Layout(boxes, [s.name for s in main], sinks, sink_y, width, height)
 
+
+def render_svg(
+    machine: MachineDef,
+    current: str,
+    *,
+    visited: Iterable[str] = (),
+    translate: Callable[[str], str] = str,
+    per_row: int = 5,
+) -> Markup:
+    """Return the machine as an inline SVG element; current is filled, visited are tinted."""
+    visited = set(visited)
+    layout = _layout(machine, per_row)
     parts: list[str] = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {layout.width} {layout.height}" '
         f'class="workflow-diagram" role="img" aria-label="{escape(translate("Workflow"))}">',
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" '
         'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
         '<path d="M0,0 L10,5 L0,10 z" fill="#5b6775"/></marker></defs>',
     ]
-    order = [s.name for s in main]
     for t in machine.transitions:
-        if t.dest in sinks:
+        if t.dest in layout.sinks:
             continue
         for source in t.sources:
-            parts.append(_edge(boxes[source], boxes[t.dest], order))
-    for name in sinks:
-        sink = boxes[name]
-        parts.append(
-            f'<path d="M{MARGIN} {sink_y - GAP_Y // 2} H{sink.x + BOX_W // 2} V{sink.y}" '
-            'fill="none" stroke="#b3261e" stroke-dasharray="5 4" marker-end="url(#arrow)"/>'
-            f'<text x="{MARGIN}" y="{sink_y - GAP_Y // 2 - 6}" class="wf-note">'
-            f"{escape(translate('from any open stage'))}</text>"
-        )
+            parts.append(_edge(layout.boxes[source], layout.boxes[t.dest], layout.order))
+    for name in layout.sinks:
+        parts.append(_sink_line(layout, layout.boxes[name], translate))
     for state in machine.states:
-        box = boxes[state.name]
         css = "wf-state"
         if state.name == current:
             css += " wf-current"
@@ -100,19 +114,35 @@ def render_svg(
             css += " wf-visited"
         if state.name in machine.final:
             css += " wf-final"
-        lines = _wrap(translate(state.label))
-        top = box.y + BOX_H / 2 - (len(lines) - 1) * 8
-        text = "".join(
-            f'<tspan x="{box.x + BOX_W / 2}" y="{top + i * 16 + 4}">{escape(line)}</tspan>'
-            for i, line in enumerate(lines)
-        )
-        parts.append(
-            f'<g class="{css}"><rect x="{box.x}" y="{box.y}" width="{BOX_W}" height="{BOX_H}" '
-            f'rx="8"/><text text-anchor="middle">{text}</text></g>'
-        )
+        parts.append(_state_box(layout.boxes[state.name], translate(state.label), css))
     parts.append("</svg>")
     # Every text in it went through escape() above; the rest is our own markup.
     return Markup("".join(parts))  # noqa: S704
+
+
+def _sink_line(layout: _Layout, sink: _Box, translate: Callable[[str], str]) -> str:
+    """Draw the one dashed line into a sink, "from any open stage"."""
+    sink_y = layout.sink_y
+    return (
+        f'<path d="M{MARGIN} {sink_y - GAP_Y // 2} H{sink.x + BOX_W // 2} V{sink.y}" '
+        'fill="none" stroke="#b3261e" stroke-dasharray="5 4" marker-end="url(#arrow)"/>'
+        f'<text x="{MARGIN}" y="{sink_y - GAP_Y // 2 - 6}" class="wf-note">'
+        f"{escape(translate('from any open stage'))}</text>"
+    )
+
+
+def _state_box(box: _Box, label: str, css: str) -> str:
+    """Draw a state: a rounded box with its label on up to three centred lines."""
+    lines = _wrap(label)
+    top = box.y + BOX_H / 2 - (len(lines) - 1) * 8
+    text = "".join(
+        f'<tspan x="{box.x + BOX_W / 2}" y="{top + i * 16 + 4}">{escape(line)}</tspan>'
+        for i, line in enumerate(lines)
+    )
+    return (
+        f'<g class="{css}"><rect x="{box.x}" y="{box.y}" width="{BOX_W}" height="{BOX_H}" '
+        f'rx="8"/><text text-anchor="middle">{text}</text></g>'
+    )
 
 
 def _edge(a: _Box, b: _Box, order: list[str]) -> str:

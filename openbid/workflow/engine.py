@@ -8,11 +8,12 @@ an audit event without its state, or a document number consumed by a failed rend
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -20,9 +21,9 @@ from transitions import Machine
 
 from openbid import audit
 from openbid.extensions import db
-from openbid.models import Selection, User
+from openbid.models import AuditEvent, Selection, User
 from openbid.rules.reasons import N_, Reason, Term
-from openbid.workflow.access import access_reasons, lock, role_reason
+from openbid.workflow.access import access_reasons, check_access, lock, role_reason
 from openbid.workflow.definition import (
     MachineDef,
     TransitionDef,
@@ -50,6 +51,7 @@ __all__ = [
     "StaleState",
     "WorkflowError",
     "access_reasons",
+    "after_commit",
     "available_events",
     "definition_of",
     "fire",
@@ -145,6 +147,13 @@ class _Binding:
             self._row.state = value
 
 
+STALE = Reason(
+    "conflict.stale",
+    N_("Someone else changed this record a moment ago; reload and try again."),
+)
+BUSY = Reason("conflict.busy", N_("The record is being changed by someone else; try again."))
+
+
 def _build_context(
     session: Session, row: Row, actor: User, transition: TransitionDef, data: Mapping[str, Any]
 ) -> Context:
@@ -186,100 +195,41 @@ def fire(
     session = db.session
     data = dict(data or {})
     seen_version = row.version if expected_version is None else expected_version
-    try:
-        row = lock(session, type(row), row.id)
-        if row.version != seen_version:
-            raise StaleState(
-                Reason(
-                    "conflict.stale",
-                    N_("Someone else changed this record a moment ago; reload and try again."),
-                )
-            )
-        selection = selection_of(row)
-        definition = workflows().get(selection.workflow_key, selection.workflow_version)
-        machine_def = definition.machine(_machine_name(row))
-        transition = machine_def.find(event, row.state)
-        if transition is None:
-            if not machine_def.has_trigger(event):
-                raise EventNotAvailable(
-                    Reason("event.unknown", N_("There is no action %(event)s."), {"event": event})
-                )
-            raise EventNotAvailable(
-                Reason(
-                    "event.not_available",
-                    N_("“%(event)s” is not possible at the stage “%(state)s”."),
-                    {
-                        "event": Term(_event_label(machine_def, event)),
-                        "state": Term(machine_def.state_label(row.state)),
-                    },
-                )
-            )
-        denied = role_reason(actor, transition)
-        if denied is not None:
-            raise Forbidden(denied)
-        access = access_reasons(actor, row, selection, session)
-        if access:
-            raise Forbidden(access)
+    with _transaction(session, commit=commit):
+        row = _lock_unchanged(session, row, seen_version)
+        transition = _transition_for(row, event)
+        _check_actor(session, actor, row, transition)
         ctx = _build_context(session, row, actor, transition, data)
-        reasons = _missing_data(transition, data) + evaluate_guards(ctx)
-        if reasons:
-            raise GuardFailed(reasons)
-
-        from_state = row.state
-        machine = Machine(
-            model=_Binding(row),
-            initial=row.state,
-            **machine_def.machine_config(lambda _event: True),
-        )
-        if not machine.models[0].trigger(event):
-            raise EventNotAvailable(
-                Reason(
-                    "event.refused",
-                    N_("“%(event)s” could not be done; reload the page and try again."),
-                    {"event": Term(_event_label(machine_def, event))},
-                )
-            )
+        _check_guards(ctx)
+        from_state = _move(ctx, event)
         session.flush()  # the version check happens here: a lost race raises StaleDataError
-        ctx.audit_event = audit.append(
-            session,
-            event=event,
-            actor=actor,
-            subject_type=_subject_type(row),
-            subject_id=row.id,
-            selection_id=selection.id,
-            from_state=from_state,
-            to_state=row.state,
-            payload={"data": data, "workflow": definition.ident},
-        )
-        for name in transition.actions:
-            ACTIONS.get(name)(ctx)
+        ctx.audit_event = _append_audit(ctx, event, from_state)
+        _run_actions(ctx)
         result = FireResult(event, from_state, row.state, ctx.audit_event.id, ctx.outputs)
-        if commit:
-            session.commit()
-            _run_after_commit(row, result)
-        else:
-            session.flush()
+        _finish(session, row, result, commit=commit)
         return result
+
+
+@contextmanager
+def _transaction(session: Session, *, commit: bool) -> Iterator[None]:
+    """fire()'s transaction: any error rolls it back when fire() owns it (``commit``).
+
+    A lost race (the version check at flush, SQLite's database lock) becomes StaleState
+    then; inside a caller's transaction every error propagates unchanged.
+    """
+    try:
+        yield
     except StaleDataError:
         if not commit:
             raise
         session.rollback()
-        raise StaleState(
-            Reason(
-                "conflict.stale",
-                N_("Someone else changed this record a moment ago; reload and try again."),
-            )
-        ) from None
+        raise StaleState(STALE) from None
     except OperationalError as exc:
         if not commit:
             raise
         session.rollback()
         if "locked" in str(exc.orig).lower():  # SQLite's single writer lost the race
-            raise StaleState(
-                Reason(
-                    "conflict.busy", N_("The record is being changed by someone else; try again.")
-                )
-            ) from None
+            raise StaleState(BUSY) from None
         raise
     except BaseException:
         if commit:
@@ -287,9 +237,127 @@ def fire(
         raise
 
 
+def _lock_unchanged(session: Session, row: Row, seen_version: int) -> Row:
+    """Lock the row and return it as stored, unless it changed since the caller saw it.
+
+    :raises StaleState: when its version is no longer seen_version.
+    """
+    row = lock(session, type(row), row.id)
+    if row.version != seen_version:
+        raise StaleState(STALE)
+    return row
+
+
+def _transition_for(row: Row, event: str) -> TransitionDef:
+    """Return the transition event fires from the row's state in its pinned definition.
+
+    :raises EventNotAvailable: when the definition has no such event, or not from this state.
+    """
+    machine_def = definition_of(row).machine(_machine_name(row))
+    transition = machine_def.find(event, row.state)
+    if transition is not None:
+        return transition
+    if not machine_def.has_trigger(event):
+        raise EventNotAvailable(
+            Reason("event.unknown", N_("There is no action %(event)s."), {"event": event})
+        )
+    raise EventNotAvailable(
+        Reason(
+            "event.not_available",
+            N_("“%(event)s” is not possible at the stage “%(state)s”."),
+            {
+                "event": Term(_event_label(machine_def, event)),
+                "state": Term(machine_def.state_label(row.state)),
+            },
+        )
+    )
+
+
+def _check_actor(session: Session, actor: User, row: Row, transition: TransitionDef) -> None:
+    """Refuse an actor whose role may not fire transition, or who may not act on row.
+
+    :raises Forbidden: with the role's reason, else the access reasons.
+    """
+    denied = role_reason(actor, transition)
+    if denied is not None:
+        raise Forbidden(denied)
+    check_access(actor, row, selection_of(row), session)
+
+
+def _check_guards(ctx: Context) -> None:
+    """Refuse the event while a required field is empty or a guard does not hold.
+
+    :raises GuardFailed: with every reason, the missing fields first.
+    """
+    reasons = _missing_data(ctx.transition, ctx.data) + evaluate_guards(ctx)
+    if reasons:
+        raise GuardFailed(reasons)
+
+
+def _move(ctx: Context, event: str) -> str:
+    """Trigger event on a transitions Machine bound to the row; return the state it left.
+
+    :raises EventNotAvailable: when the machine refuses the trigger.
+    """
+    row = ctx.row
+    from_state = row.state
+    machine = Machine(
+        model=_Binding(row),
+        initial=row.state,
+        **ctx.machine.machine_config(lambda _event: True),
+    )
+    if not machine.models[0].trigger(event):
+        raise EventNotAvailable(
+            Reason(
+                "event.refused",
+                N_("“%(event)s” could not be done; reload the page and try again."),
+                {"event": Term(_event_label(ctx.machine, event))},
+            )
+        )
+    return from_state
+
+
+def _append_audit(ctx: Context, event: str, from_state: str) -> AuditEvent:
+    """Append the transition's event to the selection's audit chain and return it."""
+    return audit.append(
+        ctx.session,
+        event=event,
+        actor=ctx.actor,
+        subject_type=_subject_type(ctx.row),
+        subject_id=ctx.row.id,
+        selection_id=ctx.selection.id,
+        from_state=from_state,
+        to_state=ctx.row.state,
+        payload={"data": ctx.data, "workflow": ctx.definition.ident},
+    )
+
+
+def _run_actions(ctx: Context) -> None:
+    """Run the transition's actions in order, in the transition's transaction."""
+    for name in ctx.transition.actions:
+        ACTIONS.get(name)(ctx)
+
+
+def _finish(session: Session, row: Row, result: FireResult, *, commit: bool) -> None:
+    """Commit and run the after-commit hooks; inside a caller's transaction, only flush."""
+    if commit:
+        session.commit()
+        _run_after_commit(row, result)
+    else:
+        session.flush()
+
+
 # app.extensions key: callables ``hook(row, result)`` run after fire() commits a change
 # (e.g. openbid.checkpoints writes the chain head outside the database).
 AFTER_COMMIT = "openbid.after_commit"
+
+
+def after_commit(app: Flask, hook: Callable[[Row, FireResult], None]) -> None:
+    """Run hook(row, result) after each change fire() commits in app (not inside a caller's).
+
+    A failing hook is logged; the change it follows stays committed.
+    """
+    app.extensions.setdefault(AFTER_COMMIT, []).append(hook)
 
 
 def _run_after_commit(row: Row, result: FireResult) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
 
+from openbid import rules
 from openbid.rules.reasons import N_, Reason, Term, percent_text
 
 RULES_DIR = Path(__file__).resolve().parents[2] / "openbid" / "rules"
@@ -154,8 +155,6 @@ def test_rules_import_only_the_standard_library_and_holidays():
 
 
 def test_the_package_exports_its_main_names():
-    import openbid.rules as rules
-
     assert all(hasattr(rules, name) for name in rules.__all__)
     assert {"parse_nip", "WorkCalendar", "check_composition", "evaluate", "rank"} <= set(
         rules.__all__

@@ -11,7 +11,7 @@ import yaml
 from config import TestConfig
 from openbid import WORKFLOWS_DIR, create_app
 from openbid.workflow import DefinitionError, WorkflowRegistry, load_workflows
-from openbid.workflow.definition import load_file
+from openbid.workflow.loading import load_file
 
 
 def _kasn() -> dict:

@@ -7,6 +7,7 @@ import re
 from openbid import WORKFLOWS_DIR
 from openbid.workflow import load_workflows
 from openbid.workflow.diagram import render_svg
+from tests.factories import PASSWORD, make_agency, make_selection
 
 
 def _machine():
@@ -31,8 +32,6 @@ def test_labels_are_escaped_and_translated() -> None:
 
 
 def test_the_overview_page_shows_the_diagram(app, client, browser) -> None:
-    from tests.factories import PASSWORD, make_agency, make_selection
-
     selection, secretariat = make_selection(make_agency())
     browser.login(secretariat.email, PASSWORD)
     html = client.get(f"/selections/{selection.id}").get_data(as_text=True)

@@ -22,7 +22,7 @@ from openbid.workflow import (
     fire,
     workflows,
 )
-from openbid.workflow.definition import parse_definition
+from openbid.workflow.parsing import parse_definition
 from openbid.workflow.registry import ACTIONS
 from tests.factories import make_agency, make_selection, make_user
 from tests.stage_factories import (
