@@ -11,13 +11,7 @@ from werkzeug.exceptions import NotFound
 
 from openbid import audit
 from openbid.api import schemas as s
-from openbid.api.auth import (
-    Unauthorized,
-    authenticate,
-    issue_token,
-    revoke_token,
-    too_many_attempts,
-)
+from openbid.api.auth import Unauthorized, authenticate, too_many_attempts
 from openbid.api.spec import api_route, openapi_document
 from openbid.extensions import db
 from openbid.i18n import reason_text
@@ -214,7 +208,7 @@ def create_token(body: dict):
         raise Forbidden(error.reasons) from None
     except accounts.WrongCredentials as error:
         raise Unauthorized(error.reasons[0]) from None
-    secret, row = issue_token(user)
+    secret, row = accounts.issue_token(user)
     return jsonify({"token": secret, "expires_at": row.expires_at.isoformat()}), 201
 
 
@@ -228,7 +222,7 @@ def create_token(body: dict):
 )
 def delete_token():
     """Revoke the caller's token."""
-    revoke_token(g.api_token, _actor())
+    accounts.revoke_token(g.api_token, _actor())
     return "", 204
 
 
