@@ -10,10 +10,15 @@ from flask import Flask, current_app, jsonify
 from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 
-from openbid.api import applications  # noqa: F401  (registers its routes on bp)
+# isort: off
+# The resource modules register their routes on bp when imported, in this order: the order of
+# the operations in the OpenAPI document.
+from openbid.api import tokens, selections, applications, approvals, documents  # noqa: F401
+
+# isort: on
 from openbid.api.auth import Unauthorized
+from openbid.api.blueprint import bp
 from openbid.api.spec import BadRequestBody
-from openbid.api.views import bp
 from openbid.errors import MESSAGES
 from openbid.extensions import csrf, db
 from openbid.i18n import reason_text

@@ -1,5 +1,5 @@
-"""API v1 resources of the stages: profile, applications, verdicts, scores, conflicts,
-approval letters, appointments and issued documents.
+"""API v1 candidate profiles and applications: apply with the documents, read an application,
+record its screening verdict, its scores and a member's conflict of interest.
 
 Every write goes through the same service function or workflow event as the web views; this
 module only parses requests, checks what the caller may see, and serialises.
@@ -7,7 +7,6 @@ module only parses requests, checks what the caller may see, and serialises.
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -17,9 +16,10 @@ from werkzeug.exceptions import NotFound
 
 from openbid import uploads
 from openbid.api import schemas as s
+from openbid.api.blueprint import actor, bp, created, iso
+from openbid.api.forms import form_body
 from openbid.api.spec import BadRequestBody, api_route, validate_body
-from openbid.api.views import _actor, _iso, _require, _visible_selection, bp
-from openbid.committee.blueprint import WORKSPACE_ROLES
+from openbid.api.visibility import require, visible_application
 from openbid.extensions import db
 from openbid.i18n import reason_text
 from openbid.models import (
@@ -30,24 +30,18 @@ from openbid.models import (
     AssessmentResult,
     CommitteeMember,
     InterviewScore,
-    IssuedDocument,
     Position,
     Role,
     ScreeningVerdict,
-    Selection,
     SelectionState,
+    User,
 )
 from openbid.rules.eligibility import REQUIRED_DOCUMENTS
 from openbid.rules.reasons import N_, Reason, ValidationFailed
-from openbid.stages import announcement, appointment, assessment, interview, screening
 from openbid.stages import applications as portal
-from openbid.stages import documents as document_service
-from openbid.verify.downloads import send_document
+from openbid.stages import assessment, interview, screening
 from openbid.workflow import fire
-from openbid.workflow.engine import access_reasons
 
-# Staff who read every application of their agency's selections.
-AGENCY_READERS = (Role.ADMIN, Role.SECRETARIAT, Role.PPK, Role.AUDITOR)
 # Which AssessmentResult fields each score component writes, and the body field feeding it.
 ASSESSMENT_COMPONENTS: dict[str, dict[str, str]] = {
     "assessment": {
@@ -63,30 +57,28 @@ ASSESSMENT_COMPONENTS: dict[str, dict[str, str]] = {
 }
 
 
-def _visible_application(application_id: int) -> Application:
-    """Return an application the caller may read: their own, or one of a selection they staff.
-
-    :raises NotFound: when it does not exist or is not visible (no hint which).
-    """
-    application = db.session.get(Application, application_id)
-    if application is None:
-        raise NotFound()
-    actor = _actor()
-    if actor.role not in (Role.CANDIDATE, Role.COMMITTEE, *AGENCY_READERS):
-        raise NotFound()
-    if access_reasons(actor, application, application.selection, db.session):
-        raise NotFound()
-    return application
-
-
 def _money(value: Decimal | None) -> float | None:
     return float(value) if value is not None else None
 
 
+def _assessment_json(result: AssessmentResult | None) -> dict[str, Any] | None:
+    if result is None:
+        return None
+    return {
+        "assessment_score": _money(result.assessment_score),
+        "assessment_category": result.assessment_category,
+        "assessed_on": iso(result.assessed_on),
+        "assessment_centre": result.assessment_centre,
+        "paper_score": _money(result.paper_score),
+        "track_record_score": _money(result.track_record_score),
+        "health_fit": result.health_fit,
+        "psych_fit": result.psych_fit,
+    }
+
+
 def _scores(application: Application) -> dict[str, Any]:
     """Return the scores the caller may see: none for candidates, own interview for members."""
-    actor = _actor()
-    if actor.role == Role.CANDIDATE:
+    if actor().role == Role.CANDIDATE:
         return {"assessment": None, "interview": []}
     result = db.session.scalar(
         sa.select(AssessmentResult).where(AssessmentResult.application_id == application.id)
@@ -97,22 +89,11 @@ def _scores(application: Application) -> dict[str, Any]:
         .where(InterviewScore.application_id == application.id)
         .order_by(InterviewScore.id)
     )
-    if actor.role == Role.COMMITTEE:
+    if actor().role == Role.COMMITTEE:
         # A member's score stays their own until the interview closes (as on the board).
-        stmt = stmt.where(CommitteeMember.user_id == actor.id)
+        stmt = stmt.where(CommitteeMember.user_id == actor().id)
     return {
-        "assessment": None
-        if result is None
-        else {
-            "assessment_score": _money(result.assessment_score),
-            "assessment_category": result.assessment_category,
-            "assessed_on": _iso(result.assessed_on),
-            "assessment_centre": result.assessment_centre,
-            "paper_score": _money(result.paper_score),
-            "track_record_score": _money(result.track_record_score),
-            "health_fit": result.health_fit,
-            "psych_fit": result.psych_fit,
-        },
+        "assessment": _assessment_json(result),
         "interview": [
             {
                 "member_id": member.id,
@@ -146,7 +127,7 @@ def application_json(application: Application) -> dict[str, Any]:
         "id": application.id,
         "state": application.state,
         "version": application.version,
-        "submitted_at": _iso(application.submitted_at),
+        "submitted_at": iso(application.submitted_at),
         "candidate": {"id": application.candidate_id, "name": application.candidate.name},
         "post": {"id": position.id, "name": position.name, "unit": position.unit},
         "selection": {"id": selection.id, "title": selection.title, "state": selection.state},
@@ -166,41 +147,12 @@ def application_json(application: Application) -> dict[str, Any]:
     }
 
 
-def _created(body: dict[str, Any], location: str) -> Any:
-    response = jsonify(body)
-    response.status_code = 201
-    response.headers["Location"] = location
-    return response
-
-
-def _pdf_field(name: str) -> tuple[bytes | None, str]:
-    """Return an optional uploaded PDF's bytes and file name.
-
-    :raises ValidationFailed: when a file was sent but cannot be read.
-    """
-    upload = request.files.get(name)
-    if upload is None or not upload.filename:
-        return None, ""
-    data, reasons = uploads.read_upload(upload, current_app.config["UPLOAD_MAX_BYTES"])
-    if reasons:
-        raise ValidationFailed(reasons)
-    return data, upload.filename
-
-
-def _form_body(schema: dict, integers: tuple[str, ...] = (), flags: tuple[str, ...] = ()) -> dict:
-    """Return multipart text fields as a dict validated against schema (files excluded).
-
-    :raises BadRequestBody: for unknown fields (by name) or a wrong value.
-    """
-    data: dict[str, Any] = dict(request.form.items())
-    for name in integers:
-        if name in data and data[name].strip().isdigit():
-            data[name] = int(data[name])
-    for name in flags:
-        if name in data:
-            data[name] = data[name].strip().lower() in {"1", "true", "yes", "on"}
-    validate_body(schema, data)
-    return data
+def application_created(application: Application) -> Any:
+    """Return the 201 answer with the application and its Location."""
+    return created(
+        application_json(application),
+        url_for("api.get_application_get", application_id=application.id),
+    )
 
 
 # --- profile --------------------------------------------------------------------------
@@ -210,7 +162,7 @@ def _profile_json(profile: Any, name: str) -> dict[str, Any]:
     return {
         "name": name,
         "nip": profile.nip,
-        "birth_date": _iso(profile.birth_date),
+        "birth_date": iso(profile.birth_date),
         "gender": profile.gender,
         "birth_place": profile.birth_place,
         "phone": profile.phone,
@@ -220,13 +172,13 @@ def _profile_json(profile: Any, name: str) -> dict[str, Any]:
         "is_pns": profile.is_pns,
         "agency_name": profile.agency_name,
         "current_position": profile.current_position,
-        "current_position_since": _iso(profile.current_position_since),
+        "current_position_since": iso(profile.current_position_since),
         "related_experience_years": float(profile.related_experience_years),
         "admin_years": float(profile.admin_years),
         "history": profile.position_history,
         "ratings": profile.performance_ratings,
         "sanction_level": profile.sanction_level,
-        "sanction_date": _iso(profile.sanction_date),
+        "sanction_date": iso(profile.sanction_date),
         "under_disciplinary_examination": profile.under_disciplinary_examination,
         "lhkpn_lodged": profile.lhkpn_lodged,
         "own_ppk_approval": profile.own_ppk_approval,
@@ -255,13 +207,83 @@ def _form_value(value: Any) -> Any:
 )
 def put_profile(body: dict):
     """Validate and store the candidate's profile with the portal's rules."""
-    _require(Role.CANDIDATE)
-    actor = _actor()
-    profile = portal.save_profile(actor, {k: _form_value(v) for k, v in body.items()})
-    return jsonify(_profile_json(profile, actor.name))
+    require(Role.CANDIDATE)
+    candidate = actor()
+    profile = portal.save_profile(candidate, {k: _form_value(v) for k, v in body.items()})
+    return jsonify(_profile_json(profile, candidate.name))
 
 
 # --- applications ---------------------------------------------------------------------
+
+
+def _announced_position(position_id: int) -> Position:
+    """Return a post of a selection in its announcement.
+
+    :raises NotFound: when there is no such post, or its selection is not announced.
+    """
+    position = db.session.get(Position, position_id)
+    if position is None or position.selection.state != SelectionState.ANNOUNCEMENT:
+        raise NotFound()
+    return position
+
+
+def _check_uploads(max_bytes: int) -> None:
+    """Check every uploaded file before anything is written.
+
+    :raises BadRequestBody: for a file field that is not a required document (by name).
+    :raises ValidationFailed: naming each document that is not a readable, safe PDF.
+    """
+    unknown = sorted(set(request.files) - set(REQUIRED_DOCUMENTS))
+    if unknown:
+        raise BadRequestBody(
+            [
+                Reason(
+                    "body.unknown_fields",
+                    N_("Unknown field(s): %(fields)s."),
+                    {"fields": ", ".join(unknown)},
+                )
+            ]
+        )
+    problems: list[Reason] = []
+    for code, upload in request.files.items():
+        data, reasons = uploads.read_upload(upload, max_bytes)
+        reasons = reasons or uploads.check_pdf(data, max_bytes)
+        problems += [
+            Reason(
+                "document.invalid",
+                N_("%(document)s: %(problem)s"),
+                {"document": code, "problem": reason_text(r)},
+            )
+            for r in reasons
+        ]
+        upload.stream.seek(0)
+    if problems:
+        raise ValidationFailed(problems)
+
+
+def _require_profile(candidate: User) -> None:
+    """:raises ValidationFailed: when the candidate has not saved a profile yet."""
+    if portal.get_profile(candidate) is None:
+        raise ValidationFailed(
+            Reason(
+                "application.no_profile",
+                N_("Save your profile (PUT /api/v1/profile) before applying."),
+            )
+        )
+
+
+def _draft_application(candidate: User, position: Position) -> Application:
+    """Return the candidate's draft application to the post, opening one when there is none.
+
+    :raises ValidationFailed: when a new one may not be opened (see ``start_application``).
+    """
+    return db.session.scalar(
+        sa.select(Application).where(
+            Application.position_id == position.id,
+            Application.candidate_id == candidate.id,
+            Application.state == ApplicationState.DRAFT,
+        )
+    ) or portal.start_application(candidate, position)
 
 
 @api_route(
@@ -279,61 +301,19 @@ def apply(position_id: int):
     Every file is checked before anything is written; a later failure (e.g. the submit
     guard) leaves the draft with its documents, and a new request continues it.
     """
-    _require(Role.CANDIDATE)
-    actor = _actor()
-    position = db.session.get(Position, position_id)
-    if position is None or position.selection.state != SelectionState.ANNOUNCEMENT:
-        raise NotFound()
-    fields = _form_body(s.APPLICATION_FIELDS, flags=("submit",))
-    unknown = sorted(set(request.files) - set(REQUIRED_DOCUMENTS))
-    if unknown:
-        raise BadRequestBody(
-            [
-                Reason(
-                    "body.unknown_fields",
-                    N_("Unknown field(s): %(fields)s."),
-                    {"fields": ", ".join(unknown)},
-                )
-            ]
-        )
+    require(Role.CANDIDATE)
+    candidate = actor()
+    position = _announced_position(position_id)
+    fields = form_body(s.APPLICATION_FIELDS, flags=("submit",))
     max_bytes = current_app.config["UPLOAD_MAX_BYTES"]
-    problems: list[Reason] = []
+    _check_uploads(max_bytes)
+    _require_profile(candidate)
+    application = _draft_application(candidate, position)
     for code, upload in request.files.items():
-        data, reasons = uploads.read_upload(upload, max_bytes)
-        reasons = reasons or uploads.check_pdf(data, max_bytes)
-        problems += [
-            Reason(
-                "document.invalid",
-                N_("%(document)s: %(problem)s"),
-                {"document": code, "problem": reason_text(r)},
-            )
-            for r in reasons
-        ]
-        upload.stream.seek(0)
-    if problems:
-        raise ValidationFailed(problems)
-    if portal.get_profile(actor) is None:
-        raise ValidationFailed(
-            Reason(
-                "application.no_profile",
-                N_("Save your profile (PUT /api/v1/profile) before applying."),
-            )
-        )
-    application = db.session.scalar(
-        sa.select(Application).where(
-            Application.position_id == position.id,
-            Application.candidate_id == actor.id,
-            Application.state == ApplicationState.DRAFT,
-        )
-    ) or portal.start_application(actor, position)
-    for code, upload in request.files.items():
-        portal.upload_document(application, actor, code, upload, max_bytes)
+        portal.upload_document(application, candidate, code, upload, max_bytes)
     if fields.get("submit"):
-        fire(application, ApplicationEvent.SUBMIT, actor)
-    return _created(
-        application_json(application),
-        url_for("api.get_application_get", application_id=application.id),
-    )
+        fire(application, ApplicationEvent.SUBMIT, candidate)
+    return application_created(application)
 
 
 @api_route(
@@ -346,7 +326,7 @@ def apply(position_id: int):
 )
 def get_application(application_id: int):
     """Return one application to its candidate or to the selection's staff and committee."""
-    return jsonify(application_json(_visible_application(application_id)))
+    return jsonify(application_json(visible_application(application_id)))
 
 
 @api_route(
@@ -360,10 +340,10 @@ def get_application(application_id: int):
 )
 def post_verdict(application_id: int, body: dict):
     """Pass or fail an application through the screening service."""
-    application = _visible_application(application_id)
+    application = visible_application(application_id)
     screening.record_verdict(
         application,
-        _actor(),
+        actor(),
         body["passed"],
         body.get("reason", ""),
         expected_version=body.get("expected_version"),
@@ -387,11 +367,11 @@ def put_score(application_id: int, component: str, body: dict):
     """Route the component to the assessment or interview service."""
     if component != "interview" and component not in ASSESSMENT_COMPONENTS:
         raise NotFound()
-    application = _visible_application(application_id)
+    application = visible_application(application_id)
     if component == "interview":
         validate_body(s.SCORE_SHAPES["interview"], body)
         interview.submit_score(
-            _actor(), application, Decimal(str(body["score"])), body.get("notes", "")
+            actor(), application, Decimal(str(body["score"])), body.get("notes", "")
         )
     else:
         validate_body(s.SCORE_SHAPES[component], body)
@@ -400,7 +380,7 @@ def put_score(application_id: int, component: str, body: dict):
             for name, target in ASSESSMENT_COMPONENTS[component].items()
             if name in body
         }
-        assessment.save_result(application, _actor(), **fields)
+        assessment.save_result(application, actor(), **fields)
     return jsonify(application_json(application))
 
 
@@ -415,9 +395,9 @@ def put_score(application_id: int, component: str, body: dict):
 )
 def post_conflict(application_id: int, body: dict):
     """Record a member's recusal through the interview service."""
-    application = _visible_application(application_id)
-    declaration = interview.declare_conflict(_actor(), application, body["reason"])
-    return _created(
+    application = visible_application(application_id)
+    declaration = interview.declare_conflict(actor(), application, body["reason"])
+    return created(
         {
             "id": declaration.id,
             "member_id": declaration.member_id,
@@ -427,202 +407,3 @@ def post_conflict(application_id: int, body: dict):
         },
         url_for("api.get_application_get", application_id=application.id),
     )
-
-
-# --- approval letters and appointments ------------------------------------------------
-
-
-def _approval_json(approval: Any) -> dict[str, Any]:
-    return {
-        "id": approval.id,
-        "purpose": approval.purpose,
-        "authority": approval.authority,
-        "letter_number": approval.letter_number,
-        "letter_date": approval.letter_date.isoformat(),
-        "subject": approval.subject,
-        "notes": approval.notes,
-        "file_sha256": approval.file.sha256 if approval.file is not None else None,
-    }
-
-
-@api_route(
-    bp,
-    "/selections/<int:selection_id>/approvals",
-    "POST",
-    summary=(
-        "Record an approval letter: a gate, a registration extension, the result "
-        "recommendation or a short-list override (secretariat)"
-    ),
-    tag="selections",
-    body=s.APPROVAL_REQUEST,
-    multipart=s.APPROVAL_UPLOAD,
-    responses={201: ("The recorded letter", s.APPROVAL)},
-)
-def post_approval(selection_id: int, body: dict | None = None):
-    """Record the letter with the service of its purpose; the PDF comes as multipart."""
-    selection = _visible_selection(selection_id)
-    _require(Role.SECRETARIAT, Role.ADMIN)
-    pdf, filename = None, ""
-    if body is None:
-        body = _form_body(s.APPROVAL_REQUEST, integers=("position_id",))
-        pdf, filename = _pdf_field("pdf")
-    actor = _actor()
-    letter_date = date.fromisoformat(body["letter_date"])
-    purpose = body["purpose"]
-    needed = {"gate": "gate", "shortlist_override": "position_id"}.get(purpose)
-    if needed and needed not in body:
-        raise BadRequestBody(
-            [Reason("body.required", N_("Field %(field)s is required."), {"field": needed})]
-        )
-    if purpose == "gate":
-        approval = announcement.record_gate_letter(
-            selection,
-            actor,
-            gate=body["gate"],
-            letter_number=body["letter_number"],
-            letter_date=letter_date,
-            subject=body.get("subject", ""),
-            notes=body.get("notes", ""),
-            pdf=pdf,
-            filename=filename,
-        )
-    elif purpose == "extension":
-        approval = announcement.record_extension_letter(
-            selection,
-            actor,
-            letter_number=body["letter_number"],
-            letter_date=letter_date,
-            subject=body.get("subject", ""),
-            pdf=pdf,
-            filename=filename,
-        )
-    elif purpose == "result_recommendation":
-        approval = appointment.record_result_letter(
-            selection,
-            actor,
-            letter_number=body["letter_number"],
-            letter_date=letter_date,
-            subject=body.get("subject", ""),
-            notes=body.get("notes", ""),
-            pdf=pdf,
-        )
-    else:
-        position = db.session.get(Position, body["position_id"])
-        if position is None or position.selection_id != selection.id:
-            raise ValidationFailed(
-                Reason(
-                    "approval.position",
-                    N_("Post %(id)s is not part of this selection."),
-                    {"id": body["position_id"]},
-                )
-            )
-        approval = appointment.record_override_letter(
-            position,
-            actor,
-            authority=body.get("authority", ""),
-            letter_number=body["letter_number"],
-            letter_date=letter_date,
-            subject=body.get("subject", ""),
-            notes=body.get("notes", ""),
-            pdf=pdf,
-        )
-    return _created(
-        _approval_json(approval), url_for("api.get_selection_get", selection_id=selection.id)
-    )
-
-
-@api_route(
-    bp,
-    "/selections/<int:selection_id>/appointments",
-    "POST",
-    summary="Appoint a candidate among a post's three best (PPK)",
-    tag="selections",
-    body=s.APPOINTMENT_REQUEST,
-    responses={201: ("The appointed application", s.APPLICATION)},
-)
-def post_appointment(selection_id: int, body: dict):
-    """Appoint through the appointment service; its guards check the three best."""
-    selection = _visible_selection(selection_id)
-    # The appointment is the PPK's alone; say so before looking at the application's state.
-    _require(Role.PPK)
-    application = db.session.get(Application, body["application_id"])
-    if application is None or application.selection.id != selection.id:
-        raise ValidationFailed(
-            Reason(
-                "appointment.application",
-                N_("Application %(id)s is not part of this selection."),
-                {"id": body["application_id"]},
-            )
-        )
-    appointment.appoint(application, _actor(), expected_version=body.get("expected_version"))
-    return _created(
-        application_json(application),
-        url_for("api.get_application_get", application_id=application.id),
-    )
-
-
-# --- issued documents -----------------------------------------------------------------
-
-
-def _staff_selection(selection_id: int) -> Selection:
-    """Return a selection whose documents the caller may have, as on the Documents tab.
-
-    :raises Forbidden: for roles without the staff workspace (candidates, auditors).
-    :raises NotFound: when it does not exist or the caller may not see it.
-    """
-    _require(*WORKSPACE_ROLES)
-    return _visible_selection(selection_id)
-
-
-@api_route(
-    bp,
-    "/selections/<int:selection_id>/documents",
-    "GET",
-    summary="The documents issued for the selection, with verification codes and downloads",
-    tag="documents",
-    responses={200: ("The documents in issue order", s.DOCUMENT_LIST)},
-)
-def list_documents(selection_id: int):
-    """List the selection's issued documents (the staff Documents tab's audience)."""
-    selection = _staff_selection(selection_id)
-    return jsonify(
-        {
-            "documents": [
-                {
-                    "id": document.id,
-                    "kind": document.kind,
-                    "number": document.number,
-                    "title": document.title,
-                    "sha256": document.sha256,
-                    "verification_code": document.verification_code,
-                    "signed": document.signed,
-                    "issued_at": document.issued_at.isoformat(),
-                    "issued_by": issuer,
-                    "download_url": url_for(
-                        "api.document_file_get", document_id=document.id, _external=True
-                    ),
-                    "verify_url": document_service.verify_url(document.verification_code),
-                }
-                for document, issuer in document_service.selection_documents(
-                    db.session, selection.id
-                )
-            ]
-        }
-    )
-
-
-@api_route(
-    bp,
-    "/documents/<int:document_id>/file",
-    "GET",
-    summary="Download an issued PDF (staff of the selection)",
-    tag="documents",
-    responses={200: ("The PDF (application/pdf)", None)},
-)
-def document_file(document_id: int):
-    """Send the registered PDF, checked against its hash on the way out."""
-    document = db.session.get(IssuedDocument, document_id)
-    if document is None or document.selection_id is None:
-        raise NotFound()
-    _staff_selection(document.selection_id)
-    return send_document(document)

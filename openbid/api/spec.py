@@ -213,6 +213,56 @@ def _slug(path: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", path.lower()).strip("_")
 
 
+def _responses(op: Operation) -> dict[str, dict]:
+    """Return the operation's documented responses, then the errors every such route may give."""
+    responses: dict[str, dict] = {}
+    for status, (description, schema) in sorted(op.responses.items()):
+        entry: dict[str, Any] = {"description": description}
+        if schema is not None:
+            entry["content"] = {"application/json": {"schema": schema}}
+        responses[str(status)] = entry
+    errors = [400, 404, 422] if (op.body or op.multipart) else [404]
+    if not op.public:
+        errors += [401, 403]
+    if op.method != "GET" and not op.public:
+        errors.append(409)
+    for status in errors:
+        responses.setdefault(
+            str(status),
+            {
+                "description": ERROR_RESPONSES[status],
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+            },
+        )
+    return responses
+
+
+def _operation(op: Operation, path: str, params: list[dict]) -> dict[str, Any]:
+    """Return the OpenAPI operation object of op, served at path."""
+    operation: dict[str, Any] = {
+        "summary": op.summary,
+        "tags": [op.tag],
+        "operationId": f"{op.method.lower()}_{_slug(path)}",
+        "responses": _responses(op),
+    }
+    if params:
+        operation["parameters"] = params
+    if op.body is not None:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": op.body}},
+        }
+    if op.multipart is not None:
+        content = operation.get("requestBody", {}).get("content", {})
+        operation["requestBody"] = {
+            "required": True,
+            "content": {**content, "multipart/form-data": {"schema": op.multipart}},
+        }
+    if op.public:
+        operation["security"] = []
+    return operation
+
+
 def openapi_document(prefix: str, server_url: str) -> dict:
     """Return the OpenAPI 3.1 document of every registered operation."""
     paths: dict[str, dict] = {}
@@ -222,49 +272,7 @@ def openapi_document(prefix: str, server_url: str) -> dict:
             {"name": name, "in": "query", "required": False, "schema": schema}
             for name, schema in op.query.items()
         ]
-        responses: dict[str, dict] = {}
-        for status, (description, schema) in sorted(op.responses.items()):
-            entry: dict[str, Any] = {"description": description}
-            if schema is not None:
-                entry["content"] = {"application/json": {"schema": schema}}
-            responses[str(status)] = entry
-        errors = [400, 404, 422] if (op.body or op.multipart) else [404]
-        if not op.public:
-            errors += [401, 403]
-        if op.method != "GET" and not op.public:
-            errors.append(409)
-        for status in errors:
-            responses.setdefault(
-                str(status),
-                {
-                    "description": ERROR_RESPONSES[status],
-                    "content": {
-                        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
-                    },
-                },
-            )
-        operation: dict[str, Any] = {
-            "summary": op.summary,
-            "tags": [op.tag],
-            "operationId": f"{op.method.lower()}_{_slug(path)}",
-            "responses": responses,
-        }
-        if params:
-            operation["parameters"] = params
-        if op.body is not None:
-            operation["requestBody"] = {
-                "required": True,
-                "content": {"application/json": {"schema": op.body}},
-            }
-        if op.multipart is not None:
-            content = operation.get("requestBody", {}).get("content", {})
-            operation["requestBody"] = {
-                "required": True,
-                "content": {**content, "multipart/form-data": {"schema": op.multipart}},
-            }
-        if op.public:
-            operation["security"] = []
-        paths.setdefault(prefix + path, {})[op.method.lower()] = operation
+        paths.setdefault(prefix + path, {})[op.method.lower()] = _operation(op, path, params)
     return {
         "openapi": "3.1.0",
         "info": {

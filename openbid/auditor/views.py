@@ -38,6 +38,7 @@ from openbid.models import AuditEvent, IssuedDocument, Role, Selection
 from openbid.stages import documents as service
 from openbid.verify.downloads import send_document
 from openbid.workflow import definition_of
+from openbid.workflow.access import access_reasons
 
 bp = Blueprint("auditor", __name__, url_prefix="/audit")
 
@@ -67,12 +68,12 @@ def _gate() -> None:
 
 
 def _selection(selection_id: int) -> Selection:
-    """Return a selection of the auditor's agency.
+    """Return a selection of the auditor's agency (``access_reasons`` decides).
 
     :raises NotFound: 404 for any other selection (no hint that it exists).
     """
     selection = db.session.get(Selection, selection_id)
-    if selection is None or selection.agency_id != current_user.agency_id:
+    if selection is None or access_reasons(current_user, selection, selection, db.session):
         abort(404)
     return selection
 
@@ -266,19 +267,14 @@ def trail_pdf(selection_id: int):
     :raises NotFound: 404 (with what to do) when no export was issued yet.
     """
     selection = _selection(selection_id)
-    latest = db.session.scalar(
-        sa.select(IssuedDocument.id)
-        .where(IssuedDocument.selection_id == selection.id, IssuedDocument.kind == "audit_trail")
-        .order_by(IssuedDocument.issued_at.desc(), IssuedDocument.id.desc())
-        .limit(1)
-    )
+    latest = service.latest(db.session, selection.id, "audit_trail")
     if latest is None:
         message = _(
             "No export of the trail has been issued for this selection yet; use the button "
             "“Export the trail as PDF” on the selection's page."
         )
         return render_template("errors/error.html", status=404, message=message, details=[]), 404
-    return redirect(url_for("auditor.download", document_id=latest), 303)
+    return redirect(url_for("auditor.download", document_id=latest.id), 303)
 
 
 @bp.route("/selections/<int:selection_id>/checkpoints.zip")

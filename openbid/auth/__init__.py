@@ -10,8 +10,9 @@ from flask_babel import lazy_gettext
 from flask_login import current_user
 
 from openbid.auth.views import bp
-from openbid.extensions import db, login_manager
-from openbid.models import Role, User
+from openbid.extensions import login_manager
+from openbid.models import Role
+from openbid.stages import accounts
 
 __all__ = ["bp", "init_app", "require_roles", "roles_required"]
 
@@ -24,16 +25,8 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "warning"
     login_manager.session_protection = "strong"
 
-    @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        # "id:generation" (User.get_id); a bare id is a cookie from before generations existed.
-        raw_id, _, generation = user_id.partition(":")
-        if not (raw_id.isdigit() and generation.isdigit()):
-            return None
-        user = db.session.get(User, int(raw_id))
-        if user is None or user.session_generation != int(generation):
-            return None  # logged out or password reset since this cookie was made
-        return user
+    # A cookie logs its user in only while its session generation is current.
+    login_manager.user_loader(accounts.session_user)
 
 
 def require_roles(*roles: Role) -> None:

@@ -1,0 +1,61 @@
+"""The API's blueprint: bearer-token authentication of every request, the caller, and the
+OpenAPI document that describes every route registered on it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, g, jsonify, request
+
+from openbid.api.auth import authenticate
+from openbid.api.spec import api_route, openapi_document
+from openbid.i18n import reason_text
+from openbid.models import User
+from openbid.rules.reasons import Reason
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+@bp.before_request
+def _authenticate() -> None:
+    if request.endpoint in current_app.config.get("API_PUBLIC_ENDPOINTS", ()):
+        return
+    authenticate()
+
+
+def actor() -> User:
+    """Return the user of the request's token."""
+    return g.api_user
+
+
+def iso(value: Any) -> str | None:
+    """Return a date or time in ISO 8601, or None."""
+    return value.isoformat() if value is not None else None
+
+
+def reasons_json(reasons: list[Reason]) -> list[dict[str, str]]:
+    """Return reasons as the API shows them: code and message in the caller's language."""
+    return [{"code": r.code, "message": reason_text(r)} for r in reasons]
+
+
+def created(body: dict[str, Any], location: str) -> Any:
+    """Return a 201 answer with body and the new resource's Location."""
+    response = jsonify(body)
+    response.status_code = 201
+    response.headers["Location"] = location
+    return response
+
+
+@api_route(
+    bp,
+    "/openapi.json",
+    "GET",
+    summary="This API's OpenAPI 3.1 document",
+    tag="meta",
+    public=True,
+    responses={200: ("The OpenAPI document", {"type": "object"})},
+)
+def openapi():
+    """Return the OpenAPI document."""
+    return jsonify(openapi_document("/api/v1", request.host_url.rstrip("/")))

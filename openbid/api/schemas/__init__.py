@@ -1,0 +1,97 @@
+"""JSON schemas of the API's bodies and responses (JSON Schema 2020-12, as OpenAPI 3.1), one
+module per resource; the routes use them as ``schemas.NAME``.
+"""
+
+from openbid.api.schemas.applications import (
+    APPLICATION,
+    APPLICATION_FIELDS,
+    APPLICATION_UPLOAD,
+    CONFLICT,
+    CONFLICT_REQUEST,
+    PROFILE,
+    PROFILE_REQUEST,
+    SCORE_REQUEST,
+    SCORE_SHAPES,
+    VERDICT_REQUEST,
+)
+from openbid.api.schemas.approvals import (
+    APPOINTMENT_REQUEST,
+    APPROVAL,
+    APPROVAL_REQUEST,
+    APPROVAL_UPLOAD,
+)
+from openbid.api.schemas.base import (
+    DATE,
+    DATETIME_OR_NULL,
+    ID,
+    MAX_INT,
+    NO_NUL,
+    SAFE_JSON,
+    TEXT,
+    column_text,
+    obj,
+)
+from openbid.api.schemas.documents import (
+    DOCUMENT_LIST,
+)
+from openbid.api.schemas.selections import (
+    AUDIT,
+    AUDIT_EVENT,
+    EVENT,
+    EVENT_REQUEST,
+    MEMBER,
+    MEMBER_CREATE,
+    POSITION,
+    POSITION_CREATE,
+    REASON,
+    SELECTION,
+    SELECTION_CREATE,
+    SELECTION_LIST,
+    SELECTION_SUMMARY,
+)
+from openbid.api.schemas.tokens import (
+    TOKEN,
+    TOKEN_REQUEST,
+)
+
+__all__ = [
+    "APPLICATION",
+    "APPLICATION_FIELDS",
+    "APPLICATION_UPLOAD",
+    "APPOINTMENT_REQUEST",
+    "APPROVAL",
+    "APPROVAL_REQUEST",
+    "APPROVAL_UPLOAD",
+    "AUDIT",
+    "AUDIT_EVENT",
+    "CONFLICT",
+    "CONFLICT_REQUEST",
+    "DATE",
+    "DATETIME_OR_NULL",
+    "DOCUMENT_LIST",
+    "EVENT",
+    "EVENT_REQUEST",
+    "ID",
+    "MAX_INT",
+    "MEMBER",
+    "MEMBER_CREATE",
+    "NO_NUL",
+    "POSITION",
+    "POSITION_CREATE",
+    "PROFILE",
+    "PROFILE_REQUEST",
+    "REASON",
+    "SAFE_JSON",
+    "SCORE_REQUEST",
+    "SCORE_SHAPES",
+    "SELECTION",
+    "SELECTION_CREATE",
+    "SELECTION_LIST",
+    "SELECTION_SUMMARY",
+    "TEXT",
+    "TOKEN",
+    "TOKEN_REQUEST",
+    "VERDICT_REQUEST",
+    "column_text",
+    "obj",
+]

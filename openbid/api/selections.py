@@ -1,0 +1,321 @@
+"""API v1 selections: list, create, read, fire events, add posts and committee members, and
+the audit trail.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from flask import jsonify, url_for
+
+from openbid import audit
+from openbid.api import schemas as s
+from openbid.api.blueprint import actor, bp, iso, reasons_json
+from openbid.api.spec import api_route
+from openbid.api.visibility import STAFF_WRITERS, require, visible_selection
+from openbid.extensions import db
+from openbid.models import (
+    AuditEvent,
+    CommitteeMember,
+    CommitteeRole,
+    Position,
+    Role,
+    Selection,
+    SelectionState,
+    User,
+)
+from openbid.rules.reasons import N_, Reason, ValidationFailed
+from openbid.stages import planning as selection_service
+from openbid.workflow import available_events, fire, workflows
+
+
+def selection_json(selection: Selection) -> dict[str, Any]:
+    """Serialise a selection with its posts, committee (staff only) and the caller's events."""
+    definition = workflows().get(selection.workflow_key, selection.workflow_version)
+    body: dict[str, Any] = {
+        "id": selection.id,
+        "title": selection.title,
+        "year": selection.year,
+        "start_date": selection.start_date.isoformat(),
+        "state": selection.state,
+        "version": selection.version,
+        "agency": selection.agency.name,
+        "workflow": {
+            "key": definition.key,
+            "version": definition.version,
+            "title": definition.title,
+        },
+        "registration_opens_at": iso(selection.registration_opens_at),
+        "registration_closes_at": iso(selection.registration_closes_at),
+        "positions": _positions_json(selection),
+        "events": [],
+    }
+    if actor().role != Role.CANDIDATE:
+        body["committee"] = _committee_json(selection)
+        body["events"] = _events_json(selection)
+    return body
+
+
+def _positions_json(selection: Selection) -> list[dict[str, Any]]:
+    positions = db.session.scalars(
+        sa.select(Position).where(Position.selection_id == selection.id).order_by(Position.id)
+    ).all()
+    return [
+        {
+            "id": p.id,
+            "name": p.name,
+            "unit": p.unit,
+            "level": p.level,
+            "min_rank": p.min_rank,
+            "requirements": p.requirements,
+            "competencies": p.competencies,
+            "dropped": p.dropped_at is not None,
+            "drop_reason": p.drop_reason,
+        }
+        for p in positions
+    ]
+
+
+def _committee_json(selection: Selection) -> list[dict[str, Any]]:
+    members = db.session.scalars(
+        sa.select(CommitteeMember)
+        .where(CommitteeMember.selection_id == selection.id)
+        .options(sa.orm.joinedload(CommitteeMember.user))
+        .order_by(CommitteeMember.id)
+    ).all()
+    return [
+        {
+            "id": m.id,
+            "user_id": m.user_id,
+            "name": m.user.name,
+            "committee_role": str(m.committee_role),
+            "is_internal": m.is_internal,
+            "position_title": m.position_title,
+            "institution": m.institution,
+            "position_level": m.position_level,
+            "is_bkn_official": m.is_bkn_official,
+        }
+        for m in members
+    ]
+
+
+def _events_json(selection: Selection) -> list[dict[str, Any]]:
+    """Return the events of the selection's state the caller may fire, enabled or with why not."""
+    return [
+        {
+            "name": e.name,
+            "label": e.label,
+            "enabled": e.enabled,
+            "reasons": reasons_json(e.reasons),
+            "requires": list(e.requires),
+        }
+        for e in available_events(selection, actor())
+    ]
+
+
+def _visible_selections(user: User) -> list[Selection]:
+    """Return the caller's selections: the agency's for staff, committees sat on, open ones."""
+    stmt = sa.select(Selection).order_by(Selection.start_date.desc(), Selection.id.desc())
+    if user.role == Role.CANDIDATE:
+        stmt = stmt.where(Selection.state == SelectionState.ANNOUNCEMENT)
+    elif user.role == Role.COMMITTEE:
+        stmt = stmt.join(CommitteeMember).where(CommitteeMember.user_id == user.id)
+    else:
+        stmt = stmt.where(Selection.agency_id == user.agency_id)
+    return list(db.session.scalars(stmt).all())
+
+
+@api_route(
+    bp,
+    "/selections",
+    "GET",
+    summary="Selections visible to the caller",
+    tag="selections",
+    responses={200: ("The selections", s.SELECTION_LIST)},
+)
+def list_selections():
+    """List the caller's selections: the agency's for staff, committees sat on, open ones."""
+    return jsonify(
+        {
+            "selections": [
+                {
+                    "id": r.id,
+                    "title": r.title,
+                    "year": r.year,
+                    "state": r.state,
+                    "workflow": {"key": r.workflow_key, "version": r.workflow_version},
+                }
+                for r in _visible_selections(actor())
+            ]
+        }
+    )
+
+
+@api_route(
+    bp,
+    "/selections",
+    "POST",
+    summary="Create a selection in draft (secretariat, admin)",
+    tag="selections",
+    body=s.SELECTION_CREATE,
+    responses={201: ("The new selection", s.SELECTION)},
+)
+def create_selection(body: dict):
+    """Create a selection; the definition follows the start date unless one is named."""
+    require(*STAFF_WRITERS)
+    start = date.fromisoformat(body["start_date"])
+    definition = None
+    if "workflow_key" in body:
+        definition = workflows().latest(body["workflow_key"])
+        if not definition.applies_on(start):
+            raise ValidationFailed(
+                Reason(
+                    "selection.workflow_date",
+                    N_("The %(workflow)s workflow does not apply to a start on %(date)s."),
+                    {"workflow": definition.key, "date": start.isoformat()},
+                )
+            )
+    selection = selection_service.create_selection(
+        actor().agency, actor(), title=body["title"], start_date=start, definition=definition
+    )
+    response = jsonify(selection_json(selection))
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.get_selection_get", selection_id=selection.id)
+    return response
+
+
+@api_route(
+    bp,
+    "/selections/<int:selection_id>",
+    "GET",
+    summary="A selection with its posts, committee and the events the caller may fire",
+    tag="selections",
+    responses={200: ("The selection", s.SELECTION)},
+)
+def get_selection(selection_id: int):
+    """Return one selection."""
+    return jsonify(selection_json(visible_selection(selection_id)))
+
+
+@api_route(
+    bp,
+    "/selections/<int:selection_id>/events",
+    "POST",
+    summary="Fire a workflow event on the selection",
+    tag="selections",
+    body=s.EVENT_REQUEST,
+    responses={200: ("The selection after the event", s.SELECTION)},
+)
+def post_event(selection_id: int, body: dict):
+    """Fire an event through the engine; 403/409/422 come from its typed errors."""
+    selection = visible_selection(selection_id)
+    fire(
+        selection,
+        body["event"],
+        actor(),
+        body.get("data") or {},
+        expected_version=body.get("expected_version"),
+    )
+    db.session.expire_all()
+    return jsonify(selection_json(db.session.get(Selection, selection_id)))
+
+
+@api_route(
+    bp,
+    "/selections/<int:selection_id>/positions",
+    "POST",
+    summary="Add a post to a draft selection (secretariat, admin)",
+    tag="selections",
+    body=s.POSITION_CREATE,
+    responses={201: ("The selection with the new post", s.SELECTION)},
+)
+def add_position(selection_id: int, body: dict):
+    """Add a post."""
+    selection = visible_selection(selection_id)
+    require(*STAFF_WRITERS)
+    selection_service.create_position(selection, actor(), **body)
+    return jsonify(selection_json(selection)), 201
+
+
+@api_route(
+    bp,
+    "/selections/<int:selection_id>/committee",
+    "POST",
+    summary="Seat a committee-role user of the agency on a draft selection (secretariat, admin)",
+    tag="selections",
+    body=s.MEMBER_CREATE,
+    responses={201: ("The selection with the new member", s.SELECTION)},
+)
+def add_member(selection_id: int, body: dict):
+    """Seat a committee member."""
+    selection = visible_selection(selection_id)
+    require(*STAFF_WRITERS)
+    member = db.session.get(User, body["user_id"])
+    if member is None or member.agency_id != selection.agency_id:
+        raise ValidationFailed(
+            Reason(
+                "committee.user",
+                N_("No committee user %(id)s in this agency."),
+                {"id": body["user_id"]},
+            )
+        )
+    selection_service.add_committee_member(
+        selection,
+        actor(),
+        member,
+        committee_role=CommitteeRole(body["committee_role"]),
+        is_internal=body["is_internal"],
+        position_title=body["position_title"],
+        position_level=body["position_level"],
+        institution=body.get("institution", ""),
+        is_bkn_official=body.get("is_bkn_official", False),
+    )
+    return jsonify(selection_json(selection)), 201
+
+
+def _audit_event_json(e: AuditEvent) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "seq": e.seq,
+        "occurred_at": e.occurred_at.isoformat(),
+        "actor": e.actor,
+        "actor_role": e.actor_role,
+        "event": e.event,
+        "subject_type": e.subject_type,
+        "subject_id": e.subject_id,
+        "from_state": e.from_state,
+        "to_state": e.to_state,
+        "payload": e.payload,
+        "prev_hash": e.prev_hash,
+        "hash": e.hash,
+    }
+
+
+@api_route(
+    bp,
+    "/selections/<int:selection_id>/audit",
+    "GET",
+    summary="The selection's audit events with their hashes, and the chain's status",
+    tag="audit",
+    responses={200: ("The audit trail", s.AUDIT)},
+)
+def get_audit(selection_id: int):
+    """Return the selection's chain (staff of the agency and auditors; not candidates)."""
+    selection = visible_selection(selection_id)
+    require(Role.SECRETARIAT, Role.ADMIN, Role.AUDITOR, Role.PPK, Role.COMMITTEE)
+    chain = audit.chain_for(selection.id)
+    _count, problem, final_hash = audit.verify_chain(db.session, chain)
+    events = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.chain == chain).order_by(AuditEvent.seq)
+    ).all()
+    return jsonify(
+        {
+            "chain": chain,
+            "intact": problem is None,
+            "problem": problem.message if problem else None,
+            "final_hash": final_hash,
+            "events": [_audit_event_json(e) for e in events],
+        }
+    )
