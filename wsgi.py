@@ -1,7 +1,7 @@
 """WSGI entry point: `gunicorn wsgi:app` or `flask --app wsgi ...`."""
 
 from config import ConfigError
-from openbid import create_app
+from openbid.app import create_app
 from openbid.workflow import DefinitionError
 
 try:

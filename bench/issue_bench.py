@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from config import TestConfig  # noqa: E402
-from openbid import create_app  # noqa: E402
+from openbid.app import create_app  # noqa: E402
 from openbid.documents.signing import generate_self_signed  # noqa: E402
 from openbid.extensions import db  # noqa: E402
 
@@ -43,9 +43,9 @@ def main() -> None:
     app = create_app(config)
     with app.app_context():
         from flask_migrate import upgrade
+        from openbid.services import document_contexts, documents
 
         from openbid.documents.render import font_subsetter
-        from openbid.services import document_contexts, documents
         from tests.documents import scenario
 
         upgrade()

@@ -1,5 +1,5 @@
-"""openbid: open, competitive selections for JPT Pratama posts as auditable workflows."""
+"""openbid: open, competitive selections for JPT Pratama posts as auditable workflows.
 
-from openbid.app import WORKFLOWS_DIR, create_app
-
-__all__ = ["WORKFLOWS_DIR", "create_app"]
+The application factory is ``openbid.app.create_app`` (``wsgi.py`` calls it). This package
+imports nothing itself, so importing a low layer (``openbid.rules``) stays light.
+"""

@@ -27,7 +27,7 @@ from werkzeug.routing import Rule
 import openbid.models.user as user_model
 import openbid.stages  # noqa: F401 - registers the stages' guards and actions, as create_app does
 from config import TestConfig
-from openbid import create_app
+from openbid.app import create_app
 from openbid.documents import render
 from openbid.extensions import db as _db
 from tests.pdfs import draft_renderer

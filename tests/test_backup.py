@@ -18,7 +18,8 @@ import sqlalchemy as sa
 from flask import Flask
 
 from config import TestConfig
-from openbid import audit, create_app
+from openbid import audit
+from openbid.app import create_app
 from openbid.extensions import db
 from openbid.models import AuditChainHead, AuditEvent, IssuedDocument
 from openbid.stages import documents

@@ -11,7 +11,7 @@ import pytest
 from flask import Flask, request
 
 from config import Config, ConfigError, TestConfig, check_database_url
-from openbid import create_app
+from openbid.app import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -13,7 +13,8 @@ from flask import Flask, current_app
 from flask_migrate import upgrade
 
 from config import TestConfig
-from openbid import audit, create_app
+from openbid import audit
+from openbid.app import create_app
 from openbid.documents.render import pdf_text
 from openbid.extensions import db
 from openbid.models import Agency, AuditEvent, IssuedDocument, Selection

@@ -12,7 +12,8 @@ from flask import Flask
 from flask.logging import default_handler
 
 from config import TestConfig
-from openbid import create_app, logs
+from openbid import logs
+from openbid.app import create_app
 
 LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (\w+) ([\w.]+): (.*)$")
 

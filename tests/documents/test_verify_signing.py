@@ -16,7 +16,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
 from config import Config, ConfigError, TestConfig
-from openbid import create_app
+from openbid.app import create_app
 from openbid.documents.render import pdf_text
 from openbid.documents.signing import generate_self_signed
 from openbid.extensions import db

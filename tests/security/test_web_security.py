@@ -14,7 +14,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from config import TestConfig
-from openbid import create_app
+from openbid.app import create_app
 from openbid.extensions import db
 from openbid.models import (
     AgencyHoliday,

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from config import TestConfig
-from openbid import WORKFLOWS_DIR, create_app
+from openbid.app import WORKFLOWS_DIR, create_app
 from openbid.workflow import DefinitionError, WorkflowRegistry, load_workflows
 from openbid.workflow.loading import load_file
 

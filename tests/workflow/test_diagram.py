@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from openbid import WORKFLOWS_DIR
+from openbid.app import WORKFLOWS_DIR
 from openbid.workflow import load_workflows
 from openbid.workflow.diagram import render_svg
 from tests.factories import PASSWORD, make_agency, make_selection

@@ -8,7 +8,8 @@ import pytest
 import sqlalchemy as sa
 import yaml
 
-from openbid import WORKFLOWS_DIR, audit
+from openbid import audit
+from openbid.app import WORKFLOWS_DIR
 from openbid.extensions import db
 from openbid.models import AuditEvent, Role, Selection
 from openbid.stages.common.applications import create_application

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from config import TestConfig
-from openbid import WORKFLOWS_DIR, create_app
+from openbid.app import WORKFLOWS_DIR, create_app
 from openbid.models import ApplicationEvent, ApplicationState, SelectionEvent, SelectionState
 from openbid.workflow import DefinitionError, WorkflowRegistry, load_workflows
 
