@@ -53,11 +53,11 @@ from openbid.workflow.definition import WorkflowDefinition
 
 def general_requirements(params: Mapping[str, Any], closes_at: datetime) -> list[str]:
     """Write the eligibility parameters as the announcement's general requirements."""
-    rules = params.get("eligibility") or {}
+    rules = params["eligibility"]
     out: list[str] = []
-    if rules.get("require_pns", True):
+    if rules["require_pns"]:
         out.append("Berstatus Pegawai Negeri Sipil.")
-    education = str(rules.get("min_education", "S1")).upper()
+    education = str(rules["min_education"]).upper()
     out.append(
         f"Memiliki kualifikasi pendidikan paling rendah {EDUCATION_ID.get(education, education)}."
     )
@@ -68,51 +68,50 @@ def general_requirements(params: Mapping[str, Any], closes_at: datetime) -> list
     out.append(
         "Memiliki pengalaman jabatan dalam bidang tugas yang terkait dengan jabatan yang akan "
         "diduduki secara kumulatif paling kurang "
-        f"{count_text(rules.get('min_related_years', 5))} tahun."
+        f"{count_text(rules['min_related_years'])} tahun."
     )
     out.append(
         "Sedang atau pernah menduduki jabatan administrator atau jabatan fungsional jenjang "
-        f"ahli madya paling singkat {count_text(rules.get('min_admin_years', 2))} tahun."
+        f"ahli madya paling singkat {count_text(rules['min_admin_years'])} tahun."
     )
-    if rules.get("require_rank", True):
-        code = normalize_rank(str(rules.get("min_rank", "IV/b")))
+    if rules["require_rank"]:
+        code = normalize_rank(str(rules["min_rank"]))
         out.append(f"Pangkat paling rendah {RANK_NAMES[code]} ({code}).")
-    reference = rules.get("age_reference", "registration_close")
+    reference = rules["age_reference"]
     on = as_day(reference) if reference != "registration_close" else None
     on = on or clock.to_jakarta(closes_at).date()
     out.append(
-        f"Usia paling tinggi {count_text(rules.get('max_age', 56))} tahun pada tanggal "
-        f"{tanggal(on)}."
+        f"Usia paling tinggi {count_text(rules['max_age'])} tahun pada tanggal {tanggal(on)}."
     )
-    if rules.get("require_performance", True):
-        rating = RATINGS_ID.get(str(rules.get("required_rating", "baik")), "baik")
+    if rules["require_performance"]:
+        rating = RATINGS_ID.get(str(rules["required_rating"]), "baik")
         out.append(
             f"Penilaian kinerja paling kurang bernilai {rating} dalam "
-            f"{count_text(rules.get('rating_years', 2))} tahun terakhir."
+            f"{count_text(rules['rating_years'])} tahun terakhir."
         )
     out.append("Memiliki rekam jejak jabatan, integritas, dan moralitas yang baik.")
-    if rules.get("require_clean_discipline", True):
+    if rules["require_clean_discipline"]:
         out.append(
             "Tidak pernah dijatuhi hukuman disiplin tingkat sedang atau berat dalam "
-            f"{count_text(rules.get('sanction_lookback_years', 2))} tahun terakhir dan tidak "
+            f"{count_text(rules['sanction_lookback_years'])} tahun terakhir dan tidak "
             "sedang dalam pemeriksaan pelanggaran disiplin."
         )
-    if rules.get("require_lhkpn", True):
+    if rules["require_lhkpn"]:
         out.append(
             "Telah menyampaikan Laporan Harta Kekayaan Penyelenggara Negara (LHKPN) atau "
             "Laporan Harta Kekayaan Aparatur Sipil Negara (LHKASN) tahun terakhir."
         )
-    if rules.get("require_own_ppk_approval", True):
+    if rules["require_own_ppk_approval"]:
         out.append("Mendapat persetujuan dari Pejabat Pembina Kepegawaian instansi asal.")
     out.append("Sehat jasmani dan rohani.")
-    if rules.get("one_post_per_selection", True):
+    if rules["one_post_per_selection"]:
         out.append("Setiap pelamar hanya dapat melamar 1 (satu) jabatan.")
     return out
 
 
 def required_documents(params: Mapping[str, Any]) -> list[str]:
     """Return the documents applicants upload, from the eligibility parameters."""
-    rules = params.get("eligibility") or {}
+    rules = params["eligibility"]
     codes = rules.get("required_documents") or list(REQUIRED_DOCUMENTS)
     return [
         DOCUMENT_DESCRIPTIONS.get(code) or f"{REQUIRED_DOCUMENTS[code].name_id}."
@@ -158,7 +157,7 @@ def announcement_context(
             N_("The registration window is not set, and the announcement must state it."),
         )
     own = document_params(params)
-    min_rank = str((params.get("eligibility") or {}).get("min_rank", "IV/b"))
+    min_rank = str(params["eligibility"]["min_rank"])
     base_url = str(current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
     return {
         "selection": selection_context(selection),
@@ -249,7 +248,7 @@ def extension_notice_context(
         "selection": selection_context(selection),
         "announcement": document_letter(announcement),
         "extension_number": extension.number,
-        "minimum_applicants": int(params.get("min_applicants_per_post", 4)),
+        "minimum_applicants": int(params["min_applicants_per_post"]),
         "posts": [
             {"name": p.name, "unit": p.unit, "applicants": counts.get(p.id, 0)} for p in positions
         ],
