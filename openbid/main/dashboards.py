@@ -16,15 +16,16 @@ from openbid import clock
 from openbid.charts import Chart, Series
 from openbid.extensions import db
 from openbid.models import Selection
+from openbid.rules.reasons import N_
 from openbid.stages import overview
 from openbid.stages.screening import rule_label
 
 FUNNEL_LABELS = {
-    "applied": "Applied",
-    "passed_screening": "Passed the administrative screening",
-    "ranked": "Ranked after the interview",
-    "three_best": "Among the three best",
-    "appointed": "Appointed",
+    "applied": N_("Applied"),
+    "passed_screening": N_("Passed the administrative screening"),
+    "ranked": N_("Ranked after the interview"),
+    "three_best": N_("Among the three best"),
+    "appointed": N_("Appointed"),
 }
 
 

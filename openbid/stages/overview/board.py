@@ -87,7 +87,7 @@ def _applicant_counts(session: Session, position_ids: list[int]) -> dict[int, in
         .where(Application.position_id.in_(position_ids), Application.submitted_at.is_not(None))
         .group_by(Application.position_id)
     )
-    return dict(rows)
+    return dict(rows.all())
 
 
 def published_selection_ids() -> Any:

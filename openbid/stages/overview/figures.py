@@ -101,9 +101,7 @@ def _funnel(session: Session, selection: Selection) -> list[tuple[str, int]]:
                 .join(Position, Position.id == Application.position_id)
                 .where(Position.selection_id == selection.id, Application.submitted_at.is_not(None))
                 .group_by(Application.state)
-            )
-            .tuples()
-            .all()
+            ).all()
         )
     )
     return [

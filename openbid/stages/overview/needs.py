@@ -99,7 +99,7 @@ def without_results(session: Session, ids: list[int]) -> Counter[int]:
         )
         .group_by(Position.selection_id)
     )
-    return Counter(dict(rows.tuples().all()))
+    return Counter(dict(rows.all()))
 
 
 def _per_selection(session: Session, model: Any, ids: list[int]) -> Counter[int]:
@@ -115,7 +115,7 @@ def _per_selection(session: Session, model: Any, ids: list[int]) -> Counter[int]
         )
         .group_by(Position.selection_id)
     )
-    return Counter(dict(rows.tuples().all()))
+    return Counter(dict(rows.all()))
 
 
 def missing_scores(session: Session, ids: list[int], states: Counter) -> dict[int, int]:
@@ -128,9 +128,7 @@ def missing_scores(session: Session, ids: list[int], states: Counter) -> dict[in
                 sa.select(CommitteeMember.selection_id, sa.func.count(CommitteeMember.id))
                 .where(CommitteeMember.selection_id.in_(ids))
                 .group_by(CommitteeMember.selection_id)
-            )
-            .tuples()
-            .all()
+            ).all()
         )
     )
     scores = _per_selection(session, InterviewScore, ids)
@@ -148,9 +146,7 @@ def letters_on_file(session: Session, ids: list[int]) -> set[tuple[int, str]]:
     return set(
         session.execute(
             sa.select(Approval.selection_id, Approval.purpose).where(Approval.selection_id.in_(ids))
-        )
-        .tuples()
-        .all()
+        ).all()
     )
 
 
