@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 # Colours that stay apart for the common colour-vision deficiencies (Okabe-Ito), darkened
 # enough to keep a 3:1 contrast with the white page.
 PALETTE = ("#0b5cab", "#c05a00", "#1f7a3f", "#8e3b8e", "#b3261e", "#5b6775", "#7a6a00")
-WIDTH = 560  # the drawing's own units; it scales to the width of its box
+WIDTH = 460  # the drawing's own units; it scales to the width of its box
 FONT = 15  # readable at 390 px too, where the drawing shrinks to about 0.6
 
 
@@ -80,6 +80,11 @@ def number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
 
 
+def axis_peak(value: float) -> float:
+    """Return the top of a value axis cut in four steps of a 1, 2 or 5 times ten (at least 4)."""
+    return 4 * nice_ceiling(value / 4)
+
+
 def nice_ceiling(value: float) -> float:
     """Return the smallest 1, 2 or 5 times a power of ten at or above value (at least 1)."""
     if value <= 1:
@@ -99,20 +104,33 @@ def _text(x: float, y: float, content: str, cls: str = "", anchor: str = "start"
     )
 
 
+def _legend_places(chart: Chart) -> list[tuple[float, float]]:
+    """Return where each series' swatch goes: left to right, wrapping to a new line."""
+    places, x, y = [], 0.0, 0.0
+    for series in chart.series:
+        width = 19 + 8.2 * len(series.name) + 18
+        if x and x + width > WIDTH:
+            x, y = 0.0, y + 24
+        places.append((x, y))
+        x += width
+    return places
+
+
 def _legend_height(chart: Chart) -> int:
-    return 28 if len(chart.series) > 1 else 0
+    if len(chart.series) < 2:
+        return 0
+    return int(_legend_places(chart)[-1][1]) + 28
 
 
 def _legend(chart: Chart) -> str:
     """Return the legend (one swatch per series) along the top, when there are several."""
     if len(chart.series) < 2:
         return ""
-    parts, x = ['<g aria-hidden="true">'], 0.0
-    for i, series in enumerate(chart.series):
+    parts = ['<g aria-hidden="true">']
+    for i, (x, y) in enumerate(_legend_places(chart)):
         colour = PALETTE[i % len(PALETTE)]
-        parts.append(f'<rect x="{x:.1f}" y="6" width="14" height="14" fill="{colour}"/>')
-        parts.append(_text(x + 19, 18, series.name))
-        x += 19 + 8.2 * len(series.name) + 18
+        parts.append(f'<rect x="{x:.1f}" y="{y + 6}" width="14" height="14" fill="{colour}"/>')
+        parts.append(_text(x + 19, y + 18, chart.series[i].name))
     parts.append("</g>")
     return "".join(parts)
 
@@ -156,18 +174,30 @@ def _axes(top: int, height: int, peak: float) -> tuple[list[str], float]:
     return parts, scale
 
 
-def _category_labels(chart: Chart, xs: list[float], y: float) -> list[str]:
+def _category_labels(chart: Chart, xs: list[float], y: float, end: bool = False) -> list[str]:
     """Label the first, the last and a few categories between, so labels never collide."""
     n = len(chart.categories)
     every = max(1, math.ceil(n / 6))
-    shown = set(range(0, n, every)) | {n - 1}
-    return [_text(xs[i], y, chart.categories[i], "axis", "middle") for i in sorted(shown)]
+    shown = set(range(0, n, every))
+    # The last category is always labelled; a label too close before it makes way.
+    shown = {i for i in shown if n - 1 - i > every / 2 or i == n - 1} | {n - 1}
+    # With end, the last label ends at its point, so it never runs past the right edge.
+    return [
+        _text(
+            xs[i],
+            y,
+            chart.categories[i],
+            "axis",
+            "end" if end and i == n - 1 and n > 1 else "middle",
+        )
+        for i in sorted(shown)
+    ]
 
 
 def _columns(chart: Chart) -> tuple[int, str]:
     """Grouped columns: one group per category, one column per series."""
     top, height, left = _legend_height(chart) + 12, 180, 40
-    peak = nice_ceiling(max((v for s in chart.series for v in s.values), default=0))
+    peak = axis_peak(max((v for s in chart.series for v in s.values), default=0))
     parts, scale = _axes(top, height, peak)
     slot = (WIDTH - left) / max(len(chart.categories), 1)
     width = slot * 0.8 / max(len(chart.series), 1)
@@ -182,14 +212,17 @@ def _columns(chart: Chart) -> tuple[int, str]:
                 f'<rect x="{x0 + j * width:.1f}" y="{top + height - h:.1f}" '
                 f'width="{max(width - 1, 1):.1f}" height="{h:.1f}" fill="{colour}"/>'
             )
-    parts += _category_labels(chart, xs, top + height + 22)
+    # The last group's label ends at the right edge instead of spilling past it.
+    if xs:
+        xs[-1] = WIDTH
+    parts += _category_labels(chart, xs, top + height + 22, end=True)
     return top + height + 30, '<g aria-hidden="true">' + "".join(parts) + "</g>"
 
 
 def _lines(chart: Chart) -> tuple[int, str]:
     """One line per series across the categories (e.g. days), with a dot on the last point."""
     top, height, left = _legend_height(chart) + 12, 180, 40
-    peak = nice_ceiling(max((v for s in chart.series for v in s.values), default=0))
+    peak = axis_peak(max((v for s in chart.series for v in s.values), default=0))
     parts, scale = _axes(top, height, peak)
     n = len(chart.categories)
     step = (WIDTH - left - 12) / max(n - 1, 1)
@@ -208,5 +241,5 @@ def _lines(chart: Chart) -> tuple[int, str]:
                 f'<circle cx="{xs[-1]:.1f}" cy="{top + height - last * scale:.1f}" r="4" '
                 f'fill="{colour}"/>'
             )
-    parts += _category_labels(chart, xs, top + height + 22)
+    parts += _category_labels(chart, xs, top + height + 22, end=True)
     return top + height + 30, '<g aria-hidden="true">' + "".join(parts) + "</g>"
