@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import multiprocessing
 import os
 import re
@@ -33,6 +34,8 @@ import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+logger = logging.getLogger(__name__)
 
 ROW_ATTR = "data-openbid-row"
 MIN_ROWS = 200  # fewer table rows than this: one render in the calling process
@@ -363,6 +366,12 @@ def _lay_out(
             return None
         pages[index - 1] = pages[index - 1][: found[0]]
         if found[1] != starts[index]:
+            logger.info(
+                "chunk %d: guessed row %d, lays it out again from row %d",
+                index,
+                starts[index],
+                found[1],
+            )
             starts[index] = found[1]
             html = rows.chunk_html(found[1], ends[index])
             workers.send(index, "layout", index, html, base_url)
