@@ -12,6 +12,9 @@ from pypdf import PdfReader
 
 from openbid.documents import chunked, render
 from openbid.documents.signing import Signer, sign_pdf, verify_signature
+from openbid.extensions import db
+from openbid.stages import documents
+from tests.documents import scenario
 from tests.documents.long_documents import TEMPLATE, long_announcement
 
 ROWS = 300  # enough for several pages in each chunk, quick enough for the suite
@@ -84,3 +87,35 @@ def test_long_announcement_in_chunks_reads_as_one_render(
     report = verify_signature(signed, [demo_keys[0]])
     assert report.valid and report.intact and report.whole_file, report.summary
     assert page_texts(signed) == expected
+
+
+BASE_KEYS = {"agency", "number", "issued_at", "verification_code", "verify_url", "signed"}
+BASE_KEYS |= {"chain_seq", "chain_hash"}
+
+
+@pytest.mark.real_pdf
+def test_an_issued_long_document_is_signed_and_verify_document_accepts_it(
+    app, runner, demo_keys: tuple[Path, Path], workers: None, tmp_path: Path
+) -> None:
+    cert, key = demo_keys
+    app.config.update(SIGNING_CERT=cert, SIGNING_KEY=key, SIGNING_TRUST_ROOTS=(cert,))
+    built = scenario.build()
+    context = {k: v for k, v in long_announcement(ROWS).items() if k not in BASE_KEYS}
+    document = documents.issue_document(
+        db.session,
+        kind="screening_announcement",
+        selection=built.selection,
+        actor=built.secretariat,
+        context=context,
+        issued_at=scenario.ISSUE_TIMES["screening_announcement"],
+    )
+    db.session.commit()
+    data = documents.document_bytes(document)
+    texts = page_texts(data)
+    assert len(texts) >= 8 and f"Halaman 1 dari {len(texts)}" in texts[0]
+    assert document.verification_code in texts[-1]
+    path = tmp_path / "pengumuman.pdf"
+    path.write_bytes(data)
+    result = runner.invoke(args=["openbid", "verify-document", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "Signature:  valid" in result.output
