@@ -216,14 +216,15 @@ class _Worker:
     ) -> bytes:
         """Number the first ``keep`` pages (offset + i of total) and write them as a PDF."""
         document, records = self.held.pop(key)
-        background = self.tools.weasyprint.layout.layout_backgrounds
+        background = self.tools.weasyprint.layout.background.layout_box_backgrounds
         for index, (context, page_box, state) in enumerate(records[:keep]):
             state = list(state)
             state[1] = {**state[1], "page": [offset + index + 1], "pages": [total]}
             context.current_page = index + 1
-            margins = self.real_margin_boxes(context, page_box, tuple(state))
+            margins = tuple(self.real_margin_boxes(context, page_box, tuple(state)))
             page_box.children = (*page_box.children, *margins)
-            background(page_box, context.get_image_from_uri)
+            for margin in margins:
+                background(page_box, margin, context.get_image_from_uri)
         part = document.copy(document.pages[:keep])
         self.tools.finish(part, meta)
         return part.write_pdf()
