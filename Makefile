@@ -69,8 +69,10 @@ lock: | $(BIN)/python
 	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
 		--no-emit-index-url --no-emit-find-links -o requirements-dev.txt requirements-dev.in
 
+# Every figure of issue #12 against its floor, one `BENCH ...` line each (under 10 minutes).
+# PostgreSQL: OPENBID_BENCH_DATABASE_URL=postgresql+psycopg://... (emptied by the run).
 bench: setup-dev
-	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,112 +1,190 @@
-"""Time document rendering and signing: ``python bench/render_bench.py [--rows N]``.
+"""Documents in ``make bench`` (issue #12): the decree step, the long announcement, worker memory.
 
-Prints the warm render time of every document kind (median of a few runs), a long
-announcement of --rows candidates (default 1,000) with the process's peak memory, and
-PAdES signing and verification with an ECDSA P-256 key. Not run by the tests.
+``measure_decree_step()``: median time to issue a decree (number, render, PAdES ECDSA P-256
+signature, store, register, audit event, commit) in a finished two-post selection, against a
+bare WeasyPrint ``write_pdf`` of the same HTML in the same process; goal <= 1.3x.
+
+``measure_long_announcement()``: wall time of ``render_pdf`` for a 1,000-row announcement
+(chunks on the warm worker processes, joined), against a bare single WeasyPrint render of the
+same HTML; goal <= 2 s.
+
+``measure_worker_rss()``: resident memory growth of a process over 1,000 decree renders after
+a warm-up; the floor is its resident memory after the warm-up; goal <= 20 MB.
+
+Each returns ``{name, value, unit, floor, ratio, goal, ok}``; ``bench/run.py`` prints them.
+The decree step uses PostgreSQL when ``OPENBID_BENCH_DATABASE_URL`` names an empty database,
+SQLite otherwise. Never run by the tests.
 """
 
 from __future__ import annotations
 
-import argparse
-import copy
-import resource
+import functools
+import os
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
-from openbid.documents.contexts import template_name
-from openbid.documents.render import font_subsetter, render_pdf
-from openbid.documents.signing import (
-    Signer,
-    generate_self_signed,
-    sign_pdf,
-    verify_signature,
-)
-from tests.documents.samples import KINDS, sample_context
+from flask_migrate import upgrade  # noqa: E402
+
+from config import TestConfig  # noqa: E402
+from openbid.app import create_app  # noqa: E402
+from openbid.documents import render  # noqa: E402
+from openbid.documents.signing import generate_self_signed  # noqa: E402
+from openbid.extensions import db  # noqa: E402
+from openbid.models import Selection, User  # noqa: E402
+from openbid.stages.documents import build_context, issue_document  # noqa: E402
+from tests.documents import scenario  # noqa: E402
+from tests.documents.long_documents import TEMPLATE, long_announcement  # noqa: E402
+
+DECREE_GOAL = 1.3
+LONG_GOAL_S = 2.0
+RSS_GOAL_MB = 20.0
+LONG_ROWS = 1000
 
 
-def timed(action: Callable[[], object], runs: int) -> tuple[float, object]:
-    """Run an action ``runs`` times; return the median seconds and the last result."""
-    durations, result = [], None
+def figure(name: str, value: float, unit: str, floor: float, goal: str, ok: bool) -> dict:
+    """One figure of ``make bench``."""
+    ratio = value / floor if floor else 0.0
+    return {
+        "name": name,
+        "value": value,
+        "unit": unit,
+        "floor": floor,
+        "ratio": ratio,
+        "goal": goal,
+        "ok": ok,
+    }
+
+
+def median_seconds(action: Callable[[], object], runs: int) -> float:
+    """Run an action ``runs`` times; return the median seconds."""
+    durations = []
     for _ in range(runs):
         start = time.perf_counter()
-        result = action()
+        action()
         durations.append(time.perf_counter() - start)
-    return statistics.median(durations), result
+    return statistics.median(durations)
 
 
-def long_announcement(rows: int) -> dict:
-    """The administrative-result announcement with ``rows`` candidates for one post."""
-    context = sample_context("screening_announcement")
-    post = copy.deepcopy(context["posts"][0])
-    template = post["candidates"][0]
-    post["candidates"] = [
-        {
-            **template,
-            "name": f"Peserta Nomor {i:04d}, S.E., M.Si.",
-            "nip": f"1970{(i % 12) + 1:02d}{(i % 28) + 1:02d}199503{1 + i % 2}{i % 1000:03d}",
-        }
-        for i in range(rows)
-    ]
-    context["posts"] = [post]
-    return context
+def bare_pdf(html: str) -> bytes:
+    """The floor: WeasyPrint's own ``write_pdf`` of the HTML, with the process's fonts."""
+    weasyprint, font_config = render._load_weasyprint()
+    page = weasyprint.HTML(string=html, base_url=str(render.TEMPLATES_DIR) + os.sep)
+    return page.write_pdf(font_config=font_config)
 
 
-def peak_rss_mb() -> float:
-    """Peak resident memory of this process in MB (Linux reports KB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+@functools.cache
+def decree_app() -> tuple[Any, Any]:
+    """An app on a fresh database with a finished selection and a signing key, once."""
+    folder = Path(tempfile.mkdtemp(prefix="openbid-render-bench-"))
+    url = os.environ.get("OPENBID_BENCH_DATABASE_URL") or f"sqlite:///{folder / 'bench.db'}"
+    config = TestConfig(url, folder)
+    cert, key = generate_self_signed(folder / "keys", "BKPSDM Kota Contoh", "Bench")
+    config.SIGNING_CERT, config.SIGNING_KEY, config.SIGNING_TRUST_ROOTS = cert, key, (cert,)
+    app = create_app(config)
+    with app.app_context():
+        upgrade()
+        built = scenario.build()
+        db.session.commit()
+        return app, (built.selection.id, built.auditor.id)
 
 
-def main() -> None:
-    """Print the measurements."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rows", type=int, default=1000, help="rows of the long document")
-    parser.add_argument("--runs", type=int, default=5, help="runs per measurement")
-    args = parser.parse_args()
+def _issue_decree(captured: list[tuple[str, Mapping[str, Any]]] | None = None) -> float:
+    """Issue one decree inside the current app context and commit; return the seconds.
 
-    start = time.perf_counter()
-    first = render_pdf(template_name("decree"), sample_context("decree"))
-    print(f"first render (import + fonts): {time.perf_counter() - start:.2f} s")
-    print(f"font subsetter: {font_subsetter()}")
+    The timed step is the issue itself (number, render, sign, store, register, audit event,
+    commit); the context is built from the database beforehand, untimed.
+    """
+    _, (selection_id, auditor_id) = decree_app()
+    selection, auditor = db.session.get(Selection, selection_id), db.session.get(User, auditor_id)
+    at = scenario.ISSUE_TIMES["decree"]
+    context = build_context(db.session, "decree", selection, issued_at=at, actor=auditor)
 
-    print("\nwarm render, median of", args.runs)
-    for kind in KINDS:
-        context = sample_context(kind)
-        seconds, data = timed(lambda c=context, k=kind: render_pdf(template_name(k), c), args.runs)
-        print(f"  {kind:24} {seconds * 1000:7.0f} ms  {len(data) / 1024:6.1f} KiB")
+    def capture(template: str, full: Mapping[str, Any], *, base_url: Any = None) -> bytes:
+        if captured is not None:
+            captured.append((template, full))
+        return render.weasyprint_pdf(template, full, base_url=base_url)
 
-    context = long_announcement(args.rows)
-    seconds, data = timed(lambda: render_pdf("documents/screening_announcement.html", context), 1)
-    print(
-        f"\nannouncement with {args.rows} rows: {seconds:.2f} s "
-        f"({seconds / args.rows * 1000:.1f} ms/row), {len(data) / 1024:.0f} KiB, "
-        f"peak RSS {peak_rss_mb():.0f} MB"
+    with render.use_renderer(capture):
+        start = time.perf_counter()
+        issue_document(
+            db.session,
+            kind="decree",
+            selection=selection,
+            actor=auditor,
+            context=context,
+            issued_at=at,
+        )
+        db.session.commit()
+        return time.perf_counter() - start
+
+
+def decree_html() -> tuple[str, Mapping[str, Any]]:
+    """The HTML and full context of an issued decree (issues one to capture them)."""
+    app, _ = decree_app()
+    captured: list[tuple[str, Mapping[str, Any]]] = []
+    with app.app_context():
+        _issue_decree(captured)
+    template, context = captured[-1]
+    return render.render_html(template, context), context
+
+
+def measure_decree_step(runs: int = 15) -> dict:
+    """Issue a decree (render, sign, store, register) against a bare ``write_pdf``."""
+    app, _ = decree_app()
+    html, _ = decree_html()
+    floor = median_seconds(lambda: bare_pdf(html), runs)
+    with app.app_context():
+        _issue_decree()
+        value = statistics.median(_issue_decree() for _ in range(runs))
+    ratio = value / floor
+    return figure(
+        "decree_step", value * 1000, "ms", floor * 1000, f"<={DECREE_GOAL}x", ratio <= DECREE_GOAL
     )
 
-    with tempfile.TemporaryDirectory() as folder:
-        cert, key = generate_self_signed(
-            folder, "BKPSDM Kota Tangerang", "Pemerintah Kota Tangerang"
-        )
-        start = time.perf_counter()
-        signer = Signer.from_pem(cert, key)
-        print(f"\nload ECDSA P-256 signer: {(time.perf_counter() - start) * 1000:.0f} ms (once)")
-        moment = datetime(2019, 1, 14, 10, 0)
-        seconds, signed = timed(
-            lambda: sign_pdf(
-                first, signer, reason="Keputusan", location="Tangerang", timestamp=moment
-            ),
-            args.runs * 4,
-        )
-        print(f"sign decree (PAdES B-B): {seconds * 1000:.0f} ms")
-        seconds, report = timed(lambda: verify_signature(signed, [cert]), args.runs * 4)
-        print(f"verify signature: {seconds * 1000:.0f} ms ({report.summary})")
+
+def measure_long_announcement(runs: int = 3) -> dict:
+    """Render a 1,000-row announcement (chunked) against one bare WeasyPrint render."""
+    context = long_announcement(LONG_ROWS)
+    context.update(chain_seq=42, chain_hash="0" * 64)
+    html = render.render_html(TEMPLATE, context)
+    render.render_pdf(TEMPLATE, context)  # starts the workers, learns the page size
+    value = median_seconds(lambda: render.render_pdf(TEMPLATE, context), runs)
+    floor = median_seconds(lambda: bare_pdf(html), 2)
+    return figure(
+        "long_announcement_1000", value, "s", floor, f"<={LONG_GOAL_S}s", value <= LONG_GOAL_S
+    )
 
 
-if __name__ == "__main__":
-    main()
+def rss_mb() -> float:
+    """This process's resident memory in MB, from /proc."""
+    with open("/proc/self/statm") as statm:
+        pages = int(statm.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+def measure_worker_rss(renders: int = 1000, warm_up: int = 30) -> dict:
+    """Memory growth over ``renders`` decree renders in one process, after a warm-up."""
+    _, context = decree_html()
+    template = "documents/decree.html"
+    for _ in range(warm_up):
+        render.render_pdf(template, context)
+    start = rss_mb()
+    for _ in range(renders):
+        render.render_pdf(template, context)
+    growth = rss_mb() - start
+    return figure(
+        "worker_rss_1000_renders",
+        growth,
+        "MB",
+        start,
+        f"<={RSS_GOAL_MB:g}MB",
+        growth <= RSS_GOAL_MB,
+    )

@@ -24,6 +24,7 @@ from urllib.request import url2pathname
 
 import jinja2
 
+from openbid.documents import chunked
 from openbid.documents.formatting import FILTERS, as_wib
 from openbid.documents.qr import qr_svg_data_uri
 
@@ -128,27 +129,64 @@ def weasyprint_pdf(
 ) -> bytes:
     """Render a template to PDF with WeasyPrint, deterministically.
 
+    A long document (see ``chunked``) is rendered in chunks on warm worker processes and
+    joined; it reads the same, page by page, as when rendered in one piece.
+
     :raises jinja2.UndefinedError: when the template uses a key the context lacks.
+    :raises chunked.ChunkError: when a render worker fails.
     """
     html = render_html(template_name, context)
+    if chunked.wanted(html):
+        rows = chunked.mark_rows(html)
+        if rows is not None:
+            meta = {key: context.get(key) for key in ("issued_at", "chain_seq", "chain_hash")}
+            workers = chunked.pool(chunk_tools)
+            data = chunked.render(rows, template_name, base_url, meta, workers)
+            if data is not None:
+                return data
+    return single_pdf(html, context, base_url=base_url)
+
+
+def single_pdf(html: str, context: Mapping[str, Any], *, base_url: str | None = None) -> bytes:
+    """Render document HTML to PDF in one piece, in this process."""
     weasyprint, font_config = _load_weasyprint()
-    fetcher = _local_fetcher(weasyprint, base_url)
     # Pango font maps and the FontConfiguration's caches are not safe to share between
     # threads at the same time; renders in one process take turns.
     with _lock:
-        document = weasyprint.HTML(
-            string=html,
-            base_url=base_url or str(TEMPLATES_DIR) + os.sep,
-            url_fetcher=fetcher,
-        ).render(font_config=font_config)
-        metadata = document.metadata
-        issued_at = context.get("issued_at")
-        if issued_at:
-            metadata.created = metadata.modified = _w3c(issued_at)
-        metadata.generator = "openbid"
-        metadata.lang = metadata.lang or "id"
-        _chain_metadata(metadata, context)
+        document = _html(weasyprint, html, base_url).render(font_config=font_config)
+        finish_metadata(document, context)
         return document.write_pdf(pdf_identifier=True)
+
+
+def _html(weasyprint: ModuleType, html: str, base_url: str | None) -> Any:
+    """Parse document HTML for WeasyPrint, fetching only local files and data: URIs."""
+    return weasyprint.HTML(
+        string=html,
+        base_url=base_url or str(TEMPLATES_DIR) + os.sep,
+        url_fetcher=_local_fetcher(weasyprint, base_url),
+    )
+
+
+def finish_metadata(document: Any, context: Mapping[str, Any]) -> None:
+    """Date a rendered document as issued and put the chain head in its Keywords."""
+    metadata = document.metadata
+    issued_at = context.get("issued_at")
+    if issued_at:
+        metadata.created = metadata.modified = _w3c(issued_at)
+    metadata.generator = "openbid"
+    metadata.lang = metadata.lang or "id"
+    _chain_metadata(metadata, context)
+
+
+def chunk_tools() -> chunked.Tools:
+    """What a chunk worker process renders with (called inside the worker)."""
+    weasyprint, font_config = _load_weasyprint()
+    return chunked.Tools(
+        weasyprint=weasyprint,
+        font_config=font_config,
+        html=lambda html, base_url: _html(weasyprint, html, base_url),
+        finish=finish_metadata,
+    )
 
 
 # The chain head at issue travels in the PDF's Keywords (from the template's
