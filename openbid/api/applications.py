@@ -12,9 +12,10 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app, jsonify, request, url_for
+from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import NotFound
 
-from openbid import uploads
+from openbid import clock, uploads
 from openbid.api import schemas as s
 from openbid.api.blueprint import actor, bp, created, iso
 from openbid.api.forms import form_body
@@ -25,7 +26,6 @@ from openbid.i18n import reason_text
 from openbid.models import (
     Application,
     ApplicationDocument,
-    ApplicationEvent,
     ApplicationState,
     AssessmentResult,
     CommitteeMember,
@@ -40,7 +40,6 @@ from openbid.rules.eligibility import REQUIRED_DOCUMENTS
 from openbid.rules.reasons import N_, Reason, ValidationFailed
 from openbid.stages import applications as portal
 from openbid.stages import assessment, interview, screening
-from openbid.workflow import fire
 
 # Which AssessmentResult fields each score component writes, and the body field feeding it.
 ASSESSMENT_COMPONENTS: dict[str, dict[str, str]] = {
@@ -106,9 +105,26 @@ def _scores(application: Application) -> dict[str, Any]:
     }
 
 
+def _load_application(application_id: int) -> Application | None:
+    """Load an application with its post, selection and candidate in one query.
+
+    Rows expired by a commit are read again by the same query, so it also serves to show an
+    application as a change left it.
+    """
+    return db.session.scalar(
+        sa.select(Application)
+        .where(Application.id == application_id)
+        .options(
+            joinedload(Application.position).joinedload(Position.selection),
+            joinedload(Application.candidate),
+        )
+    )
+
+
 def application_json(application: Application) -> dict[str, Any]:
     """Serialise an application with its documents, verdict and the scores the caller may see."""
-    db.session.refresh(application)
+    # The identity key, not .id: reading an attribute of a row a commit expired reloads it.
+    application = _load_application(sa.inspect(application).identity[0]) or application
     position = application.position
     selection = position.selection
     documents = db.session.scalars(
@@ -117,7 +133,7 @@ def application_json(application: Application) -> dict[str, Any]:
             ApplicationDocument.application_id == application.id,
             ApplicationDocument.superseded_at.is_(None),
         )
-        .options(sa.orm.joinedload(ApplicationDocument.file))
+        .options(joinedload(ApplicationDocument.file))
         .order_by(ApplicationDocument.id)
     ).all()
     verdict = db.session.scalar(
@@ -301,6 +317,7 @@ def apply(position_id: int):
     Every file is checked before anything is written; a later failure (e.g. the submit
     guard) leaves the draft with its documents, and a new request continues it.
     """
+    received = clock.now()  # a submission is in time or not as of its arrival
     require(Role.CANDIDATE)
     candidate = actor()
     position = _announced_position(position_id)
@@ -312,7 +329,7 @@ def apply(position_id: int):
     for code, upload in request.files.items():
         portal.upload_document(application, candidate, code, upload, max_bytes)
     if fields.get("submit"):
-        fire(application, ApplicationEvent.SUBMIT, candidate)
+        portal.submit_application(application, candidate, received=received)
     return application_created(application)
 
 
@@ -340,7 +357,9 @@ def get_application(application_id: int):
 )
 def post_verdict(application_id: int, body: dict):
     """Pass or fail an application through the screening service."""
+    loaded = _load_application(application_id)  # held: visible_application finds it loaded
     application = visible_application(application_id)
+    del loaded
     screening.record_verdict(
         application,
         actor(),

@@ -9,12 +9,23 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
+from urllib.parse import parse_qsl
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask import (
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length
 
@@ -70,54 +81,70 @@ def document_label(code: str) -> str:
     return _(doc.label) if doc else code
 
 
-def _page(selection: Selection, *, errors=None, values=None, status: int = 200):
-    applications = screening_service.applications_to_screen(selection)
-    screened = screening_service.screen(selection, applications)
+def _deciders(items: list[screening_service.Screened]) -> dict[int, str]:
+    """Return the names of who gave the verdicts shown, by user id (one query)."""
+    ids = {item.verdict.decided_by_id for item in items if item.verdict is not None}
+    if not ids:
+        return {}
+    return dict(db.session.execute(sa.select(User.id, User.name).where(User.id.in_(ids))).all())
+
+
+def _rule_label(rule: str) -> str:
+    if rule.startswith("document."):
+        return document_label(rule.removeprefix("document."))
+    return _(screening_service.rule_label(rule))
+
+
+def _rule_choices() -> list[tuple[str, str]]:
+    """Return the rules one can filter the list by (code, label), documents last."""
+    rules = [r for r in screening_service.RULE_LABELS if r != "health"]
+    rules += [f"document.{code}" for code in REQUIRED_DOCUMENTS]
+    return [(rule, _rule_label(rule)) for rule in rules]
+
+
+def _row_context(selection: Selection, items, filters, errors=None, values=None) -> dict:
+    """Return what one applicant's row needs, for the whole page and for a single row."""
+    return {
+        "selection": selection,
+        "deciders": _deciders(items),
+        "can_decide": current_user.role in DECIDE_ROLES and selection.state == STAGE,
+        "errors": errors or {},
+        "values": values or {},
+        "filters": filters,
+        "rule_label": _rule_label,
+        "document_label": document_label,
+        "app_state": lambda state: _(
+            definition_of(selection).machine("application").state_label(state)
+        ),
+    }
+
+
+def _page(selection: Selection, filters, *, errors=None, values=None, status: int = 200):
+    page = screening_service.listing(selection, filters)
     by_post: dict[int, list[screening_service.Screened]] = defaultdict(list)
-    for item in screened:
+    for item in page.items:
         by_post[item.application.position_id].append(item)
+    empty = {"pending": 0, "eligible": 0, "ineligible": 0, "other": 0}
     posts = [
-        {
-            "position": p,
-            "items": by_post.get(p.id, []),
-            "counts": screening_service.counts(by_post.get(p.id, [])),
-        }
+        {"position": p, "items": by_post.get(p.id, []), "counts": page.counts.get(p.id, empty)}
         for p in selection.positions
     ]
-    decider_ids = {item.verdict.decided_by_id for item in screened if item.verdict is not None}
-    deciders = (
-        dict(
-            db.session.execute(sa.select(User.id, User.name).where(User.id.in_(decider_ids))).all()
-        )
-        if decider_ids
-        else {}
-    )
+    totals = {k: sum(post["counts"][k] for post in posts) for k in empty}
     events = [
         e
         for e in available_events(selection, current_user)
         if e.name == SelectionEvent.CLOSE_SCREENING
     ]
-    can_decide = current_user.role in DECIDE_ROLES and selection.state == STAGE
     return (
         render_template(
             "committee/screening.html",
-            selection=selection,
             posts=posts,
-            totals=screening_service.counts(screened),
-            deciders=deciders,
+            totals=totals,
             events=events,
-            can_decide=can_decide,
-            errors=errors or {},
-            values=values or {},
-            rule_label=lambda rule: (
-                document_label(rule.removeprefix("document."))
-                if rule.startswith("document.")
-                else _(screening_service.rule_label(rule))
-            ),
-            document_label=document_label,
-            app_state=lambda state: _(
-                definition_of(selection).machine("application").state_label(state)
-            ),
+            listing=page,
+            statuses=list(screening_service.STATUSES),
+            rule_choices=_rule_choices(),
+            **_row_context(selection, page.items, filters, errors, values),
         ),
         status,
     )
@@ -125,13 +152,73 @@ def _page(selection: Selection, *, errors=None, values=None, status: int = 200):
 
 @bp.route("/<int:selection_id>/screening")
 def screening(selection_id: int):
-    """Show every application per post with its rules, documents and verdict."""
-    return _page(load_for_stage(selection_id))
+    """Show one page of the applications, filtered, with their rules, documents and verdicts."""
+    selection = load_for_stage(selection_id)
+    return _page(selection, screening_service.Filters.from_args(request.args))
+
+
+def _back_filters() -> screening_service.Filters:
+    """Return the list's filters and page the verdict form was sent from."""
+    return screening_service.Filters.from_args(MultiDict(parse_qsl(request.form.get("back", ""))))
+
+
+def _wants() -> str:
+    """Return how to answer a verdict: "json", "row" (a fetch for HTML) or "page"."""
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    if (
+        best == "application/json"
+        and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    ):
+        return "json"
+    return "row" if request.headers.get("X-Requested-With") == "fetch" else "page"
+
+
+def _row_answer(
+    selection: Selection,
+    application,
+    filters,
+    *,
+    status=200,
+    errors=None,
+    values=None,
+    message: str = "",
+):
+    """Answer a fetch with the applicant's row only: JSON, or its HTML fragment."""
+    (item,) = screening_service.screen(selection, [application])
+    if _wants() == "json":
+        verdict = item.verdict
+        body = {
+            "id": application.id,
+            "state": application.state,
+            "version": application.version,
+            "rules_passed": item.rules_passed,
+            "verdict": None
+            if verdict is None
+            else {
+                "passed": verdict.passed,
+                "overridden": verdict.overridden,
+                "reason": verdict.reason,
+            },
+            "message": message,
+            "errors": (errors or {}).get(application.id, []),
+        }
+        return jsonify(body), status
+    html = render_template(
+        "committee/screening_row.html",
+        item=item,
+        message=message,
+        **_row_context(selection, [item], filters, errors, values),
+    )
+    return html, status
 
 
 @bp.route("/<int:selection_id>/screening/<int:application_id>/verdict", methods=["POST"])
 def screening_verdict(selection_id: int, application_id: int):
-    """Record the committee's verdict on one application through the workflow engine."""
+    """Record the committee's verdict on one application through the workflow engine.
+
+    A form post returns to the same page and filters, at the applicant; a fetch (``Accept:
+    application/json``, or ``X-Requested-With: fetch`` for HTML) gets the updated row only.
+    """
     selection = load_for_stage(selection_id)
     application = load_application(selection, application_id)
     form = VerdictForm()
@@ -139,32 +226,45 @@ def screening_verdict(selection_id: int, application_id: int):
         abort(400)
     passed = form.passed.data == "1"
     reason = (form.reason.data or "").strip()
+    filters = _back_filters()
     try:
         screening_service.record_verdict(
-            application,
-            current_user,
-            passed,
-            reason,
-            expected_version=int(form.version.data),
+            application, current_user, passed, reason, expected_version=int(form.version.data)
         )
     except (GuardFailed, ValidationFailed) as error:
         db.session.rollback()
         db.session.expire_all()
-        return _page(
-            load_selection(selection_id),
-            errors={application_id: [reason_text(r) for r in error.reasons]},
-            values={application_id: {"passed": form.passed.data, "reason": reason}},
-            status=422,
-        )
+        return _refused(selection_id, application_id, filters, error, form.passed.data, reason)
     name = application.candidate.name
     if passed:
-        flash(_("%(name)s passes administrative screening.", name=name), "success")
+        message = _("%(name)s passes administrative screening.", name=name)
     else:
-        flash(_("%(name)s does not pass administrative screening.", name=name), "success")
+        message = _("%(name)s does not pass administrative screening.", name=name)
+    if _wants() != "page":
+        return _row_answer(selection, application, filters, message=message)
+    flash(message, "success")
     return redirect(
-        url_for("committee.screening", selection_id=selection_id, _anchor=f"app-{application_id}"),
+        url_for(
+            "committee.screening",
+            selection_id=selection_id,
+            **filters.args(),
+            _anchor=f"app-{application_id}",
+        ),
         303,
     )
+
+
+def _refused(selection_id: int, application_id: int, filters, error, passed: str, reason: str):
+    """Answer a refused verdict with its reasons: the row for a fetch, else the page (422)."""
+    errors = {application_id: [reason_text(r) for r in error.reasons]}
+    values = {application_id: {"passed": passed, "reason": reason}}
+    selection = load_selection(selection_id)
+    if _wants() != "page":
+        application = load_application(selection, application_id)
+        return _row_answer(
+            selection, application, filters, status=422, errors=errors, values=values
+        )
+    return _page(selection, filters, errors=errors, values=values, status=422)
 
 
 @bp.route("/<int:selection_id>/applications/<int:application_id>/documents/<int:document_id>")

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from openbid import storage
+from openbid import clock, storage
 from openbid.extensions import db
 from openbid.i18n import reason_text
 from openbid.models import (
@@ -195,11 +195,15 @@ def _expected_version() -> int:
 
 @bp.route("/applications/<int:application_id>/submit", methods=["POST"])
 def submit(application_id: int):
-    """Submit the application through the workflow engine (its guards say what is missing)."""
+    """Submit the application through the workflow engine (its guards say what is missing).
+
+    In time or not is decided by the moment the request arrived, taken first.
+    """
+    received = clock.now()
     application = load_own_application(application_id)
     try:
-        fire(
-            application, ApplicationEvent.SUBMIT, current_user, expected_version=_expected_version()
+        portal.submit_application(
+            application, current_user, received=received, expected_version=_expected_version()
         )
     except GuardFailed as error:
         return _render_detail(application, status=422, action_errors=error.reasons)

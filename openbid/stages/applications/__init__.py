@@ -58,6 +58,7 @@ from openbid.stages.applications.registration import (
     required_documents,
     start_application,
 )
+from openbid.stages.applications.submission import received_at, submit_application
 from openbid.stages.applications.timeline import (
     INTERNAL_STAGES,
     Outcome,
@@ -103,12 +104,14 @@ __all__ = [
     "own_applications",
     "parse_profile",
     "profile_snapshot",
+    "received_at",
     "registration_open",
     "registration_reason",
     "required_documents",
     "result_reason",
     "save_profile",
     "start_application",
+    "submit_application",
     "timelines",
     "upload_document",
 ]

@@ -15,7 +15,7 @@ from collections.abc import Collection, Sequence
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
 
-from openbid import audit, clock, mail
+from openbid import audit, mail
 from openbid.models import (
     Application,
     ApplicationState,
@@ -25,7 +25,6 @@ from openbid.models import (
     SelectionState,
 )
 from openbid.rules.reasons import N_, Reason, ValidationFailed
-from openbid.stages.applications.documents import current_documents
 from openbid.stages.applications.notices import (
     IMMEDIATE_EVENTS,
     NOTICE_FALLBACK_SUBJECT,
@@ -34,7 +33,8 @@ from openbid.stages.applications.notices import (
     OWN_EVENTS,
     result_reason,
 )
-from openbid.stages.applications.profile import get_profile, profile_snapshot
+from openbid.stages.applications.profile import profile_snapshot
+from openbid.stages.applications.submission import documents_of, profile_of, received_at
 from openbid.workflow.definition import MachineDef
 from openbid.workflow.engine import Context
 from openbid.workflow.registry import action
@@ -44,7 +44,7 @@ from openbid.workflow.registry import action
 def snapshot_profile(ctx: Context) -> None:
     """Copy the candidate's profile and current documents into the application; stamp the time."""
     application: Application = ctx.row
-    profile = get_profile(application.candidate)
+    profile = profile_of(application)
     if profile is None:  # profile_complete guards this; never submit without a snapshot
         raise ValidationFailed(
             Reason("application.profile_incomplete", N_("Complete your profile first."))
@@ -57,10 +57,10 @@ def snapshot_profile(ctx: Context) -> None:
             "sha256": doc.file.sha256,
             "original_name": doc.original_name,
         }
-        for doc in current_documents(application).values()
+        for doc in documents_of(application).values()
     ]
     application.profile_snapshot = snapshot
-    application.submitted_at = clock.now()
+    application.submitted_at = received_at()
     ctx.outputs["submitted_at"] = application.submitted_at
 
 

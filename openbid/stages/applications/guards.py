@@ -10,14 +10,15 @@ from __future__ import annotations
 from openbid.models import Application, ApplicationState
 from openbid.rules.reasons import N_, Reason, Term
 from openbid.stages.applications.career import RATING_YEARS
-from openbid.stages.applications.documents import missing_documents
-from openbid.stages.applications.profile import get_profile, missing_profile_fields
+from openbid.stages.applications.profile import missing_profile_fields
 from openbid.stages.applications.registration import (
     REGISTRATION_STATE,
     one_post_reason,
     other_applications,
     registration_reason,
+    required_documents,
 )
+from openbid.stages.applications.submission import documents_of, profile_of, received_at
 from openbid.workflow.engine import Context
 from openbid.workflow.registry import guard
 
@@ -28,8 +29,11 @@ def _application(ctx: Context) -> Application:
 
 @guard("registration_open")
 def registration_open(ctx: Context) -> Reason | None:
-    """Hold while the selection takes applications by the server's clock (Asia/Jakarta)."""
-    return registration_reason(ctx.selection)
+    """Hold while the selection takes applications by the server's clock (Asia/Jakarta).
+
+    A submission is decided as of the moment its request arrived (``received_at``).
+    """
+    return registration_reason(ctx.selection, received_at())
 
 
 @guard("email_confirmed")
@@ -51,7 +55,7 @@ def profile_complete(ctx: Context) -> Reason | None:
     """Hold when the candidate's profile has every field the screening needs."""
     application = _application(ctx)
     years = int((ctx.params.get("eligibility") or {}).get("rating_years", RATING_YEARS))
-    missing = missing_profile_fields(get_profile(application.candidate), years)
+    missing = missing_profile_fields(profile_of(application), years)
     if not missing:
         return None
     return Reason(
@@ -70,7 +74,8 @@ def documents_complete(ctx: Context) -> list[Reason]:
             N_("Missing document: %(document)s (%(label)s)."),
             {"document": doc.name_id, "label": Term(doc.label)},
         )
-        for doc in missing_documents(_application(ctx))
+        for doc in required_documents(ctx.selection)
+        if doc.code not in documents_of(_application(ctx))
     ]
 
 

@@ -107,9 +107,10 @@ def one_post_reason(others: Iterable[Application]) -> Reason | None:
     )
 
 
-def registration_reason(selection: Selection) -> Reason | None:
-    """Return why the selection does not take applications now (with its WIB dates), or None."""
-    now = clock.now()
+def registration_reason(selection: Selection, now: datetime | None = None) -> Reason | None:
+    """Return why the selection does not take applications at ``now`` (default: this moment,
+    with its WIB dates), or None."""
+    now = now or clock.now()
     if registration_open(selection, now):
         return None
     closes = selection.registration_closes_at

@@ -2,6 +2,7 @@
 
 - ``rule_inputs``: what the eligibility rules are fed (profile, a post's limits, one post);
 - ``evaluation``: every rule for many applications at once (``screen``), the page's lists;
+- ``listing``: the screening page's list, filtered and paginated;
 - ``results``: the rule results a verdict keeps, their labels;
 - ``verdicts``: the committee's verdict through the workflow engine.
 
@@ -18,6 +19,7 @@ from openbid.stages.screening.evaluation import (
     evaluate,
     screen,
 )
+from openbid.stages.screening.listing import PAGE_SIZE, STATUSES, Filters, Listing, listing
 from openbid.stages.screening.results import (
     RULE_LABELS,
     reason_from_json,
@@ -45,12 +47,17 @@ __all__ = [
     "ENDED_STATES",
     "LIVE_STATES",
     "ONE_POST_RULE",
+    "PAGE_SIZE",
     "RULE_LABELS",
+    "STATUSES",
+    "Filters",
+    "Listing",
     "Screened",
     "applications_to_screen",
     "counts",
     "eligibility_params",
     "evaluate",
+    "listing",
     "one_post_result",
     "profile_dict",
     "reason_from_json",

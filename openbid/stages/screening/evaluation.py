@@ -8,7 +8,8 @@ application against its post's limits.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -259,13 +260,47 @@ def screen(selection: Selection, applications: Sequence[Application]) -> list[Sc
     return screened
 
 
+# db.session.info key: the one evaluation of each application a verdict is being given on,
+# by application id, so the guard and the action of its event reuse it (see ``evaluated``).
+_EVALUATED = "openbid.screening.evaluated"
+
+
+def screened(application: Application) -> Screened:
+    """Return one application screened: the evaluation in force for it, or a fresh one.
+
+    :raises ValidationFailed: when the selection's eligibility parameters are unusable.
+    """
+    cached = db.session.info.get(_EVALUATED, {}).get(application.id)
+    if cached is not None:
+        return cached
+    (result,) = screen(application.position.selection, [application])
+    return result
+
+
+@contextmanager
+def evaluated(application: Application) -> Iterator[Screened]:
+    """Evaluate the rules for one application once; inside the block every reader reuses it.
+
+    A verdict decides on the rules' result before firing its event, and the event's guard
+    and action need the same result: one evaluation, so what the audit event says and what
+    the verdict stores cannot differ, and the rules' queries run once per verdict.
+    """
+    result = screened(application)
+    key = application.id  # read now: the commit inside the block expires the row
+    cache = db.session.info.setdefault(_EVALUATED, {})
+    cache[key] = result
+    try:
+        yield result
+    finally:
+        cache.pop(key, None)
+
+
 def evaluate(application: Application) -> list[RuleResult]:
     """Return every eligibility rule's result for one application.
 
     :raises ValidationFailed: when the selection's eligibility parameters are unusable.
     """
-    (screened,) = screen(application.position.selection, [application])
-    return screened.results
+    return screened(application).results
 
 
 def applications_to_screen(selection: Selection) -> list[Application]:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
-
 from openbid import clock
 from openbid.extensions import db
 from openbid.models import (
@@ -20,9 +18,8 @@ from openbid.models import (
     ScreeningVerdict,
     User,
 )
-from openbid.rules import eligibility
 from openbid.rules.reasons import N_, Reason, ValidationFailed
-from openbid.stages.screening.evaluation import evaluate
+from openbid.stages.screening.evaluation import evaluated, screened
 from openbid.stages.screening.results import result_json
 from openbid.workflow import FireResult, fire
 
@@ -99,8 +96,6 @@ def record_verdict(
     """
     reason = (reason or "").strip()
     event = verdict_event(application.state, passed)
-    results = evaluate(application)
-    rules_passed = eligibility.is_eligible(results)
     if application.state != ApplicationState.SUBMITTED and not reason:
         # Changing a verdict already given is a revision: say why, whichever way.
         raise ValidationFailed(
@@ -109,42 +104,47 @@ def record_verdict(
                 N_("Write the reason the committee changes its verdict."),
             )
         )
-    problem = verdict_reason_problem(passed, rules_passed, reason)
-    if problem is not None:
-        raise ValidationFailed(problem)
-    data: dict[str, Any] = {
-        "passed": passed,
-        "rules_passed": rules_passed,
-        "overridden": passed != rules_passed,
-        "failed_rules": [
-            {"rule": r.rule, "code": r.reason.code, "message": str(r.reason)}
-            for r in results
-            if not r.passed and r.reason is not None
-        ],
-    }
-    if reason:
-        data["reason"] = reason[:4000]
-    return fire(application, event, actor, data, expected_version=expected_version)
+    with evaluated(application) as screening:
+        rules_passed = screening.rules_passed
+        problem = verdict_reason_problem(passed, rules_passed, reason)
+        if problem is not None:
+            raise ValidationFailed(problem)
+        data: dict[str, Any] = {
+            "passed": passed,
+            "rules_passed": rules_passed,
+            "overridden": passed != rules_passed,
+            "failed_rules": [
+                {"rule": r.rule, "code": r.reason.code, "message": str(r.reason)}
+                for r in screening.results
+                if not r.passed and r.reason is not None
+            ],
+        }
+        if reason:
+            data["reason"] = reason[:4000]
+        return fire(application, event, actor, data, expected_version=expected_version)
 
 
 def write_verdict(
     application: Application, actor: User, passed: bool, reason: str
 ) -> ScreeningVerdict:
-    """Create or update the application's ScreeningVerdict in the current transaction."""
-    results = evaluate(application)
-    rules_passed = eligibility.is_eligible(results)
-    verdict = db.session.scalar(
-        sa.select(ScreeningVerdict).where(ScreeningVerdict.application_id == application.id)
-    )
+    """Create or update the application's ScreeningVerdict in the current transaction.
+
+    Uses the evaluation the verdict was decided on (see ``evaluated``) and the verdict row it
+    loaded; flushes only to give a new verdict its id.
+    """
+    screening = screened(application)
+    verdict = screening.verdict
     if verdict is None:
         verdict = ScreeningVerdict(application_id=application.id)
         db.session.add(verdict)
-    verdict.rule_results = [result_json(r) for r in results]
+    rules_passed = screening.rules_passed
+    verdict.rule_results = [result_json(r) for r in screening.results]
     verdict.rules_passed = rules_passed
     verdict.passed = passed
     verdict.overridden = passed != rules_passed
     verdict.reason = reason
     verdict.decided_by_id = actor.id
     verdict.decided_at = clock.now()
-    db.session.flush()
+    if verdict.id is None:
+        db.session.flush()
     return verdict

@@ -1,0 +1,139 @@
+"""The write path at its floor: how many SQL statements a verdict and a submission take, and
+that a submission at the deadline is decided by the moment its request arrived."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+import openbid.clock as clock
+from openbid.extensions import db
+from openbid.models import Application, AuditEvent, ScreeningVerdict
+from openbid.stages.common.applications import create_application
+from tests.api.test_applications import _application, screening  # noqa: F401 - fixture
+from tests.factories import make_agency, make_selection
+from tests.querycount import count_of, statements
+from tests.stage_factories import clock_at, make_candidate, publish, upload_documents
+
+# A verdict: the token, the application with its post and selection, the member's seat, the
+# rules' inputs (5), the lock, the version update, the chain head and its event, the verdict,
+# and the answer (the application again, documents, verdict, actor, scores).
+VERDICT_STATEMENTS = 22
+
+
+def test_a_verdict_evaluates_the_rules_once_in_a_bounded_number_of_statements(screening):  # noqa: F811
+    application_id = _application("kandidat01").id
+    chair = screening("pansel.ketua")
+    assert chair.get(f"/applications/{application_id}").status_code == 200  # token use noted
+    db.session.expire_all()
+    with statements() as sent:
+        response = chair.post(f"/applications/{application_id}/verdict", json={"passed": True})
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["state"] == "eligible"
+    # The rules' inputs are read once: the waivers on file stand for the whole evaluation.
+    assert count_of(sent, "SELECT approval.") == 1
+    assert count_of(sent, "INSERT INTO audit_event") == 1
+    assert len(sent) <= VERDICT_STATEMENTS, "\n".join(sent)
+    verdict = db.session.scalar(
+        sa.select(ScreeningVerdict).where(ScreeningVerdict.application_id == application_id)
+    )
+    assert verdict.passed and verdict.rules_passed and not verdict.overridden
+    event = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.event == "pass_screening")
+    ).one()
+    assert event.payload["data"]["rules_passed"] is True
+
+
+# A submission: the token, the post, the draft, the lock, the candidate, the guards' reads
+# (profile, documents, other posts), the version update, the chain head and its event, the
+# snapshot, and the answer (the application again, documents, verdict).
+SUBMIT_STATEMENTS = 18
+
+
+@pytest.fixture
+def draft(app, api_as):
+    """Return (api as the candidate, their draft with every document) while registration runs."""
+    selection, secretariat = make_selection(make_agency())
+    publish(selection, secretariat)
+    candidate = make_candidate()
+    with clock_at(selection.registration_opens_at + timedelta(hours=1)):
+        application = create_application(selection.positions[0], candidate)
+    upload_documents(application)
+    return api_as(candidate), application
+
+
+def _submit(api, application):
+    return api.post(
+        f"/positions/{application.position_id}/applications",
+        data={"submit": "1"},
+        content_type="multipart/form-data",
+    )
+
+
+def test_a_submission_takes_a_bounded_number_of_statements(draft) -> None:
+    api, application = draft
+    moment = application.position.selection.registration_opens_at + timedelta(hours=2)
+    with clock_at(moment):
+        assert api.get(f"/applications/{application.id}").status_code == 200  # token use noted
+        db.session.expire_all()
+        with statements() as sent:
+            response = _submit(api, application)
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["state"] == "submitted"
+    # The API checks a profile exists before anything is written; the guards and the snapshot
+    # then share one read.
+    assert count_of(sent, "SELECT candidate_profile.") == 2
+    assert count_of(sent, "INSERT INTO audit_event") == 1
+    assert len(sent) <= SUBMIT_STATEMENTS, "\n".join(sent)
+
+
+class _QueuedPastTheDeadline:
+    """A clock that jumps past the deadline once the request waits for the application's lock.
+
+    The request arrives a second before registration closes; the lock's statement (the
+    application read again by id alone) stands for the wait behind other submissions.
+    """
+
+    def __init__(self, closes) -> None:
+        self.arrived, self.later = closes - timedelta(seconds=1), closes + timedelta(seconds=5)
+        self.waited = False
+
+    def now(self):
+        return self.later if self.waited else self.arrived
+
+    def listen(self, conn, cursor, statement, *args) -> None:
+        if " ".join(statement.split()).endswith("FROM application WHERE application.id = ?"):
+            self.waited = True
+
+
+def test_the_deadline_is_decided_by_when_the_submission_arrived(draft, monkeypatch) -> None:
+    api, application = draft
+    closes = application.position.selection.registration_closes_at
+    queued = _QueuedPastTheDeadline(closes)
+    monkeypatch.setattr(clock, "now", queued.now)
+    sa.event.listen(db.engine, "before_cursor_execute", queued.listen)
+    try:
+        response = _submit(api, application)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", queued.listen)
+    assert queued.waited  # the decision was taken after the deadline had passed
+    assert response.status_code == 201, response.get_json()
+    db.session.expire_all()
+    submitted = db.session.get(Application, application.id)
+    assert submitted.state == "submitted"
+    assert submitted.submitted_at == queued.arrived  # the moment it arrived, before closing
+    event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.event == "submit")).one()
+    assert event.to_state == "submitted"
+
+
+def test_a_submission_arriving_after_the_deadline_is_refused(draft, monkeypatch) -> None:
+    api, application = draft
+    closes = application.position.selection.registration_closes_at
+    monkeypatch.setattr(clock, "now", lambda: closes)
+    response = _submit(api, application)
+    assert response.status_code == 422
+    assert [e["code"] for e in response.get_json()["errors"]] == ["registration.closed"]
+    db.session.expire_all()
+    assert db.session.get(Application, application.id).state == "draft"
