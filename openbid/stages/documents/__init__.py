@@ -60,6 +60,7 @@ from openbid.stages.documents.kinds import (
 from openbid.stages.documents.letters import oversight_letter, result_letter
 from openbid.stages.documents.numbers import Numbering, allocate_number, numbering_for
 from openbid.stages.documents.pending import (
+    RUN_EVENT,
     issue_all_pending,
     issue_pending,
     issues_documents,
@@ -144,6 +145,7 @@ __all__ = [
     "KIND_TITLES",
     "Numbering",
     "PDF_TYPE",
+    "RUN_EVENT",
     "People",
     "RATINGS_ID",
     "RESULTS_STAGE_NAME",

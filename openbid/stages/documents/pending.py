@@ -25,7 +25,8 @@ from sqlalchemy.orm import Session
 
 from openbid import clock, jobs, storage
 from openbid.extensions import db
-from openbid.models import DocumentStatus, IssuedDocument, Job, Selection, User
+from openbid.models import DocumentStatus, IssuedDocument, Job, JobStatus, Selection, User
+from openbid.rules.reasons import N_, Reason
 from openbid.stages.documents.frozen import thaw
 from openbid.stages.documents.issuing import (
     PDF_TYPE,
@@ -247,12 +248,37 @@ def job_documents(session: Session, job: Job) -> list[IssuedDocument]:
 
 
 def sweep(app: Flask) -> None:
-    """Issue what is pending, e.g. left by a worker that died (the worker runs this at start)."""
+    """Issue what is pending, e.g. left by a worker that died (the worker runs this at start).
+
+    Event jobs left ``running`` whose event fired and whose documents are now all issued are
+    marked done; those whose event had not fired are marked failed, to be retried by hand.
+    """
     with app.app_context():
         issued, failures = issue_all_pending()
         if issued or failures:
             log.info("sweep: %s pending documents issued, %s failed", issued, len(failures))
+        _settle_running_jobs(db.session)
         db.session.remove()
+
+
+def _settle_running_jobs(session: Session) -> None:
+    """Close event jobs a dead worker left ``running`` (see ``sweep``)."""
+    stale = session.scalars(
+        sa.select(Job).where(Job.func == RUN_EVENT, Job.status == JobStatus.RUNNING)
+    ).all()
+    for job in stale:
+        if not (job.result or {}).get("fired"):
+            job.status = JobStatus.FAILED
+            job.error = {"reasons": [jobs.reason_to_json(INTERRUPTED)]}
+        elif not any(document.pending for document in job_documents(session, job)):
+            job.status = JobStatus.DONE
+        job.updated_at = clock.now()
+    session.commit()
+
+
+INTERRUPTED = Reason(
+    "jobs.interrupted", N_("The work was interrupted before it finished; try again.")
+)
 
 
 def init_app(app: Flask) -> None:
