@@ -54,12 +54,7 @@ def verify_audit(checkpoint_dir: Path | None) -> None:
             f"{len(found)} checkpoints in {root}{note}."
         )
         click.echo("Stored files: every file matches its registry hash.")
-        pending = len(document_service.pending_ids(db.session))
-        if pending:  # numbered in their transition, not yet rendered: not a problem
-            click.echo(
-                f"Pending: {pending} documents numbered, not yet issued "
-                "(the worker issues them; or run `flask openbid issue-pending`)."
-            )
+        _echo_pending()
         return
     for problem in report.problems:
         where = (
@@ -92,6 +87,16 @@ def verify_audit(checkpoint_dir: Path | None) -> None:
             err=True,
         )
     sys.exit(1)
+
+
+def _echo_pending() -> None:
+    """Say how many documents are numbered but not yet issued (in progress, not a problem)."""
+    pending = len(document_service.pending_ids(db.session))
+    if pending:
+        click.echo(
+            f"Pending: {pending} documents numbered, not yet issued "
+            "(the worker issues them; or run `flask openbid issue-pending`)."
+        )
 
 
 @openbid_cli.command("worker")

@@ -215,7 +215,10 @@ def _error_of(exc: Exception, reasons: list[Reason] | None) -> dict:
     """Return a failure as stored on the job: its reasons, or the error's message."""
     if reasons is None:
         reasons = [Reason("jobs.error", UNEXPECTED, {"error": f"{type(exc).__name__}: {exc}"})]
-    return {"reasons": [reason_to_json(reason) for reason in reasons]}
+    return {
+        "reasons": [reason_to_json(reason) for reason in reasons],
+        "status": getattr(exc, "status", 500),
+    }
 
 
 def reason_to_json(reason: Reason) -> dict:
@@ -252,7 +255,19 @@ def job_reasons(job: Job) -> list[Reason]:
 
 
 class JobFailed(ValidationFailed):
-    """A job that cannot succeed as asked (e.g. a guard failed): not retried automatically."""
+    """A job that cannot succeed as asked (e.g. a guard failed): not retried automatically.
+
+    ``status`` is the HTTP status the refusal has when answered at once (e.g. 409, 422).
+    """
+
+    def __init__(self, reasons: list[Reason] | Reason, status: int = 422) -> None:
+        super().__init__(reasons)
+        self.status = status
+
+
+def job_status(job: Job) -> int:
+    """Return the HTTP status of a failed job's refusal (500 for an unexpected error)."""
+    return int((job.error or {}).get("status", 500))
 
 
 # --- the embedded worker thread -------------------------------------------------------------

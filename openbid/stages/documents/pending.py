@@ -227,7 +227,7 @@ def _fire_for(job: Job) -> dict[str, Any]:
             expected_version=args.get("expected_version"),
         )
     except WorkflowError as error:
-        raise jobs.JobFailed(error.reasons) from None
+        raise jobs.JobFailed(error.reasons, error.status) from None
     return {
         "fired": True,
         "event": fired.event,
