@@ -163,6 +163,26 @@ class Config:
         self._remember_cookie_settings()
         self._mail_settings()
         self._signing_settings()
+        self._job_settings()
+
+    def _job_settings(self) -> None:
+        """Read OPENBID_REDIS_URL: RQ on Redis when set, else a worker thread in the process.
+
+        OPENBID_JOBS_MODE (rq, thread, eager) overrides the choice; OPENBID_JOBS_QUEUE names
+        the RQ queue (default ``openbid``).
+
+        :raises ConfigError: for an unknown mode, or rq without a Redis URL.
+        """
+        self.REDIS_URL = _env("OPENBID_REDIS_URL")
+        default = "rq" if self.REDIS_URL else "thread"
+        self.JOBS_MODE = (_env("OPENBID_JOBS_MODE", default) or default).lower()
+        if self.JOBS_MODE not in ("rq", "thread", "eager"):
+            raise ConfigError(
+                f"OPENBID_JOBS_MODE must be rq, thread or eager, got {self.JOBS_MODE!r}."
+            )
+        if self.JOBS_MODE == "rq" and not self.REDIS_URL:
+            raise ConfigError("OPENBID_JOBS_MODE is rq; set OPENBID_REDIS_URL as well.")
+        self.JOBS_QUEUE = _env("OPENBID_JOBS_QUEUE", "openbid")
 
     def _remember_cookie_settings(self) -> None:
         """Read OPENBID_REMEMBER_DAYS; the remember cookie is Secure whenever the session one is.
@@ -248,3 +268,7 @@ class TestConfig(Config):
         self.SMTP_USER = self.SMTP_PASSWORD = None
         self.SMTP_SENDER = "openbid <no-reply@openbid.invalid>"
         self.MAIL_OUTBOX_DIR = instance_dir / "outbox"
+        # Jobs run at once in the caller unless a test switches to the thread or RQ.
+        self.JOBS_MODE = "eager"
+        self.REDIS_URL = None
+        self.JOBS_QUEUE = "openbid-test"

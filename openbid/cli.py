@@ -7,11 +7,12 @@ import sys
 from pathlib import Path
 
 import click
+import rq
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
-from flask import Flask
+from flask import Flask, current_app
 
-from openbid import audit, backup, checkpoints, clock, demo, demo_flow, mail
+from openbid import audit, backup, checkpoints, clock, demo, demo_flow, jobs, mail
 from openbid.extensions import db
 from openbid.models import Agency, Role, User
 from openbid.stages import documents as document_service
@@ -53,6 +54,7 @@ def verify_audit(checkpoint_dir: Path | None) -> None:
             f"{len(found)} checkpoints in {root}{note}."
         )
         click.echo("Stored files: every file matches its registry hash.")
+        _echo_pending()
         return
     for problem in report.problems:
         where = (
@@ -85,6 +87,44 @@ def verify_audit(checkpoint_dir: Path | None) -> None:
             err=True,
         )
     sys.exit(1)
+
+
+def _echo_pending() -> None:
+    """Say how many documents are numbered but not yet issued (in progress, not a problem)."""
+    pending = len(document_service.pending_ids(db.session))
+    if pending:
+        click.echo(
+            f"Pending: {pending} documents numbered, not yet issued "
+            "(the worker issues them; or run `flask openbid issue-pending`)."
+        )
+
+
+@openbid_cli.command("worker")
+@click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
+def worker_command(burst: bool) -> None:
+    """Run an RQ worker on OPENBID_REDIS_URL, after issuing what was left pending."""
+    app = current_app._get_current_object()
+    if not app.config.get("REDIS_URL"):
+        click.echo(
+            "OPENBID_REDIS_URL is not set: jobs run in a thread of the web process.", err=True
+        )
+        sys.exit(1)
+    document_service.sweep(app)  # e.g. documents of a worker that was killed mid-render
+    queue = jobs.rq_queue(app)
+    worker = rq.SimpleWorker([queue], connection=queue.connection)
+    click.echo(f"Worker on queue {queue.name} at {app.config['REDIS_URL']}.")
+    worker.work(burst=burst, with_scheduler=not burst)
+
+
+@openbid_cli.command("issue-pending")
+def issue_pending_command() -> None:
+    """Issue every document numbered by a transition but not yet rendered and stored."""
+    issued, failures = document_service.issue_all_pending()
+    click.echo(f"Issued {issued} pending document(s); {len(failures)} failed.")
+    for failure in failures:
+        click.echo(f"  {failure}", err=True)
+    if failures:
+        sys.exit(1)
 
 
 @openbid_cli.command("checkpoint")
@@ -268,6 +308,8 @@ def demo_command(through: str | None, verbose: bool) -> None:
         sys.exit(1)
     if revision is not None:
         click.echo(f"Database upgraded to {revision}.")
+    # The demo prints the PDFs it issued: issue them here, whatever the job queue.
+    current_app.config["JOBS_MODE"] = "eager"
     # The development outbox logs every email in full: hundreds of lines over a whole run.
     mail_log = logging.getLogger("openbid.mail")
     level = mail_log.level

@@ -261,13 +261,13 @@ def send_pending(
 def dispatch() -> None:
     """Deliver what was queued; called after a commit that wrote outbox rows.
 
-    Goes through ``openbid.jobs.run_or_enqueue``, the project's seam for a job queue: today it
-    runs ``send_pending`` inline; with RQ or Celery it enqueues it. It never raises: the change
+    Goes through the job queue (``openbid.jobs``): RQ or the web process's worker thread run
+    ``send_pending`` there; in tests and commands it runs at once. It never raises: the change
     that queued the mail is already committed, and a failed delivery stays on its row for the
     next try.
     """
     try:
-        jobs.run_or_enqueue(send_pending)
+        jobs.enqueue("openbid.mail:send_pending")
     except Exception:  # the caller's work is committed; never turn that into an error page
         log.exception("email delivery failed; `flask openbid send-mail` retries it")
 

@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException
 # isort: off
 # The resource modules register their routes on bp when imported, in this order: the order of
 # the operations in the OpenAPI document.
-from openbid.api import tokens, selections, applications, approvals, documents  # noqa: F401
+from openbid.api import tokens, selections, jobs, applications, approvals, documents  # noqa: F401
 
 # isort: on
 from openbid.api.auth import Unauthorized

@@ -13,6 +13,7 @@ from flask import jsonify, url_for
 from openbid import audit
 from openbid.api import schemas as s
 from openbid.api.blueprint import actor, bp, iso, reasons_json
+from openbid.api.jobs import queued_event
 from openbid.api.spec import api_route
 from openbid.api.visibility import STAFF_WRITERS, require, visible_selection
 from openbid.extensions import db
@@ -27,8 +28,9 @@ from openbid.models import (
     User,
 )
 from openbid.rules.reasons import N_, Reason, ValidationFailed
+from openbid.stages import documents
 from openbid.stages import planning as selection_service
-from openbid.workflow import available_events, fire, workflows
+from openbid.workflow import available_events, definition_of, fire, workflows
 
 
 def selection_json(selection: Selection) -> dict[str, Any]:
@@ -206,11 +208,21 @@ def get_selection(selection_id: int):
     summary="Fire a workflow event on the selection",
     tag="selections",
     body=s.EVENT_REQUEST,
-    responses={200: ("The selection after the event", s.SELECTION)},
+    responses={
+        200: ("The selection after the event", s.SELECTION),
+        202: ("The event was queued (it issues documents): the job to poll", s.JOB),
+    },
 )
 def post_event(selection_id: int, body: dict):
-    """Fire an event through the engine; 403/409/422 come from its typed errors."""
+    """Fire an event through the engine; 403/409/422 come from its typed errors.
+
+    An event whose transition issues documents is queued: the answer is 202 with the job
+    (``GET /api/v1/jobs/{id}``), unless it was refused at once (the same 403/409/422).
+    """
     selection = visible_selection(selection_id)
+    transition = definition_of(selection).machine("selection").find(body["event"], selection.state)
+    if transition is not None and documents.issues_documents(transition):
+        return queued_event(selection, body)
     fire(
         selection,
         body["event"],

@@ -7,12 +7,24 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from openbid import jobs
 from openbid.committee.blueprint import bp, load_selection, tab
 from openbid.extensions import db
 from openbid.i18n import reason_text
-from openbid.models import Application, AuditEvent, CommitteeMember, Position, SelectionEvent
+from openbid.models import (
+    Application,
+    AuditEvent,
+    CommitteeMember,
+    Job,
+    JobStatus,
+    Position,
+    Selection,
+    SelectionEvent,
+)
 from openbid.rules.reasons import N_
+from openbid.stages import documents
 from openbid.workflow import GuardFailed, available_events, definition_of, fire
+from openbid.workflow.access import role_reason
 from openbid.workflow.diagram import render_svg
 
 tab("committee.selection_detail", N_("Overview"), 0)
@@ -90,12 +102,17 @@ def selection_detail(selection_id: int):
         diagram=diagram,
         events=available_events(selection, current_user),
         event_pages=EVENT_PAGES,
+        job=job_view(selection.id),
     )
 
 
 @bp.route("/<int:selection_id>/events/<event>", methods=["POST"])
 def fire_event(selection_id: int, event: str):
-    """Fire an event on the selection through the engine, then show the selection again."""
+    """Fire an event on the selection through the engine, then show the selection again.
+
+    An event whose transition issues documents is handed to the job queue: the page then
+    shows its progress, and its result or why it failed (with a retry button).
+    """
     selection = load_selection(selection_id)
     try:
         expected = int(request.form.get("version", ""))
@@ -105,6 +122,12 @@ def fire_event(selection_id: int, event: str):
     reason = request.form.get("reason", "").strip()
     if reason:
         data["reason"] = reason[:2000]
+    transition = definition_of(selection).machine("selection").find(event, selection.state)
+    if transition is not None and documents.issues_documents(transition):
+        job = documents.submit_event(
+            selection, event, current_user, data, expected_version=expected
+        )
+        return _job_answer(selection_id, job)
     try:
         result = fire(selection, event, current_user, data, expected_version=expected)
     except GuardFailed as error:
@@ -114,3 +137,77 @@ def fire_event(selection_id: int, event: str):
     transition = definition_of(selection).machine("selection").find(event, result.from_state)
     flash(_("Done: %(action)s.", action=_(transition.label)), "success")
     return redirect(url_for("committee.selection_detail", selection_id=selection_id), 303)
+
+
+def _job_answer(selection_id: int, job: Job):
+    """Redirect after an enqueued event: with its outcome if it already ended, else its job."""
+    if job.status == JobStatus.DONE:
+        flash(_("Done: %(action)s.", action=_(_event_label(job))), "success")
+    elif job.status == JobStatus.FAILED and not (job.result or {}).get("fired"):
+        for item in jobs.job_reasons(job):  # refused at once, like a direct fire()
+            flash(reason_text(item), "error")
+        return redirect(url_for("committee.selection_detail", selection_id=selection_id), 303)
+    return redirect(
+        url_for("committee.selection_detail", selection_id=selection_id, job=job.id), 303
+    )
+
+
+def _event_label(job: Job) -> str:
+    event = job.args.get("event", "")
+    selection = db.session.get(Selection, job.selection_id)
+    machine = definition_of(selection).machine("selection")
+    return next((t.label for t in machine.transitions if t.trigger == event), event)
+
+
+def _shown_job(selection_id: int) -> Job | None:
+    """The job the overview reports: the one asked for (?job=), else one still at work."""
+    wanted = request.args.get("job", type=int)
+    if wanted is not None:
+        job = db.session.get(Job, wanted)
+        return job if job is not None and job.selection_id == selection_id else None
+    return db.session.scalars(
+        sa.select(Job)
+        .where(
+            Job.selection_id == selection_id,
+            Job.status.in_((JobStatus.QUEUED, JobStatus.RUNNING)),
+        )
+        .order_by(Job.id.desc())
+        .limit(1)
+    ).first()
+
+
+def job_view(selection_id: int) -> dict | None:
+    """What the overview's job area shows: status, event, documents, reasons, retry."""
+    job = _shown_job(selection_id)
+    if job is None:
+        return None
+    return {
+        "job": job,
+        "label": _event_label(job),
+        "documents": documents.job_documents(db.session, job),
+        "reasons": jobs.job_reasons(job),
+        "can_retry": job.status == JobStatus.FAILED and _may_fire(job),
+    }
+
+
+def _may_fire(job: Job) -> bool:
+    """True when the current user's role may fire the job's event (so retry it)."""
+    selection = db.session.get(Selection, job.selection_id)
+    machine = definition_of(selection).machine("selection")
+    event = job.args.get("event", "")
+    transition = next((t for t in machine.transitions if t.trigger == event), None)
+    return transition is not None and role_reason(current_user, transition) is None
+
+
+@bp.route("/<int:selection_id>/jobs/<int:job_id>/retry", methods=["POST"])
+def retry_job(selection_id: int, job_id: int):
+    """Run a failed event job again (its documents, or the event itself if it never fired)."""
+    load_selection(selection_id)
+    job = db.session.get(Job, job_id)
+    if job is None or job.selection_id != selection_id or job.func != documents.RUN_EVENT:
+        abort(404)
+    if not _may_fire(job):
+        abort(403)
+    if job.status == JobStatus.FAILED and not (job.result or {}).get("fired"):
+        job.actor_id = current_user.id  # the event will be fired by whoever retries it
+    return _job_answer(selection_id, jobs.retry(job))

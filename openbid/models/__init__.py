@@ -14,8 +14,9 @@ from openbid.models.audit import AuditChainHead, AuditEvent
 from openbid.models.base import Base, UTCDateTime, utcnow
 from openbid.models.candidate import ApplicationDocument, CandidateProfile
 from openbid.models.committee import CommitteeMember, CommitteeRole
-from openbid.models.document import DocumentCounter, IssuedDocument
+from openbid.models.document import DocumentCounter, DocumentStatus, IssuedDocument
 from openbid.models.file import StoredFile
+from openbid.models.job import Job, JobStatus
 from openbid.models.notification import LoginAttempt, OutboxMessage
 from openbid.models.position import Position
 from openbid.models.selection import Selection
@@ -47,8 +48,11 @@ __all__ = [
     "CommitteeRole",
     "ConflictDeclaration",
     "DocumentCounter",
+    "DocumentStatus",
     "InterviewScore",
     "IssuedDocument",
+    "Job",
+    "JobStatus",
     "LoginAttempt",
     "OutboxMessage",
     "Position",

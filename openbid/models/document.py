@@ -22,8 +22,21 @@ class DocumentCounter(Base):
     last_seq: Mapped[int] = mapped_column(default=0)
 
 
+class DocumentStatus:
+    """A transition's document is numbered ``pending`` in its transaction, ``issued`` once
+    rendered, signed and stored by a job (see openbid.stages.documents.pending)."""
+
+    PENDING = "pending"
+    ISSUED = "issued"
+
+
 class IssuedDocument(Base):
-    """A generated, numbered PDF: what, which number, by whom, when, its hash and code."""
+    """A generated, numbered PDF: what, which number, by whom, when, its hash and code.
+
+    A ``pending`` row has its number, code and chain head, and the frozen ``context`` it is
+    rendered from, but no file yet; ``issued`` rows have their file and ``document_issued``
+    audit event.
+    """
 
     __tablename__ = "issued_document"
     __table_args__ = (sa.UniqueConstraint("agency_id", "series", "year", "seq"),)
@@ -39,8 +52,8 @@ class IssuedDocument(Base):
     seq: Mapped[int]
     number: Mapped[str] = mapped_column(sa.String(120))
     title: Mapped[str] = mapped_column(sa.String(300))
-    file_id: Mapped[int] = mapped_column(sa.ForeignKey("stored_file.id"))
-    sha256: Mapped[str] = mapped_column(sa.String(64), index=True)
+    file_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_file.id"))
+    sha256: Mapped[str | None] = mapped_column(sa.String(64), index=True)
     verification_code: Mapped[str] = mapped_column(sa.String(32), unique=True)
     signed: Mapped[bool] = mapped_column(default=False)
     issued_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
@@ -52,7 +65,20 @@ class IssuedDocument(Base):
     chain_seq: Mapped[int | None]
     chain_hash: Mapped[str | None] = mapped_column(sa.String(64))
 
-    file: Mapped[StoredFile] = relationship()
+    status: Mapped[str] = mapped_column(
+        sa.String(12), default=DocumentStatus.ISSUED, server_default=DocumentStatus.ISSUED
+    )
+    # The render context of a pending document, frozen at numbering (tagged JSON, see
+    # openbid.stages.documents.pending); emptied once the document is issued.
+    context: Mapped[dict | None] = mapped_column(sa.JSON)
+    last_error: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+
+    file: Mapped[StoredFile | None] = relationship()
+
+    @property
+    def pending(self) -> bool:
+        """True while the document is numbered but not yet rendered and stored."""
+        return self.status == DocumentStatus.PENDING
 
     def __repr__(self) -> str:
         return f"<IssuedDocument {self.kind} {self.number}>"

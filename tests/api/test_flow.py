@@ -79,7 +79,13 @@ def test_demo_selection_from_draft_to_decree_through_the_api(app, client, api_as
     path = f"/selections/{selection_id}"
 
     def event(name: str, data: dict | None = None) -> dict[str, Any]:
-        return _ok(secretariat.post(f"{path}/events", json={"event": name, "data": data or {}}))
+        response = secretariat.post(f"{path}/events", json={"event": name, "data": data or {}})
+        if response.status_code == 202:  # it issues documents: queued, run at once in tests
+            job = _ok(secretariat.get(f"/jobs/{response.get_json()['id']}"))
+            assert job["status"] == "done", job
+            assert all(d["status"] == "issued" for d in job["documents"]), job
+            return _ok(secretariat.get(path))
+        return _ok(response)
 
     def apply(local: str, posts: list[dict[str, Any]]) -> int:
         post, extra = demo_flow.APPLICANTS[local]

@@ -213,30 +213,29 @@ def _in_approval(agency: Agency | None = None) -> tuple[Selection, User]:
     return selection, secretariat
 
 
-def test_a_render_crash_rolls_the_transition_back(app, monkeypatch) -> None:
+def test_a_render_crash_leaves_the_numbered_document_pending_until_retried(app, monkeypatch):
     selection, secretariat = _in_approval()
-    version = selection.version
-    before = _counts()
 
     def crash(*args, **kwargs):
         raise RuntimeError("renderer crashed halfway")
 
     monkeypatch.setattr(render, "render_pdf", crash)
-    with pytest.raises(RuntimeError, match="renderer crashed"):
-        fire(selection, "publish_announcement", secretariat)
+    result = fire(selection, "publish_announcement", secretariat)  # the job's failure is logged
     db.session.expire_all()
-    selection = db.session.get(Selection, selection.id)
-    assert (selection.state, selection.version) == ("approval", version)
-    assert selection.registration_opens_at is None
-    assert _counts() == before  # no registry row, no counter, no audit event
+    document = db.session.get(IssuedDocument, result.outputs["documents"][0])
+    assert selection.state == "announcement"  # the transition happened, with its number
+    assert (document.status, document.seq, document.file_id) == ("pending", 1, None)
+    assert "renderer crashed halfway" in document.last_error
+    code = document.verification_code
 
     monkeypatch.undo()
-    result = fire(selection, "publish_announcement", secretariat)
-    document = db.session.get(IssuedDocument, result.outputs["documents"][0])
-    assert document.kind == "announcement" and document.seq == 1
-    assert document.number.startswith("800/01-Pansel/")  # the crashed attempt used no number
-    assert selection.state == "announcement"
+    assert documents.issue_all_pending() == (1, [])
+    db.session.expire_all()
+    document = db.session.get(IssuedDocument, document.id)
+    assert (document.status, document.seq, document.verification_code) == ("issued", 1, code)
+    assert document.number.startswith("800/01-Pansel/")
     assert document.verification_code in pdf_text(documents.document_bytes(document))
+    assert documents.issue_all_pending() == (0, [])  # idempotent
 
 
 def test_transitions_record_their_documents_in_the_outputs(app) -> None:

@@ -7,13 +7,17 @@ render, sign, store, register, audit), ``registry`` (look-ups), ``verification``
 against the register), ``integrity`` (stored files and chain heads). Contexts: ``wording``
 (Indonesian texts), ``common``, ``letters`` and ``committee`` (shared pieces), then one module
 per document family: ``announcement``, ``screening``, ``results``, ``decree``, ``report``,
-``audit_trail``; ``contexts.build_context`` picks the builder of a kind. ``actions`` issues
-them on the transitions.
+``audit_trail``; ``contexts.build_context`` picks the builder of a kind. ``actions`` numbers
+them on the transitions (``pending``, context ``frozen``); ``pending`` issues them in a job.
 
 What other layers may call is what this package exports below.
 """
 
+from flask import Flask
+
 from openbid.stages.documents import actions, guards  # noqa: F401 - registers the names
+from openbid.stages.documents import pending as _pending
+from openbid.stages.documents import signers as _signers
 from openbid.stages.documents.announcement import (
     announcement_context,
     extension_notice_context,
@@ -55,6 +59,16 @@ from openbid.stages.documents.kinds import (
 )
 from openbid.stages.documents.letters import oversight_letter, result_letter
 from openbid.stages.documents.numbers import Numbering, allocate_number, numbering_for
+from openbid.stages.documents.pending import (
+    RUN_EVENT,
+    issue_all_pending,
+    issue_pending,
+    issues_documents,
+    job_documents,
+    pending_ids,
+    submit_event,
+    sweep,
+)
 from openbid.stages.documents.registry import (
     document_bytes,
     download_name,
@@ -79,7 +93,6 @@ from openbid.stages.documents.signers import (
     SigningSetup,
     current_signer,
     ensure_demo_signing,
-    init_app,
     load_signer,
     signing_setup,
     trust_roots,
@@ -132,6 +145,7 @@ __all__ = [
     "KIND_TITLES",
     "Numbering",
     "PDF_TYPE",
+    "RUN_EVENT",
     "People",
     "RATINGS_ID",
     "RESULTS_STAGE_NAME",
@@ -167,7 +181,11 @@ __all__ = [
     "find_by_sha256",
     "general_requirements",
     "init_app",
+    "issue_all_pending",
     "issue_document",
+    "issue_pending",
+    "issues_documents",
+    "job_documents",
     "latest",
     "legal_basis",
     "load_signer",
@@ -175,6 +193,7 @@ __all__ = [
     "normalise_code",
     "numbering_for",
     "oversight_letter",
+    "pending_ids",
     "oversight_report_context",
     "plenary_minutes_context",
     "reason_in_indonesian",
@@ -188,7 +207,18 @@ __all__ = [
     "selection_context",
     "selection_documents",
     "signing_setup",
+    "submit_event",
+    "sweep",
     "top_three_announcement_context",
     "trust_roots",
     "verify_url",
 ]
+
+
+def init_app(app: Flask) -> None:
+    """Load a configured signer (failing early) and issue transitions' documents by job.
+
+    :raises ConfigError: when OPENBID_SIGNING_* name files that cannot be loaded.
+    """
+    _signers.init_app(app)
+    _pending.init_app(app)

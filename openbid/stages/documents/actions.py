@@ -2,8 +2,10 @@
 
 They run last on their transitions, after the actions that write the stage's data
 (registration window, extension, verdicts, frozen rankings, appointments), inside fire()'s
-transaction: a document that fails to build or render rolls the whole transition back,
-numbers included. Each appends the issued document's id to ``ctx.outputs["documents"]``.
+transaction: each document is numbered and registered ``pending`` with its context frozen
+(a context that fails to build rolls the whole transition back, numbers included), and its
+id is appended to ``ctx.outputs["documents"]``. After the commit a job renders, signs and
+stores them (``openbid.stages.documents.pending``).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from openbid import clock
 from openbid.models import IssuedDocument
 from openbid.stages.documents.announcement import announcement_context, extension_notice_context
 from openbid.stages.documents.decree import decree_context
-from openbid.stages.documents.issuing import issue_document
+from openbid.stages.documents.issuing import reserve_document
 from openbid.stages.documents.report import oversight_report_context
 from openbid.stages.documents.results import (
     plenary_minutes_context,
@@ -40,8 +42,8 @@ def _issue(
     subject: Mapping[str, Any] | None = None,
     title: str | None = None,
 ) -> IssuedDocument:
-    """Issue one document for the transition's selection and record it in the outputs."""
-    document = issue_document(
+    """Number one pending document for the transition's selection; record it in the outputs."""
+    document = reserve_document(
         ctx.session,
         kind=kind,
         selection=ctx.selection,

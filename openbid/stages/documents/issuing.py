@@ -1,10 +1,15 @@
-"""Issuing documents: number, render, sign, store, register and audit in one transaction.
+"""Issuing documents: number, render, sign, store, register and audit.
 
-``issue_document`` runs inside the caller's transaction (a workflow action inside fire(),
-or a service that commits afterwards): the counter row is locked and bumped (``numbers``),
-the PDF is rendered and signed (``signers``), its bytes are stored by SHA-256, the registry
-row and the ``document_issued`` audit event are written. Any failure raises and the caller
-rolls back, so a failed render consumes no number and leaves no registry row.
+``issue_document`` runs inside the caller's transaction (a service that commits afterwards,
+e.g. the auditor's trail export): the counter row is locked and bumped (``numbers``), the
+PDF is rendered and signed (``signers``), its bytes are stored by SHA-256, the registry row
+and the ``document_issued`` audit event are written. Any failure raises and the caller rolls
+back, so a failed render consumes no number and leaves no registry row.
+
+``reserve_document`` is what a transition does inside fire(): the number, the code and the
+chain head are taken and the row is written ``pending`` with its whole render context
+frozen, in milliseconds; a job renders, signs and stores it afterwards
+(``openbid.stages.documents.pending``), so the counter is never held while a PDF renders.
 """
 
 from __future__ import annotations
@@ -19,13 +24,16 @@ from sqlalchemy.orm import Session
 from openbid import audit, clock, storage
 from openbid.documents import render, signing
 from openbid.documents.contexts import template_name
-from openbid.models import Agency, IssuedDocument, Selection, StoredFile, User
+from openbid.models import Agency, DocumentStatus, IssuedDocument, Selection, User
 from openbid.stages.documents.codes import new_verification_code, verify_url
+from openbid.stages.documents.frozen import freeze
 from openbid.stages.documents.kinds import document_title
 from openbid.stages.documents.numbers import allocate_number
 from openbid.stages.documents.signers import current_signer
 
 PDF_TYPE = "application/pdf"
+# session.info key: ids of the documents numbered pending in the session's open transaction.
+RESERVED = "openbid.pending_documents"
 
 
 def agency_context(agency: Agency) -> dict[str, Any]:
@@ -94,16 +102,109 @@ def issue_document(
     :raises Exception: whatever rendering, signing or storage raise; the caller rolls back.
     """
     template = template_name(kind)
+    signer = current_signer()
+    prepared = _prepare(
+        session, kind, selection, context, issued_at, series, title, signed=signer is not None
+    )
+    pdf = _signed_pdf(
+        template, prepared.context, signer, prepared.reason, selection.agency.seat, prepared.moment
+    )
+    stored = storage.store(session, pdf, PDF_TYPE)
+    document = _row(selection, kind, prepared, actor, subject, signed=signer is not None)
+    document.file_id, document.sha256 = stored.id, stored.sha256
+    session.add(document)
+    session.flush()
+    append_issued_event(session, document, actor)
+    return document
+
+
+def reserve_document(
+    session: Session,
+    *,
+    kind: str,
+    selection: Selection,
+    actor: User | None,
+    context: Mapping[str, Any],
+    series: str | None = None,
+    subject: Mapping[str, Any] | None = None,
+    title: str | None = None,
+    issued_at: datetime | None = None,
+) -> IssuedDocument:
+    """Number a document and register it ``pending`` with its frozen context (no render).
+
+    Same arguments and errors as ``issue_document``, except that nothing is rendered: the
+    row holds everything the render needs, and ``pending.issue_pending`` issues it.
+
+    :raises TypeError: when ``context`` holds a value the frozen JSON cannot keep.
+    """
+    template_name(kind)  # an unknown kind fails here, not in the job
+    signed = current_signer() is not None
+    prepared = _prepare(session, kind, selection, context, issued_at, series, title, signed=signed)
+    document = _row(selection, kind, prepared, actor, subject, signed=signed)
+    document.status = DocumentStatus.PENDING
+    document.context = freeze(prepared.context)
+    session.add(document)
+    session.flush()
+    # Its issuing is enqueued when this transaction commits (pending._after_commit).
+    session.info.setdefault(RESERVED, []).append(document.id)
+    return document
+
+
+def render_reserved(document: IssuedDocument, context: Mapping[str, Any]) -> bytes:
+    """Render and sign a pending document from its thawed context, as ``issue_document`` would.
+
+    :raises RuntimeError: when it was numbered as signed but no signer is configured now.
+    :raises Exception: whatever rendering and signing raise.
+    """
+    signer = current_signer()
+    if document.signed and signer is None:
+        raise RuntimeError("the document was numbered as signed, but no signing key is set")
+    reason = f"{document.title} Nomor {document.number}"
+    return _signed_pdf(
+        template_name(document.kind),
+        context,
+        signer if document.signed else None,
+        reason,
+        context["agency"]["seat"],
+        document.issued_at,
+    )
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A document's number, its full render context, title and signature reason."""
+
+    stamp: _Stamp
+    context: dict[str, Any]
+    title: str
+    reason: str
+    moment: datetime
+
+
+def _prepare(
+    session: Session,
+    kind: str,
+    selection: Selection,
+    context: Mapping[str, Any],
+    issued_at: datetime | None,
+    series: str | None,
+    title: str | None,
+    *,
+    signed: bool,
+) -> _Prepared:
+    """Take the number, code and chain head and build the whole render context.
+
+    :raises ValueError: when ``context`` sets one of the shared keys.
+    """
     agency = selection.agency
     moment = issued_at or clock.now()
-    signer = current_signer()
     stamp = _stamp(session, selection, kind, moment, series)
     base = document_base(
         agency,
         number=stamp.number,
         issued_at=moment,
         code=stamp.code,
-        signed=signer is not None,
+        signed=signed,
         chain_seq=stamp.chain_seq,
         chain_hash=stamp.chain_hash,
     )
@@ -112,20 +213,7 @@ def issue_document(
         raise ValueError(f"document context may not set {', '.join(sorted(clash))}")
     title = title or document_title(kind, agency)
     reason = f"{title} Nomor {stamp.number}"
-    pdf = _signed_pdf(template, {**context, **base}, signer, reason, agency.seat, moment)
-    stored = storage.store(session, pdf, PDF_TYPE)
-    return _register(
-        session,
-        selection=selection,
-        kind=kind,
-        stamp=stamp,
-        title=title,
-        stored=stored,
-        signed=signer is not None,
-        actor=actor,
-        issued_at=moment,
-        subject=subject,
-    )
+    return _Prepared(stamp, {**context, **base}, title, reason, moment)
 
 
 @dataclass(frozen=True)
@@ -170,59 +258,56 @@ def _signed_pdf(
     )
 
 
-def _register(
-    session: Session,
-    *,
+def _row(
     selection: Selection,
     kind: str,
-    stamp: _Stamp,
-    title: str,
-    stored: StoredFile,
-    signed: bool,
+    prepared: _Prepared,
     actor: User | None,
-    issued_at: datetime,
     subject: Mapping[str, Any] | None,
+    *,
+    signed: bool,
 ) -> IssuedDocument:
-    """Add the registry row of an issued document and append its ``document_issued`` event."""
-    document = IssuedDocument(
+    """Return the registry row of a document (not added; no file yet)."""
+    stamp = prepared.stamp
+    return IssuedDocument(
         agency_id=selection.agency.id,
         selection_id=selection.id,
         kind=kind,
         series=stamp.series,
-        year=clock.to_jakarta(issued_at).year,
+        year=clock.to_jakarta(prepared.moment).year,
         seq=stamp.seq,
         number=stamp.number,
-        title=title[:300],
-        file_id=stored.id,
-        sha256=stored.sha256,
+        title=prepared.title[:300],
         verification_code=stamp.code,
         signed=signed,
         issued_by_id=actor.id if actor is not None else None,
-        issued_at=issued_at,
+        issued_at=prepared.moment,
         subject=dict(subject or {}),
         chain_seq=stamp.chain_seq,
         chain_hash=stamp.chain_hash,
+        status=DocumentStatus.ISSUED,
     )
-    session.add(document)
-    session.flush()
+
+
+def append_issued_event(session: Session, document: IssuedDocument, actor: User | None) -> None:
+    """Append the ``document_issued`` event of a document that has its file."""
     audit.append(
         session,
         event="document_issued",
         actor=actor,
         subject_type="document",
         subject_id=document.id,
-        selection_id=selection.id,
+        selection_id=document.selection_id,
         payload={
-            "kind": kind,
+            "kind": document.kind,
             "title": document.title,
-            "number": stamp.number,
-            "series": stamp.series,
-            "sha256": stored.sha256,
-            "verification_code": stamp.code,
+            "number": document.number,
+            "series": document.series,
+            "sha256": document.sha256,
+            "verification_code": document.verification_code,
             "signed": document.signed,
             "subject": document.subject,
-            "chain_seq": stamp.chain_seq,
-            "chain_hash": stamp.chain_hash,
+            "chain_seq": document.chain_seq,
+            "chain_hash": document.chain_hash,
         },
     )
-    return document
