@@ -27,23 +27,78 @@ from typing import Any
 GENESIS_HASH = "0" * 64
 MAX_SUSPECTS = 100
 
-_PG_SELECT = (
-    "SELECT id, seq, selection_id, "
-    'to_char(occurred_at, \'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"\'), '
-    "actor_id, actor, actor_role, event, subject_type, subject_id, from_state, to_state, "
-    "payload::text, prev_hash, hash, true FROM audit_event WHERE chain = %s"
+_FIELDS = (
+    "id, seq, selection_id, {occurred}, actor_id, actor, actor_role, event, subject_type, "
+    "subject_id, from_state, to_state, {payload}, prev_hash, hash, {valid} FROM audit_event"
 )
-_SQLITE_SELECT = (
-    "SELECT id, seq, selection_id, replace(occurred_at, ' ', 'T') || '+00:00', "
-    "actor_id, actor, actor_role, event, subject_type, subject_id, from_state, to_state, "
-    "payload, prev_hash, hash, json_valid(payload) FROM audit_event WHERE chain = ?"
-)
+_FULL = {
+    "postgresql": "SELECT "
+    + _FIELDS.format(
+        occurred='to_char(occurred_at, \'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"\')',
+        payload="payload::text",
+        valid="true",
+    ),
+    "sqlite": "SELECT "
+    + _FIELDS.format(
+        occurred="replace(occurred_at, ' ', 'T') || '+00:00'",
+        payload="payload",
+        valid="json_valid(payload)",
+    ),
+}
+
+
+def _material_sql(quote: str, number: str, occurred: str, payload: str) -> str:
+    """Return SQL that spells an event's hashed text (see ``chain.compute_hash``)."""
+    parts = [
+        "'{\"actor\":' || " + quote.format("actor"),
+        "',\"actor_id\":' || " + number.format("actor_id"),
+        "',\"actor_role\":' || " + quote.format("actor_role"),
+        "',\"chain\":' || " + quote.format("chain"),
+        "',\"event\":' || " + quote.format("event"),
+        "',\"from_state\":' || coalesce(" + quote.format("from_state") + ", 'null')",
+        '\',"occurred_at":"\' || ' + occurred + " || '\"'",
+        "',\"payload\":' || " + payload,
+        "',\"selection_id\":' || " + number.format("selection_id"),
+        "',\"seq\":' || " + number.format("seq"),
+        "',\"subject_id\":' || " + number.format("subject_id"),
+        "',\"subject_type\":' || " + quote.format("subject_type"),
+        "',\"to_state\":' || coalesce(" + quote.format("to_state") + ", 'null')",
+        "'}' || prev_hash",
+    ]
+    return " || ".join(parts)
+
+
+# Each event's hashed text spelled by the database itself: to_json/json_quote escape a
+# string exactly as json.dumps(ensure_ascii=False) does (a difference only costs a re-check).
+_SHORT = {
+    "postgresql": "SELECT id, seq, event, prev_hash, hash, "  # noqa: S608 - constant SQL
+    + _material_sql(
+        "to_json({})::text",
+        "coalesce({}::text, 'null')",
+        'to_char(occurred_at, \'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"\')',
+        "payload::text",
+    )
+    + " FROM audit_event",
+    "sqlite": "SELECT id, seq, event, prev_hash, hash, "  # noqa: S608 - constant SQL
+    + _material_sql(
+        "json_quote({})",
+        "coalesce(CAST({} AS TEXT), 'null')",
+        "replace(occurred_at, ' ', 'T') || '+00:00'",
+        "CASE WHEN json_valid(payload) THEN payload END",
+    )
+    + " FROM audit_event",
+}
 _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _mark(dialect: str) -> str:
+    return "%s" if dialect == "postgresql" else "?"
 
 
 def range_query(dialect: str, lo: int | None, hi: int | None) -> str:
     """Return the SQL of a chain's events with lo < seq <= hi (None: unbounded), in order."""
-    base, mark = (_PG_SELECT, "%s") if dialect == "postgresql" else (_SQLITE_SELECT, "?")
+    mark = _mark(dialect)
+    base = f"{_SHORT[dialect]} WHERE chain = {mark}"
     if lo is not None:
         base += f" AND seq > {mark}"
     if hi is not None:
@@ -65,6 +120,8 @@ class RangeResult:
     last: tuple[int, str] | None = None  # (seq, hash) of the last event read
     problem: tuple[int, int, int, str] | None = None  # (index, seq, id, message)
     suspects: list[tuple[int, int, int]] = dataclasses.field(default_factory=list)
+    # (index, seq, id) whose database-spelled text did not hash right: checked field by field
+    rechecks: list[tuple[int, int, int]] = dataclasses.field(default_factory=list)
     overflow: bool = False  # too many suspects: re-check the whole chain the slow way
 
 
@@ -144,10 +201,10 @@ def check_rows(
     ``witnesses`` maps a seq to its (source, hash) witnesses; ``confirmed`` is the last
     witnessed seq before this run (every earlier witness agreed, or it would have stopped).
     """
-    result, chain_json = RangeResult(), encode_basestring(chain)
+    result, sha256 = RangeResult(), hashlib.sha256
     previous: tuple[int, str] | None = None
     for index, row in enumerate(rows):
-        event_id, seq, prev_hash, digest = row[0], row[1], row[13], row[14]
+        event_id, seq, prev_hash, digest, material = row[0], row[1], row[3], row[4], row[5]
         result.count = index + 1
         if previous is None:
             result.first = (seq, event_id, prev_hash)
@@ -162,13 +219,10 @@ def check_rows(
             message = f"event id {event_id} (#{seq}) does not link to the previous event"
             result.problem = (index, seq, event_id, message)
             break
-        if not _matches(chain_json, row):
-            result.suspects.append((index, seq, event_id))
-            if len(result.suspects) > MAX_SUSPECTS:
-                result.overflow = True
-                break
+        if material is None or sha256(material.encode("utf-8")).hexdigest() != digest:
+            result.rechecks.append((index, seq, event_id))
         if seq in witnesses:
-            message = _witness_message(seq, row[7], digest, witnesses[seq], confirmed)
+            message = _witness_message(seq, row[2], digest, witnesses[seq], confirmed)
             confirmed = seq
             if message:
                 result.problem = (index, seq, event_id, message)
@@ -192,6 +246,24 @@ def check_range(
     try:
         cursor.execute(range_query(dialect, lo, hi), range_params(chain, lo, hi))
         rows = itertools.chain.from_iterable(iter(lambda: cursor.fetchmany(2000), []))
-        return check_rows(chain, rows, witnesses, confirmed)
+        result = check_rows(chain, rows, witnesses, confirmed)
+        _recheck(cursor, dialect, chain, result)
+        return result
     finally:
         cursor.close()
+
+
+def _recheck(cursor: Any, dialect: str, chain: str, result: RangeResult, batch: int = 500) -> None:
+    """Check the rechecks field by field in Python (e.g. payloads stored before canonical
+    text); what still fails becomes a suspect for the exact check.
+    """
+    chain_json, mark = encode_basestring(chain), _mark(dialect)
+    for start in range(0, len(result.rechecks), batch):
+        part = result.rechecks[start : start + batch]
+        marks = ", ".join([mark] * len(part))
+        cursor.execute(f"{_FULL[dialect]} WHERE id IN ({marks})", [i for _, _, i in part])
+        good = {row[0] for row in cursor.fetchall() if _matches(chain_json, row)}
+        result.suspects += [entry for entry in part if entry[2] not in good]
+        if len(result.suspects) > MAX_SUSPECTS:
+            result.overflow = True
+            return
