@@ -192,7 +192,7 @@ def measure_verify_audit_rate() -> dict[str, Any]:
         result = runner.invoke(args=["openbid", "verify-audit"])
         elapsed = time.perf_counter() - start
         if result.exit_code != 0:
-            raise RuntimeError(result.output)
+            raise RuntimeError(f"verify-audit: {result.output} {result.exception!r}")
         events = int(result.output.split(" chains, ", 1)[1].split(" events", 1)[0])
         best = max(best, events / elapsed)
     ratio = best / floor
