@@ -28,23 +28,28 @@ from openbid.audit.chain import (
     selection_of,
     verify_chain_exact,
 )
+from openbid.audit.state import ChainStatus, Verified, check_since, record_full
 from openbid.audit.verify import verify_all, verify_chain
 
 __all__ = [
     "GENESIS_HASH",
     "SYSTEM_CHAIN",
     "ChainProblem",
+    "ChainStatus",
+    "Verified",
     "VerifyReport",
     "Witness",
     "append",
     "canonical_json",
     "chain_for",
+    "check_since",
     "chains",
     "compute_hash",
     "event_fields",
     "iter_events",
     "lock_head",
     "normalise_payload",
+    "record_full",
     "selection_of",
     "verify_all",
     "verify_chain",

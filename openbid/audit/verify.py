@@ -157,7 +157,7 @@ def _link_problem(chain: str, result: rows.RangeResult, last: tuple[int, str]) -
     return None
 
 
-def _tail_problem(
+def tail_problem(
     chain: str, last: tuple[int, str], head: tuple[int, str] | None, by_seq: WitnessMap
 ) -> str | None:
     """Return what the chain head or a witness says is missing after the last event."""
@@ -209,7 +209,7 @@ def join_runs(
     return count, None, last
 
 
-def _head(session: Session, chain: str) -> tuple[int, str] | None:
+def head_of(session: Session, chain: str) -> tuple[int, str] | None:
     row = session.execute(
         sa.select(AuditChainHead.seq, AuditChainHead.hash).where(AuditChainHead.chain == chain)
     ).first()
@@ -230,10 +230,10 @@ def _finish(
     if problem is not None:
         return count, problem, last[1]
     by_seq = witness_map(chain, witnesses)
-    message = _tail_problem(chain, last, head, by_seq)
+    message = tail_problem(chain, last, head, by_seq)
     if message is not None and head is not None and head[0] < last[0]:
         # Appended to while we read: the head moved on; judge against the new one.
-        message = _tail_problem(chain, last, _head(session, chain), by_seq)
+        message = tail_problem(chain, last, head_of(session, chain), by_seq)
     if message is None:
         return count, None, last[1]
     return count, ChainProblem(chain, selection_of(chain), None, last[0] + 1, message), last[1]
@@ -247,7 +247,7 @@ def verify_chain(
     With ``witnesses`` (of this chain), the chain must also still have each witnessed hash
     at its position: that catches a chain rewritten with every later hash recomputed.
     """
-    head = _head(session, chain)
+    head = head_of(session, chain)
     by_seq = witness_map(chain, witnesses)
     connection, dialect = dbapi(session)
     result = rows.check_range(connection, dialect, chain, (None, None), by_seq, 0)

@@ -37,6 +37,7 @@ from openbid.api.schemas.documents import (
 from openbid.api.schemas.selections import (
     AUDIT,
     AUDIT_EVENT,
+    AUDIT_QUERY,
     EVENT,
     EVENT_REQUEST,
     MEMBER,
@@ -64,6 +65,7 @@ __all__ = [
     "APPROVAL_UPLOAD",
     "AUDIT",
     "AUDIT_EVENT",
+    "AUDIT_QUERY",
     "CONFLICT",
     "CONFLICT_REQUEST",
     "DATE",
