@@ -158,7 +158,9 @@ def record_full(
 def _anchor_problem(session: Session, chain: str, known: Verified) -> ChainProblem | None:
     """Return how the recorded event no longer matches what was verified, or None."""
     event = session.scalars(
-        sa.select(AuditEvent).where(AuditEvent.chain == chain, AuditEvent.seq == known.seq)
+        sa.select(AuditEvent)
+        .where(AuditEvent.chain == chain, AuditEvent.seq == known.seq)
+        .execution_options(populate_existing=True)  # as stored now, not as loaded before
     ).first()
     when = known.at.isoformat(timespec="seconds")
     if event is None:
