@@ -44,6 +44,10 @@ def verify_audit(checkpoint_dir: Path | None) -> None:
     document_witnesses = document_service.chain_witnesses(db.session)
     witnesses = document_witnesses + [w for c in usable for w in c.witnesses()]
     report = audit.verify_all(db.session, witnesses)
+    # Pages then check only newer events; a broken chain is checked from its start again.
+    audit.record_full(
+        checkpoints.folder(), report.heads, sorted({p.chain for p in report.problems})
+    )
     file_problems = document_service.registry_problems(db.session)
     if report.ok and not file_problems and not checkpoint_problems:
         click.echo(f"OK: {report.chains} chains, {report.events} events, all hashes match.")

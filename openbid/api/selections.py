@@ -8,13 +8,13 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from flask import jsonify, url_for
+from flask import jsonify, request, url_for
 
-from openbid import audit
+from openbid import audit, checkpoints
 from openbid.api import schemas as s
 from openbid.api.blueprint import actor, bp, iso, reasons_json
 from openbid.api.jobs import queued_event
-from openbid.api.spec import api_route
+from openbid.api.spec import BadRequestBody, api_route
 from openbid.api.visibility import STAFF_WRITERS, require, visible_selection
 from openbid.extensions import db
 from openbid.models import (
@@ -305,29 +305,89 @@ def _audit_event_json(e: AuditEvent) -> dict[str, Any]:
     }
 
 
+AUDIT_PAGE_DEFAULT, AUDIT_PAGE_MAX = 100, 1000
+
+
+def _query_int(name: str, default: int, low: int, high: int) -> int:
+    """Return a whole-number query parameter within [low, high].
+
+    :raises BadRequestBody: 400 naming the parameter and what it accepts.
+    """
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    value = int(raw) if raw.isascii() and raw.isdecimal() and len(raw) <= 10 else None
+    if value is None or not low <= value <= high:
+        reason = Reason(
+            f"query.{name}",
+            N_("%(name)s must be a whole number from %(low)d to %(high)d."),
+            {"name": name, "low": low, "high": high},
+        )
+        raise BadRequestBody([reason], status=400)
+    return value
+
+
+def _verification_json(status: audit.ChainStatus) -> dict[str, Any] | None:
+    verified = status.verified
+    if verified is None:
+        return None
+    return {
+        "seq": verified.seq,
+        "hash": verified.hash,
+        "verified_at": verified.at.isoformat(),
+        "mode": verified.mode,
+        "last_full": verified.full,
+    }
+
+
 @api_route(
     bp,
     "/selections/<int:selection_id>/audit",
     "GET",
-    summary="The selection's audit events with their hashes, and the chain's status",
+    summary="A page of the selection's audit events (by sequence number) and the chain's status",
     tag="audit",
-    responses={200: ("The audit trail", s.AUDIT)},
+    responses={200: ("A page of the audit trail; Link rel=next when more remain", s.AUDIT)},
+    query=s.AUDIT_QUERY,
 )
 def get_audit(selection_id: int):
-    """Return the selection's chain (staff of the agency and auditors; not candidates)."""
+    """Return events with seq > ``after`` (at most ``limit``) and the chain's verification.
+
+    Only the events after the chain's last recorded verification are re-checked; ``flask
+    openbid verify-audit`` re-checks everything (staff of the agency and auditors).
+    """
     selection = visible_selection(selection_id)
     require(Role.SECRETARIAT, Role.ADMIN, Role.AUDITOR, Role.PPK, Role.COMMITTEE)
+    after = _query_int("after", 0, 0, s.MAX_INT)
+    limit = _query_int("limit", AUDIT_PAGE_DEFAULT, 1, AUDIT_PAGE_MAX)
     chain = audit.chain_for(selection.id)
-    _count, problem, final_hash = audit.verify_chain(db.session, chain)
+    status = audit.check_since(db.session, chain, checkpoints.folder())
     events = db.session.scalars(
-        sa.select(AuditEvent).where(AuditEvent.chain == chain).order_by(AuditEvent.seq)
+        sa.select(AuditEvent)
+        .where(AuditEvent.chain == chain, AuditEvent.seq > after)
+        .order_by(AuditEvent.seq)
+        .limit(limit + 1)
     ).all()
-    return jsonify(
-        {
-            "chain": chain,
-            "intact": problem is None,
-            "problem": problem.message if problem else None,
-            "final_hash": final_hash,
-            "events": [_audit_event_json(e) for e in events],
-        }
-    )
+    more = len(events) > limit
+    events = events[:limit]
+    verified = status.verified
+    body = {
+        "chain": chain,
+        "intact": status.intact,
+        "problem": status.problem.message if status.problem else None,
+        "problem_seq": status.problem.seq if status.problem else None,
+        "verified": _verification_json(status),
+        "final_hash": verified.hash if verified is not None else None,
+        "events": [_audit_event_json(e) for e in events],
+        "next_after": events[-1].seq if more else None,
+    }
+    response = jsonify(body)
+    if more:
+        url = url_for(
+            "api.get_audit_get",
+            selection_id=selection.id,
+            after=events[-1].seq,
+            limit=limit,
+            _external=True,
+        )
+        response.headers["Link"] = f'<{url}>; rel="next"'
+    return response

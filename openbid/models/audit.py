@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from openbid.models.base import Base, UTCDateTime
+from openbid.models.base import Base, CanonicalJSON, UTCDateTime
 
 
 class AuditEvent(Base):
@@ -33,7 +33,8 @@ class AuditEvent(Base):
     subject_id: Mapped[int | None]
     from_state: Mapped[str | None] = mapped_column(sa.String(40))
     to_state: Mapped[str | None] = mapped_column(sa.String(40))
-    payload: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    # Canonical text, so verification hashes the stored bytes (audit.rows).
+    payload: Mapped[dict] = mapped_column(CanonicalJSON, default=dict)
     prev_hash: Mapped[str] = mapped_column(sa.String(64))
     hash: Mapped[str] = mapped_column(sa.String(64))
 

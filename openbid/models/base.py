@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -42,6 +43,27 @@ class UTCDateTime(sa.types.TypeDecorator):
     def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
         """Attach UTC to the stored naive value."""
         return None if value is None else value.replace(tzinfo=UTC)
+
+
+class CanonicalJSON(sa.types.TypeDecorator):
+    """JSON stored as its canonical text (sorted keys, no spaces, UTF-8 kept as is).
+
+    The database type stays JSON (no migration); only the text written changes, so the
+    audit chain can hash a payload's stored bytes without parsing and re-serialising it.
+    """
+
+    impl = sa.JSON
+    cache_ok = True
+
+    def bind_processor(self, dialect: sa.Dialect):
+        """Serialise like ``audit.canonical_json`` does for plain JSON values."""
+
+        def process(value: object) -> str | None:
+            if value is None:
+                return None
+            return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+        return process
 
 
 def utcnow() -> datetime:

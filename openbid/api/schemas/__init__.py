@@ -37,6 +37,7 @@ from openbid.api.schemas.documents import (
 from openbid.api.schemas.selections import (
     AUDIT,
     AUDIT_EVENT,
+    AUDIT_QUERY,
     EVENT,
     EVENT_REQUEST,
     JOB,
@@ -65,6 +66,7 @@ __all__ = [
     "APPROVAL_UPLOAD",
     "AUDIT",
     "AUDIT_EVENT",
+    "AUDIT_QUERY",
     "CONFLICT",
     "CONFLICT_REQUEST",
     "DATE",

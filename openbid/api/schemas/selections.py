@@ -191,14 +191,54 @@ AUDIT_EVENT = {
         "hash": {"type": "string"},
     },
 }
+AUDIT_VERIFIED = {
+    "type": ["object", "null"],
+    "description": "Up to which event the chain is verified (null when broken or empty). A "
+    "request re-checks only the events after the last recorded verification; `flask openbid "
+    "verify-audit` re-checks every event.",
+    "required": ["seq", "hash", "verified_at", "mode"],
+    "properties": {
+        "seq": {"type": "integer", "minimum": 1},
+        "hash": {"type": "string"},
+        "verified_at": {"type": "string", "format": "date-time"},
+        "mode": {"enum": ["full", "incremental"]},
+        "last_full": {
+            "type": ["object", "null"],
+            "description": "The last full verification (verify-audit), if any.",
+        },
+    },
+}
 AUDIT = {
     "type": "object",
-    "required": ["chain", "intact", "events"],
+    "required": ["chain", "intact", "verified", "events", "next_after"],
     "properties": {
         "chain": {"type": "string"},
         "intact": {"type": "boolean"},
         "problem": {"type": ["string", "null"]},
-        "final_hash": {"type": "string"},
+        "problem_seq": {"type": ["integer", "null"]},
+        "verified": AUDIT_VERIFIED,
+        "final_hash": {"type": ["string", "null"], "description": "verified.hash"},
         "events": {"type": "array", "items": AUDIT_EVENT},
+        "next_after": {
+            "type": ["integer", "null"],
+            "description": "The `after` of the next page (as in the Link rel=next header), "
+            "or null on the last page.",
+        },
+    },
+}
+AUDIT_QUERY = {
+    "after": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 2**31 - 1,
+        "default": 0,
+        "description": "Return events with a sequence number greater than this.",
+    },
+    "limit": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 1000,
+        "default": 100,
+        "description": "At most this many events.",
     },
 }

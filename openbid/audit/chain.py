@@ -1,4 +1,4 @@
-"""Hash-chained audit events: append inside the caller's transaction, verify afterwards.
+"""Hash-chained audit events: append inside the caller's transaction; the exact check.
 
 Each event's ``hash = sha256(canonical_json(event) + prev_hash)``. Chains are per selection
 ("selection:<id>"), so selections never serialise on each other; everything else goes to the
@@ -184,6 +184,8 @@ class VerifyReport:
     chains: int
     events: int
     problems: list[ChainProblem]
+    # The (seq, hash) each intact chain was verified up to.
+    heads: dict[str, tuple[int, str]] = dataclasses.field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -191,7 +193,8 @@ class VerifyReport:
         return not self.problems
 
 
-def _selection_of(chain: str) -> int | None:
+def selection_of(chain: str) -> int | None:
+    """Return the selection id of a chain key, or None for the system chain."""
     return int(chain.split(":", 1)[1]) if chain.startswith("selection:") else None
 
 
@@ -232,16 +235,18 @@ def _witness_problem(event: AuditEvent, witnesses: list[Witness], confirmed: int
     return None
 
 
-def verify_chain(
+def verify_chain_exact(
     session: Session, chain: str, witnesses: list[Witness] | None = None
 ) -> tuple[int, ChainProblem | None, str]:
-    """Re-compute one chain; return (events read, first problem or None, last hash).
+    """Re-compute one chain from ORM objects; return (events read, first problem, last hash).
+
+    The reference the fast check (``audit.verify``) is held to, and what it falls back on.
 
     With ``witnesses`` (of this chain), the chain must also still have each witnessed hash
     at its position: that catches a chain rewritten with every later hash recomputed.
     """
     head = session.get(AuditChainHead, chain)
-    selection_id = _selection_of(chain)
+    selection_id = selection_of(chain)
     by_seq: dict[int, list[Witness]] = {}
     for witness in witnesses or ():
         if witness.chain == chain and witness.seq > 0:
@@ -293,28 +298,6 @@ def chains(session: Session) -> list[str]:
     from_events = sa.select(AuditEvent.chain).distinct()
     from_heads = sa.select(AuditChainHead.chain)
     return sorted(set(session.scalars(from_events)) | set(session.scalars(from_heads)))
-
-
-def verify_all(session: Session, witnesses: list[Witness] | None = None) -> VerifyReport:
-    """Re-compute every chain, checking it against its witnesses; collect each first problem.
-
-    A witness of a chain the database no longer has at all is a problem too.
-    """
-    problems, events = [], 0
-    names = chains(session)
-    by_chain: dict[str, list[Witness]] = {}
-    for witness in witnesses or ():
-        by_chain.setdefault(witness.chain, []).append(witness)
-    for chain in sorted(set(by_chain) - set(names)):
-        witness = max(by_chain[chain], key=lambda w: w.seq)
-        message = f"the whole chain is missing, but {witness.source} recorded {witness.seq} events"
-        problems.append(ChainProblem(chain, _selection_of(chain), None, 1, message))
-    for chain in names:
-        count, problem, _ = verify_chain(session, chain, by_chain.get(chain))
-        events += count
-        if problem is not None:
-            problems.append(problem)
-    return VerifyReport(chains=len(names), events=events, problems=problems)
 
 
 def iter_events(session: Session, selection_id: int) -> Iterator[AuditEvent]:
