@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from openbid.extensions import db
+from openbid.i18n import loads_with_get
 from openbid.models import Application, CommitteeMember, Position, Role, Selection
 
 bp = Blueprint("main", __name__)
@@ -26,7 +36,15 @@ def set_language(code: str):
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
     target = request.form.get("next", "")
-    return redirect(target if target.startswith("/") and not target.startswith("//") else "/")
+    return redirect(target if loads_with_get(target) else "/")
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Serve the site's icon where browsers and crawlers look for it."""
+    return send_from_directory(
+        current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon"
+    )
 
 
 def _agency_selections() -> list[Selection]:
