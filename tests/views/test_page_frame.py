@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from openbid.extensions import db
 from openbid.models import Application
 from tests.documents import scenario
-from tests.factories import PASSWORD, make_agency
+from tests.factories import PASSWORD, make_agency, make_selection
 from tests.portal.helpers import (
     Clock,
     candidate,
@@ -94,3 +94,18 @@ def test_the_ppk_is_shown_only_tabs_that_open(app, browser) -> None:
     browser.login(built.secretariat.email, PASSWORD)
     html = browser.client.get(f"/selections/{built.selection.id}").get_data(as_text=True)
     assert "/screening" in html and "/assessment" in html
+
+
+def test_the_plan_page_labels_every_schedule_input_and_dates_are_native(app, browser) -> None:
+    """Each schedule cell's input has its own name for screen readers; dates are date inputs."""
+    selection, secretariat = make_selection(make_agency())
+    browser.login(secretariat.email, PASSWORD)
+    html = browser.client.get(f"/selections/{selection.id}/plan").get_data(as_text=True)
+    table = html[html.index('<table class="grid schedule">') :]
+    table = table[: table.index("</table>")]
+    inputs = re.findall(r"<input[^>]*>", table)
+    assert inputs and all("aria-label=" in tag for tag in inputs), inputs[:2]
+    assert len({re.search(r'aria-label="([^"]+)"', tag).group(1) for tag in inputs}) == len(inputs)
+    dates = [tag for tag in inputs if 'type="date"' in tag]
+    assert len(dates) == len(inputs) // 2  # From and Until of every row
+    assert all('placeholder="yyyy-mm-dd"' in tag for tag in dates)
