@@ -34,7 +34,11 @@
         var span = cell.colSpan || 1;
         var inHead = cell.parentNode.parentNode.tagName === "THEAD";
         cell.setAttribute("role", inHead ? "columnheader" : (cell.tagName === "TH" ? "rowheader" : "cell"));
-        if (!inHead && span === 1 && names[column]) { cell.setAttribute("data-label", names[column]); }
+        // A row's heading cell (its first th) names the row; it needs no column label.
+        var rowHeading = cell.tagName === "TH" && cell === row.cells[0];
+        if (!inHead && !rowHeading && span === 1 && names[column]) {
+          cell.setAttribute("data-label", names[column]);
+        }
         column += span;
       });
     });
