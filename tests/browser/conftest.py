@@ -53,7 +53,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         "(or run `python3 scripts/check_system.py --install` as root)"
     )
     for item in items:
-        if Path(item.fspath).is_relative_to(here):
+        if item.path.is_relative_to(here):
             item.add_marker(pytest.mark.browser)
             if not CHROMIUM.exists():
                 item.add_marker(skip)
