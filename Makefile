@@ -9,13 +9,17 @@ FLASK  := $(BIN)/flask --app wsgi
 # pytest-xdist workers: one per core by default (PYTEST_WORKERS=0 runs in one process).
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test test-fast setup setup-dev check-system translations extract-messages lint lock \
+.PHONY: run test test-fast setup setup-dev check-system check-system-dev translations extract-messages lint lock \
 	bench clean
 
 # System packages first (WeasyPrint's libraries, fonts, python3-venv): installed when root,
 # otherwise make stops here, before anything else, naming the command to run.
 check-system:
 	@$(PYTHON) scripts/check_system.py --install
+
+# The tests need Debian's Chromium too (tests/browser drives it with Playwright).
+check-system-dev:
+	@$(PYTHON) scripts/check_system.py --install --dev
 
 $(BIN)/python: | check-system
 	@echo "== creating the virtual environment in $(VENV)"
@@ -34,7 +38,7 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 	@touch $@
 
 setup: check-system $(VENV)/.installed translations
-setup-dev: check-system $(VENV)/.installed-dev translations
+setup-dev: check-system-dev $(VENV)/.installed-dev translations
 
 translations: | $(VENV)/.installed
 	@$(BIN)/pybabel compile --statistics -d openbid/translations

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, get_locale, gettext
 from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
 
 from config import BASE_DIR
 from openbid.extensions import babel
@@ -42,6 +45,38 @@ def select_locale() -> str:
         if current_user.locale in languages:
             return current_user.locale
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def loads_with_get(path: str) -> bool:
+    """Tell whether path is a local address a browser can load (GET) in this app."""
+    if not path.startswith("/") or path.startswith("//"):
+        return False
+    adapter = current_app.url_map.bind("localhost")
+    try:
+        adapter.match(urlsplit(path).path, method="GET")
+    except RequestRedirect:
+        return True
+    except HTTPException:  # NotFound, MethodNotAllowed
+        return False
+    return True
+
+
+def language_return_path() -> str:
+    """Return the page to come back to after switching language.
+
+    A page drawn by a POST (a form shown again with its errors) has no address of its own:
+    sending the switch back to the POST's address would answer 405. Then the page the form
+    was sent from (the Referer, which browsers send within the site) is the one to return
+    to, or the start page.
+    """
+    if request.method == "GET":
+        return request.full_path.removesuffix("?")
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host:
+        path = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+        if loads_with_get(path):
+            return path
+    return "/"
 
 
 def reason_text(reason: Reason | str) -> str:
@@ -112,6 +147,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "id")
     app.jinja_env.globals["role_label"] = role_label
+    app.jinja_env.globals["language_return_path"] = language_return_path
     # Templates compare states and events with the same enumerations as the code.
     for enum in (SelectionState, ApplicationState, SelectionEvent, ApplicationEvent):
         app.jinja_env.globals[enum.__name__] = enum

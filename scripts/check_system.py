@@ -2,7 +2,10 @@
 
 Run by ``make`` with the system's Python before anything else (no virtualenv yet):
 
-    python3 scripts/check_system.py [--install]
+    python3 scripts/check_system.py [--install] [--dev]
+
+``--dev`` (``make test``) adds what the test suite needs on top: Debian's Chromium for the
+browser tests in tests/browser (Playwright drives it; no browser is downloaded).
 
 Exit 0 when everything is present (after installing it, with ``--install`` as root on a
 Debian/Ubuntu machine); exit 1 naming the exact command to run otherwise.
@@ -62,6 +65,10 @@ NEEDS = (
 )
 
 
+CHROMIUM = Path("/usr/bin/chromium")
+DEV_NEEDS = (Need("chromium", "the browser tests (tests/browser, in make test)", CHROMIUM.exists),)
+
+
 def missing(needs: Sequence[Need] = NEEDS) -> list[Need]:
     """Return what is not installed."""
     return [need for need in needs if not need.present()]
@@ -105,7 +112,12 @@ def main(
     parser.add_argument(
         "--install", action="store_true", help="install missing packages when running as root"
     )
+    parser.add_argument(
+        "--dev", action="store_true", help="also what the tests need (Chromium for tests/browser)"
+    )
     args = parser.parse_args(argv)
+    if args.dev:
+        needs = (*needs, *DEV_NEEDS)
     if sys.version_info < MIN_PYTHON:
         found = ".".join(map(str, sys.version_info[:3]))
         print(f"openbid needs Python 3.11 or newer; found {found}.", file=sys.stderr)

@@ -89,3 +89,21 @@ def test_not_debian_names_the_libraries(capsys) -> None:
 def test_this_machine_has_everything() -> None:
     # The suite runs after `make` set the machine up; the real probes must agree.
     assert [need.package for need in check_system.missing()] == []
+
+
+def test_dev_adds_chromium_for_the_browser_tests(capsys) -> None:
+    """`make test` (--dev) needs Debian's Chromium; `make run` does not."""
+    installed = []
+    status = check_system.main(
+        ["--install", "--dev"],
+        needs=(),
+        is_root=True,
+        which=lambda name: "/usr/bin/" + name,
+        install=lambda packages: installed.append(list(packages)) or 0,
+    )
+    assert [need.package for need in check_system.DEV_NEEDS] == ["chromium"]
+    if check_system.CHROMIUM.exists():
+        assert status == 0 and installed == []
+    else:
+        assert installed == [["chromium"]]
+    assert check_system.main(["--install"], needs=(), is_root=True, install=installed.append) == 0

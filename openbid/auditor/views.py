@@ -43,9 +43,18 @@ from openbid.workflow.access import access_reasons
 bp = Blueprint("auditor", __name__, url_prefix="/audit")
 
 PAGE_SIZE = 50
-# The only requests an auditor may send besides reading: leaving, choosing a language, and
-# issuing the trail export (a registered document, so a POST: no link can trigger it).
-AUDITOR_WRITE_ALLOWED = frozenset({"auth.logout", "main.set_language", "auditor.issue_trail_pdf"})
+# The only requests an auditor may send besides reading: leaving, choosing a language,
+# issuing the trail export (a registered document, so a POST: no link can trigger it), and
+# checking a file on the verification pages (compared and discarded; nothing is stored).
+AUDITOR_WRITE_ALLOWED = frozenset(
+    {
+        "auth.logout",
+        "main.set_language",
+        "auditor.issue_trail_pdf",
+        "verify.index",
+        "verify.document",
+    }
+)
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 

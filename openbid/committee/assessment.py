@@ -19,7 +19,7 @@ from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from openbid.committee.blueprint import bp, load_application, tab
-from openbid.committee.screening import DECIDE_ROLES, load_for_stage
+from openbid.committee.screening import DECIDE_ROLES, VIEW_ROLES, load_for_stage
 from openbid.extensions import db
 from openbid.i18n import reason_text
 from openbid.models import ApplicationEvent, ApplicationState, AuditEvent, Selection, SelectionEvent
@@ -28,7 +28,7 @@ from openbid.rules.scoring import AssessmentCategory
 from openbid.stages import assessment as service
 from openbid.workflow import GuardFailed, available_events, definition_of
 
-tab("committee.assessment", N_("Assessment"), 40)
+tab("committee.assessment", N_("Assessment"), 40, roles=VIEW_ROLES)
 
 
 class ResultForm(FlaskForm):

@@ -52,23 +52,29 @@ def load_application(selection: Selection, application_id: int) -> Application:
 
 @dataclass(frozen=True)
 class Tab:
-    """A tab of the selection pages: its endpoint (takes selection_id) and English label."""
+    """A tab of the selection pages: its endpoint (takes selection_id), English label, and
+    the roles its page answers (a tab that would answer 403 is not shown)."""
 
     endpoint: str
     label: str
     order: int
+    roles: tuple[Role, ...] = WORKSPACE_ROLES
 
 
 TABS: list[Tab] = []
 
 
-def tab(endpoint: str, label: str, order: int) -> None:
-    """Register a tab; a stage module calls it once for its main page."""
-    TABS.append(Tab(endpoint, label, order))
+def tab(
+    endpoint: str, label: str, order: int, *, roles: tuple[Role, ...] = WORKSPACE_ROLES
+) -> None:
+    """Register a tab; a stage module calls it once for its main page, naming who may open it."""
+    TABS.append(Tab(endpoint, label, order, tuple(roles)))
     TABS.sort(key=lambda t: t.order)
 
 
 @bp.app_template_global()
 def selection_tabs() -> list[Tab]:
-    """Return the registered tabs whose endpoints exist in this app."""
-    return [t for t in TABS if t.endpoint in current_app.view_functions]
+    """Return the registered tabs whose endpoints exist in this app and the user may open."""
+    return [
+        t for t in TABS if t.endpoint in current_app.view_functions and current_user.role in t.roles
+    ]

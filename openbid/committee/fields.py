@@ -11,6 +11,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField
+from wtforms.widgets import DateInput
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
@@ -34,9 +35,19 @@ def parse_day(text: str) -> date | None:
 
 
 class DayField(StringField):
-    """A calendar date; empty means None. Rendered as ``<input type="date">``."""
+    """A calendar date; empty means None. Rendered as ``<input type="date">``.
 
-    input_type = "date"
+    Browsers show their own picker and the format of the reader's locale; one without date
+    inputs shows a text box, which the placeholder and title tell how to fill.
+    """
+
+    widget = DateInput()
+
+    def __call__(self, **attributes: object) -> str:
+        """Render the input with its format hint."""
+        attributes.setdefault("placeholder", "yyyy-mm-dd")
+        attributes.setdefault("title", _l("A date, such as 2018-12-03"))
+        return super().__call__(**attributes)
 
     def process_formdata(self, valuelist: list[str]) -> None:
         """Parse the typed date.

@@ -46,13 +46,12 @@ from openbid.rules.reasons import N_, ValidationFailed
 from openbid.stages import screening as screening_service
 from openbid.workflow import GuardFailed, available_events, definition_of
 
-tab("committee.screening", N_("Screening"), 30)
-
 # Candidates' files and eligibility details are for those who run the selection; the PPK
 # sees the outcome (the three best), not every applicant's papers.
 VIEW_ROLES = (Role.SECRETARIAT, Role.COMMITTEE, Role.ADMIN)
 DECIDE_ROLES = (Role.SECRETARIAT, Role.COMMITTEE)
 STAGE = SelectionState.ADMINISTRATIVE_SCREENING
+tab("committee.screening", N_("Screening"), 30, roles=VIEW_ROLES)
 
 
 class VerdictForm(FlaskForm):

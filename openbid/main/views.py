@@ -10,6 +10,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_from_directory,
     session,
     url_for,
 )
@@ -18,6 +19,7 @@ from flask_login import current_user, login_required
 
 from openbid import clock
 from openbid.extensions import db
+from openbid.i18n import loads_with_get
 from openbid.main import dashboards
 from openbid.models import Role
 from openbid.stages import documents, overview
@@ -82,7 +84,15 @@ def set_language(code: str):
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
     target = request.form.get("next", "")
-    return redirect(target if target.startswith("/") and not target.startswith("//") else "/")
+    return redirect(target if loads_with_get(target) else "/")
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Serve the site's icon where browsers and crawlers look for it."""
+    return send_from_directory(
+        current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon"
+    )
 
 
 @bp.route("/home")

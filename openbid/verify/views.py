@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from openbid import security
 from openbid.extensions import db
 from openbid.i18n import reason_text
-from openbid.models import Agency, Role, Selection, User
+from openbid.models import Agency, Selection, User
 from openbid.rules.reasons import N_, Reason
 from openbid.stages import documents as service
 from openbid.stages.documents import KIND_LABELS
@@ -59,9 +58,7 @@ def _too_large() -> str:
 @bp.errorhandler(RequestEntityTooLarge)
 def _request_too_large(error: RequestEntityTooLarge):
     """Answer an oversized upload (refused before it is read) with the form and why."""
-    return render_template(
-        "verify/index.html", may_upload=_may_upload(), upload_errors=[_too_large()]
-    ), 413
+    return render_template("verify/index.html", upload_errors=[_too_large()]), 413
 
 
 def _upload_problems() -> tuple[bytes, list[str], int]:
@@ -72,11 +69,6 @@ def _upload_problems() -> tuple[bytes, list[str], int]:
     if not reasons and not data:
         reasons = [Reason("upload.empty", N_("The file is empty."))]
     return data, [reason_text(r) for r in reasons], 422 if reasons else 200
-
-
-def _may_upload() -> bool:
-    """Auditor accounts send no forms at all (read-only); everyone else may check a file."""
-    return not (current_user.is_authenticated and current_user.role == Role.AUDITOR)
 
 
 def _facts(document) -> dict:
@@ -98,12 +90,11 @@ def index():
     if request.method == "GET":
         typed = request.args.get("code")
         if typed is None:
-            return render_template("verify/index.html", may_upload=_may_upload())
+            return render_template("verify/index.html")
         code = service.normalise_code(typed)
         if code is None:
             return render_template(
                 "verify/index.html",
-                may_upload=_may_upload(),
                 code_error=_(
                     "A verification code has 10 letters and digits, like K7QM2-X9PDT; "
                     "check what you typed."
@@ -113,14 +104,11 @@ def index():
         return redirect(url_for("verify.document", code=code), 303)
     data, problems, status = _upload_problems()
     if problems:
-        return render_template(
-            "verify/index.html", may_upload=_may_upload(), upload_errors=problems
-        ), status
+        return render_template("verify/index.html", upload_errors=problems), status
     check = service.check_file(db.session, data)
     facts = _facts(check.document) if check.document is not None else {}
     return render_template(
         "verify/index.html",
-        may_upload=_may_upload(),
         check=check,
         filename=request.files["file"].filename,
         **facts,
@@ -157,6 +145,5 @@ def document(code: str):
         stored_ok=stored_ok,
         check=check,
         upload_errors=upload_errors,
-        may_upload=_may_upload(),
         filename=request.files["file"].filename if check is not None else None,
     ), status

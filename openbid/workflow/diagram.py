@@ -14,7 +14,11 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from openbid.rules.reasons import N_
 from openbid.workflow.definition import MachineDef
+
+# The label of the dashed line into a sink state (cancelled), in the interface language.
+FROM_ANY_OPEN_STAGE = N_("from any open stage")
 
 BOX_W, BOX_H, GAP_X, GAP_Y, MARGIN = 150, 54, 42, 70, 24
 
@@ -127,7 +131,7 @@ def _sink_line(layout: _Layout, sink: _Box, translate: Callable[[str], str]) -> 
         f'<path d="M{MARGIN} {sink_y - GAP_Y // 2} H{sink.x + BOX_W // 2} V{sink.y}" '
         'fill="none" stroke="#b3261e" stroke-dasharray="5 4" marker-end="url(#arrow)"/>'
         f'<text x="{MARGIN}" y="{sink_y - GAP_Y // 2 - 6}" class="wf-note">'
-        f"{escape(translate('from any open stage'))}</text>"
+        f"{escape(translate(FROM_ANY_OPEN_STAGE))}</text>"
     )
 
 

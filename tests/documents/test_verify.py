@@ -136,14 +136,26 @@ def test_bad_uploads_are_refused_with_a_message(browser, issued, app) -> None:
     assert response.status_code == 400  # no CSRF token
 
 
-def test_auditors_see_no_upload_form_and_cannot_post(browser, issued) -> None:
+def test_auditors_check_a_file_on_the_verify_page(browser, issued) -> None:
+    """An auditor uploads the PDF they hold and is told whether it is the registered one."""
     built, document, data = issued
     browser.login(built.auditor.email, PASSWORD)
     url = f"/verify/{document.verification_code}"
     page = browser.client.get(url).get_data(as_text=True)
-    assert 'type="file"' not in page
-    assert document.sha256 in page
-    assert _upload(browser, url, data).status_code == 403
+    assert 'type="file"' in page and "sha256sum" not in page
+    response = _upload(browser, url, data)
+    assert response.status_code == 200
+    assert "byte-identical to the registered document" in response.get_data(as_text=True)
+    # The content decides, not the name: the same name with one byte changed is refused.
+    page = _upload(browser, url, _altered(data)).get_data(as_text=True)
+    assert "differs from the registered document" in page
+    # Still a form with a CSRF token and a size limit, as for everyone.
+    response = browser.client.post(
+        url, data={"file": (io.BytesIO(data), "a.pdf")}, content_type="multipart/form-data"
+    )
+    assert response.status_code == 400
+    browser.client.application.config["VERIFY_MAX_BYTES"] = 16
+    assert _upload(browser, url, data).status_code == 413
 
 
 # --- the command ----------------------------------------------------------------------

@@ -90,7 +90,7 @@ def test_every_later_result_is_published_and_emailed_once(stages, app) -> None:
     assert final.payload["notified"]["appointed"] == [best.id]
     assert len(final.payload["notified"]["not_appointed"]) == 3
     appointed_mail = mail_to(app, best.candidate.email)
-    assert "has chosen you" in body_of(appointed_mail[-1])
+    assert "telah memilih Anda" in body_of(appointed_mail[-1])  # written in Indonesian
     # each candidate: screening, interview and final notices; never the same result twice
     assert len(appointed_mail) == 3
 

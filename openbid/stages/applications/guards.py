@@ -8,7 +8,7 @@ profile_complete, documents_complete, one_post_per_selection) and ``withdraw``
 from __future__ import annotations
 
 from openbid.models import Application, ApplicationState
-from openbid.rules.reasons import N_, Reason, Term
+from openbid.rules.reasons import N_, Reason, Term, Terms
 from openbid.stages.applications.career import RATING_YEARS
 from openbid.stages.applications.profile import missing_profile_fields
 from openbid.stages.applications.registration import (
@@ -61,7 +61,7 @@ def profile_complete(ctx: Context) -> Reason | None:
     return Reason(
         "application.profile_incomplete",
         N_("Complete your profile first; missing: %(fields)s."),
-        {"fields": ", ".join(missing)},
+        {"fields": Terms(Term(label) for label in missing)},  # translated with the message
     )
 
 

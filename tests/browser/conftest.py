@@ -1,0 +1,258 @@
+"""A real browser over a live server: Debian's Chromium driven by Playwright, with axe-core.
+
+One demo database per test process (the demo driven to the appointment stage, where every
+role has pages with content), one werkzeug server in a thread over it, one Chromium. Each
+role logs in once per viewport width and its page is reused from test to test. The tests
+only read: forms they submit fail validation or change nothing another test reads.
+
+Chromium comes from the system (``apt-get install -y chromium``; ``scripts/check_system.py
+--install`` does it as root): Playwright's own browser download is not used.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+from flask import Flask
+from flask_migrate import upgrade
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
+
+from config import TestConfig
+from openbid import demo, demo_flow
+from openbid.app import create_app
+from openbid.documents import render
+from openbid.extensions import db
+from openbid.models import SelectionState
+from tests.pdfs import draft_renderer
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+WIDTHS = (1280, 390)
+HEIGHT = 900
+# What a page must not have: axe-core's two worst impact levels, and at any level the
+# findings issue #13 named (two unlabelled navigations, empty table headers, unlabelled
+# inputs, content outside every landmark).
+BLOCKING = ("critical", "serious")
+ALWAYS = frozenset({"landmark-unique", "empty-table-header", "label", "region"})
+T = TypeVar("T")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test here ``browser``; skip them all, saying why, without Chromium."""
+    here = Path(__file__).parent
+    skip = pytest.mark.skip(
+        reason=f"{CHROMIUM} is missing: install it with `apt-get install -y chromium` "
+        "(or run `python3 scripts/check_system.py --install` as root)"
+    )
+    for item in items:
+        if item.path.is_relative_to(here):
+            item.add_marker(pytest.mark.browser)
+            if not CHROMIUM.exists():
+                item.add_marker(skip)
+
+
+@dataclass
+class LiveServer:
+    """The demo served over HTTP: its base URL and the app (for look-ups in its context)."""
+
+    url: str
+    app: Flask
+
+
+def _demo_app(root: Path) -> Flask:
+    instance = root / "instance"
+    instance.mkdir()
+    app = create_app(TestConfig(f"sqlite:///{root / 'demo.db'}", instance))
+    with app.app_context(), render.use_renderer(draft_renderer):
+        upgrade()
+        demo.load()
+        demo_flow.advance(SelectionState.APPOINTMENT, echo=lambda *a, **k: None)
+        db.session.remove()
+    return app
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """Serve the demo, at the appointment stage, on a free port of 127.0.0.1."""
+    app = _demo_app(tmp_path_factory.mktemp("browser-demo"))
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(f"http://127.0.0.1:{server.server_port}", app)
+    finally:
+        server.shutdown()
+        thread.join()
+        with app.app_context():
+            db.engine.dispose()
+
+
+class BrowserThread:
+    """Chromium, driven from a thread of its own.
+
+    Playwright's sync API keeps an asyncio loop running in the thread that started it; in the
+    test process's main thread that loop would break every later test that calls
+    ``asyncio.run`` (signing a PDF does). So Playwright lives in this thread, and the tests
+    hand it functions to run there.
+    """
+
+    def __init__(self) -> None:
+        self.jobs: queue.Queue = queue.Queue()
+        self.thread = threading.Thread(target=self._serve, name="chromium", daemon=True)
+        self.started = threading.Event()
+        self.failed: BaseException | None = None
+        self.thread.start()
+        self.started.wait()
+        if self.failed is not None:
+            raise self.failed
+
+    def _serve(self) -> None:
+        try:
+            playwright = sync_playwright().start()
+            self.browser = playwright.chromium.launch(executable_path=str(CHROMIUM))
+        except BaseException as error:  # reported by __init__, in the test's thread
+            self.failed = error
+            self.started.set()
+            return
+        self.started.set()
+        while (job := self.jobs.get()) is not None:
+            function, done = job
+            try:
+                done.put((True, function()))
+            except BaseException as error:  # handed back to the test, raised there
+                done.put((False, error))
+        self.browser.close()
+        playwright.stop()
+
+    def run(self, function: Callable[[], T]) -> T:
+        """Run function in the browser's thread and return what it returns (or raise)."""
+        done: queue.Queue = queue.Queue()
+        self.jobs.put((function, done))
+        ok, value = done.get()
+        if not ok:
+            raise value
+        return value
+
+    def close(self) -> None:
+        """Close Chromium and end the thread."""
+        self.jobs.put(None)
+        self.thread.join()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[BrowserThread]:
+    """Launch the system's Chromium once for the test process."""
+    browser = BrowserThread()
+    try:
+        yield browser
+    finally:
+        browser.close()
+
+
+@dataclass
+class Visit:
+    """What one page load showed: its final URL, status, overflow and axe's findings."""
+
+    url: str
+    status: int
+    scroll_width: int
+    inner_width: int
+    violations: list[dict] = field(default_factory=list)
+
+    def blocking(self) -> list[str]:
+        """Return the violations a page must not have, one readable line each."""
+        return [
+            f"{v['impact']} {v['id']}: {v['help']} ({len(v['nodes'])}x, e.g. "
+            f"{v['nodes'][0]['target']})"
+            for v in self.violations
+            if v["impact"] in BLOCKING or v["id"] in ALWAYS
+        ]
+
+
+class Tab:
+    """One logged-in (or anonymous) browser page at one width, reused between tests.
+
+    Its methods run in the browser's thread; ``do(function)`` runs any function of the
+    Playwright page there (``tab.do(lambda page: page.click("..."))``).
+    """
+
+    def __init__(self, browser: BrowserThread, page, base: str) -> None:
+        self.browser = browser
+        self.page = page
+        self.base = base
+
+    def do(self, function: Callable[[Any], T]) -> T:
+        """Run function(page) in the browser's thread."""
+        return self.browser.run(lambda: function(self.page))
+
+    def open(self, path: str) -> Visit:
+        """Load path, then measure its width and run axe-core on it."""
+
+        def load() -> int:
+            response = self.page.goto(self.base + path)
+            return response.status if response else 0
+
+        return self.check(self.browser.run(load))
+
+    def screenshot(self, path: Path) -> None:
+        """Save the whole page as a PNG."""
+        self.do(lambda page: page.screenshot(path=str(path), full_page=True))
+
+    def check(self, status: int = 200) -> Visit:
+        """Measure the page as it is now and run axe-core on it."""
+        return self.browser.run(lambda: self._check(status))
+
+    def _check(self, status: int) -> Visit:
+        page = self.page
+        widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+        result = page.evaluate(
+            "async () => JSON.stringify((await axe.run(document, "
+            "{resultTypes: ['violations']})).violations)"
+        )
+        return Visit(page.url, status, widths[0], widths[1], json.loads(result))
+
+    def login(self, email: str, password: str = demo.PASSWORD) -> None:
+        """Log in through the form."""
+        self.browser.run(lambda: self._login(email, password))
+
+    def _login(self, email: str, password: str) -> None:
+        page = self.page
+        page.goto(self.base + "/auth/login")
+        page.fill("input[name=email]", email)
+        page.fill("input[name=password]", password)
+        page.click("main form [type=submit]")
+        page.wait_for_load_state()
+        assert "/auth/login" not in page.url, f"{email} could not log in"
+
+
+@pytest.fixture(scope="session")
+def tabs(chromium, live_server: LiveServer) -> Iterator:
+    """Return a function giving the reused Tab of a demo account at a width."""
+    opened: dict[tuple[str | None, int], Tab] = {}
+
+    def tab_for(local: str | None, width: int) -> Tab:
+        key = (local, width)
+        if key not in opened:
+            page = chromium.run(
+                lambda: chromium.browser.new_context(
+                    viewport={"width": width, "height": HEIGHT}, bypass_csp=True
+                ).new_page()
+            )
+            tab = Tab(chromium, page, live_server.url)
+            if local is not None:
+                tab.login(f"{local}@{demo.DOMAIN}")
+            opened[key] = tab
+        return opened[key]
+
+    yield tab_for
+    for tab in opened.values():
+        tab.do(lambda page: page.context.close())

@@ -1,0 +1,80 @@
+"""Each role's main path at desktop and phone width: fits the screen, no serious axe finding."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from openbid.extensions import db
+from openbid.models import Application, IssuedDocument, Selection, User
+from tests.browser.conftest import WIDTHS, LiveServer
+
+
+def _ids(live_server: LiveServer) -> dict:
+    with live_server.app.app_context():
+        selection = db.session.scalars(sa.select(Selection)).one()
+        candidate = db.session.scalars(sa.select(User).where(User.email.like("kandidat01@%"))).one()
+        application = db.session.scalars(
+            sa.select(Application).where(Application.candidate_id == candidate.id)
+        ).first()
+        code = db.session.scalars(
+            sa.select(IssuedDocument.verification_code).order_by(IssuedDocument.id)
+        ).first()
+        return {"s": selection.id, "a": application.id, "code": code}
+
+
+SELECTION_PAGES = (
+    "",
+    "/plan",
+    "/approval",
+    "/announcement",
+    "/screening",
+    "/assessment",
+    "/interview",
+    "/appointment",
+    "/documents",
+)
+
+# Each role's main path: the account (None: not logged in) and the pages it walks.
+PATHS = {
+    "anonymous": (None, ["/auth/login", "/verify/", "/verify/{code}", "/portal/register"]),
+    "admin": ("admin", ["/home", "/admin/holidays", "/selections/{s}", "/selections/{s}/plan"]),
+    "secretariat": ("sekretariat", ["/home", *(f"/selections/{{s}}{p}" for p in SELECTION_PAGES)]),
+    "committee": (
+        "pansel.ketua",
+        [
+            "/home",
+            "/selections/{s}",
+            "/selections/{s}/screening",
+            "/selections/{s}/interview",
+            "/selections/{s}/appointment",
+        ],
+    ),
+    "ppk": (
+        "walikota",
+        ["/home", "/selections/{s}", "/selections/{s}/appointment", "/selections/{s}/documents"],
+    ),
+    "auditor": ("auditor", ["/home", "/audit/", "/audit/selections/{s}", "/verify/{code}"]),
+    "candidate": (
+        "kandidat01",
+        ["/home", "/portal/", "/portal/selections", "/portal/profile", "/portal/applications/{a}"],
+    ),
+}
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("role", PATHS)
+def test_role_path_fits_and_passes_axe(role: str, width: int, tabs, live_server) -> None:
+    """Every page of the role's path answers 200, fits the width and has no serious axe finding."""
+    account, paths = PATHS[role]
+    ids = _ids(live_server)
+    tab = tabs(account, width)
+    problems = []
+    for path in paths:
+        visit = tab.open(path.format(**ids))
+        if visit.status != 200:
+            problems.append(f"{path}: status {visit.status}")
+        if visit.scroll_width > visit.inner_width:
+            problems.append(f"{path}: {visit.scroll_width} px wide at {visit.inner_width}")
+        problems += [f"{path}: {line}" for line in visit.blocking()]
+    assert not problems, "\n".join(problems)
