@@ -3,6 +3,7 @@ that a submission at the deadline is decided by the moment its request arrived."
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -89,6 +90,11 @@ def test_a_submission_takes_a_bounded_number_of_statements(draft) -> None:
     assert len(sent) <= SUBMIT_STATEMENTS, "\n".join(sent)
 
 
+LOCK_SQL = re.compile(
+    r"FROM application WHERE application\.id = (\?|%\(\w+\)s(::INTEGER)?)( FOR UPDATE)?$"
+)
+
+
 class _QueuedPastTheDeadline:
     """A clock that jumps past the deadline once the request waits for the application's lock.
 
@@ -104,7 +110,10 @@ class _QueuedPastTheDeadline:
         return self.later if self.waited else self.arrived
 
     def listen(self, conn, cursor, statement, *args) -> None:
-        if " ".join(statement.split()).endswith("FROM application WHERE application.id = ?"):
+        # The engine's row lock on the application: "... FOR UPDATE" with a named, cast
+        # parameter on PostgreSQL, a plain SELECT with "?" on SQLite (whose database lock
+        # orders the writes).
+        if LOCK_SQL.search(" ".join(statement.split())):
             self.waited = True
 
 
