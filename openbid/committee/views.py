@@ -12,7 +12,6 @@ from openbid.committee.blueprint import bp, load_selection, tab
 from openbid.extensions import db
 from openbid.i18n import reason_text
 from openbid.models import (
-    Application,
     AuditEvent,
     CommitteeMember,
     Job,
@@ -23,6 +22,7 @@ from openbid.models import (
 )
 from openbid.rules.reasons import N_
 from openbid.stages import documents
+from openbid.stages.common import posts
 from openbid.workflow import GuardFailed, available_events, definition_of, fire
 from openbid.workflow.access import role_reason
 from openbid.workflow.diagram import render_svg
@@ -35,20 +35,6 @@ EVENT_PAGES = {
     SelectionEvent.EXTEND_REGISTRATION: "committee.announcement",
     SelectionEvent.DROP_POSITION: "committee.announcement",
 }
-
-
-def _application_counts(selection_id: int) -> dict[int, dict[str, int]]:
-    """Return {position id: {application state: count}} in one query."""
-    rows = db.session.execute(
-        sa.select(Application.position_id, Application.state, sa.func.count(Application.id))
-        .join(Position)
-        .where(Position.selection_id == selection_id)
-        .group_by(Application.position_id, Application.state)
-    ).all()
-    counts: dict[int, dict[str, int]] = {}
-    for position_id, state, count in rows:
-        counts.setdefault(position_id, {})[state] = count
-    return counts
 
 
 def _visited_states(selection_id: int) -> set[str]:
@@ -81,7 +67,7 @@ def selection_detail(selection_id: int):
         .options(sa.orm.joinedload(CommitteeMember.user))
         .order_by(CommitteeMember.id)
     ).all()
-    counts = _application_counts(selection.id)
+    counts = posts.application_counts(db.session, selection.id)
     verdict_totals: dict[str, int] = {}
     for per_state in counts.values():
         for state, count in per_state.items():

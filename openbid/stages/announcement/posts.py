@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from openbid.models import Application, ApplicationState, Position, Selection
+from openbid.stages.common.posts import application_counts  # noqa: F401 - exported
 
 
 def min_applicants(params: Mapping[str, Any]) -> int:
@@ -26,23 +27,6 @@ def submitted_counts(session: Session, selection_id: int) -> dict[int, int]:
         .group_by(Position.id)
     ).all()
     return dict(rows)
-
-
-def application_counts(session: Session, selection_id: int) -> dict[int, dict[str, int]]:
-    """Return {position id: {application state: count}} for the selection, in one query.
-
-    A post without applications is missing from the result.
-    """
-    rows = session.execute(
-        sa.select(Application.position_id, Application.state, sa.func.count(Application.id))
-        .join(Position)
-        .where(Position.selection_id == selection_id)
-        .group_by(Application.position_id, Application.state)
-    ).all()
-    counts: dict[int, dict[str, int]] = {}
-    for position_id, state, count in rows:
-        counts.setdefault(position_id, {})[state] = count
-    return counts
 
 
 def short_positions(

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from openbid.models import Application, ApplicationState, CommitteeMember, Position
 from openbid.rules.committee import CommitteeParams, MemberInfo, check_composition
 from openbid.rules.reasons import N_, Reason
+from openbid.stages.common.posts import open_post_counts
 from openbid.stages.common.shortlists import vacant_by_approval
 from openbid.workflow.engine import Context
 from openbid.workflow.registry import guard
@@ -71,14 +72,7 @@ def positions_have_min_applicants(ctx: Context) -> list[Reason]:
     Dropped posts no longer count: they are out of the selection.
     """
     minimum = int(ctx.params["min_applicants_per_post"])
-    counted = sa.func.count(Application.id).filter(Application.state == ApplicationState.SUBMITTED)
-    rows = ctx.session.execute(
-        sa.select(Position.name, counted)
-        .outerjoin(Application, Application.position_id == Position.id)
-        .where(Position.selection_id == ctx.selection.id, Position.dropped_at.is_(None))
-        .group_by(Position.id, Position.name)
-        .order_by(Position.id)
-    ).all()
+    rows = open_post_counts(ctx.session, ctx.selection.id, ApplicationState.SUBMITTED)
     return [
         Reason(
             "announcement.too_few_applicants",

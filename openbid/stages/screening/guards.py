@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-
-from openbid.models import Application, ApplicationState, Position, SelectionState
+from openbid.models import ApplicationState, SelectionState
 from openbid.rules.eligibility import is_eligible
 from openbid.rules.reasons import N_, Reason
+from openbid.stages.common.posts import open_post_counts
 from openbid.stages.screening.evaluation import evaluate
 from openbid.stages.screening.verdicts import verdict_reason_problem
 from openbid.workflow.engine import Context
@@ -38,14 +37,7 @@ def verdict_reasoned(ctx: Context) -> Reason | None:
 @guard("eligible_in_every_post")
 def eligible_in_every_post(ctx: Context) -> list[Reason]:
     """Hold when every post still being filled has at least one eligible application."""
-    eligible = sa.func.count(Application.id).filter(Application.state == ApplicationState.ELIGIBLE)
-    rows = ctx.session.execute(
-        sa.select(Position.name, eligible)
-        .outerjoin(Application, Application.position_id == Position.id)
-        .where(Position.selection_id == ctx.selection.id, Position.dropped_at.is_(None))
-        .group_by(Position.id, Position.name)
-        .order_by(Position.id)
-    ).all()
+    rows = open_post_counts(ctx.session, ctx.selection.id, ApplicationState.ELIGIBLE)
     return [
         Reason(
             "screening.no_eligible",
