@@ -7,7 +7,7 @@ confirmation step. The thresholds are conventions of the interview scale, not re
 from collections.abc import Sequence
 from decimal import Decimal
 
-from openbid.rules.reasons import N_, Reason
+from openbid.rules.reasons import N_, Reason, Term
 from openbid.rules.scoring import CENTS
 
 # Interview scores on the 0-100 scale sit inside this band in practice; one below it is more
@@ -48,3 +48,17 @@ def score_warnings(value: Decimal, own_other_scores: Sequence[Decimal]) -> list[
                 )
             )
     return warnings
+
+
+def unusual_field_score(field: Term, value: Decimal) -> Reason | None:
+    """Return a warning when a saved score of a results field is below the usual band."""
+    if value >= USUAL_LOW:
+        return None
+    return Reason(
+        "score.unusual_field",
+        N_(
+            "The %(field)s %(score)s is far below the usual range (%(low)s to %(high)s);"
+            " check it before the assessment closes."
+        ),
+        {"field": field, "score": str(value), "low": str(USUAL_LOW), "high": str(USUAL_HIGH)},
+    )
