@@ -19,6 +19,28 @@ def _results_mail() -> list[OutboxMessage]:
     return db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)).all()
 
 
+def _rejected_and_midway_timelines(setup, failing, html, client, browser) -> None:
+    """The rejected candidate's later stages are not theirs; one still in sees their schedule."""
+    assert "planned: 17 December 2018" not in html and "Ruang Rapat" not in html
+    timeline = portal.timelines([failing])[failing.id]
+    statuses = {s.name: s.status for s in timeline.stages}
+    assert statuses["administrative_screening"] == "ended"
+    assert {statuses[n] for n in ("competency_assessment", "interview", "completed")} == {
+        "not_reached"
+    }
+    ended = next(s for s in timeline.stages if s.status == "ended")
+    assert ended.ended.state == "ineligible" and "below the minimum" in ended.ended.reason
+    assert html.count("not reached: your application ended at an earlier stage") == 4
+    assert "your application ended here" in html
+    passing = setup.applications[1]
+    browser.client.post("/auth/logout", data={"csrf_token": browser.token("/home")})
+    login(browser, passing.candidate)
+    html = client.get(f"/portal/applications/{passing.id}").get_data(as_text=True)
+    assert "not reached" not in html
+    assert "Wawancara akhir" in html and "17 December 2018, 09:00 WIB" in html
+    assert "Place: Ruang Rapat Wali Kota" in html
+
+
 def test_screening_results_appear_when_published_with_the_committees_reason(
     app, client, browser
 ) -> None:
@@ -56,26 +78,7 @@ def test_screening_results_appear_when_published_with_the_committees_reason(
     assert "Did not pass administrative screening" in html
     assert "Reason given by the selection committee:" in html
     assert "Rank III/d (Penata Tingkat I) is below the minimum" in html
-    # The rejected candidate's later stages are not theirs: not reached, no dates promised.
-    assert "planned: 17 December 2018" not in html and "Ruang Rapat" not in html
-    timeline = portal.timelines([failing])[failing.id]
-    statuses = {s.name: s.status for s in timeline.stages}
-    assert statuses["administrative_screening"] == "ended"
-    assert {statuses[n] for n in ("competency_assessment", "interview", "completed")} == {
-        "not_reached"
-    }
-    ended = next(s for s in timeline.stages if s.status == "ended")
-    assert ended.ended.state == "ineligible" and "below the minimum" in ended.ended.reason
-    assert html.count("not reached: your application ended at an earlier stage") == 4
-    assert "your application ended here" in html
-    # A candidate still in the selection sees their interview's date, time and place.
-    passing = setup.applications[1]
-    browser.client.post("/auth/logout", data={"csrf_token": browser.token(page)})
-    login(browser, passing.candidate)
-    html = client.get(f"/portal/applications/{passing.id}").get_data(as_text=True)
-    assert "not reached" not in html
-    assert "Wawancara akhir" in html and "17 December 2018, 09:00 WIB" in html
-    assert "Place: Ruang Rapat Wali Kota" in html
+    _rejected_and_midway_timelines(setup, failing, html, client, browser)
     messages = _results_mail()
     assert len(messages) == len(setup.applications)  # one per candidate
     (notice,) = mail_to(app, failing.candidate.email)
