@@ -44,6 +44,7 @@ ERROR_RESPONSES = {
     403: "Your role may not do this.",
     404: "No such resource, or not visible to you.",
     409: "The record changed under you, or the event is not valid in its current state.",
+    412: "If-Match named another version of the selection: read it again (GET) and retry.",
     422: "The request is valid JSON but the rules refuse it; errors say why.",
 }
 
@@ -70,6 +71,23 @@ class Operation:
     public: bool
     multipart: dict | None = None
     query: dict[str, dict] = field(default_factory=dict)
+    # "read": answers with the selection's ETag; "write": honours If-Match (412 when stale).
+    conditional: str | None = None
+
+
+IF_MATCH = {
+    "name": "If-Match",
+    "in": "header",
+    "required": False,
+    "description": "The selection's ETag as read; a stale one is refused with 412.",
+    "schema": {"type": "string", "pattern": "^[\\x20-\\x7e]*$"},
+}
+ETAG_HEADER = {
+    "ETag": {
+        "description": "The selection's version as an entity tag (send it back as If-Match).",
+        "schema": {"type": "string"},
+    }
+}
 
 
 OPERATIONS: list[Operation] = []
@@ -172,6 +190,7 @@ def api_route(
     multipart: dict | None = None,
     public: bool = False,
     query: dict[str, dict] | None = None,
+    conditional: str | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a view on bp and document it; a body schema is validated before the view."""
 
@@ -186,7 +205,18 @@ def api_route(
         endpoint = f"{view.__name__}_{method.lower()}"
         bp.add_url_rule(rule, endpoint=endpoint, view_func=wrapped, methods=[method])
         OPERATIONS.append(
-            Operation(rule, method, summary, tag, body, responses, public, multipart, query or {})
+            Operation(
+                rule,
+                method,
+                summary,
+                tag,
+                body,
+                responses,
+                public,
+                multipart,
+                query or {},
+                conditional,
+            )
         )
         return wrapped
 
@@ -220,12 +250,16 @@ def _responses(op: Operation) -> dict[str, dict]:
         entry: dict[str, Any] = {"description": description}
         if schema is not None:
             entry["content"] = {"application/json": {"schema": schema}}
+        if op.conditional and status < 300:
+            entry["headers"] = ETAG_HEADER
         responses[str(status)] = entry
     errors = [400, 404, 422] if (op.body or op.multipart) else [404]
     if not op.public:
         errors += [401, 403]
     if op.method != "GET" and not op.public:
         errors.append(409)
+    if op.conditional == "write":
+        errors.append(412)
     for status in errors:
         responses.setdefault(
             str(status),
@@ -272,6 +306,8 @@ def openapi_document(prefix: str, server_url: str) -> dict:
             {"name": name, "in": "query", "required": False, "schema": schema}
             for name, schema in op.query.items()
         ]
+        if op.conditional == "write":
+            params.append(IF_MATCH)
         paths.setdefault(prefix + path, {})[op.method.lower()] = _operation(op, path, params)
     return {
         "openapi": "3.1.0",

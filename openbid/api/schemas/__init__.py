@@ -34,6 +34,7 @@ from openbid.api.schemas.base import (
 from openbid.api.schemas.documents import (
     DOCUMENT_LIST,
 )
+from openbid.api.schemas.plan import PLAN, REGISTRATION_REQUEST, SCHEDULE_REQUEST, SCORING_REQUEST
 from openbid.api.schemas.selections import (
     AUDIT,
     AUDIT_EVENT,
@@ -82,10 +83,14 @@ __all__ = [
     "NO_NUL",
     "POSITION",
     "POSITION_CREATE",
+    "PLAN",
     "PROFILE",
     "PROFILE_REQUEST",
     "REASON",
+    "REGISTRATION_REQUEST",
     "SAFE_JSON",
+    "SCHEDULE_REQUEST",
+    "SCORING_REQUEST",
     "SCORE_REQUEST",
     "SCORE_SHAPES",
     "SELECTION",
