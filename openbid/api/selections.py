@@ -364,7 +364,7 @@ def _audit_event_json(e: AuditEvent) -> dict[str, Any]:
 AUDIT_PAGE_DEFAULT, AUDIT_PAGE_MAX = 100, 1000
 
 
-def _query_int(name: str, default: int, low: int, high: int) -> int:
+def query_int(name: str, default: int, low: int, high: int) -> int:
     """Return a whole-number query parameter within [low, high].
 
     :raises BadRequestBody: 400 naming the parameter and what it accepts.
@@ -413,8 +413,8 @@ def get_audit(selection_id: int):
     """
     selection = visible_selection(selection_id)
     require(Role.SECRETARIAT, Role.ADMIN, Role.AUDITOR, Role.PPK, Role.COMMITTEE)
-    after = _query_int("after", 0, 0, s.MAX_INT)
-    limit = _query_int("limit", AUDIT_PAGE_DEFAULT, 1, AUDIT_PAGE_MAX)
+    after = query_int("after", 0, 0, s.MAX_INT)
+    limit = query_int("limit", AUDIT_PAGE_DEFAULT, 1, AUDIT_PAGE_MAX)
     chain = audit.chain_for(selection.id)
     status = audit.check_since(db.session, chain, checkpoints.folder())
     events = db.session.scalars(

@@ -35,6 +35,12 @@ from openbid.api.schemas.documents import (
     DOCUMENT_LIST,
 )
 from openbid.api.schemas.plan import PLAN, REGISTRATION_REQUEST, SCHEDULE_REQUEST, SCORING_REQUEST
+from openbid.api.schemas.screening import (
+    APPLICATION_PAGE,
+    APPLICATION_QUERY,
+    OUTCOMES,
+    WITHDRAW_REQUEST,
+)
 from openbid.api.schemas.selections import (
     AUDIT,
     AUDIT_EVENT,
@@ -60,6 +66,8 @@ from openbid.api.schemas.tokens import (
 __all__ = [
     "APPLICATION",
     "APPLICATION_FIELDS",
+    "APPLICATION_PAGE",
+    "APPLICATION_QUERY",
     "APPLICATION_UPLOAD",
     "APPOINTMENT_REQUEST",
     "APPROVAL",
@@ -83,6 +91,7 @@ __all__ = [
     "NO_NUL",
     "POSITION",
     "POSITION_CREATE",
+    "OUTCOMES",
     "PLAN",
     "PROFILE",
     "PROFILE_REQUEST",
@@ -101,6 +110,7 @@ __all__ = [
     "TOKEN",
     "TOKEN_REQUEST",
     "VERDICT_REQUEST",
+    "WITHDRAW_REQUEST",
     "column_text",
     "obj",
 ]
