@@ -35,6 +35,7 @@ from openbid.api.schemas.documents import (
     DOCUMENT_LIST,
 )
 from openbid.api.schemas.plan import PLAN, REGISTRATION_REQUEST, SCHEDULE_REQUEST, SCORING_REQUEST
+from openbid.api.schemas.ranking import COMMITTEE_CANDIDATES, RANKING
 from openbid.api.schemas.screening import (
     APPLICATION_PAGE,
     APPLICATION_QUERY,
@@ -76,6 +77,7 @@ __all__ = [
     "AUDIT",
     "AUDIT_EVENT",
     "AUDIT_QUERY",
+    "COMMITTEE_CANDIDATES",
     "CONFLICT",
     "CONFLICT_REQUEST",
     "DATE",
@@ -95,6 +97,7 @@ __all__ = [
     "PLAN",
     "PROFILE",
     "PROFILE_REQUEST",
+    "RANKING",
     "REASON",
     "REGISTRATION_REQUEST",
     "SAFE_JSON",
