@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, request
+from flask import Blueprint, Response, current_app, request
 from jsonschema import Draft202012Validator, FormatChecker
 
 from openbid.rules.reasons import N_, Reason
@@ -178,6 +178,26 @@ def json_body(schema: dict) -> Any:
     return data
 
 
+class ResponseDrift(AssertionError):
+    """A view answered with a body its documented response schema does not allow."""
+
+
+def check_response(response: Response, responses: dict[int, tuple[str, dict | None]]) -> None:
+    """Check a view's JSON answer against the schema documented for its status (tests only),
+    so a serialiser and its schema cannot drift apart unnoticed by any test of the route.
+
+    :raises ResponseDrift: naming the status and the first mismatch.
+    """
+    schema = responses.get(response.status_code, ("", None))[1]
+    if schema is None or not response.is_json or "$ref" in schema:
+        return
+    validator = Draft202012Validator(schema, format_checker=FormatChecker())
+    error = next(iter(validator.iter_errors(response.get_json())), None)
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path)
+        raise ResponseDrift(f"{response.status_code} at /{where}: {error.message}")
+
+
 def api_route(
     bp: Blueprint,
     rule: str,
@@ -200,7 +220,10 @@ def api_route(
             # An operation documented with both bodies takes JSON only when it is sent as JSON.
             if body is not None and (multipart is None or request.is_json):
                 kwargs["body"] = json_body(body)
-            return view(*args, **kwargs)
+            result = view(*args, **kwargs)
+            if current_app.testing:
+                check_response(current_app.make_response(result), responses)
+            return result
 
         endpoint = f"{view.__name__}_{method.lower()}"
         bp.add_url_rule(rule, endpoint=endpoint, view_func=wrapped, methods=[method])
