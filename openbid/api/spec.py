@@ -82,6 +82,12 @@ IF_MATCH = {
     "description": "The selection's ETag as read; a stale one is refused with 412.",
     "schema": {"type": "string", "pattern": "^[\\x20-\\x7e]*$"},
 }
+RETRY_AFTER_HEADER = {
+    "Retry-After": {
+        "description": "Seconds to wait before trying again.",
+        "schema": {"type": "integer", "minimum": 1},
+    }
+}
 ETAG_HEADER = {
     "ETag": {
         "description": "The selection's version as an entity tag (send it back as If-Match).",
@@ -275,6 +281,8 @@ def _responses(op: Operation) -> dict[str, dict]:
             entry["content"] = {"application/json": {"schema": schema}}
         if op.conditional and status < 300:
             entry["headers"] = ETAG_HEADER
+        if status == 429:
+            entry["headers"] = RETRY_AFTER_HEADER
         responses[str(status)] = entry
     errors = [400, 404, 422] if (op.body or op.multipart) else [404]
     if not op.public:
