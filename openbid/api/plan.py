@@ -74,7 +74,7 @@ def _plannable(selection_id: int) -> Selection:
 def _answer(selection_id: int) -> Any:
     db.session.expire_all()
     selection = db.session.get(Selection, selection_id)
-    return selection_answer(plan_json(selection), selection)
+    return selection_answer(plan_json(selection), selection, of_selection=False)
 
 
 @api_route(
@@ -90,7 +90,7 @@ def _answer(selection_id: int) -> Any:
 def get_plan(selection_id: int):
     """Return the plan's settings (staff and committee of the selection)."""
     selection = visible_selection(selection_id)
-    return selection_answer(plan_json(selection), selection)
+    return selection_answer(plan_json(selection), selection, of_selection=False)
 
 
 def _date(value: str | None) -> date | None:

@@ -35,8 +35,10 @@ from openbid.stages import planning as selection_service
 from openbid.workflow import available_events, definition_of, fire, workflows
 
 
-def selection_json(selection: Selection) -> dict[str, Any]:
-    """Serialise a selection with its posts, committee (staff only) and the caller's events."""
+def selection_json(selection: Selection, *, events: bool = True) -> dict[str, Any]:
+    """Serialise a selection with its posts, committee (staff only) and the caller's events
+    (left empty with ``events=False``: they run the guards, which an ETag does not need).
+    """
     definition = workflows().get(selection.workflow_key, selection.workflow_version)
     body: dict[str, Any] = {
         "id": selection.id,
@@ -58,7 +60,7 @@ def selection_json(selection: Selection) -> dict[str, Any]:
     }
     if actor().role != Role.CANDIDATE:
         body["committee"] = _committee_json(selection)
-        body["events"] = _events_json(selection)
+        body["events"] = _events_json(selection) if events else []
     return body
 
 
@@ -119,22 +121,30 @@ def _events_json(selection: Selection) -> list[dict[str, Any]]:
     ]
 
 
-def etag(selection: Selection) -> str:
+def etag(selection: Selection, body: dict[str, Any] | None = None) -> str:
     """Return the selection's entity tag: its id, version and a digest of what GET shows.
 
     Adding a post or a member changes the selection without its ``version``; the digest of
-    the selection as shown (all but the caller's own events) covers those too.
+    the selection as shown (all but the caller's own events) covers those too. ``body`` is
+    the selection's JSON when the caller has it already.
     """
-    shown = {k: v for k, v in selection_json(selection).items() if k != "events"}
+    body = body if body is not None else selection_json(selection, events=False)
+    shown = {k: v for k, v in body.items() if k != "events"}
     digest = hashlib.sha256(json.dumps(shown, sort_keys=True).encode()).hexdigest()[:16]
     return f'"selection-{selection.id}-v{selection.version}-{digest}"'
 
 
-def selection_answer(body: dict[str, Any], selection: Selection, status: int = 200) -> Any:
-    """Return a selection's JSON with its ETag, for a read or a write that changed it."""
+def selection_answer(
+    body: dict[str, Any], selection: Selection, status: int = 200, *, of_selection: bool = True
+) -> Any:
+    """Return JSON with the selection's ETag, for a read or a write that changed it.
+
+    ``of_selection``: body is the selection's own JSON (the ETag is computed from it), not
+    another view of it such as its plan.
+    """
     response = jsonify(body)
     response.status_code = status
-    response.headers["ETag"] = etag(selection)
+    response.headers["ETag"] = etag(selection, body if of_selection else None)
     return response
 
 

@@ -30,6 +30,9 @@ def test_a_stale_if_match_is_412_and_writes_nothing(app, api_as) -> None:
     added = api.post(f"/selections/{selection.id}/positions", json=post, headers={"If-Match": tag})
     assert added.status_code == 201, added.get_json()
     assert added.headers["ETag"] != tag
+    # The answer's tag is the one a read gives now, for the selection and for its plan.
+    assert api.get(f"/selections/{selection.id}").headers["ETag"] == added.headers["ETag"]
+    assert api.get(f"/selections/{selection.id}/plan").headers["ETag"] == added.headers["ETag"]
     before = (_audit_count(), db.session.scalar(sa.select(sa.func.count(Position.id))))
     stale = api.post(
         f"/selections/{selection.id}/positions",
