@@ -1,5 +1,6 @@
 """API v1 a selection's plan: the registration, extension and eligibility settings, the
-schedule, and the score weights and pass marks, through the planning stage's own functions.
+schedule, the score weights and pass marks, changing or removing a post and unseating a
+member, through the planning stage's own functions.
 
 Each write is the plan page's form as JSON: the same roles (secretariat, admin of the
 agency), the same draft-only rule and the same reasons; If-Match holds it to a version read.
@@ -13,7 +14,7 @@ from typing import Any
 
 from openbid.api import schemas as s
 from openbid.api.blueprint import actor, bp
-from openbid.api.selections import if_match, selection_answer
+from openbid.api.selections import if_match, selection_answer, selection_json
 from openbid.api.spec import api_route
 from openbid.api.visibility import STAFF_WRITERS, require, visible_selection
 from openbid.extensions import db
@@ -162,3 +163,59 @@ def put_scoring(selection_id: int, body: dict):
     marks = {k: Decimal(str(v)) for k, v in (body.get("pass_marks") or {}).items() if v is not None}
     planning.save_scoring(selection, actor(), weights=weights, pass_marks=marks)
     return _answer(selection_id)
+
+
+def _selection_answer(selection_id: int) -> Any:
+    db.session.expire_all()
+    selection = db.session.get(Selection, selection_id)
+    return selection_answer(selection_json(selection), selection)
+
+
+@api_route(
+    bp,
+    "/selections/<int:selection_id>/positions/<int:position_id>",
+    "PUT",
+    summary="Change a post of a draft selection (secretariat, admin)",
+    tag="plan",
+    body=s.POSITION_CREATE,
+    conditional="write",
+    responses={200: ("The selection with the post changed", s.SELECTION)},
+)
+def put_position(selection_id: int, position_id: int, body: dict):
+    """Change a post through ``planning.update_position`` (the post's page)."""
+    selection = _plannable(selection_id)
+    planning.update_position(selection, actor(), position_id, planning.PositionInput(**body))
+    return _selection_answer(selection_id)
+
+
+@api_route(
+    bp,
+    "/selections/<int:selection_id>/positions/<int:position_id>",
+    "DELETE",
+    summary="Remove a post nobody has applied to from a draft selection (secretariat, admin)",
+    tag="plan",
+    conditional="write",
+    responses={200: ("The selection without the post", s.SELECTION)},
+)
+def delete_position(selection_id: int, position_id: int):
+    """Remove a post through ``planning.remove_position``."""
+    selection = _plannable(selection_id)
+    planning.remove_position(selection, actor(), position_id)
+    return _selection_answer(selection_id)
+
+
+@api_route(
+    bp,
+    "/selections/<int:selection_id>/committee/<int:member_id>",
+    "DELETE",
+    summary="Unseat a committee member of a draft selection; the account stays (secretariat, "
+    "admin)",
+    tag="plan",
+    conditional="write",
+    responses={200: ("The selection without the member", s.SELECTION)},
+)
+def delete_member(selection_id: int, member_id: int):
+    """Unseat a member through ``planning.remove_member``."""
+    selection = _plannable(selection_id)
+    planning.remove_member(selection, actor(), member_id)
+    return _selection_answer(selection_id)

@@ -118,3 +118,30 @@ def test_only_the_agencys_planners_change_the_plan(app, api_as) -> None:
     assert api_as(member).put(path, json=body).status_code in (403, 404)
     assert api_as(stranger).put(path, json=body).status_code == 404
     assert api_as(stranger).get(f"/selections/{selection.id}/plan").status_code == 404
+
+
+def test_posts_are_changed_and_removed_and_members_unseated(app, api_as) -> None:
+    selection, secretariat = make_selection(make_agency(), positions=2, committee=6)
+    api = api_as(secretariat)
+    path = f"/selections/{selection.id}"
+    first, second = (p["id"] for p in api.get(path).get_json()["positions"])
+    changed = api.put(
+        f"{path}/positions/{first}", json={"name": "Kepala Dinas Perhubungan", "unit": "Dishub"}
+    )
+    assert changed.status_code == 200, changed.get_json()
+    assert changed.get_json()["positions"][0]["name"] == "Kepala Dinas Perhubungan"
+    blank = api.put(f"{path}/positions/{first}", json={"name": " ", "unit": "Dishub"})
+    assert blank.status_code == 422 and blank.get_json()["errors"][0]["code"] == "position.name"
+    removed = api.delete(f"{path}/positions/{second}")
+    assert [p["id"] for p in removed.get_json()["positions"]] == [first]
+    assert api.delete(f"{path}/positions/{second}").status_code == 422  # gone already
+    seat = removed.get_json()["committee"][-1]["id"]
+    unseated = api.delete(f"{path}/committee/{seat}")
+    assert seat not in [m["id"] for m in unseated.get_json()["committee"]]
+    member = api_as(make_user(Role.COMMITTEE, selection.agency))
+    assert member.delete(f"{path}/positions/{first}").status_code in (403, 404)
+    stranger = api_as(make_user(Role.SECRETARIAT, make_agency()))
+    assert (
+        stranger.put(f"{path}/positions/{first}", json={"name": "x", "unit": "y"}).status_code
+        == 404
+    )
