@@ -33,6 +33,29 @@ RULE_LABELS: dict[str, str] = {
 }
 
 
+# The profile fields each rule reads (documents are read by their upload; one-post by the
+# candidate's other applications), to show with its result: what the rule was fed.
+RULE_DATA: dict[str, tuple[str, ...]] = {
+    "nip": ("nip",),
+    "age": ("birth_date",),
+    "education": ("education", "education_major"),
+    "rank": ("rank",),
+    "pns": ("is_pns",),
+    "related_experience": ("related_experience_years",),
+    "administrator_years": ("admin_years",),
+    "performance": ("performance_ratings",),
+    "lhkpn": ("lhkpn_lodged",),
+    "own_ppk_approval": ("own_ppk_approval",),
+    "disciplinary_sanction": ("sanction_level", "sanction_date"),
+    "disciplinary_examination": ("under_disciplinary_examination",),
+}
+
+
+def rule_data(rule: str, profile: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the profile values a rule was evaluated on (empty for documents, one post)."""
+    return {key: profile.get(key) for key in RULE_DATA.get(rule, ())}
+
+
 def rule_label(rule: str) -> str:
     """Return the untranslated English label of a rule code (documents by their name)."""
     if rule.startswith("document."):
