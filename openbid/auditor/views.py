@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterator
 from math import ceil
 from typing import Any
@@ -115,25 +114,6 @@ def index():
     )
 
 
-def payload_summary(payload: dict[str, Any] | None, limit: int = 160) -> str:
-    """Return a one-line summary of an event's payload, shortened to ``limit`` characters."""
-    if not payload:
-        return ""
-    data = dict(payload)
-    inner = data.pop("data", None)
-    data.pop("workflow", None)
-    if isinstance(inner, dict):
-        data = {**inner, **data}
-    parts = [
-        f"{key}: {value}"
-        if isinstance(value, str)
-        else f"{key}: {json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)}"
-        for key, value in data.items()
-    ]
-    text = "; ".join(parts)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 @bp.route("/selections/<int:selection_id>")
 def selection(selection_id: int):
     """Show a selection's chain status, documents and a page of its events, filtered.
@@ -172,7 +152,6 @@ def selection(selection_id: int):
         event_label=event_log.label,
         state_name=lambda machine, state: _state_name(definition, machine, state),
         role_label=_role_name,
-        summary=payload_summary,
     )
 
 
