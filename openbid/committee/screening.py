@@ -127,6 +127,7 @@ def _page(
     status: int = 200,
     bulk_refusals=None,
     bulk_message: str = "",
+    bulk_picked=(),
 ):
     page = screening_service.listing(selection, filters)
     by_post: dict[int, list[screening_service.Screened]] = defaultdict(list)
@@ -154,6 +155,7 @@ def _page(
             rule_choices=_rule_choices(),
             bulk_refusals=bulk_refusals or [],
             bulk_message=bulk_message,
+            bulk_picked=set(bulk_picked),
             **_row_context(selection, page.items, filters, errors, values),
         ),
         status,
@@ -306,11 +308,13 @@ def screening_confirm(selection_id: int):
         confirmed = screening_service.confirm_eligible(selection, current_user, picks)
     except screening_service.BulkRefused as refused:
         db.session.expire_all()
-        return _page(selection, filters, status=422, bulk_refusals=refused.refusals)
+        return _page(
+            selection, filters, status=422, bulk_refusals=refused.refusals, bulk_picked=picks
+        )
     except GuardFailed as error:
         db.session.expire_all()
         message = "; ".join(reason_text(r) for r in error.reasons)
-        return _page(selection, filters, status=422, bulk_message=message)
+        return _page(selection, filters, status=422, bulk_message=message, bulk_picked=picks)
     flash(_("%(count)d applications pass administrative screening.", count=confirmed), "success")
     return redirect(
         url_for("committee.screening", selection_id=selection_id, **filters.args()), 303

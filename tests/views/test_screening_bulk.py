@@ -89,6 +89,8 @@ def test_bulk_confirmation_passes_each_through_the_engine_all_at_once(
     assert f'<a href="#app-{not_clean.id}">{not_clean.candidate.name}</a>: Rules not met: 1;' in (
         body
     )
+    # The rule-clean ones stay ticked, to send again without the odd one.
+    assert f'value="{clean[0].id}:{clean[0].version}" form="bulk-confirm" checked' in body
     assert all(_state(i) == "submitted" for i in ids)
     assert _verdicts(ids) == (0, 0)
 
