@@ -16,7 +16,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-from openbid.audit.labels import EVENT_LABELS
+from openbid.audit.labels import EVENT_LABELS, SUBJECT_LABELS
 from openbid.models import ApplicationEvent, SelectionEvent
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -110,3 +110,12 @@ def test_every_event_label_has_an_indonesian_translation() -> None:
         if not (catalog.get(label) and catalog.get(label).string)
     )
     assert not untranslated
+
+
+def test_every_subject_the_code_writes_has_a_label() -> None:
+    pattern = re.compile(r'subject_type="([a-z_]+)"')
+    written = {"selection", "application"}  # fire()'s subjects
+    for path in (ROOT / "openbid").rglob("*.py"):
+        written.update(pattern.findall(path.read_text(encoding="utf-8")))
+    assert "position" in written and "approval" in written
+    assert not sorted(written - set(SUBJECT_LABELS))

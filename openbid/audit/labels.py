@@ -165,6 +165,23 @@ FIELD_LABELS: dict[str, str] = {
     "until": N_("Until"),
 }
 
+#: What an event is about (its ``subject_type``), shown before the subject's number.
+SUBJECT_LABELS: dict[str, str] = {
+    "selection": N_("Selection"),
+    "application": N_("Application"),
+    "position": N_("Post"),
+    "committee_member": N_("Committee member"),
+    "approval": N_("Letter"),
+    "document": N_("Document"),
+    "application_document": N_("Uploaded document"),
+    "candidate_profile": N_("Candidate profile"),
+    "registration_extension": N_("Registration extension"),
+    "agency": N_("Agency"),
+    "agency_holiday": N_("Agency day off"),
+    "api_token": N_("API token"),
+    "user": N_("User"),
+}
+
 #: Payload keys whose value is a role name (translated when shown).
 ROLE_FIELDS = frozenset({"role", "actor_role"})
 #: Payload keys whose value is a committee role (chair, secretary, member).

@@ -19,7 +19,13 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from openbid import clock
-from openbid.audit.labels import COMMITTEE_ROLE_FIELDS, FIELD_LABELS, ROLE_FIELDS, event_label
+from openbid.audit.labels import (
+    COMMITTEE_ROLE_FIELDS,
+    FIELD_LABELS,
+    ROLE_FIELDS,
+    SUBJECT_LABELS,
+    event_label,
+)
 from openbid.extensions import db
 from openbid.i18n import committee_role_label, role_label
 from openbid.models import AuditEvent
@@ -147,6 +153,11 @@ def filtered(chain: str, filters: LogFilters) -> sa.Select:
 def label(event: str) -> str:
     """Return an event's readable name in the current language."""
     return _(event_label(event))
+
+
+def subject(subject_type: str) -> str:
+    """Return what an event is about (a post, a letter...) in the current language."""
+    return _(SUBJECT_LABELS[subject_type]) if subject_type in SUBJECT_LABELS else subject_type
 
 
 def _short(text: str, limit: int = VALUE_LIMIT) -> str:

@@ -150,6 +150,7 @@ def selection(selection_id: int):
         checkpoints=checkpoints.selection_files(selection.id),
         describe=event_log.describe,
         event_label=event_log.label,
+        subject=event_log.subject,
         state_name=lambda machine, state: _state_name(definition, machine, state),
         role_label=_role_name,
     )
