@@ -284,7 +284,7 @@ def test_events_read_as_names_and_labelled_fields_machine_names_kept(
     # The machine names stay, in a secondary place, for citing.
     assert '<code class="machine muted small">selection_created' in page
     assert '<code class="machine muted small">position_added' in page
-    assert "<br><span class=\"small\">Jabatan #" in page  # the subject named, not "position"
+    assert '<br><span class="small">Jabatan #' in page  # the subject named, not "position"
     english = auditor_browser.client.get(url + "?lang=en").get_data(as_text=True)
     assert "Selection created" in english and "<dt>Minimum rank</dt>" in english
 
