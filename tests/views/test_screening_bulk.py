@@ -12,7 +12,6 @@ from openbid.models import Application, AuditEvent, Role, ScreeningVerdict
 from openbid.stages import screening
 from openbid.workflow import Forbidden
 from tests.factories import PASSWORD, make_agency, make_user
-from tests.stage_factories import selection_in_screening
 from tests.views.test_screening_views import _page, _state, login_as
 
 CONFIRM = "/selections/{}/screening/confirm"
@@ -119,9 +118,8 @@ def test_bulk_confirmation_passes_each_through_the_engine_all_at_once(
 def test_bulk_confirmation_has_the_single_verdicts_role_checks(stages, client, browser) -> None:
     setup = stages.at("screening")
     application = setup.applications[0]
-    other = selection_in_screening(setup.agency)
     denied = [
-        (other.committee[0], 404),  # a committee member, not of this selection
+        (make_user(Role.COMMITTEE, setup.agency), 404),  # a member not seated on this one
         (make_user(Role.PPK, setup.agency), 403),
         (make_user(Role.ADMIN, setup.agency), 403),  # may look, not decide
         (application.candidate, 403),
