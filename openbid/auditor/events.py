@@ -192,7 +192,7 @@ def _value(key: str, value: Any) -> str:
         return "; ".join(f"{_field_label(k)}: {_value(k, v)}" for k, v in value.items())
     if isinstance(value, list | tuple):
         if key == "failed_rules":
-            return "; ".join(str(item.get("message") or item.get("rule")) for item in value)
+            return "; ".join(str(item.get("message") or item.get("rule")) for item in value) or "–"
         if value and all(isinstance(item, Mapping) for item in value):
             return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
         return ", ".join(_scalar(key, item) for item in value) or "–"

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from openbid import audit, clock
+from openbid.auditor import events as event_log
 from openbid.documents.render import pdf_text
 from openbid.extensions import db
 from openbid.models import AuditEvent, IssuedDocument, Role
@@ -321,3 +322,24 @@ def test_events_filter_by_actor_type_and_date_with_reasons(auditor_browser, buil
     assert len(seqs.findall(text)) == min(len(events), 50)
     reversed_range = auditor_browser.client.get(f"{url}?since=2018-12-10&until=2018-12-01")
     assert "is before its start (2018-12-10)" in reversed_range.get_data(as_text=True)
+
+
+def test_event_details_read_as_values_not_json() -> None:
+    fields = {
+        f.key: f.value
+        for f in event_log.describe(
+            {
+                "data": {"passed": True, "failed_rules": [], "reason": "x" * 300},
+                "workflow": "jpt-pratama-kasn@1",
+                "committee_role": "chair",
+                "sha256": "ab" * 32,
+                "changes": {"rank": {"from": None, "to": "IV/b"}},
+            }
+        )
+    }
+    assert fields["passed"] == "yes" and fields["failed_rules"] == "–"
+    assert fields["committee_role"] == "Chair"
+    assert fields["sha256"] == "ab" * 6 + "…"
+    assert fields["changes"] == "rank: – → IV/b"
+    assert len(fields["reason"]) == event_log.VALUE_LIMIT and fields["reason"].endswith("…")
+    assert "workflow" not in fields
