@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from openbid import charts
 from openbid.extensions import db
 from openbid.models import AgencyHoliday, Role, Selection
-from openbid.stages import appointment, interview
+from openbid.stages import appointment, interview, overview
 from openbid.stages.common.applications import create_application
 from tests.announcement_support import (
     MovableClock,
@@ -147,6 +147,11 @@ def test_charts_are_accessible_images_with_a_table(client, browser, stages) -> N
     assert html.count('class="chart-data"') == len(svgs)
     assert "Applicants per post over the registration window" in html
     assert '<th scope="row">Applied</th><td class="num">4</td>' in html
+    # Health is not checked at screening: counted neither as met nor as not met.
+    rules = {
+        code for code, _met, _not in overview.selection_figures(db.session, setup.selection).rules
+    }
+    assert "age" in rules and "health" not in rules
 
 
 def test_the_chart_module_draws_and_tabulates() -> None:
