@@ -239,8 +239,12 @@ def test_confirming_a_pass_needs_no_reason_and_stores_every_rule(stages, app) ->
         "reason": None,
         "legal_basis": "PP 11/2017 Pasal 107(1)(c)(6), as amended by PP 17/2020",
         "waived_failure": None,
+        "pending": False,
     }
     assert rules["health"]["code"] == "eligibility.health_pending"
+    assert rules["health"]["pending"] is True  # kept as "not yet checked", not as "met"
+    (health,) = [r for r in screening.stored_results(verdict) if r.rule == "health"]
+    assert health.outcome == "unchecked"
     event = db.session.get(AuditEvent, result.audit_event_id)
     assert event.event == "pass_screening"
     assert event.payload["data"]["rules_passed"] is True

@@ -4,12 +4,14 @@
 - ``evaluation``: every rule for many applications at once (``screen``), the page's lists;
 - ``listing``: the screening page's list, filtered and paginated;
 - ``results``: the rule results a verdict keeps, their labels;
-- ``verdicts``: the committee's verdict through the workflow engine.
+- ``verdicts``: the committee's verdict through the workflow engine;
+- ``bulk``: several rule-clean applications confirmed eligible at once, all or none.
 
 What other layers may call is what this package exports below.
 """
 
 from openbid.stages.screening import actions, guards  # noqa: F401 - registers the names
+from openbid.stages.screening.bulk import BulkRefused, Refusal, confirm_eligible
 from openbid.stages.screening.evaluation import (
     ENDED_STATES,
     LIVE_STATES,
@@ -47,6 +49,9 @@ from openbid.stages.screening.verdicts import (
 )
 
 __all__ = [
+    "BulkRefused",
+    "Refusal",
+    "confirm_eligible",
     "ENDED_STATES",
     "LIVE_STATES",
     "ONE_POST_RULE",

@@ -15,6 +15,8 @@ from openbid.rules.eligibility import RuleResult
 from openbid.rules.reasons import N_, Reason, Term
 from openbid.stages.screening.rule_inputs import ONE_POST_RULE
 
+PENDING_HEALTH_CODE = "eligibility.health_pending"
+
 RULE_LABELS: dict[str, str] = {
     "nip": N_("NIP"),
     "age": N_("Age"),
@@ -94,6 +96,7 @@ def result_json(result: RuleResult) -> dict[str, Any]:
         "reason": reason_json(result.reason),
         "legal_basis": result.legal_basis,
         "waived_failure": reason_json(result.waived_failure),
+        "pending": result.pending,
     }
 
 
@@ -106,6 +109,8 @@ def stored_results(verdict: ScreeningVerdict) -> list[RuleResult]:
             reason=reason_from_json(item.get("reason")),
             legal_basis=str(item.get("legal_basis", "")),
             waived_failure=reason_from_json(item.get("waived_failure")),
+            # Verdicts stored before "pending" existed: the health note was the only one.
+            pending=bool(item.get("pending", item.get("code") == PENDING_HEALTH_CODE)),
         )
         for item in verdict.rule_results or []
     ]
