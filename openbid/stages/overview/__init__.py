@@ -18,6 +18,7 @@ from openbid.stages.overview.board import (
 )
 from openbid.stages.overview.figures import Figures, selection_figures
 from openbid.stages.overview.needs import Need
+from openbid.stages.overview.reasons import ReasonLine, page_of, reason_lines
 from openbid.stages.overview.roles import (
     candidate_steps,
     latest_documents,
@@ -44,17 +45,20 @@ __all__ = [
     "Need",
     "OpenPost",
     "OpenSelection",
+    "ReasonLine",
     "agency_selections",
     "candidate_steps",
     "focus",
     "latest_documents",
     "member_needs",
     "member_selections",
+    "page_of",
     "post_requirements",
     "ppk_needs",
     "public_board",
     "public_document",
     "public_documents",
+    "reason_lines",
     "running",
     "selection_figures",
     "selections_of",
