@@ -102,7 +102,10 @@
     });
   }
 
-  var BUSY_RESTORE_MS = 20000;  // a download leaves the page where it is: give the buttons back
+  // A download leaves the page where it is: give the buttons back after a while (a long step
+  // later, so its buttons do not come back while it still runs).
+  var BUSY_RESTORE_MS = 20000;
+  var LONG_RESTORE_MS = 60000;
   var busy = [];
 
   function restore() {
@@ -119,8 +122,10 @@
     busy = [];
   }
 
+  // A long step: marked so, or any of a selection's transitions (they issue its documents).
   function isLong(form) {
-    return form.hasAttribute("data-long") || form.classList.contains("stage-event");
+    return form.hasAttribute("data-long") || form.classList.contains("stage-event") ||
+      /\/events\/[^\/?#]+$/.test(form.getAttribute("action") || "");
   }
 
   function progress(form) {
@@ -159,8 +164,9 @@
         if (isInput) { button.value = label; } else { button.textContent = label; }
       }
     });
-    if (isLong(form)) { progress(form); }
-    window.setTimeout(restore, BUSY_RESTORE_MS);
+    var long = isLong(form);
+    if (long) { progress(form); }
+    window.setTimeout(restore, long ? LONG_RESTORE_MS : BUSY_RESTORE_MS);
   }
 
   document.addEventListener("submit", function (event) {

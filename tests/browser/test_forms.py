@@ -129,3 +129,33 @@ def test_the_next_steps_fit_with_the_cancel_folded_apart(width: int, tabs, live_
     _shot(tab, "next-steps", width)
     tab.do(lambda page: page.click("details.danger-zone summary"))
     _shot(tab, "next-steps-danger-open", width)
+    asked = tab.do(_cancel_declined)
+    assert asked["question"] and not asked["sent"] and asked["busy"] is None
+
+
+def _cancel_declined(page) -> dict:
+    """Press "Batalkan seleksi" and decline the question: nothing is sent (the browser would
+    answer any POST itself, should it be)."""
+    sent: list[str] = []
+    questions: list[str] = []
+
+    def decline(dialog) -> None:
+        questions.append(dialog.message)
+        dialog.dismiss()
+
+    def answer(route) -> None:
+        sent.append(route.request.url)
+        route.fulfill(status=204)
+
+    page.route("**/events/cancel", answer)
+    page.on("dialog", decline)
+    page.evaluate(SINK, "details.danger-zone form")
+    page.fill("details.danger-zone input[name=reason]", "Uji pembatalan")
+    page.click("details.danger-zone [type=submit]")
+    page.wait_for_timeout(200)
+    page.remove_listener("dialog", decline)
+    page.unroute("**/events/cancel")
+    busy = page.evaluate(
+        "document.querySelector('details.danger-zone form').getAttribute('aria-busy')"
+    )
+    return {"question": questions, "sent": sent, "busy": busy}
