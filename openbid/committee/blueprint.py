@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app
@@ -11,6 +12,8 @@ from flask_login import current_user
 from openbid.auth import require_roles
 from openbid.extensions import db
 from openbid.models import Application, Position, Role, Selection
+from openbid.rules.reasons import Reason
+from openbid.stages import overview
 from openbid.workflow.engine import access_reasons
 
 bp = Blueprint("committee", __name__, url_prefix="/selections")
@@ -77,4 +80,14 @@ def selection_tabs() -> list[Tab]:
     """Return the registered tabs whose endpoints exist in this app and the user may open."""
     return [
         t for t in TABS if t.endpoint in current_app.view_functions and current_user.role in t.roles
+    ]
+
+
+@bp.app_template_global()
+def reason_lines(reasons: Sequence[Reason]) -> list[overview.ReasonLine]:
+    """Return the reasons beside a button grouped, linked only to pages the user may open."""
+    allowed = {t.endpoint for t in selection_tabs()}
+    return [
+        line if line.endpoint in allowed else replace(line, endpoint=None, anchor=None)
+        for line in overview.reason_lines(reasons)
     ]

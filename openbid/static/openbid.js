@@ -1,10 +1,19 @@
-/* openbid's one script: tables that fit a phone. Every page works without it.
+/* openbid's one script: tables that fit a phone, the error summary, busy buttons. Every page
+ * works without it.
  *
  * Each cell of a data table (table.grid) is given its column's header as data-label, so on a
  * narrow screen openbid.css lays each row out as a card ("Nilai akhir 82.91") instead of a
  * table wider than the phone. The table keeps its table roles for screen readers, which a
  * CSS display change would otherwise drop. A table still wider than its box (no header to
  * reflow by) scrolls inside itself and can be scrolled with the keyboard.
+ *
+ * A page that failed validation opens with its error summary focused (a screen reader reads
+ * it); following one of its links focuses the field, opening the folded section it sits in.
+ *
+ * A submitted form's buttons disable themselves and say they are working, so a second click
+ * cannot send it twice; a long step (a form marked data-long, or a stage's closing step)
+ * also shows a progress bar and the seconds spent. Back from the next page, or after a
+ * download that leaves the page where it is, the buttons come back.
  */
 (function () {
   "use strict";
@@ -55,7 +64,129 @@
     });
   }
 
+  // The element a summary link points at: the field itself, or the first field inside it
+  // (an invalid one first) when the target is a section or a row.
+  function fieldOf(target) {
+    if (target.matches("input, select, textarea, button")) { return target; }
+    return target.querySelector(".invalid input, .invalid select, .invalid textarea, " +
+      "input.invalid, select.invalid, textarea.invalid") ||
+      target.querySelector("input:not([type=hidden]), select, textarea") || target;
+  }
+
+  function openFolds(element) {
+    for (var node = element.parentNode; node; node = node.parentNode) {
+      if (node.tagName === "DETAILS") { node.open = true; }
+    }
+  }
+
+  function errorSummary() {
+    var summary = document.querySelector("[data-error-summary]");
+    if (!summary) { return; }
+    summary.focus();
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      if (!link) { return; }
+      var target = document.getElementById(decodeURIComponent(link.hash.slice(1)));
+      if (!target) { return; }
+      event.preventDefault();
+      var field = fieldOf(target);
+      openFolds(field);
+      // Show the field's label too: scroll the label (or the field) to the top, then focus.
+      var labelled = (field.id && document.querySelector("label[for='" + field.id + "']")) || field;
+      labelled.scrollIntoView({block: "start"});
+      if (!field.hasAttribute("tabindex") && !field.matches("input, select, textarea, button, a")) {
+        field.setAttribute("tabindex", "-1");
+      }
+      field.focus({preventScroll: true});
+      if (window.history && history.replaceState) { history.replaceState(null, "", link.hash); }
+    });
+  }
+
+  // A download leaves the page where it is: give the buttons back after a while (a long step
+  // later, so its buttons do not come back while it still runs).
+  var BUSY_RESTORE_MS = 20000;
+  var LONG_RESTORE_MS = 60000;
+  var busy = [];
+
+  function restore() {
+    busy.forEach(function (entry) {
+      entry.button.disabled = entry.disabled;
+      entry.button.removeAttribute("aria-disabled");
+      if (entry.label !== null) { entry.button.textContent = entry.label; }
+      if (entry.value !== null) { entry.button.value = entry.value; }
+      entry.form.removeAttribute("aria-busy");
+      entry.form.removeAttribute("data-busy");
+      var note = entry.form.querySelector(".busy-progress");
+      if (note) { note.parentNode.removeChild(note); }
+    });
+    busy = [];
+  }
+
+  // A long step: marked so, or any of a selection's transitions (they issue its documents).
+  function isLong(form) {
+    return form.hasAttribute("data-long") || form.classList.contains("stage-event") ||
+      /\/events\/[^\/?#]+$/.test(form.getAttribute("action") || "");
+  }
+
+  function progress(form) {
+    var note = document.createElement("div");
+    note.className = "busy-progress";
+    note.setAttribute("role", "status");
+    var bar = document.createElement("progress");
+    bar.setAttribute("aria-label", document.body.getAttribute("data-busy-label") || "");
+    var text = document.createElement("span");
+    text.textContent = document.body.getAttribute("data-long-label") || "";
+    var seconds = document.createElement("span");
+    seconds.className = "busy-seconds";
+    seconds.setAttribute("aria-hidden", "true");
+    note.appendChild(bar);
+    note.appendChild(text);
+    note.appendChild(seconds);
+    form.appendChild(note);
+    var started = Date.now();
+    var timer = window.setInterval(function () {
+      if (!note.parentNode) { window.clearInterval(timer); return; }
+      seconds.textContent = " " + Math.round((Date.now() - started) / 1000) + " s";
+    }, 1000);
+  }
+
+  function markBusy(form, submitter) {
+    var label = document.body.getAttribute("data-busy-label") || "…";
+    form.setAttribute("aria-busy", "true");
+    form.setAttribute("data-busy", "");
+    Array.prototype.forEach.call(form.querySelectorAll("button[type=submit], button:not([type]), input[type=submit]"), function (button) {
+      var isInput = button.tagName === "INPUT";
+      busy.push({form: form, button: button, disabled: button.disabled,
+        label: isInput ? null : button.textContent, value: isInput ? button.value : null});
+      button.disabled = true;
+      button.setAttribute("aria-disabled", "true");
+      if (button === submitter || !submitter) {
+        if (isInput) { button.value = label; } else { button.textContent = label; }
+      }
+    });
+    var long = isLong(form);
+    if (long) { progress(form); }
+    window.setTimeout(restore, long ? LONG_RESTORE_MS : BUSY_RESTORE_MS);
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.hasAttribute("data-busy")) { event.preventDefault(); return; }
+    // A step that cannot be undone asks once more (the page also says so beside the button).
+    var question = form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) { event.preventDefault(); return; }
+    var submitter = event.submitter || null;
+    // After the browser has read the form (a disabled button sends no name and value), and
+    // only if no other script took the submission over.
+    window.setTimeout(function () {
+      if (!event.defaultPrevented) { markBusy(form, submitter); }
+    }, 0);
+  });
+  // Back to this page from the next one: the browser may show it as it was left, busy.
+  window.addEventListener("pageshow", function (event) { if (event.persisted) { restore(); } });
+
   Array.prototype.forEach.call(document.querySelectorAll("table.grid"), label);
   keyboardScroll();
   window.addEventListener("resize", keyboardScroll);
+  errorSummary();
 })();

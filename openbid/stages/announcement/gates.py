@@ -175,6 +175,7 @@ def missing_gate_reasons(statuses: Sequence[GateStatus]) -> list[Reason]:
                         "starts": short_date(status.window.starts_on),
                         "ends": short_date(status.window.ends_on),
                         "why": status.window.reason,
+                        "code": status.code,
                     },
                 )
             )
@@ -183,7 +184,7 @@ def missing_gate_reasons(statuses: Sequence[GateStatus]) -> list[Reason]:
                 Reason(
                     "approval.gate_missing",
                     N_("The %(gate)s is not recorded yet."),
-                    {"gate": status.name},
+                    {"gate": status.name, "code": status.code},
                 )
             )
     return reasons

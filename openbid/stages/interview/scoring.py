@@ -192,13 +192,18 @@ def missing_scores(session: Session, selection: Selection) -> list[Reason]:
     )
     reasons = []
     for member in members:
-        missing = [candidate_label(a) for a in applications if (member.id, a.id) not in done]
+        missing = [a for a in applications if (member.id, a.id) not in done]
         if missing:
             reasons.append(
                 Reason(
                     "interview.score_missing",
                     N_("%(member)s has not yet scored %(candidates)s."),
-                    {"member": member.user.name, "candidates": ", ".join(missing)},
+                    {
+                        "member": member.user.name,
+                        "candidates": ", ".join(candidate_label(a) for a in missing),
+                        # Which ones, for the pages that group these reasons by candidate.
+                        "application_ids": tuple(a.id for a in missing),
+                    },
                 )
             )
     return reasons

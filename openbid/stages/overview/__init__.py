@@ -19,6 +19,7 @@ from openbid.stages.overview.board import (
 from openbid.stages.overview.figures import Figures, selection_figures
 from openbid.stages.overview.needs import Need
 from openbid.stages.overview.oversight import GateWait, oversight_waits
+from openbid.stages.overview.reasons import ReasonLine, page_of, reason_lines
 from openbid.stages.overview.roles import (
     candidate_steps,
     latest_documents,
@@ -46,6 +47,7 @@ __all__ = [
     "Need",
     "OpenPost",
     "OpenSelection",
+    "ReasonLine",
     "agency_selections",
     "candidate_steps",
     "focus",
@@ -53,11 +55,13 @@ __all__ = [
     "member_needs",
     "member_selections",
     "oversight_waits",
+    "page_of",
     "post_requirements",
     "ppk_needs",
     "public_board",
     "public_document",
     "public_documents",
+    "reason_lines",
     "running",
     "selection_figures",
     "selections_of",
