@@ -167,11 +167,13 @@ def _shown_job(selection_id: int) -> Job | None:
     wanted = request.args.get("job", type=int)
     if wanted is not None:
         job = db.session.get(Job, wanted)
-        return job if job is not None and job.selection_id == selection_id else None
+        mine = job is not None and job.selection_id == selection_id
+        return job if mine and job.func == documents.RUN_EVENT else None
     return db.session.scalars(
         sa.select(Job)
         .where(
             Job.selection_id == selection_id,
+            Job.func == documents.RUN_EVENT,  # not, e.g., an auditor's export
             Job.status.in_((JobStatus.QUEUED, JobStatus.RUNNING)),
         )
         .order_by(Job.id.desc())
