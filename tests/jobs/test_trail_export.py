@@ -52,7 +52,7 @@ def test_the_trail_export_runs_in_the_worker_and_a_failure_can_be_retried(
     released.set()  # the render fails: the disk is full
     jobs.wait_for_thread(app)
     failed = client.get(location).get_data(as_text=True)
-    assert "Failed" in failed and "No space left on device" in failed
+    assert "The work failed" in failed and "No space left on device" in failed
     assert "http-equiv" not in failed and "Try again" in failed
     db.session.expire_all()
     assert db.session.get(Job, job_id).status == "failed"

@@ -95,7 +95,7 @@ class Walk:
         db.session.expire_all()
         job = db.session.get(Job, job_id)
         assert job.status == "done", job.error
-        assert "job-documents" in html and "badge good" in html  # its documents, issued
+        assert "job-documents" in html and "badge ok" in html  # its documents, issued
         for document_id in job.result["documents"]:
             assert db.session.get(IssuedDocument, document_id).number in html
 
