@@ -99,3 +99,48 @@ def test_saving_a_result_returns_to_the_same_page_and_filter_at_the_row(
     assert other in _rows(bad.get_data(as_text=True))
     assert "row-error" in bad.get_data(as_text=True)
     assert 'name="back" value="status=missing&amp;page=2"' in bad.get_data(as_text=True)
+
+
+INTERVIEW_ROW = re.compile(r'<tr id="c(\d+)">')
+
+
+def _interview_rows(html: str) -> list[int]:
+    return [int(i) for i in INTERVIEW_ROW.findall(html)]
+
+
+def test_interview_pages_filters_and_a_score_that_returns_to_its_row(
+    stages, client, browser
+) -> None:
+    setup = stages.at("interview", positions=2, per_post=14)
+    member = setup.committee[1]
+    browser.login(member.email, PASSWORD)
+    client.get(_url(setup, "interview", lang="en"))  # the rest of the session reads English
+    first, first_queries = _get(client, _url(setup, "interview"))
+    assert len(_interview_rows(first)) == 25
+    assert "28 candidates match; page 1 of 2." in first
+    last, last_queries = _get(client, _url(setup, "interview", page=2))
+    assert len(_interview_rows(last)) == 3 and last_queries == first_queries
+    assert set(_interview_rows(first)) | set(_interview_rows(last)) == {
+        a.id for a in setup.applications
+    }
+    # Every member still has 28 to score: the progress counts all, not this page.
+    assert first.count("0 of 28") == len(setup.committee)
+
+    page = _url(setup, "interview", status="to_score", page=2)
+    target = _interview_rows(_get(client, page)[0])[0]
+    url = f"/selections/{setup.selection.id}/interview/{target}/score"
+    response = browser.post(url, {"score": "81", "back": "status=to_score&page=2"}, page=page)
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"{page}#c{target}"
+    waiting, waiting_queries = _get(client, _url(setup, "interview", status="to_score"))
+    assert "27 candidates match" in waiting and target not in _interview_rows(waiting)
+    assert waiting_queries == first_queries
+    post = setup.selection.positions[0].id
+    in_post, _ = _get(client, _url(setup, "interview", post=post, status="incomplete"))
+    assert "14 candidates match; page 1 of 1." in in_post
+
+    # The secretariat is offered no "awaiting your score", and nobody is complete yet.
+    browser.client.delete_cookie("session")
+    browser.login(setup.secretariat.email, PASSWORD)
+    nobody, _ = _get(client, _url(setup, "interview", status="complete", lang="en"))
+    assert "0 candidates match" in nobody and 'value="to_score"' not in nobody
