@@ -144,3 +144,32 @@ def test_interview_pages_filters_and_a_score_that_returns_to_its_row(
     browser.login(setup.secretariat.email, PASSWORD)
     nobody, _ = _get(client, _url(setup, "interview", status="complete", lang="en"))
     assert "0 candidates match" in nobody and 'value="to_score"' not in nobody
+
+
+RANKING_ROW = re.compile(r'<tr class="(?:in-shortlist)?">\s*<td class="rank">')
+
+
+def test_appointment_rankings_paged_and_filtered_three_best_always_shown(
+    stages, client, browser
+) -> None:
+    setup = stages.at("appointment", positions=2, per_post=13)
+    browser.login(setup.secretariat.email, PASSWORD)
+    client.get(_url(setup, "appointment", lang="en"))  # the rest of the session reads English
+    first, first_queries = _get(client, _url(setup, "appointment"))
+    assert len(RANKING_ROW.findall(first)) == 25
+    assert "In the full rankings, 26 candidates match; page 1 of 2." in first
+    last, last_queries = _get(client, _url(setup, "appointment", page=2))
+    assert len(RANKING_ROW.findall(last)) == 1 and last_queries == first_queries
+    posts = [p.id for p in setup.selection.positions]
+    for html in (first, last):  # both posts' three best, on every page
+        assert all(f'id="p{pid}"' in html for pid in posts)
+        assert html.count('class="grid shortlist"') == 2
+
+    best, best_queries = _get(client, _url(setup, "appointment", status="shortlisted"))
+    assert "In the full rankings, 6 candidates match; page 1 of 1." in best
+    assert len(RANKING_ROW.findall(best)) == 6 and best_queries == first_queries
+    one, _ = _get(client, _url(setup, "appointment", post=posts[1]))
+    assert f'id="p{posts[1]}"' in one and f'id="p{posts[0]}"' not in one
+    assert "13 candidates match" in one
+    # The forms of the page carry the filters back (an action returns to them).
+    assert f'name="back" value="post={posts[1]}"' in one
