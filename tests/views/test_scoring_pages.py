@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from openbid.extensions import db
 from openbid.models import Application
+from openbid.stages import interview
 from tests.factories import PASSWORD
 from tests.querycount import statements
 
@@ -139,11 +140,21 @@ def test_interview_pages_filters_and_a_score_that_returns_to_its_row(
     in_post, _ = _get(client, _url(setup, "interview", post=post, status="incomplete"))
     assert "14 candidates match; page 1 of 1." in in_post
 
-    # The secretariat is offered no "awaiting your score", and nobody is complete yet.
+    # Everyone scores two candidates, the chair recused from the first: both are complete
+    # (a recusal from one candidate must not discount the member's scores of the others).
+    first_two = setup.by_post(0)[:2]
+    chair = setup.committee[0]
+    interview.declare_conflict(chair, first_two[0], "Kerabat dekat")
+    for user in setup.committee:
+        for application in first_two:
+            if user != chair or application != first_two[0]:
+                interview.submit_score(user, application, "80", "")
+    # The secretariat is offered no "awaiting your score".
     browser.client.delete_cookie("session")
     browser.login(setup.secretariat.email, PASSWORD)
-    nobody, _ = _get(client, _url(setup, "interview", status="complete", lang="en"))
-    assert "0 candidates match" in nobody and 'value="to_score"' not in nobody
+    done, _ = _get(client, _url(setup, "interview", status="complete", lang="en"))
+    assert "2 candidates match" in done and 'value="to_score"' not in done
+    assert set(_interview_rows(done)) == {a.id for a in first_two}
 
 
 RANKING_ROW = re.compile(r'<tr class="(?:in-shortlist)?">\s*<td class="rank">')

@@ -63,14 +63,23 @@ def _recused(member_id) -> sa.Exists:
     )
 
 
+def _score_recused() -> sa.Exists:
+    """SQL: the score's member is recused from the score's candidate (so it does not count).
+
+    Tied to the score's own columns, not to the outer query's application: nested inside a
+    scalar subquery, the latter would not be correlated and would match any application.
+    """
+    return sa.exists().where(
+        ConflictDeclaration.application_id == InterviewScore.application_id,
+        ConflictDeclaration.member_id == InterviewScore.member_id,
+    )
+
+
 def _all_scored(members: int) -> sa.ColumnElement[bool]:
     """SQL: every member not recused from the candidate has scored them."""
     counted = (
         sa.select(sa.func.count(InterviewScore.id))
-        .where(
-            InterviewScore.application_id == Application.id,
-            ~_recused(InterviewScore.member_id),
-        )
+        .where(InterviewScore.application_id == Application.id, ~_score_recused())
         .scalar_subquery()
     )
     recused = (
@@ -134,7 +143,7 @@ def member_counts(
         session.execute(
             sa.select(InterviewScore.member_id, sa.func.count(InterviewScore.id))
             .join(Application, Application.id == InterviewScore.application_id)
-            .where(Application.id.in_(ids), ~_recused(InterviewScore.member_id))
+            .where(Application.id.in_(ids), ~_score_recused())
             .group_by(InterviewScore.member_id)
         ).all()
     )
