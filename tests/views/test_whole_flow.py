@@ -123,149 +123,166 @@ class Walk:
         assert response.status_code == 302, local
 
 
+def _publish(walk: Walk, clock, sid: int) -> None:
+    browser, _press, _as = walk.browser, walk.press, walk.log_in_as
+    # Secretariat: the plan to KASN, its letter, the announcement.
+    _as("lutfi")
+    _press("submit_for_approval")
+    clock.at(date(2018, 11, 16))
+    letter = {
+        "kasn_recommendation-number": "B-3921/KASN/11/2018",
+        "kasn_recommendation-letter_date": "2018-11-15",
+        "kasn_recommendation-subject": "Rekomendasi Rencana Seleksi Terbuka JPT Pratama",
+        "kasn_recommendation-pdf": (io.BytesIO(good_pdf("KASN")[0].getvalue()), "kasn.pdf"),
+    }
+    page = f"/selections/{sid}/approval"
+    response = browser.post(f"{page}/gates/kasn_recommendation", letter, page=page)
+    assert response.status_code == 303
+    clock.at(date(2018, 11, 19))
+    version = _selection().version
+    assert walk.post(f"{page}/publish", {"version": version}, page=page).status_code == 303
+    assert _selection().state == "announcement"
+
+
+def _apply(walk: Walk, clock, sid: int, post_ids: list[int]) -> list[Application]:
+    browser, _as = walk.browser, walk.log_in_as
+    nips = {local: nip for local, _name, nip in demo.CANDIDATES}
+    # Candidates: profile, apply, eleven documents, submit.
+    clock.at(date(2018, 11, 21))
+    for local, post in CANDIDATES.items():
+        _as(local)
+        form = profile_form(name=demo.CANDIDATES[int(local[-2:]) - 1][1], nip=nips[local])
+        response = browser.post("/portal/profile", form, page="/portal/profile")
+        assert response.status_code in (302, 303), (
+            local,
+            response.get_data(as_text=True)[:300],
+        )
+        response = browser.post(
+            f"/portal/positions/{post_ids[post]}/apply", page="/portal/selections"
+        )
+        assert response.status_code in (302, 303), local
+        application_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
+        page = f"/portal/applications/{application_id}"
+        for code in REQUIRED_DOCUMENTS:
+            url = f"{page}/documents/{code}"
+            assert post_file(browser, url, page, good_pdf(f"{local} {code}")).status_code == 303
+        db.session.expire_all()
+        version = db.session.get(Application, application_id).version
+        response = browser.post(f"{page}/submit", {"version": str(version)}, page=page)
+        assert response.status_code == 303, response.get_data(as_text=True)[:500]
+    db.session.expire_all()
+    submitted = db.session.scalars(
+        sa.select(Application)
+        .join(Position)
+        .where(Position.selection_id == sid, Application.state == "submitted")
+    ).all()
+    assert len(submitted) == 12
+    return submitted
+
+
+def _screen_and_assess(walk: Walk, clock, sid: int, submitted: list[Application]) -> None:
+    browser, _press, _as = walk.browser, walk.press, walk.log_in_as
+    # Secretariat closes registration after the window.
+    clock.moment = _selection().registration_closes_at + timedelta(hours=9)
+    _as("lutfi")
+    _press("close_registration")
+
+    # A committee member screens every application, then closes screening.
+    _as("pansel.ketua")
+    for application in submitted:
+        url = f"/selections/{sid}/screening/{application.id}/verdict"
+        db.session.refresh(application)
+        data = {"passed": "1", "version": application.version}
+        assert browser.post(url, data, page=f"/selections/{sid}/screening").status_code == 303
+    _press("close_screening")
+
+    # The secretariat enters the competency results and closes the stage.
+    clock.at(date(2018, 12, 20))
+    _as("lutfi")
+    for index, application in enumerate(submitted):
+        data = {
+            "assessment_score": f"{80 + index % 5},50",
+            "assessment_category": "MS",
+            "assessed_on": "18-12-2018",
+            "assessment_centre": "UPT Penilaian Kompetensi BKD Provinsi Banten",
+            "paper_score": str(78 + index % 4),
+            "track_record_score": str(82 - index % 3),
+            "health_fit": "MS",
+            "psych_fit": "MS",
+        }
+        url = f"/selections/{sid}/assessment/{application.id}"
+        assert browser.post(url, data, page=f"/selections/{sid}/assessment").status_code == 303
+    _press("close_assessment")
+
+
+def _interview(walk: Walk, clock, sid: int, submitted: list[Application]) -> None:
+    browser, _press, _as = walk.browser, walk.press, walk.log_in_as
+    # Every member scores every candidate; the chair closes the interviews.
+    clock.at(date(2019, 1, 7))
+    for offset, member in enumerate(demo.COMMITTEE):
+        _as(member[0])
+        for index, application in enumerate(submitted):
+            url = f"/selections/{sid}/interview/{application.id}/score"
+            score = {"score": str(75 + (index * 3 + offset) % 15)}
+            assert browser.post(url, score, page=f"/selections/{sid}/interview").status_code == 303
+    _press("close_interview")
+    assert _selection().state == "appointment"
+
+
+def _appoint(walk: Walk, clock, sid: int, post_ids: list[int]) -> None:
+    browser, _press, _as = walk.browser, walk.press, walk.log_in_as
+    # The secretariat records KASN's recommendation on the results.
+    clock.at(date(2019, 1, 11))
+    _as("lutfi")
+    recommendation = {
+        "letter_number": "B-0158/KASN/01/2019",
+        "letter_date": "2019-01-11",
+        "subject": "Rekomendasi Hasil Seleksi Terbuka JPT Pratama",
+        "file": (io.BytesIO(good_pdf("KASN hasil")[0].getvalue()), "rekomendasi.pdf"),
+    }
+    page = f"/selections/{sid}/appointment"
+    assert browser.post(f"{page}/recommendation", recommendation, page=page).status_code == 303
+
+    # The PPK picks the first of each post's three best.
+    clock.at(date(2019, 1, 14))
+    _as("walikota")
+    db.session.expire_all()
+    shortlisted = db.session.scalars(
+        sa.select(Application)
+        .join(Position)
+        .where(Position.selection_id == sid, Application.state == "shortlisted")
+        .order_by(Application.position_id, Application.id)
+    ).all()
+    picked: set[int] = set()
+    for application in shortlisted:
+        if application.position_id in picked:
+            continue
+        picked.add(application.position_id)
+        url = f"{page}/pick/{application.id}"
+        data = {"version": application.version}
+        assert browser.post(url, data, page=page).status_code == 303
+    assert picked == set(post_ids)
+
+    # The secretariat issues the decree.
+    _as("lutfi")
+    _press("complete")
+
+
 def _walk(walk: Walk, clock_for: Callable[[date], AbstractContextManager]) -> int:
     """Drive the demo selection from draft to decree through the pages; return its id."""
-    browser = walk.browser
-    _press, _as = walk.press, walk.log_in_as
     demo.load()
-    selection = _selection()
-    sid = selection.id
-    positions = db.session.scalars(
-        sa.select(Position).where(Position.selection_id == sid).order_by(Position.id)
-    ).all()
-    post_ids = [p.id for p in positions]
-    nips = {local: nip for local, _name, nip in demo.CANDIDATES}
+    sid = _selection().id
+    post_ids = list(
+        db.session.scalars(
+            sa.select(Position.id).where(Position.selection_id == sid).order_by(Position.id)
+        )
+    )
     with clock_for(date(2018, 10, 29)) as clock:
-        # Secretariat: the plan to KASN, its letter, the announcement.
-        _as("lutfi")
-        _press("submit_for_approval")
-        clock.at(date(2018, 11, 16))
-        letter = {
-            "kasn_recommendation-number": "B-3921/KASN/11/2018",
-            "kasn_recommendation-letter_date": "2018-11-15",
-            "kasn_recommendation-subject": "Rekomendasi Rencana Seleksi Terbuka JPT Pratama",
-            "kasn_recommendation-pdf": (io.BytesIO(good_pdf("KASN")[0].getvalue()), "kasn.pdf"),
-        }
-        page = f"/selections/{sid}/approval"
-        response = browser.post(f"{page}/gates/kasn_recommendation", letter, page=page)
-        assert response.status_code == 303
-        clock.at(date(2018, 11, 19))
-        version = _selection().version
-        assert walk.post(f"{page}/publish", {"version": version}, page=page).status_code == 303
-        assert _selection().state == "announcement"
-
-        # Candidates: profile, apply, eleven documents, submit.
-        clock.at(date(2018, 11, 21))
-        for local, post in CANDIDATES.items():
-            _as(local)
-            form = profile_form(name=demo.CANDIDATES[int(local[-2:]) - 1][1], nip=nips[local])
-            response = browser.post("/portal/profile", form, page="/portal/profile")
-            assert response.status_code in (302, 303), (
-                local,
-                response.get_data(as_text=True)[:300],
-            )
-            response = browser.post(
-                f"/portal/positions/{post_ids[post]}/apply", page="/portal/selections"
-            )
-            assert response.status_code in (302, 303), local
-            application_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
-            page = f"/portal/applications/{application_id}"
-            for code in REQUIRED_DOCUMENTS:
-                url = f"{page}/documents/{code}"
-                assert post_file(browser, url, page, good_pdf(f"{local} {code}")).status_code == 303
-            db.session.expire_all()
-            version = db.session.get(Application, application_id).version
-            response = browser.post(f"{page}/submit", {"version": str(version)}, page=page)
-            assert response.status_code == 303, response.get_data(as_text=True)[:500]
-        db.session.expire_all()
-        submitted = db.session.scalars(
-            sa.select(Application)
-            .join(Position)
-            .where(Position.selection_id == sid, Application.state == "submitted")
-        ).all()
-        assert len(submitted) == 12
-
-        # Secretariat closes registration after the window.
-        clock.moment = _selection().registration_closes_at + timedelta(hours=9)
-        _as("lutfi")
-        _press("close_registration")
-
-        # A committee member screens every application, then closes screening.
-        _as("pansel.ketua")
-        for application in submitted:
-            url = f"/selections/{sid}/screening/{application.id}/verdict"
-            db.session.refresh(application)
-            data = {"passed": "1", "version": application.version}
-            assert browser.post(url, data, page=f"/selections/{sid}/screening").status_code == 303
-        _press("close_screening")
-
-        # The secretariat enters the competency results and closes the stage.
-        clock.at(date(2018, 12, 20))
-        _as("lutfi")
-        for index, application in enumerate(submitted):
-            data = {
-                "assessment_score": f"{80 + index % 5},50",
-                "assessment_category": "MS",
-                "assessed_on": "18-12-2018",
-                "assessment_centre": "UPT Penilaian Kompetensi BKD Provinsi Banten",
-                "paper_score": str(78 + index % 4),
-                "track_record_score": str(82 - index % 3),
-                "health_fit": "MS",
-                "psych_fit": "MS",
-            }
-            url = f"/selections/{sid}/assessment/{application.id}"
-            assert browser.post(url, data, page=f"/selections/{sid}/assessment").status_code == 303
-        _press("close_assessment")
-
-        # Every member scores every candidate; the chair closes the interviews.
-        clock.at(date(2019, 1, 7))
-        for offset, member in enumerate(demo.COMMITTEE):
-            _as(member[0])
-            for index, application in enumerate(submitted):
-                url = f"/selections/{sid}/interview/{application.id}/score"
-                score = {"score": str(75 + (index * 3 + offset) % 15)}
-                assert (
-                    browser.post(url, score, page=f"/selections/{sid}/interview").status_code == 303
-                )
-        _press("close_interview")
-        assert _selection().state == "appointment"
-
-        # The secretariat records KASN's recommendation on the results.
-        clock.at(date(2019, 1, 11))
-        _as("lutfi")
-        recommendation = {
-            "letter_number": "B-0158/KASN/01/2019",
-            "letter_date": "2019-01-11",
-            "subject": "Rekomendasi Hasil Seleksi Terbuka JPT Pratama",
-            "file": (io.BytesIO(good_pdf("KASN hasil")[0].getvalue()), "rekomendasi.pdf"),
-        }
-        page = f"/selections/{sid}/appointment"
-        assert browser.post(f"{page}/recommendation", recommendation, page=page).status_code == 303
-
-        # The PPK picks the first of each post's three best.
-        clock.at(date(2019, 1, 14))
-        _as("walikota")
-        db.session.expire_all()
-        shortlisted = db.session.scalars(
-            sa.select(Application)
-            .join(Position)
-            .where(Position.selection_id == sid, Application.state == "shortlisted")
-            .order_by(Application.position_id, Application.id)
-        ).all()
-        picked: set[int] = set()
-        for application in shortlisted:
-            if application.position_id in picked:
-                continue
-            picked.add(application.position_id)
-            url = f"{page}/pick/{application.id}"
-            data = {"version": application.version}
-            assert browser.post(url, data, page=page).status_code == 303
-        assert picked == set(post_ids)
-
-        # The secretariat issues the decree.
-        _as("lutfi")
-        _press("complete")
-
+        _publish(walk, clock, sid)
+        submitted = _apply(walk, clock, sid, post_ids)
+        _screen_and_assess(walk, clock, sid, submitted)
+        _interview(walk, clock, sid, submitted)
+        _appoint(walk, clock, sid, post_ids)
     return sid
 
 
