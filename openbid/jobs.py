@@ -19,8 +19,7 @@ import logging
 import queue
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 import redis
 import rq
@@ -31,32 +30,12 @@ from openbid.extensions import db
 from openbid.models import Job, JobStatus
 from openbid.rules.reasons import N_, Reason, Term, Terms, ValidationFailed
 
-T = TypeVar("T")
 log = logging.getLogger(__name__)
 EXTENSION = "openbid.jobs"
 MODES = ("eager", "thread", "rq")
 # RQ retries a job that raised (not one that failed with a reason) after these many seconds.
 RETRY_INTERVALS = (5, 30, 120, 600)
 _running = threading.local()
-
-
-@dataclass(frozen=True)
-class Done(Generic[T]):
-    """A unit of work run by run_or_enqueue: finished (with its result) or pending."""
-
-    name: str
-    done: bool
-    result: T | None = None
-
-
-def run_or_enqueue(func: Callable[..., T], /, *args: Any, **kwargs: Any) -> Done[T]:
-    """Run ``func(*args, **kwargs)`` now and return the finished result (short work only).
-
-    :raises Exception: whatever ``func`` raises, unchanged.
-    """
-    return Done(
-        name=getattr(func, "__qualname__", repr(func)), done=True, result=func(*args, **kwargs)
-    )
 
 
 def resolve(path: str) -> Callable[..., Any]:

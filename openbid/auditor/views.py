@@ -29,13 +29,12 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from openbid import audit, checkpoints, clock
+from openbid import audit, checkpoints, clock, jobs
 from openbid.auditor import events as event_log
 from openbid.auth import require_roles
 from openbid.extensions import db
 from openbid.i18n import role_label
-from openbid.jobs import run_or_enqueue
-from openbid.models import AuditEvent, IssuedDocument, Role, Selection
+from openbid.models import AuditEvent, IssuedDocument, JobStatus, Role, Selection
 from openbid.stages import documents as service
 from openbid.verify.downloads import send_document
 from openbid.workflow import definition_of
@@ -153,6 +152,7 @@ def selection(selection_id: int):
         subject=event_log.subject,
         state_name=lambda machine, state: _state_name(definition, machine, state),
         role_label=_role_name,
+        export=_export_view(selection.id),
     )
 
 
@@ -262,11 +262,30 @@ def documents_csv(selection_id: int) -> Response:
 
 @bp.route("/selections/<int:selection_id>/trail.pdf", methods=["POST"])
 def issue_trail_pdf(selection_id: int):
-    """Export the trail as one registered PDF (the same one while the chain is unchanged)."""
+    """Export the trail as one registered PDF (the same one while the chain is unchanged).
+
+    The export runs in a job, never in the request: the answer is the selection's page with
+    its progress, or the PDF itself when the job has already finished (eager mode).
+    """
     selection = _selection(selection_id)
-    auditor = current_user._get_current_object()
-    job = run_or_enqueue(service.export_audit_trail, db.session, selection, auditor)
-    return redirect(url_for("auditor.download", document_id=job.result.id), 303)
+    job = service.submit_trail_export(selection, current_user._get_current_object())
+    if job.status == JobStatus.DONE:
+        [document_id] = job.result["documents"]
+        return redirect(url_for("auditor.download", document_id=document_id), 303)
+    page = url_for("auditor.selection", selection_id=selection.id, export=job.id)
+    return redirect(page + "#export", 303)
+
+
+def _export_view(selection_id: int) -> dict | None:
+    """What the page's export area shows: the job asked for (?export=), its PDF or reasons."""
+    job = service.export_job(db.session, selection_id, request.args.get("export", type=int))
+    if job is None:
+        return None
+    return {
+        "job": job,
+        "documents": service.job_documents(db.session, job),
+        "reasons": jobs.job_reasons(job),
+    }
 
 
 @bp.route("/selections/<int:selection_id>/trail.pdf")

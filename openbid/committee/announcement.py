@@ -32,6 +32,7 @@ from wtforms import FileField, SelectField, StringField, TextAreaField
 from openbid import clock, storage
 from openbid.committee.blueprint import bp, load_selection, tab
 from openbid.committee.fields import DayField, field_errors, only_required_failed
+from openbid.committee.views import queue_event
 from openbid.extensions import db
 from openbid.i18n import reason_text, short_date, short_wib
 from openbid.models import (
@@ -322,15 +323,11 @@ def _fire_and_return(selection: Selection, action, back: str, onward: str, done:
 
 @bp.route("/<int:selection_id>/approval/publish", methods=["POST"])
 def publish(selection_id: int):
-    """Publish the announcement and open registration."""
+    """Publish the announcement and open registration, in a job (it issues the
+    announcement): the answer is the overview's progress area."""
     selection = _staff_only(selection_id)
-    version = _version()
-    return _fire_and_return(
-        selection,
-        lambda: service.publish(selection, current_user, expected_version=version),
-        "committee.approval",
-        "committee.announcement",
-        _("The announcement is published and registration is open."),
+    return queue_event(
+        selection, SelectionEvent.PUBLISH_ANNOUNCEMENT, {}, _version(), "committee.approval"
     )
 
 

@@ -8,11 +8,13 @@ three best; the PPK picks one of the three per post.
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import parse_qsl
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from wtforms import HiddenField, StringField, TextAreaField
 
 from openbid import storage
@@ -63,6 +65,7 @@ def _page(
     selection: Selection, errors: dict | None = None, values: dict | None = None, status: int = 200
 ):
     board = service.build_board(selection)
+    filters = _back_filters() if request.method == "POST" else service.filters_from(request.args)
     events = [
         e for e in available_events(selection, current_user) if e.name == SelectionEvent.COMPLETE
     ]
@@ -71,6 +74,8 @@ def _page(
             "committee/appointment.html",
             selection=selection,
             board=board,
+            listing=service.ranking_page(board, filters),
+            statuses=service.STATUSES,
             events=events,
             errors=errors or {},
             fmt_nip=formatting.nip,
@@ -119,10 +124,22 @@ def _letter_values(form: LetterForm) -> dict:
     }
 
 
+def _back_filters():
+    """Return the list's filters and page a form was sent from (none without ``back``)."""
+    return service.filters_from(MultiDict(parse_qsl(request.form.get("back", ""))))
+
+
 def _done(selection_id: int, message: str, anchor: str = "") -> object:
+    """Flash the message and return to the page, its filters and the part acted on."""
     flash(message, "success")
     return redirect(
-        url_for("committee.appointment", selection_id=selection_id, _anchor=anchor or None), 303
+        url_for(
+            "committee.appointment",
+            selection_id=selection_id,
+            **_back_filters().args(),
+            _anchor=anchor or None,
+        ),
+        303,
     )
 
 

@@ -8,6 +8,7 @@ elimination of a candidate with a reason.
 from __future__ import annotations
 
 from collections import defaultdict
+from urllib.parse import parse_qsl
 
 import sqlalchemy as sa
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -15,6 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
+from werkzeug.datastructures import MultiDict
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
@@ -98,43 +100,42 @@ def _elimination_reasons(ids: list[int]) -> dict[int, str]:
     return {e.subject_id: str((e.payload.get("data") or {}).get("reason", "")) for e in events}
 
 
+def _back_filters():
+    """Return the list's filters and page an action's form was sent from."""
+    return service.filters_from(MultiDict(parse_qsl(request.form.get("back", ""))))
+
+
 def _posts(
-    selection: Selection, row_values: dict[int, dict[str, str]] | None
+    selection: Selection, page: service.AssessmentListing, row_values: dict | None
 ) -> list[dict[str, object]]:
-    """Return each post with its candidates' rows and how many are complete or eliminated."""
-    items = service.candidates(
-        selection, states=(ApplicationState.ELIGIBLE, ApplicationState.ELIMINATED)
-    )
+    """Return each post with its tallies and this page's rows of its candidates."""
     params = definition_of(selection).params(selection.parameters)
     eliminated = _elimination_reasons(
-        [i.application.id for i in items if i.application.state == ApplicationState.ELIMINATED]
+        [i.application.id for i in page.items if i.application.state == ApplicationState.ELIMINATED]
     )
     by_post: dict[int, list] = defaultdict(list)
-    for item in items:
-        by_post[item.application.position_id].append(item)
+    for item in page.items:
+        live = item.application.state == ApplicationState.ELIGIBLE
+        missing = service.missing_components(item.result, params) if live else []
+        by_post[item.application.position_id].append(
+            {
+                "item": item,
+                "values": (row_values or {}).get(item.application.id) or _row_values(item.result),
+                "missing": [_(service.FIELD_LABELS[name]) for name in missing],
+                "eliminated_reason": eliminated.get(item.application.id, ""),
+            }
+        )
     posts = []
     for position in selection.positions:
-        rows = []
-        for item in by_post.get(position.id, []):
-            live = item.application.state == ApplicationState.ELIGIBLE
-            missing = service.missing_components(item.result, params) if live else []
-            rows.append(
-                {
-                    "item": item,
-                    "values": (row_values or {}).get(item.application.id)
-                    or _row_values(item.result),
-                    "missing": [_(service.FIELD_LABELS[name]) for name in missing],
-                    "eliminated_reason": eliminated.get(item.application.id, ""),
-                }
-            )
-        live_rows = [r for r in rows if r["item"].application.state == ApplicationState.ELIGIBLE]
+        tally = page.counts.get(position.id, dict.fromkeys(service.STATUSES, 0))
         posts.append(
             {
                 "position": position,
-                "rows": rows,
-                "complete": sum(1 for r in live_rows if not r["missing"]),
-                "incomplete": sum(1 for r in live_rows if r["missing"]),
-                "eliminated": len(rows) - len(live_rows),
+                "rows": by_post.get(position.id, []),
+                "total": sum(tally.values()),
+                "complete": tally["complete"],
+                "incomplete": tally["missing"],
+                "eliminated": tally["eliminated"],
             }
         )
     return posts
@@ -142,13 +143,15 @@ def _posts(
 
 def _page(
     selection: Selection,
+    filters=None,
     *,
     row_errors: dict[int, list[str]] | None = None,
     row_values: dict[int, dict[str, str]] | None = None,
     import_problems: list[tuple[int | None, str]] | None = None,
     status: int = 200,
 ):
-    posts = _posts(selection, row_values)
+    listing = service.listing(selection, filters or service.filters_from(request.args))
+    posts = _posts(selection, listing, row_values)
     can_act = current_user.role in DECIDE_ROLES
     rules = service.assessment_rules(selection)
     return (
@@ -156,6 +159,8 @@ def _page(
             "committee/assessment.html",
             selection=selection,
             posts=posts,
+            listing=listing,
+            statuses=service.STATUSES,
             events=[
                 e
                 for e in available_events(selection, current_user)
@@ -175,6 +180,19 @@ def _page(
             upload_limit_mb=current_app.config["UPLOAD_MAX_BYTES"] / (1024 * 1024),
         ),
         status,
+    )
+
+
+def _back_to_row(selection_id: int, application_id: int):
+    """Redirect to the list's page and filters the form came from, at the candidate's row."""
+    return redirect(
+        url_for(
+            "committee.assessment",
+            selection_id=selection_id,
+            **_back_filters().args(),
+            _anchor=f"row-{application_id}",
+        ),
+        303,
     )
 
 
@@ -200,6 +218,7 @@ def assessment_save(selection_id: int, application_id: int):
         db.session.expire_all()
         return _page(
             db.session.get(Selection, selection_id),
+            _back_filters(),
             row_errors={application_id: [reason_text(r) for r in error.reasons]},
             row_values={application_id: values},
             status=422,
@@ -207,10 +226,7 @@ def assessment_save(selection_id: int, application_id: int):
     flash(_("Results saved for %(name)s.", name=application.candidate.name), "success")
     for warning in service.unusual_scores(values):
         flash(reason_text(warning), "warning")
-    return redirect(
-        url_for("committee.assessment", selection_id=selection_id, _anchor=f"row-{application_id}"),
-        303,
-    )
+    return _back_to_row(selection_id, application_id)
 
 
 @bp.route("/<int:selection_id>/assessment/import", methods=["POST"])
@@ -288,10 +304,11 @@ def assessment_eliminate(selection_id: int, application_id: int):
         db.session.expire_all()
         return _page(
             db.session.get(Selection, selection_id),
+            _back_filters(),
             row_errors={application_id: [reason_text(r) for r in error.reasons]},
             status=422,
         )
     flash(
         _("%(name)s is eliminated from the selection.", name=application.candidate.name), "success"
     )
-    return redirect(url_for("committee.assessment", selection_id=selection_id), 303)
+    return _back_to_row(selection_id, application_id)

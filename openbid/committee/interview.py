@@ -8,10 +8,13 @@ candidate before submitting their own.
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from urllib.parse import parse_qsl
+
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from wtforms import HiddenField, StringField, TextAreaField
 
 from openbid.auth import roles_required
@@ -41,8 +44,27 @@ class ConflictForm(FlaskForm):
     reason = TextAreaField()
 
 
+def _back_filters():
+    """Return the list's filters and page a row's form was sent from."""
+    return service.filters_from(MultiDict(parse_qsl(request.form.get("back", ""))))
+
+
+def _back_to_row(selection_id: int, application_id: int):
+    """Redirect to the list's page and filters the form came from, at the candidate's row."""
+    return redirect(
+        url_for(
+            "committee.interview",
+            selection_id=selection_id,
+            **_back_filters().args(),
+            _anchor=f"c{application_id}",
+        ),
+        303,
+    )
+
+
 def _page(selection: Selection, errors: dict | None = None, values: dict | None = None, status=200):
-    board = service.build_board(selection, current_user)
+    filters = _back_filters() if request.method == "POST" else service.filters_from(request.args)
+    board = service.build_board(selection, current_user, filters)
     events = [
         e
         for e in available_events(selection, current_user)
@@ -53,6 +75,8 @@ def _page(selection: Selection, errors: dict | None = None, values: dict | None 
             "committee/interview.html",
             selection=selection,
             board=board,
+            listing=board.listing,
+            statuses=[s for s in service.STATUSES if board.is_member or s != "to_score"],
             events=events,
             errors=errors or {},
             fmt_nip=formatting.nip,
@@ -80,7 +104,10 @@ def submit_score(selection_id: int, application_id: int):
         if form.confirm.data != "1":
             preview = service.preview_score(current_user, application, score, notes)
             return render_template(
-                "committee/interview_confirm.html", selection=selection, preview=preview
+                "committee/interview_confirm.html",
+                selection=selection,
+                preview=preview,
+                back=request.form.get("back", ""),  # the list's filters, kept through the step
             )
         service.submit_score(current_user, application, score, notes)
     except ValidationFailed as error:
@@ -88,10 +115,7 @@ def submit_score(selection_id: int, application_id: int):
         key = f"score-{application_id}"
         return _page(selection, {key: error.reasons}, {key: {"score": score, "notes": notes}}, 422)
     flash(_("Your score for %(name)s is recorded.", name=application.candidate.name), "success")
-    return redirect(
-        url_for("committee.interview", selection_id=selection_id, _anchor=f"c{application_id}"),
-        303,
-    )
+    return _back_to_row(selection_id, application_id)
 
 
 @bp.route("/<int:selection_id>/interview/<int:application_id>/conflict", methods=["POST"])
@@ -117,7 +141,4 @@ def declare_conflict(selection_id: int, application_id: int):
         ),
         "success",
     )
-    return redirect(
-        url_for("committee.interview", selection_id=selection_id, _anchor=f"c{application_id}"),
-        303,
-    )
+    return _back_to_row(selection_id, application_id)

@@ -110,10 +110,7 @@ def fire_event(selection_id: int, event: str):
         data["reason"] = reason[:2000]
     transition = definition_of(selection).machine("selection").find(event, selection.state)
     if transition is not None and documents.issues_documents(transition):
-        job = documents.submit_event(
-            selection, event, current_user, data, expected_version=expected
-        )
-        return _job_answer(selection_id, job)
+        return queue_event(selection, event, data, expected)
     try:
         result = fire(selection, event, current_user, data, expected_version=expected)
     except GuardFailed as error:
@@ -125,14 +122,34 @@ def fire_event(selection_id: int, event: str):
     return redirect(url_for("committee.selection_detail", selection_id=selection_id), 303)
 
 
-def _job_answer(selection_id: int, job: Job):
+def queue_event(
+    selection: Selection,
+    event: str,
+    data: dict,
+    expected: int,
+    back: str = "committee.selection_detail",
+):
+    """Hand an event that issues documents to the job queue and answer with the overview's
+    progress area; a refusal known at once goes ``back`` to the page that asked.
+
+    :raises Forbidden: 403 when the user's role may not fire the event (checked here, not
+        only in the worker, so a page refuses at once in every queue mode).
+    """
+    transition = definition_of(selection).machine("selection").find(event, selection.state)
+    if transition is not None and role_reason(current_user, transition) is not None:
+        abort(403)
+    job = documents.submit_event(selection, event, current_user, data, expected_version=expected)
+    return _job_answer(selection.id, job, back)
+
+
+def _job_answer(selection_id: int, job: Job, back: str = "committee.selection_detail"):
     """Redirect after an enqueued event: with its outcome if it already ended, else its job."""
     if job.status == JobStatus.DONE:
         flash(_("Done: %(action)s.", action=_(_event_label(job))), "success")
     elif job.status == JobStatus.FAILED and not (job.result or {}).get("fired"):
         for item in jobs.job_reasons(job):  # refused at once, like a direct fire()
             flash(reason_text(item), "error")
-        return redirect(url_for("committee.selection_detail", selection_id=selection_id), 303)
+        return redirect(url_for(back, selection_id=selection_id), 303)
     return redirect(
         url_for("committee.selection_detail", selection_id=selection_id, job=job.id), 303
     )
@@ -150,11 +167,13 @@ def _shown_job(selection_id: int) -> Job | None:
     wanted = request.args.get("job", type=int)
     if wanted is not None:
         job = db.session.get(Job, wanted)
-        return job if job is not None and job.selection_id == selection_id else None
+        mine = job is not None and job.selection_id == selection_id
+        return job if mine and job.func == documents.RUN_EVENT else None
     return db.session.scalars(
         sa.select(Job)
         .where(
             Job.selection_id == selection_id,
+            Job.func == documents.RUN_EVENT,  # not, e.g., an auditor's export
             Job.status.in_((JobStatus.QUEUED, JobStatus.RUNNING)),
         )
         .order_by(Job.id.desc())

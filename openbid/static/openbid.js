@@ -1,5 +1,5 @@
-/* openbid's one script: tables that fit a phone, the error summary, busy buttons. Every page
- * works without it.
+/* openbid's one script: tables that fit a phone, the error summary, busy buttons, and job
+ * progress that updates itself. Every page works without it.
  *
  * Each cell of a data table (table.grid) is given its column's header as data-label, so on a
  * narrow screen openbid.css lays each row out as a card ("Nilai akhir 82.91") instead of a
@@ -185,6 +185,31 @@
   // Back to this page from the next one: the browser may show it as it was left, busy.
   window.addEventListener("pageshow", function (event) { if (event.persisted) { restore(); } });
 
+  /* A job's progress area (data-poll: the page that reports it) is fetched again every few
+   * seconds and replaced in place, where its aria-live region announces the change, rather
+   * than reloading the whole page under the reader (axe: meta-refresh; without JavaScript a
+   * <noscript> refresh does it). Once the work has ended, the page is loaded again to show
+   * its result everywhere (state, documents, next steps). */
+  function poll(area) {
+    var url = area.getAttribute("data-poll");
+    window.setTimeout(function () {
+      window.fetch(url, {credentials: "same-origin"}).then(function (response) {
+        return response.text();
+      }).then(function (html) {
+        var next = new DOMParser().parseFromString(html, "text/html").getElementById(area.id);
+        if (next && next.hasAttribute("data-poll")) {
+          area.innerHTML = next.innerHTML;
+          poll(area);
+        } else if (url === window.location.pathname + window.location.search) {
+          window.location.reload();
+        } else {
+          window.location.assign(url + "#" + area.id);
+        }
+      }).catch(function () { poll(area); });
+    }, 3000);
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll("[data-poll]"), poll);
   Array.prototype.forEach.call(document.querySelectorAll("table.grid"), label);
   keyboardScroll();
   window.addEventListener("resize", keyboardScroll);

@@ -11,7 +11,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import Flask
 
-from openbid import jobs, storage
+from openbid import audit, jobs, storage
 from openbid.extensions import db
 from openbid.models import AuditEvent, DocumentCounter, IssuedDocument, Selection
 from openbid.workflow import fire
@@ -66,8 +66,14 @@ def flask_cli(app: Flask, *args: str, env: dict | None = None) -> subprocess.Com
     )
 
 
-def assert_all_agree(app: Flask, selection_id: int, state: str, ids: list[int]) -> None:
-    """State, numbers, documents and the chain agree, and `verify-audit` exits 0."""
+def assert_all_agree(
+    app: Flask, selection_id: int, state: str, ids: list[int], *, cli: bool = True
+) -> None:
+    """State, numbers, documents and the chain agree, and `verify-audit` exits 0.
+
+    With ``cli=False`` the chains are verified in this process instead of by the command (a
+    test whose subject is not the command saves starting one).
+    """
     db.session.expire_all()
     selection = db.session.get(Selection, selection_id)
     assert selection.state == state
@@ -93,6 +99,9 @@ def assert_all_agree(app: Flask, selection_id: int, state: str, ids: list[int]) 
             )
         ).all()
         assert sorted(seqs) == list(range(1, counter.last_seq + 1))
+    if not cli:
+        assert audit.verify_all(db.session).ok
+        return
     db.session.remove()
     checked = flask_cli(app, "verify-audit")
     assert checked.returncode == 0, checked.stdout + checked.stderr

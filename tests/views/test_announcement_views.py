@@ -100,7 +100,8 @@ def test_record_the_letter_then_publish_through_the_pages(
     version = _fresh(selection).version
     response = browser.post(f"{page_url}/publish", {"version": version}, page=page_url)
     assert response.status_code == 303
-    assert response.headers["Location"].endswith(f"/selections/{selection.id}/announcement")
+    location = response.headers["Location"]  # a job (eager here): the overview's progress
+    assert 'id="job"' in _text(client.get(location)) and "?job=" in location
     row = _fresh(selection)
     assert row.state == "announcement"
     announcement = _text(client.get(f"/selections/{selection.id}/announcement"))

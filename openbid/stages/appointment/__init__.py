@@ -47,6 +47,12 @@ from openbid.stages.appointment.conditions import (
 )
 from openbid.stages.appointment.corrections import CORRECTABLE_FIELDS, correct_assessment
 from openbid.stages.appointment.freezing import freeze_shortlists, revise_shortlist
+from openbid.stages.appointment.listing import (
+    STATUSES,
+    RankingPage,
+    filters_from,
+    ranking_page,
+)
 from openbid.stages.appointment.pick import appoint
 from openbid.stages.appointment.ranking import (
     ASSESSMENT_FIELDS,
@@ -64,6 +70,10 @@ from openbid.stages.common.shortlists import (
 )
 
 __all__ = [
+    "STATUSES",
+    "RankingPage",
+    "filters_from",
+    "ranking_page",
     "APPOINTMENT_STATE",
     "ASSESSMENT_FIELDS",
     "AppointmentBoard",

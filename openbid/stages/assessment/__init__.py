@@ -43,6 +43,12 @@ from openbid.stages.assessment.fields import (
     parse_value,
 )
 from openbid.stages.assessment.guards import ELIMINATION_STAGES
+from openbid.stages.assessment.listing import (
+    STATUSES,
+    AssessmentListing,
+    filters_from,
+    listing,
+)
 from openbid.stages.assessment.validity import (
     AssessmentRules,
     assessment_rules,
@@ -53,7 +59,11 @@ from openbid.stages.assessment.warnings import unusual_scores
 
 __all__ = [
     "ASSESSMENT_STAGE",
+    "STATUSES",
     "AssessedCandidate",
+    "AssessmentListing",
+    "filters_from",
+    "listing",
     "AssessmentRules",
     "CATEGORY_ABBREVIATIONS",
     "CATEGORY_LABELS",

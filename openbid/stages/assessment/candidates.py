@@ -108,6 +108,12 @@ def missing_components(result: AssessmentResult | None, params: Mapping[str, Any
     The assessment score, category and date, paper and track-record scores are needed for
     each component the selection weighs; health and psychological results always.
     """
+    needed = required_components(params)
+    return [name for name in needed if result is None or getattr(result, name) in (None, "")]
+
+
+def required_components(params: Mapping[str, Any]) -> list[str]:
+    """Return the result fields every candidate needs before the stage closes."""
     weights = params.get("weights") or {}
     needed: list[str] = []
     if Decimal(str(weights.get("assessment", 0))) > 0:
@@ -119,7 +125,7 @@ def missing_components(result: AssessmentResult | None, params: Mapping[str, Any
     # Fitness decides who may go on to the interview (see eliminate_unfit), so it is
     # needed from everyone before the stage closes.
     needed += ["health_fit", "psych_fit"]
-    return [name for name in needed if result is None or getattr(result, name) in (None, "")]
+    return needed
 
 
 def eliminate(

@@ -24,7 +24,13 @@ from openbid.stages.documents.announcement import (
     general_requirements,
     required_documents,
 )
-from openbid.stages.documents.audit_trail import audit_trail_context, export_audit_trail
+from openbid.stages.documents.audit_trail import (
+    EXPORT_TRAIL,
+    audit_trail_context,
+    export_audit_trail,
+    export_job,
+    submit_trail_export,
+)
 from openbid.stages.documents.codes import (
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -176,6 +182,9 @@ __all__ = [
     "download_name",
     "ensure_demo_signing",
     "export_audit_trail",
+    "export_job",
+    "EXPORT_TRAIL",
+    "submit_trail_export",
     "extension_notice_context",
     "find_by_code",
     "find_by_sha256",

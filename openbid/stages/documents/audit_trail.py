@@ -1,5 +1,10 @@
 """The auditor's export of a selection's audit trail: every event and document, and whether
 the chain holds.
+
+The export is long work (it re-verifies the chain and renders every event), so the page
+hands it to the job queue (``submit_trail_export``); the job numbers it ``pending`` in a
+short transaction, then renders and issues it holding no lock, like a transition's
+documents. A failed render leaves it pending; the next export issues that one.
 """
 
 from __future__ import annotations
@@ -9,11 +14,21 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
 
-from openbid import audit, clock
-from openbid.models import Approval, AuditEvent, IssuedDocument, Selection, User
+from openbid import audit, clock, jobs
+from openbid.extensions import db
+from openbid.models import (
+    Approval,
+    AuditEvent,
+    DocumentStatus,
+    IssuedDocument,
+    Job,
+    Selection,
+    User,
+)
 from openbid.stages.documents.common import selection_context
-from openbid.stages.documents.issuing import issue_document
+from openbid.stages.documents.issuing import reserve_document
 from openbid.stages.documents.letters import authority_name
+from openbid.stages.documents.pending import issue_documents
 from openbid.stages.documents.wording import STAGE_LABELS_ID
 from openbid.workflow.definition import WorkflowDefinition
 from openbid.workflow.installed import definition_of
@@ -124,32 +139,76 @@ def _document_rows(session: Session, selection: Selection) -> list[dict[str, Any
     return rows
 
 
+EXPORT_TRAIL = "openbid.stages.documents.audit_trail:run_export"
+
+
+def submit_trail_export(selection: Selection, auditor: User) -> Job:
+    """Enqueue the export of the selection's trail; return its job (eager: finished)."""
+    return jobs.submit(EXPORT_TRAIL, {}, selection_id=selection.id, actor_id=auditor.id)
+
+
+def run_export(job: Job) -> dict[str, Any]:
+    """Export the job's selection's trail (the worker's side of ``submit_trail_export``)."""
+    session = db.session
+    selection = session.get(Selection, job.selection_id)
+    auditor = session.get(User, job.actor_id)
+    return {"documents": [export_audit_trail(session, selection, auditor).id]}
+
+
+def export_job(session: Session, selection_id: int, job_id: int | None) -> Job | None:
+    """Return the trail export job ``job_id`` of the selection, or None."""
+    job = session.get(Job, job_id) if job_id is not None else None
+    if job is None or job.func != EXPORT_TRAIL or job.selection_id != selection_id:
+        return None
+    return job
+
+
 def export_audit_trail(session: Session, selection: Selection, auditor: User) -> IssuedDocument:
     """Return the registered trail PDF of a selection's chain as it stands, issuing it if new.
 
     The export is itself a numbered document (series ``audit``) whose issue is the chain's
     newest event; while nothing else happens, exporting again returns the same document
-    rather than consuming another number. Commits.
+    rather than consuming another number. It is numbered ``pending`` and committed first,
+    then rendered holding no lock; an export left pending by a failed render is issued
+    before any new one is numbered. Commits.
+
+    :raises Exception: whatever rendering, signing or storing raise (it stays pending).
     """
-    previous = _current_export(session, selection)
-    if previous is not None:
-        return previous
-    context = audit_trail_context(session, selection, definition_of(selection), auditor)
-    document = issue_document(
-        session,
-        kind="audit_trail",
-        selection=selection,
-        actor=auditor,
-        context=context,
-        subject={
-            "events": len(context["events"]),
-            "documents": len(context["documents"]),
-            "final_hash": context["final_hash"],
-            "chain_status": context["chain_status"],
-        },
+    document = _current_export(session, selection) or _pending_export(session, selection)
+    if document is None:
+        context = audit_trail_context(session, selection, definition_of(selection), auditor)
+        document = reserve_document(
+            session,
+            kind="audit_trail",
+            selection=selection,
+            actor=auditor,
+            context=context,
+            subject={
+                "events": len(context["events"]),
+                "documents": len(context["documents"]),
+                "final_hash": context["final_hash"],
+                "chain_status": context["chain_status"],
+            },
+        )
+        session.commit()
+    document_id = document.id
+    if document.pending:
+        issue_documents([document_id])
+    return session.get(IssuedDocument, document_id, populate_existing=True)
+
+
+def _pending_export(session: Session, selection: Selection) -> IssuedDocument | None:
+    """Return a trail export numbered but not issued yet (its render failed), or None."""
+    return session.scalar(
+        sa.select(IssuedDocument)
+        .where(
+            IssuedDocument.selection_id == selection.id,
+            IssuedDocument.kind == "audit_trail",
+            IssuedDocument.status == DocumentStatus.PENDING,
+        )
+        .order_by(IssuedDocument.id)
+        .limit(1)
     )
-    session.commit()
-    return document
 
 
 def _current_export(session: Session, selection: Selection) -> IssuedDocument | None:

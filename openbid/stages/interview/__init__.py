@@ -10,7 +10,8 @@ Declarations and scores are final once made, and each is an audit event.
 - ``candidates``: who the candidates are, who sits on the committee, what a member did;
 - ``conflicts``: declaring a conflict of interest (a recusal);
 - ``scoring``: submitting a score, and who still has to score whom;
-- ``board``: what the interview page shows to one viewer.
+- ``board``: what the interview page shows to one viewer;
+- ``listing``: the page of candidates it shows, filtered, and the counts per member.
 
 The mean the later stages rank on is in ``openbid.stages.common.scores``; parsing a typed
 score is the rule ``openbid.rules.scoring.parse_score``. What other layers may call is what
@@ -36,6 +37,7 @@ from openbid.stages.interview.candidates import (
     interview_candidates,
 )
 from openbid.stages.interview.conflicts import MAX_REASON, declare_conflict, recusal_reason
+from openbid.stages.interview.listing import STATUSES, CandidatePage, filters_from
 from openbid.stages.interview.scoring import (
     MAX_NOTES,
     ScorePreview,
@@ -45,6 +47,9 @@ from openbid.stages.interview.scoring import (
 )
 
 __all__ = [
+    "STATUSES",
+    "CandidatePage",
+    "filters_from",
     "CLOSED_STATES",
     "CONFLICT_STATES",
     "CandidateRow",

@@ -27,15 +27,16 @@ from openbid.models import (
     User,
 )
 from openbid.rules.scoring import interview_score
+from openbid.stages.common.listing import ListFilters
 from openbid.stages.interview.candidates import (
     CLOSED_STATES,
     CONFLICT_STATES,
     INTERVIEW_STATE,
     board_states,
     committee_members,
-    interview_candidates,
     viewer_seat,
 )
+from openbid.stages.interview.listing import CandidatePage, candidate_page, member_counts
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ class InterviewBoard:
     closed: bool
     posts: list[tuple[Position, list[CandidateRow]]]
     progress: list[MemberProgress]
+    listing: CandidatePage | None = None  # the page of candidates shown, and its filters
 
     @property
     def is_member(self) -> bool:
@@ -171,30 +173,39 @@ def _row(
 
 
 def _progress(
-    members: Sequence[CommitteeMember], applications: Sequence[Application], marks: _Marks
+    session: Session, selection: Selection, members: Sequence[CommitteeMember]
 ) -> list[MemberProgress]:
     """Return each member's count of candidates scored, to score, and recused from."""
-    progress = []
-    for m in members:
-        recused = [a for a in applications if m.id in marks.recused[a.id]]
-        expected = [a for a in applications if m.id not in marks.recused[a.id]]
-        scored = [a for a in expected if m.id in marks.scores[a.id]]
-        progress.append(MemberProgress(m, len(scored), len(expected), len(recused)))
-    return progress
+    total, scored, recused = member_counts(session, selection, board_states(selection))
+    return [
+        MemberProgress(m, scored.get(m.id, 0), total - recused.get(m.id, 0), recused.get(m.id, 0))
+        for m in members
+    ]
 
 
-def build_board(selection: Selection, viewer: User) -> InterviewBoard:
+def build_board(
+    selection: Selection, viewer: User, filters: ListFilters | None = None
+) -> InterviewBoard:
     """Return the interview page's data for viewer, hiding what they may not see yet.
 
     A member sees the other members' scores for a candidate only after submitting their own
     for that candidate, and never while recused from that candidate. Anyone else (secretariat,
-    PPK) sees counts only. Once the interview is closed everyone sees every score.
+    PPK) sees counts only. Once the interview is closed everyone sees every score. One page
+    of the candidates the filters keep (the first page of all by default).
     """
     session = db.session
     seat = viewer_seat(session, selection, viewer)
     closed = selection.state in CLOSED_STATES
-    applications = interview_candidates(session, selection, board_states(selection))
     members = committee_members(session, selection)
+    listing = candidate_page(
+        session,
+        selection,
+        board_states(selection),
+        filters or ListFilters(),
+        seat_id=seat.id if seat is not None else None,
+        members=len(members),
+    )
+    applications = listing.applications
     marks = _marks(session, applications)
     profiles = _profile_nips(session, applications)
     names = {m.id: m.user.name for m in members}
@@ -209,5 +220,6 @@ def build_board(selection: Selection, viewer: User) -> InterviewBoard:
         can_declare=seat is not None and selection.state in CONFLICT_STATES,
         closed=closed,
         posts=list(posts.values()),
-        progress=_progress(members, applications, marks),
+        progress=_progress(session, selection, members),
+        listing=listing,
     )
