@@ -143,7 +143,11 @@ def test_interview_pages_filters_and_a_score_that_returns_to_its_row(
     page = _url(setup, "interview", status="to_score", page=2)
     target = _interview_rows(_get(client, page)[0])[0]
     url = f"/selections/{setup.selection.id}/interview/{target}/score"
-    response = browser.post(url, {"score": "81", "back": "status=to_score&page=2"}, page=page)
+    score = {"score": "81", "back": "status=to_score&page=2"}
+    confirm = browser.post(url, score, page=page)  # the confirmation step keeps the filters
+    assert confirm.status_code == 200
+    assert 'name="back" value="status=to_score&amp;page=2"' in confirm.get_data(as_text=True)
+    response = browser.post(url, {**score, "confirm": "1"}, page=page)
     assert response.status_code == 303
     assert response.headers["Location"] == f"{page}#c{target}"
     waiting, waiting_queries = _get(client, _url(setup, "interview", status="to_score"))
