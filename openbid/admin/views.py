@@ -125,7 +125,7 @@ def _profile_page(values: dict, errors: list[str] | None = None, status: int = 2
             values=values,
             errors=errors or [],
             fields=profile_service.TEXT_FIELDS,
-            series=profile_service.SERIES,
+            series=profile_service.SERIES_LABELS,
         ),
         status,
     )

@@ -95,7 +95,7 @@ def test_the_admin_edits_the_legal_basis_ppk_and_numbering(app, client, browser)
             {"head_title": "", "pattern_decree": "821/{seq}"},
             [
                 "Jabatan PPK wajib diisi.",
-                "Pola penomoran seri decree tidak dapat digunakan",
+                "Pola penomoran seri keputusan tidak dapat digunakan",
             ],
         ),
         ({"local_legal_basis": "x" * 1001}, ["Dasar hukum daerah: ada baris yang lebih dari"]),

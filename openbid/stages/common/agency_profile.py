@@ -37,6 +37,12 @@ TEXT_FIELDS: tuple[tuple[str, str, int, bool], ...] = (
 )
 # The numbering series an agency usually gives its own pattern.
 SERIES = ("decree", "announcement", "minutes", "report")
+SERIES_LABELS = {
+    "decree": N_("decrees"),
+    "announcement": N_("announcements and notices"),
+    "minutes": N_("minutes (Berita Acara)"),
+    "report": N_("reports to the oversight body"),
+}
 MAX_LAWS, MAX_LAW_LENGTH = 8, 1000
 
 
@@ -125,7 +131,7 @@ def _pattern_reasons(patterns: Mapping[str, str]) -> list[Reason]:
                     N_(
                         "The numbering pattern of the %(series)s series cannot be used: %(problem)s"
                     ),
-                    {"series": series, "problem": str(error)},
+                    {"series": Term(SERIES_LABELS[series]), "problem": str(error)},
                 )
             )
     return reasons
