@@ -53,9 +53,12 @@ run: setup
 	@echo "openbid is starting on http://127.0.0.1:$(PORT) (Ctrl+C stops it)"
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
+# Bytecode caches on for the suite even where the shell sets PYTHONDONTWRITEBYTECODE (as these
+# machines do): otherwise every test process, and every CLI or worker process a test starts,
+# compiles openbid and pytest re-writes every test module's assertions from source again.
 test: setup-dev
 	$(BIN)/lint-imports
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal
 
 # The edit-run loop: pure rules and the engine, in seconds.
 test-fast: setup-dev

@@ -365,8 +365,27 @@ def browser(client: FlaskClient) -> Browser:
     return Browser(client)
 
 
+# Tests that take several seconds alone (whole walks, real worker processes, long renders).
+# They are started first so that no worker is still running one after the rest are done:
+# pytest-xdist hands out tests in collection order.
+LONG_RUNNING = frozenset(
+    {
+        "test_the_demo_selection_from_draft_to_decree_through_the_pages",
+        "test_demo_selection_from_draft_to_decree_through_the_api",
+        "test_demo_through_completed_issues_the_decree_and_its_trail_runs_forwards",
+        "test_a_worker_killed_while_rendering_then_retried",
+        "test_rq_on_redis_with_a_real_worker_process",
+        "test_long_announcement_in_chunks_reads_as_one_render",
+        "test_api_conforms_to_its_openapi_document",
+        "test_the_engine_issues_every_kind_on_its_transitions",
+        "test_role_path_fits_and_passes_axe",
+    }
+)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Skip PostgreSQL-only tests when the suite runs on SQLite."""
+    """Start the long-running tests first; skip PostgreSQL-only tests on SQLite."""
+    items.sort(key=lambda item: getattr(item, "originalname", item.name) not in LONG_RUNNING)
     if ON_POSTGRES:
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL: set OPENBID_TEST_DATABASE_URL")

@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from openbid import demo, demo_flow
+from openbid.documents import render
 from openbid.extensions import db
 from openbid.models import Agency, Application, Selection, User
 from tests.documents import scenario
@@ -118,6 +119,9 @@ class Snapshots:
         nothing to hand back, e.g. the demo at some state); ``ids`` turns it into plain ids
         and ``load`` re-loads it from them in the test's session.
         """
+        # Documents issued while building are part of the stage: a test examining real PDFs
+        # must not be handed a stage built with the test renderer, nor the other way round.
+        key = f"{key}:{'weasyprint' if render.weasyprint_in_use() else 'draft'}"
         saved = self.saved.get(key)
         if saved is None:
             built = build()

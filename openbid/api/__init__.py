@@ -6,19 +6,20 @@ workflow engine as the web views, JSON errors everywhere under /api/v1.
 
 from __future__ import annotations
 
-from flask import Flask, current_app, jsonify
+from flask import Flask, Response, current_app, jsonify, request
 from flask_babel import gettext
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 # isort: off
 # The resource modules register their routes on bp when imported, in this order: the order of
 # the operations in the OpenAPI document.
-from openbid.api import tokens, selections, jobs, applications, approvals, documents  # noqa: F401
+from openbid.api import tokens, selections, plan, jobs, applications, screening  # noqa: F401
+from openbid.api import ranking, approvals, documents  # noqa: F401
 
 # isort: on
 from openbid.api.auth import Unauthorized
 from openbid.api.blueprint import bp
-from openbid.api.spec import BadRequestBody
+from openbid.api.spec import BadRequestBody, ResponseDrift
 from openbid.errors import MESSAGES
 from openbid.extensions import csrf, db
 from openbid.i18n import reason_text
@@ -32,6 +33,7 @@ ERROR_CODES = {
     404: "not_found",
     405: "method_not_allowed",
     409: "conflict",
+    412: "precondition_failed",
     413: "too_large",
     422: "unprocessable",
     429: "too_many_requests",
@@ -84,9 +86,25 @@ def _http_error(error: HTTPException):
 
 @bp.errorhandler(Exception)
 def _unexpected(error: Exception):
+    if isinstance(error, ResponseDrift):
+        raise error  # tests only: the answer does not match its documented schema
     db.session.rollback()
     current_app.logger.exception("unhandled API error")
     return error_response(500)
+
+
+@bp.after_app_request
+def _allow_header(response: Response) -> Response:
+    """Name the allowed methods on a 405 under /api/v1 (it is answered before any API view)."""
+    error = request.routing_exception
+    if (
+        response.status_code == 405
+        and isinstance(error, MethodNotAllowed)
+        and request.path.startswith(bp.url_prefix or "/api/v1")
+        and error.valid_methods
+    ):
+        response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
+    return response
 
 
 def init_app(app: Flask) -> None:

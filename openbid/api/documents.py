@@ -1,4 +1,5 @@
-"""API v1 issued documents: a selection's registry and the registered PDFs, for its staff."""
+"""API v1 issued documents: a selection's registry and the registered PDFs, for its staff and
+the agency's auditors."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from openbid.verify.downloads import send_document
     responses={200: ("The documents in issue order", s.DOCUMENT_LIST)},
 )
 def list_documents(selection_id: int):
-    """List the selection's issued documents (the staff Documents tab's audience)."""
+    """List the selection's issued documents (the Documents tab's and the auditor area's)."""
     selection = staff_selection(selection_id)
     return jsonify(
         {
@@ -56,7 +57,7 @@ def list_documents(selection_id: int):
     bp,
     "/documents/<int:document_id>/file",
     "GET",
-    summary="Download an issued PDF (staff of the selection)",
+    summary="Download an issued PDF (staff of the selection, the agency's auditors)",
     tag="documents",
     responses={200: ("The PDF (application/pdf)", None)},
 )

@@ -4,6 +4,8 @@ the audit trail.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import date
 from typing import Any
 
@@ -33,8 +35,10 @@ from openbid.stages import planning as selection_service
 from openbid.workflow import available_events, definition_of, fire, workflows
 
 
-def selection_json(selection: Selection) -> dict[str, Any]:
-    """Serialise a selection with its posts, committee (staff only) and the caller's events."""
+def selection_json(selection: Selection, *, events: bool = True) -> dict[str, Any]:
+    """Serialise a selection with its posts, committee (staff only) and the caller's events
+    (left empty with ``events=False``: they run the guards, which an ETag does not need).
+    """
     definition = workflows().get(selection.workflow_key, selection.workflow_version)
     body: dict[str, Any] = {
         "id": selection.id,
@@ -56,7 +60,7 @@ def selection_json(selection: Selection) -> dict[str, Any]:
     }
     if actor().role != Role.CANDIDATE:
         body["committee"] = _committee_json(selection)
-        body["events"] = _events_json(selection)
+        body["events"] = _events_json(selection) if events else []
     return body
 
 
@@ -117,6 +121,58 @@ def _events_json(selection: Selection) -> list[dict[str, Any]]:
     ]
 
 
+def etag(selection: Selection, body: dict[str, Any] | None = None) -> str:
+    """Return the selection's entity tag: its id, version and a digest of what GET shows.
+
+    Adding a post or a member changes the selection without its ``version``; the digest of
+    the selection as shown (all but the caller's own events) covers those too. ``body`` is
+    the selection's JSON when the caller has it already.
+    """
+    body = body if body is not None else selection_json(selection, events=False)
+    shown = {k: v for k, v in body.items() if k != "events"}
+    digest = hashlib.sha256(json.dumps(shown, sort_keys=True).encode()).hexdigest()[:16]
+    return f'"selection-{selection.id}-v{selection.version}-{digest}"'
+
+
+def selection_answer(
+    body: dict[str, Any], selection: Selection, status: int = 200, *, of_selection: bool = True
+) -> Any:
+    """Return JSON with the selection's ETag, for a read or a write that changed it.
+
+    ``of_selection``: body is the selection's own JSON (the ETag is computed from it), not
+    another view of it such as its plan.
+    """
+    response = jsonify(body)
+    response.status_code = status
+    response.headers["ETag"] = etag(selection, body if of_selection else None)
+    return response
+
+
+def if_match(selection: Selection) -> int | None:
+    """Return the version an If-Match header holds the client to, or None without one.
+
+    ``If-Match: *`` and a matching tag pass; writes then also compare that version under the
+    row's lock where the service takes one (``expected_version``), so a race still answers 409.
+
+    :raises BadRequestBody: 412 when no tag matches the selection as it is now.
+    """
+    header = request.headers.get("If-Match")
+    if header is None or header.strip() == "*":
+        return None
+    tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    if etag(selection) not in tags:
+        reason = Reason(
+            "selection.stale",
+            N_(
+                "The selection changed since you read it (it is at version %(version)d now); "
+                "read it again and retry."
+            ),
+            {"version": selection.version},
+        )
+        raise BadRequestBody([reason], status=412)
+    return selection.version
+
+
 def _visible_selections(user: User) -> list[Selection]:
     """Return the caller's selections: the agency's for staff, committees sat on, open ones."""
     stmt = sa.select(Selection).order_by(Selection.start_date.desc(), Selection.id.desc())
@@ -162,6 +218,7 @@ def list_selections():
     summary="Create a selection in draft (secretariat, admin)",
     tag="selections",
     body=s.SELECTION_CREATE,
+    conditional="read",
     responses={201: ("The new selection", s.SELECTION)},
 )
 def create_selection(body: dict):
@@ -182,8 +239,7 @@ def create_selection(body: dict):
     selection = selection_service.create_selection(
         actor().agency, actor(), title=body["title"], start_date=start, definition=definition
     )
-    response = jsonify(selection_json(selection))
-    response.status_code = 201
+    response = selection_answer(selection_json(selection), selection, 201)
     response.headers["Location"] = url_for("api.get_selection_get", selection_id=selection.id)
     return response
 
@@ -193,12 +249,14 @@ def create_selection(body: dict):
     "/selections/<int:selection_id>",
     "GET",
     summary="A selection with its posts, committee and the events the caller may fire",
+    conditional="read",
     tag="selections",
     responses={200: ("The selection", s.SELECTION)},
 )
 def get_selection(selection_id: int):
-    """Return one selection."""
-    return jsonify(selection_json(visible_selection(selection_id)))
+    """Return one selection with its ETag (send it back as If-Match on a write)."""
+    selection = visible_selection(selection_id)
+    return selection_answer(selection_json(selection), selection)
 
 
 @api_route(
@@ -206,6 +264,7 @@ def get_selection(selection_id: int):
     "/selections/<int:selection_id>/events",
     "POST",
     summary="Fire a workflow event on the selection",
+    conditional="write",
     tag="selections",
     body=s.EVENT_REQUEST,
     responses={
@@ -220,6 +279,8 @@ def post_event(selection_id: int, body: dict):
     (``GET /api/v1/jobs/{id}``), unless it was refused at once (the same 403/409/422).
     """
     selection = visible_selection(selection_id)
+    expected = body.get("expected_version", if_match(selection))
+    body = {**body, "expected_version": expected} if expected is not None else body
     transition = definition_of(selection).machine("selection").find(body["event"], selection.state)
     if transition is not None and documents.issues_documents(transition):
         return queued_event(selection, body)
@@ -231,7 +292,8 @@ def post_event(selection_id: int, body: dict):
         expected_version=body.get("expected_version"),
     )
     db.session.expire_all()
-    return jsonify(selection_json(db.session.get(Selection, selection_id)))
+    selection = db.session.get(Selection, selection_id)
+    return selection_answer(selection_json(selection), selection)
 
 
 @api_route(
@@ -239,6 +301,7 @@ def post_event(selection_id: int, body: dict):
     "/selections/<int:selection_id>/positions",
     "POST",
     summary="Add a post to a draft selection (secretariat, admin)",
+    conditional="write",
     tag="selections",
     body=s.POSITION_CREATE,
     responses={201: ("The selection with the new post", s.SELECTION)},
@@ -247,8 +310,9 @@ def add_position(selection_id: int, body: dict):
     """Add a post."""
     selection = visible_selection(selection_id)
     require(*STAFF_WRITERS)
+    if_match(selection)
     selection_service.create_position(selection, actor(), **body)
-    return jsonify(selection_json(selection)), 201
+    return selection_answer(selection_json(selection), selection, 201)
 
 
 @api_route(
@@ -256,6 +320,7 @@ def add_position(selection_id: int, body: dict):
     "/selections/<int:selection_id>/committee",
     "POST",
     summary="Seat a committee-role user of the agency on a draft selection (secretariat, admin)",
+    conditional="write",
     tag="selections",
     body=s.MEMBER_CREATE,
     responses={201: ("The selection with the new member", s.SELECTION)},
@@ -264,6 +329,7 @@ def add_member(selection_id: int, body: dict):
     """Seat a committee member."""
     selection = visible_selection(selection_id)
     require(*STAFF_WRITERS)
+    if_match(selection)
     member = db.session.get(User, body["user_id"])
     if member is None or member.agency_id != selection.agency_id:
         raise ValidationFailed(
@@ -284,7 +350,7 @@ def add_member(selection_id: int, body: dict):
         institution=body.get("institution", ""),
         is_bkn_official=body.get("is_bkn_official", False),
     )
-    return jsonify(selection_json(selection)), 201
+    return selection_answer(selection_json(selection), selection, 201)
 
 
 def _audit_event_json(e: AuditEvent) -> dict[str, Any]:
@@ -308,7 +374,7 @@ def _audit_event_json(e: AuditEvent) -> dict[str, Any]:
 AUDIT_PAGE_DEFAULT, AUDIT_PAGE_MAX = 100, 1000
 
 
-def _query_int(name: str, default: int, low: int, high: int) -> int:
+def query_int(name: str, default: int, low: int, high: int) -> int:
     """Return a whole-number query parameter within [low, high].
 
     :raises BadRequestBody: 400 naming the parameter and what it accepts.
@@ -357,8 +423,8 @@ def get_audit(selection_id: int):
     """
     selection = visible_selection(selection_id)
     require(Role.SECRETARIAT, Role.ADMIN, Role.AUDITOR, Role.PPK, Role.COMMITTEE)
-    after = _query_int("after", 0, 0, s.MAX_INT)
-    limit = _query_int("limit", AUDIT_PAGE_DEFAULT, 1, AUDIT_PAGE_MAX)
+    after = query_int("after", 0, 0, s.MAX_INT)
+    limit = query_int("limit", AUDIT_PAGE_DEFAULT, 1, AUDIT_PAGE_MAX)
     chain = audit.chain_for(selection.id)
     status = audit.check_since(db.session, chain, checkpoints.folder())
     events = db.session.scalars(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, request
+from flask import Blueprint, Response, current_app, request
 from jsonschema import Draft202012Validator, FormatChecker
 
 from openbid.rules.reasons import N_, Reason
@@ -44,6 +44,7 @@ ERROR_RESPONSES = {
     403: "Your role may not do this.",
     404: "No such resource, or not visible to you.",
     409: "The record changed under you, or the event is not valid in its current state.",
+    412: "If-Match named another version of the selection: read it again (GET) and retry.",
     422: "The request is valid JSON but the rules refuse it; errors say why.",
 }
 
@@ -70,6 +71,29 @@ class Operation:
     public: bool
     multipart: dict | None = None
     query: dict[str, dict] = field(default_factory=dict)
+    # "read": answers with the selection's ETag; "write": honours If-Match (412 when stale).
+    conditional: str | None = None
+
+
+IF_MATCH = {
+    "name": "If-Match",
+    "in": "header",
+    "required": False,
+    "description": "The selection's ETag as read; a stale one is refused with 412.",
+    "schema": {"type": "string", "pattern": "^[\\x20-\\x7e]*$"},
+}
+RETRY_AFTER_HEADER = {
+    "Retry-After": {
+        "description": "Seconds to wait before trying again.",
+        "schema": {"type": "integer", "minimum": 1},
+    }
+}
+ETAG_HEADER = {
+    "ETag": {
+        "description": "The selection's version as an entity tag (send it back as If-Match).",
+        "schema": {"type": "string"},
+    }
+}
 
 
 OPERATIONS: list[Operation] = []
@@ -160,6 +184,26 @@ def json_body(schema: dict) -> Any:
     return data
 
 
+class ResponseDrift(AssertionError):
+    """A view answered with a body its documented response schema does not allow."""
+
+
+def check_response(response: Response, responses: dict[int, tuple[str, dict | None]]) -> None:
+    """Check a view's JSON answer against the schema documented for its status (tests only),
+    so a serialiser and its schema cannot drift apart unnoticed by any test of the route.
+
+    :raises ResponseDrift: naming the status and the first mismatch.
+    """
+    schema = responses.get(response.status_code, ("", None))[1]
+    if schema is None or not response.is_json or "$ref" in schema:
+        return
+    validator = Draft202012Validator(schema, format_checker=FormatChecker())
+    error = next(iter(validator.iter_errors(response.get_json())), None)
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path)
+        raise ResponseDrift(f"{response.status_code} at /{where}: {error.message}")
+
+
 def api_route(
     bp: Blueprint,
     rule: str,
@@ -172,6 +216,7 @@ def api_route(
     multipart: dict | None = None,
     public: bool = False,
     query: dict[str, dict] | None = None,
+    conditional: str | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a view on bp and document it; a body schema is validated before the view."""
 
@@ -181,12 +226,26 @@ def api_route(
             # An operation documented with both bodies takes JSON only when it is sent as JSON.
             if body is not None and (multipart is None or request.is_json):
                 kwargs["body"] = json_body(body)
-            return view(*args, **kwargs)
+            result = view(*args, **kwargs)
+            if current_app.testing:
+                check_response(current_app.make_response(result), responses)
+            return result
 
         endpoint = f"{view.__name__}_{method.lower()}"
         bp.add_url_rule(rule, endpoint=endpoint, view_func=wrapped, methods=[method])
         OPERATIONS.append(
-            Operation(rule, method, summary, tag, body, responses, public, multipart, query or {})
+            Operation(
+                rule,
+                method,
+                summary,
+                tag,
+                body,
+                responses,
+                public,
+                multipart,
+                query or {},
+                conditional,
+            )
         )
         return wrapped
 
@@ -220,12 +279,18 @@ def _responses(op: Operation) -> dict[str, dict]:
         entry: dict[str, Any] = {"description": description}
         if schema is not None:
             entry["content"] = {"application/json": {"schema": schema}}
+        if op.conditional and status < 300:
+            entry["headers"] = ETAG_HEADER
+        if status == 429:
+            entry["headers"] = RETRY_AFTER_HEADER
         responses[str(status)] = entry
     errors = [400, 404, 422] if (op.body or op.multipart) else [404]
     if not op.public:
         errors += [401, 403]
     if op.method != "GET" and not op.public:
         errors.append(409)
+    if op.conditional == "write":
+        errors.append(412)
     for status in errors:
         responses.setdefault(
             str(status),
@@ -272,6 +337,8 @@ def openapi_document(prefix: str, server_url: str) -> dict:
             {"name": name, "in": "query", "required": False, "schema": schema}
             for name, schema in op.query.items()
         ]
+        if op.conditional == "write":
+            params.append(IF_MATCH)
         paths.setdefault(prefix + path, {})[op.method.lower()] = _operation(op, path, params)
     return {
         "openapi": "3.1.0",

@@ -65,10 +65,11 @@ def visible_application(application_id: int) -> Application:
 
 
 def staff_selection(selection_id: int) -> Selection:
-    """Return a selection whose documents the caller may have, as on the Documents tab.
+    """Return a selection whose documents the caller may have: the staff's Documents tab and
+    the auditor area (every issued document of the agency's selections).
 
-    :raises Forbidden: for roles without the staff workspace (candidates, auditors).
+    :raises Forbidden: for candidates.
     :raises NotFound: when it does not exist or the caller may not see it.
     """
-    require(*WORKSPACE_ROLES)
+    require(*WORKSPACE_ROLES, Role.AUDITOR)
     return visible_selection(selection_id)

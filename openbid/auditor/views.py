@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterator
 from math import ceil
 from typing import Any
@@ -31,8 +30,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from openbid import audit, checkpoints, clock
+from openbid.auditor import events as event_log
 from openbid.auth import require_roles
 from openbid.extensions import db
+from openbid.i18n import role_label
 from openbid.jobs import run_or_enqueue
 from openbid.models import AuditEvent, IssuedDocument, Role, Selection
 from openbid.stages import documents as service
@@ -113,48 +114,24 @@ def index():
     )
 
 
-def payload_summary(payload: dict[str, Any] | None, limit: int = 160) -> str:
-    """Return a one-line summary of an event's payload, shortened to ``limit`` characters."""
-    if not payload:
-        return ""
-    data = dict(payload)
-    inner = data.pop("data", None)
-    data.pop("workflow", None)
-    if isinstance(inner, dict):
-        data = {**inner, **data}
-    parts = [
-        f"{key}: {value}"
-        if isinstance(value, str)
-        else f"{key}: {json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)}"
-        for key, value in data.items()
-    ]
-    text = "; ".join(parts)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 @bp.route("/selections/<int:selection_id>")
 def selection(selection_id: int):
-    """Show a selection's chain status, documents and a page of its events."""
+    """Show a selection's chain status, documents and a page of its events, filtered.
+
+    :raises NotFound: 404 for a page past the last one.
+    """
     selection = _selection(selection_id)
     chain = audit.chain_for(selection.id)
     # Only the events after the last recorded verification are checked on a view.
     status = audit.check_since(db.session, chain, checkpoints.folder())
-    total = db.session.scalar(
-        sa.select(sa.func.count(AuditEvent.id)).where(AuditEvent.chain == chain)
-    )
+    actors, kinds = event_log.chain_choices(chain)
+    filters = event_log.read_filters(request.args, actors, kinds)
+    stmt = event_log.filtered(chain, filters)
+    total = db.session.scalar(stmt.with_only_columns(sa.func.count(AuditEvent.id)).order_by(None))
     pages = max(1, ceil(total / PAGE_SIZE))
-    page = request.args.get("page", 1, type=int) or 1
-    if page < 1 or page > pages:
+    if filters.page > pages:
         abort(404)
-    # Sequence numbers run 1..n without gaps in an intact chain; paging by seq uses the
-    # (chain, seq) index and stays correct (just uneven) if events were deleted.
-    events = db.session.scalars(
-        sa.select(AuditEvent)
-        .where(AuditEvent.chain == chain)
-        .order_by(AuditEvent.seq)
-        .offset((page - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE)
-    ).all()
+    events = db.session.scalars(stmt.offset((filters.page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
     definition = definition_of(selection)
     return render_template(
         "auditor/selection.html",
@@ -163,13 +140,36 @@ def selection(selection_id: int):
         status=status,
         problem=status.problem,
         total=total,
-        page=page,
+        page=filters.page,
         pages=pages,
         events=events,
+        filters=filters,
+        actors=actors,
+        kinds=sorted(kinds, key=event_log.label),
         documents=service.selection_documents(db.session, selection.id),
         checkpoints=checkpoints.selection_files(selection.id),
-        summary=payload_summary,
+        describe=event_log.describe,
+        event_label=event_log.label,
+        subject=event_log.subject,
+        state_name=lambda machine, state: _state_name(definition, machine, state),
+        role_label=_role_name,
     )
+
+
+def _state_name(definition, subject_type: str, state: str | None) -> str:
+    """Return a state's label in the current language (the machine name if unknown)."""
+    if not state:
+        return "–"
+    machine = "application" if subject_type == "application" else "selection"
+    return _(definition.machine(machine).state_label(state))
+
+
+def _role_name(role: str) -> str:
+    """Return an actor's role in the current language ("system" stays as it is)."""
+    try:
+        return role_label(role)
+    except ValueError:
+        return _("system") if role == "system" else role
 
 
 def _csv_response(name: str, header: list[str], rows: Iterator[list[Any]]) -> Response:

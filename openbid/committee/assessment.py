@@ -205,6 +205,8 @@ def assessment_save(selection_id: int, application_id: int):
             status=422,
         )
     flash(_("Results saved for %(name)s.", name=application.candidate.name), "success")
+    for warning in service.unusual_scores(values):
+        flash(reason_text(warning), "warning")
     return redirect(
         url_for("committee.assessment", selection_id=selection_id, _anchor=f"row-{application_id}"),
         303,

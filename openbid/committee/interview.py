@@ -12,7 +12,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
+from wtforms import HiddenField, StringField, TextAreaField
 
 from openbid.auth import roles_required
 from openbid.committee.blueprint import bp, load_application, load_selection, tab
@@ -31,6 +31,8 @@ class ScoreForm(FlaskForm):
 
     score = StringField()
     notes = TextAreaField()
+    # "1" once the member has seen the confirmation step; without it nothing is written.
+    confirm = HiddenField()
 
 
 class ConflictForm(FlaskForm):
@@ -69,17 +71,22 @@ def interview(selection_id: int):
 @bp.route("/<int:selection_id>/interview/<int:application_id>/score", methods=["POST"])
 @roles_required(Role.COMMITTEE)
 def submit_score(selection_id: int, application_id: int):
-    """Record the member's final score for one candidate."""
+    """Show what a score would record for confirmation; record it, final, once confirmed."""
     selection = load_selection(selection_id)
     application = load_application(selection, application_id)
     form = ScoreForm()
+    score, notes = form.score.data or "", form.notes.data or ""
     try:
-        service.submit_score(current_user, application, form.score.data, form.notes.data or "")
+        if form.confirm.data != "1":
+            preview = service.preview_score(current_user, application, score, notes)
+            return render_template(
+                "committee/interview_confirm.html", selection=selection, preview=preview
+            )
+        service.submit_score(current_user, application, score, notes)
     except ValidationFailed as error:
         db.session.rollback()
         key = f"score-{application_id}"
-        values = {key: {"score": form.score.data or "", "notes": form.notes.data or ""}}
-        return _page(selection, {key: error.reasons}, values, 422)
+        return _page(selection, {key: error.reasons}, {key: {"score": score, "notes": notes}}, 422)
     flash(_("Your score for %(name)s is recorded.", name=application.candidate.name), "success")
     return redirect(
         url_for("committee.interview", selection_id=selection_id, _anchor=f"c{application_id}"),

@@ -118,7 +118,17 @@ def _row_context(selection: Selection, items, filters, errors=None, values=None)
     }
 
 
-def _page(selection: Selection, filters, *, errors=None, values=None, status: int = 200):
+def _page(
+    selection: Selection,
+    filters,
+    *,
+    errors=None,
+    values=None,
+    status: int = 200,
+    bulk_refusals=None,
+    bulk_message: str = "",
+    bulk_picked=(),
+):
     page = screening_service.listing(selection, filters)
     by_post: dict[int, list[screening_service.Screened]] = defaultdict(list)
     for item in page.items:
@@ -143,6 +153,9 @@ def _page(selection: Selection, filters, *, errors=None, values=None, status: in
             listing=page,
             statuses=list(screening_service.STATUSES),
             rule_choices=_rule_choices(),
+            bulk_refusals=bulk_refusals or [],
+            bulk_message=bulk_message,
+            bulk_picked=set(bulk_picked),
             **_row_context(selection, page.items, filters, errors, values),
         ),
         status,
@@ -264,6 +277,48 @@ def _refused(selection_id: int, application_id: int, filters, error, passed: str
             selection, application, filters, status=422, errors=errors, values=values
         )
     return _page(selection, filters, errors=errors, values=values, status=422)
+
+
+def _picks() -> dict[int, int] | None:
+    """Return the chosen applications (id → version seen) of a bulk form, None if malformed."""
+    picks: dict[int, int] = {}
+    for value in request.form.getlist("pick"):
+        ident, _sep, version = value.partition(":")
+        if not (ident.isdigit() and version.isdigit()):
+            return None
+        picks[int(ident)] = int(version)
+    return picks
+
+
+@bp.route("/<int:selection_id>/screening/confirm", methods=["POST"])
+def screening_confirm(selection_id: int):
+    """Confirm the chosen rule-clean applications as eligible, all in one transaction or none.
+
+    :raises Forbidden: 403 for a role or person who may not give single verdicts either.
+    """
+    selection = load_for_stage(selection_id)
+    picks = _picks()
+    if not FlaskForm().validate_on_submit() or picks is None:
+        abort(400)
+    filters = _back_filters()
+    if not picks:
+        message = _("Choose at least one application to confirm.")
+        return _page(selection, filters, status=422, bulk_message=message)
+    try:
+        confirmed = screening_service.confirm_eligible(selection, current_user, picks)
+    except screening_service.BulkRefused as refused:
+        db.session.expire_all()
+        return _page(
+            selection, filters, status=422, bulk_refusals=refused.refusals, bulk_picked=picks
+        )
+    except GuardFailed as error:
+        db.session.expire_all()
+        message = "; ".join(reason_text(r) for r in error.reasons)
+        return _page(selection, filters, status=422, bulk_message=message, bulk_picked=picks)
+    flash(_("%(count)d applications pass administrative screening.", count=confirmed), "success")
+    return redirect(
+        url_for("committee.screening", selection_id=selection_id, **filters.args()), 303
+    )
 
 
 @bp.route("/<int:selection_id>/applications/<int:application_id>/documents/<int:document_id>")

@@ -112,6 +112,11 @@ def use_renderer(renderer: Renderer | None) -> Iterator[None]:
         _renderer = previous
 
 
+def weasyprint_in_use() -> bool:
+    """True unless a cheaper renderer was swapped in with ``use_renderer``."""
+    return _renderer is None
+
+
 def render_pdf(
     template_name: str, context: Mapping[str, Any], *, base_url: str | None = None
 ) -> bytes:

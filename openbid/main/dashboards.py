@@ -20,6 +20,8 @@ from openbid.rules.reasons import N_
 from openbid.stages import overview
 from openbid.stages.screening import rule_label
 
+OVERSIGHT_BARS = 12  # gates drawn at most: the most recent selections' (they come first)
+
 FUNNEL_LABELS = {
     "applied": N_("Applied"),
     "passed_screening": N_("Passed the administrative screening"),
@@ -129,6 +131,39 @@ def selection_charts(selection: Selection | None) -> list[Chart]:
     return [c for c in charts if c is not None and not c.empty]
 
 
+def oversight_chart(waits: Sequence[overview.GateWait]) -> Chart | None:
+    """Return the chart of working days each gate waited on the oversight body, or None."""
+    if not waits:
+        return None
+    longest = max(waits, key=lambda w: w.days)
+    still = [w for w in waits if w.waiting]
+    several = len({w.selection.id for w in waits}) > 1
+
+    def name(wait: overview.GateWait) -> str:
+        gate = gettext(wait.label)
+        return f"{wait.selection.title}: {gate}" if several else gate
+
+    return Chart(
+        key="chart-oversight",
+        kind="bars",
+        title=gettext("Working days waiting on the oversight body"),
+        description=gettext(
+            "From sending the plan to the letter recorded, national holidays, cuti bersama "
+            "and the agency's days off skipped. The longest: %(days)d working days, %(gate)s. "
+            "Still waiting: %(count)d.",
+            days=longest.days,
+            gate=name(longest),
+            count=len(still),
+        ),
+        category_title=gettext("Approval gate"),
+        categories=tuple(name(w) for w in waits),
+        series=(
+            Series(gettext("Letter recorded"), tuple(0 if w.waiting else w.days for w in waits)),
+            Series(gettext("Still waiting"), tuple(w.days if w.waiting else 0 for w in waits)),
+        ),
+    )
+
+
 def _render(template: str, selections: Sequence[Selection], requested: int | None, **extra):
     shown = overview.focus(selections, requested)
     return render_template(
@@ -145,7 +180,16 @@ def staff_home(requested: int | None):
     """Render the secretariat's or administrator's home."""
     selections = overview.agency_selections(db.session, current_user.agency_id)
     needs = overview.staff_needs(db.session, selections, clock.now())
-    return _render(f"main/home_{current_user.role.value}.html", selections, requested, needs=needs)
+    waits = overview.oversight_waits(
+        db.session, current_user.agency_id, selections, clock.today_jakarta()
+    )
+    return _render(
+        f"main/home_{current_user.role.value}.html",
+        selections,
+        requested,
+        needs=needs,
+        oversight=oversight_chart(waits[:OVERSIGHT_BARS]),
+    )
 
 
 def ppk_home(requested: int | None):

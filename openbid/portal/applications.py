@@ -5,8 +5,19 @@ from __future__ import annotations
 import io
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
@@ -100,6 +111,7 @@ def _render_detail(
     status: int = 200,
     upload_errors: dict[str, list[Reason]] | None = None,
     action_errors: list[Reason] | None = None,
+    uploaded: list[str] | None = None,
 ):
     selection = application.position.selection
     timeline = portal.timelines([application])[application.id]
@@ -119,6 +131,7 @@ def _render_detail(
             withdraw_event=events.get(ApplicationEvent.WITHDRAW),
             registration_problem=portal.registration_reason(selection),
             upload_errors=upload_errors or {},
+            uploaded=uploaded or [],
             action_errors=[reason_text(r) for r in action_errors or []],
             max_mb=current_app.config["UPLOAD_MAX_BYTES"] / (1024 * 1024),
         ),
@@ -132,26 +145,74 @@ def application_detail(application_id: int):
     return _render_detail(load_own_application(application_id))
 
 
-@bp.route("/applications/<int:application_id>/documents/<doc_type>", methods=["POST"])
-def upload(application_id: int, doc_type: str):
-    """Upload (or replace) one required document as PDF."""
-    application = load_own_application(application_id)
+def _wants_json() -> bool:
+    # The page's upload script asks for JSON to show each file's result in place.
+    return request.accept_mimetypes.best == "application/json"
+
+
+def _store(application: Application, doc_type: str, upload) -> list[Reason]:
+    """Upload one document in its own transaction; return why it was refused, if it was."""
     try:
         portal.upload_document(
-            application,
-            current_user,
-            doc_type,
-            request.files.get("file"),
-            current_app.config["UPLOAD_MAX_BYTES"],
+            application, current_user, doc_type, upload, current_app.config["UPLOAD_MAX_BYTES"]
         )
     except ValidationFailed as error:
         db.session.rollback()
-        if (
-            application.state != ApplicationState.DRAFT
-        ):  # no upload forms on the page: say it at the top
-            return _render_detail(application, status=422, action_errors=error.reasons)
-        return _render_detail(application, status=422, upload_errors={doc_type: error.reasons})
+        return error.reasons
+    return []
+
+
+@bp.route("/applications/<int:application_id>/documents/<doc_type>", methods=["POST"])
+def upload(application_id: int, doc_type: str):
+    """Upload (or replace) one required document as PDF (JSON answer for the page's script)."""
+    application = load_own_application(application_id)
+    reasons = _store(application, doc_type, request.files.get("file"))
+    if _wants_json():
+        if reasons:
+            return jsonify(ok=False, errors=[reason_text(r) for r in reasons]), 422
+        return jsonify(ok=True, message=_("Uploaded"))
+    if reasons:
+        if application.state != ApplicationState.DRAFT:  # no upload forms: say it at the top
+            return _render_detail(application, status=422, action_errors=reasons)
+        return _render_detail(application, status=422, upload_errors={doc_type: reasons})
     flash(_("The document is uploaded."), "success")
+    return redirect(
+        url_for("portal.application_detail", application_id=application.id, _anchor="documents"),
+        303,
+    )
+
+
+@bp.route("/applications/<int:application_id>/documents", methods=["POST"])
+def upload_many(application_id: int):
+    """Upload every document chosen on the page's one form; each file is all or nothing.
+
+    A refused file leaves the others uploaded; the page names each file's result.
+    """
+    application = load_own_application(application_id)
+    chosen = [
+        (doc, request.files.get(f"file-{doc.code}"))
+        for doc in portal.required_documents(application.position.selection)
+    ]
+    chosen = [(doc, file) for doc, file in chosen if file is not None and file.filename]
+    if not chosen:
+        problem = Reason("upload.none_chosen", N_("Choose at least one file to upload."))
+        return _render_detail(application, status=422, action_errors=[problem])
+    errors, uploaded = {}, []
+    for doc, file in chosen:
+        reasons = _store(application, doc.code, file)
+        if reasons:
+            errors[doc.code] = reasons
+        else:
+            uploaded.append(doc.name_id)
+    if errors:
+        if application.state != ApplicationState.DRAFT:
+            first = next(iter(errors.values()))
+            return _render_detail(application, status=422, action_errors=first)
+        return _render_detail(application, status=422, upload_errors=errors, uploaded=uploaded)
+    flash(
+        ngettext("%(num)d document is uploaded.", "%(num)d documents are uploaded.", len(uploaded)),
+        "success",
+    )
     return redirect(
         url_for("portal.application_detail", application_id=application.id, _anchor="documents"),
         303,

@@ -88,6 +88,19 @@ class WorkCalendar:
             d = self.next_working_day(d + _DAY)
         return d
 
+    def working_days_between(self, start: date, end: date) -> int:
+        """Return how many working days follow `start` up to and including `end`.
+
+        Counted like `add_working_days`: a letter asked for on Friday and answered on the
+        Monday after took one working day; answered the same day, none. Zero when `end` is
+        not after `start`.
+        """
+        count, d = 0, start + _DAY
+        while d <= end:
+            count += self.is_working_day(d)
+            d += _DAY
+        return count
+
     def add_calendar_days(self, start: date, n: int) -> date:
         """Return `start` plus `n` calendar days.
 

@@ -140,6 +140,16 @@ class RuleResult:
     reason: Reason | None  # why it failed; for a pass, a note (a waiver, a pending test)
     legal_basis: str
     waived_failure: Reason | None = None  # the failure a presidential waiver overrode
+    # Not yet checked: the rule does not block now (a later test decides it), but it is not
+    # met either; pages show it as a third outcome, never as "met".
+    pending: bool = False
+
+    @property
+    def outcome(self) -> str:
+        """Return "met", "not_met" or "unchecked" (a pending rule that does not block yet)."""
+        if not self.passed:
+            return "not_met"
+        return "unchecked" if self.pending else "met"
 
 
 def is_eligible(results: Sequence[RuleResult]) -> bool:
@@ -430,7 +440,7 @@ def _health_rule(profile: CandidateProfile) -> RuleResult:
             "eligibility.health_pending",
             N_("Health has not been assessed yet; the health test decides it later."),
         )
-        return RuleResult("health", True, note, HEALTH_BASIS)
+        return RuleResult("health", True, note, HEALTH_BASIS, pending=True)
     failure = Reason(
         "eligibility.health",
         N_("The applicant was found not physically and mentally healthy."),

@@ -14,17 +14,24 @@ class Api:
         self.client = client
         self.headers = {"Authorization": f"Bearer {token}"} if token else {}
 
-    def get(self, path: str, **kwargs):
-        return self.client.get(f"/api/v1{path}", headers=self.headers, **kwargs)
+    def _headers(self, extra: dict | None) -> dict:
+        return {**self.headers, **(extra or {})}
 
-    def post(self, path: str, json=None, **kwargs):
-        return self.client.post(f"/api/v1{path}", headers=self.headers, json=json, **kwargs)
+    def get(self, path: str, headers: dict | None = None, **kwargs):
+        return self.client.get(f"/api/v1{path}", headers=self._headers(headers), **kwargs)
 
-    def put(self, path: str, json=None, **kwargs):
-        return self.client.put(f"/api/v1{path}", headers=self.headers, json=json, **kwargs)
+    def post(self, path: str, json=None, headers: dict | None = None, **kwargs):
+        return self.client.post(
+            f"/api/v1{path}", headers=self._headers(headers), json=json, **kwargs
+        )
 
-    def delete(self, path: str, **kwargs):
-        return self.client.delete(f"/api/v1{path}", headers=self.headers, **kwargs)
+    def put(self, path: str, json=None, headers: dict | None = None, **kwargs):
+        return self.client.put(
+            f"/api/v1{path}", headers=self._headers(headers), json=json, **kwargs
+        )
+
+    def delete(self, path: str, headers: dict | None = None, **kwargs):
+        return self.client.delete(f"/api/v1{path}", headers=self._headers(headers), **kwargs)
 
 
 @pytest.fixture

@@ -1,4 +1,6 @@
-"""The demo selection driven from draft to the appointment decree through the API alone.
+"""The demo selection planned and driven from draft to the appointment decree through the API
+alone: posts, committee and plan settings, one candidate's withdrawal, the screening list and
+a candidate's own rule outcomes, the three best read from the ranking.
 
 Each person acts with their own token: the secretariat, the committee chair and members,
 thirteen candidates and the PPK. The story and numbers are demo_flow's (2018 Kota Tangerang);
@@ -18,7 +20,6 @@ from openbid import demo, demo_flow
 from openbid.extensions import db
 from openbid.models import Application, Position, User
 from openbid.rules.eligibility import REQUIRED_DOCUMENTS
-from openbid.stages import appointment
 from tests.api.conftest import Api
 
 pytestmark = pytest.mark.real_pdf  # examines issued PDFs: WeasyPrint and signatures
@@ -30,6 +31,17 @@ REFUSED = {
     "kandidat12": "Belum menyampaikan LHKPN.",
     "kandidat13": "Pernah dijatuhi hukuman disiplin sedang dalam 5 tahun terakhir.",
 }
+
+
+# The plan's schedule and weights (the definition's weights, in percent).
+SCHEDULE = [
+    {"stage": "Pengumuman dan pendaftaran", "starts_on": "2018-11-19", "ends_on": "2018-12-03"},
+    {"stage": "Seleksi administrasi", "starts_on": "2018-12-04", "ends_on": "2018-12-10"},
+    {"stage": "Penilaian kompetensi (assessment center)", "starts_on": "2018-12-17"},
+    {"stage": "Wawancara akhir", "starts_on": "2019-01-07", "place": "Ruang Akhlakul Karimah"},
+]
+WEIGHTS = {"track_record": 20, "interview": 35, "paper": 20, "assessment": 25}
+WITHDRAWING = "kandidat01"  # first applies to another post, withdraws, then applies again
 
 
 def _user(local: str) -> User:
@@ -63,9 +75,56 @@ def _close(selection: dict[str, Any]) -> datetime:
     return datetime.fromisoformat(selection["registration_closes_at"])
 
 
+def _plan_through_the_api(secretariat: Api) -> int:
+    """Create the demo's selection again through the API alone: posts, committee, settings."""
+    created = _ok(
+        secretariat.post(
+            "/selections",
+            json={"title": f"{demo.SELECTION_TITLE} (API)", "start_date": "2018-11-19"},
+        ),
+        201,
+    )
+    path = f"/selections/{created['id']}"
+    for name, unit in demo.POSITIONS:
+        _ok(secretariat.post(f"{path}/positions", json={"name": name, "unit": unit}), 201)
+    offered = {
+        u["email"]: u["id"] for u in _ok(secretariat.get(f"{path}/committee/candidates"))["users"]
+    }
+    for local, _name, role, internal, title, institution, level in demo.COMMITTEE:
+        member = {
+            "user_id": offered[demo._email(local)],
+            "committee_role": str(role),
+            "is_internal": internal,
+            "position_title": title,
+            "institution": institution,
+            "position_level": int(level),
+        }
+        _ok(secretariat.post(f"{path}/committee", json=member), 201)
+    # The plan's settings, each with the ETag just read: a stale one would be refused (412).
+    settings = {
+        "registration": {
+            "registration_length": 15,
+            "registration_unit": "calendar",
+            "closing_time": "23:59",
+            "min_applicants": 4,
+            "extension_length": 7,
+            "extension_unit": "calendar",
+            "extension_max_count": 2,
+        },
+        "schedule": {"rows": SCHEDULE},
+        "scoring": {"weights": WEIGHTS, "pass_marks": {}},
+    }
+    for part, body in settings.items():
+        tag = secretariat.get(path).headers["ETag"]
+        _ok(secretariat.put(f"{path}/plan/{part}", json=body, headers={"If-Match": tag}))
+    plan = _ok(secretariat.get(f"{path}/plan"))
+    assert plan["weights"] == {k: float(v) for k, v in WEIGHTS.items()}
+    assert [row["stage"] for row in plan["schedule"]] == [row["stage"] for row in SCHEDULE]
+    return created["id"]
+
+
 def test_demo_selection_from_draft_to_decree_through_the_api(app, client, api_as) -> None:
-    demo.load()
-    selection_id = demo.demo_selection().id
+    demo.load()  # the agency and its people; the selection is planned through the API
 
     def login(local: str) -> Api:
         return api_as(_user(local), demo.PASSWORD)
@@ -76,6 +135,8 @@ def test_demo_selection_from_draft_to_decree_through_the_api(app, client, api_as
     chair = members[0]
     nips = {local: nip for local, _name, nip in demo.CANDIDATES}
     candidates = {local: login(local) for local in demo_flow.APPLICANTS}
+    with demo_flow.simulated_clock(date(2018, 10, 29)):
+        selection_id = _plan_through_the_api(secretariat)
     path = f"/selections/{selection_id}"
 
     def event(name: str, data: dict | None = None) -> dict[str, Any]:
@@ -87,14 +148,14 @@ def test_demo_selection_from_draft_to_decree_through_the_api(app, client, api_as
             return _ok(secretariat.get(path))
         return _ok(response)
 
-    def apply(local: str, posts: list[dict[str, Any]]) -> int:
+    def apply(local: str, posts: list[dict[str, Any]], to: int | None = None) -> int:
         post, extra = demo_flow.APPLICANTS[local]
         api = candidates[local]
         _ok(api.put("/profile", json=_profile_body(local, nips[local], post, extra)))
         files = {code: _pdf(f"{doc.name_id} {local}") for code, doc in REQUIRED_DOCUMENTS.items()}
         body = _ok(
             api.post(
-                f"/positions/{posts[post]['id']}/applications",
+                f"/positions/{posts[post if to is None else to]['id']}/applications",
                 data={"submit": "true", **files},
                 content_type="multipart/form-data",
             ),
@@ -131,6 +192,12 @@ def test_demo_selection_from_draft_to_decree_through_the_api(app, client, api_as
 
         # Registration: twelve apply; the Bappeda post is short, so it is extended once.
         fake.at(date(2018, 11, 21))
+        # One candidate first applies to another post, then withdraws that application.
+        mistaken = apply(WITHDRAWING, posts, to=1)
+        withdraw = f"/applications/{mistaken}/withdraw"
+        assert candidates["kandidat02"].post(withdraw, json={"confirm": True}).status_code == 404
+        withdrawn = _ok(candidates[WITHDRAWING].post(withdraw, json={"confirm": True}))
+        assert withdrawn["state"] == "withdrawn"
         ids = {
             local: apply(local, posts)
             for local in demo_flow.APPLICANTS
@@ -159,7 +226,15 @@ def test_demo_selection_from_draft_to_decree_through_the_api(app, client, api_as
         fake.moment = max(fake.moment, _close(selection) + timedelta(hours=9))
         assert event("close_registration")["state"] == "administrative_screening"
 
-        # Administrative screening: the chair records a verdict on each application.
+        # Administrative screening: the staff list shows who fails which rule; each candidate
+        # sees their own rules' outcomes (and no one else's).
+        listed = _ok(secretariat.get(f"{path}/applications?rule=age"))["applications"]
+        assert [a["id"] for a in listed] == [ids["kandidat05"]]
+        own = _ok(candidates["kandidat05"].get(f"/applications/{ids['kandidat05']}/screening"))
+        assert [r["rule"] for r in own["results"] if not r["passed"]] == ["age"]
+        other = candidates["kandidat05"].get(f"/applications/{ids['kandidat01']}/screening")
+        assert other.status_code == 404
+        # The chair records a verdict on each application.
         for local, application_id in ids.items():
             verdict = {"passed": local not in REFUSED, "reason": REFUSED.get(local, "")}
             body = _ok(chair.post(f"/applications/{application_id}/verdict", json=verdict))
@@ -246,10 +321,11 @@ def test_demo_selection_from_draft_to_decree_through_the_api(app, client, api_as
             201,
         )
         fake.at(date(2019, 1, 14))
-        db.session.expire_all()
-        for index, post in enumerate(posts):
-            # The frozen three best are read to choose; the appointment itself is an API call.
-            shortlist = list(appointment.current_result(db.session, post["id"]).shortlist)
+        ranking = _ok(ppk.get(f"{path}/ranking"))["posts"]
+        assert [p["position_id"] for p in ranking] == [p["id"] for p in posts]
+        for index, post in enumerate(ranking):
+            # The frozen three best are read from the API to choose from.
+            shortlist = post["frozen"]["shortlist"]
             pick = shortlist[min(demo_flow.PICK_RANK[index], len(shortlist)) - 1]
             body = _ok(
                 ppk.post(f"{path}/appointments", json={"application_id": pick}),

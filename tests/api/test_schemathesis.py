@@ -7,6 +7,8 @@ through hypothesis directly with schemathesis's strategies and checks.
 
 from __future__ import annotations
 
+import os
+
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
@@ -14,11 +16,14 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from openbid import demo
 
 SECRETARIAT = "lutfi@tangerangkota.example"
-EXAMPLES_PER_OPERATION = 12
+# CI runs 50 examples of each operation (issue #14); OPENBID_API_EXAMPLES=10 for a quick look.
+EXAMPLES_PER_OPERATION = int(os.environ.get("OPENBID_API_EXAMPLES", "50"))
 
 
-def test_api_conforms_to_its_openapi_document(app, client) -> None:
-    demo.load()
+def test_api_conforms_to_its_openapi_document(stages, app, client) -> None:
+    # The snapshot other API tests share: applications submitted, so the list, the rule
+    # outcomes and the verdicts have real rows to answer about.
+    stages.demo("administrative_screening")
     token = client.post(
         "/api/v1/tokens", json={"email": SECRETARIAT, "password": demo.PASSWORD}
     ).get_json()["token"]
@@ -42,4 +47,8 @@ def test_api_conforms_to_its_openapi_document(app, client) -> None:
 
         check()
         checked.append(operation.label)
-    assert len(checked) >= 9, checked
+    documented = sum(
+        len(ops) for ops in app.test_client().get("/api/v1/openapi.json").json["paths"].values()
+    )
+    # Every operation but the OpenAPI document itself, which schemathesis leaves out.
+    assert len(checked) == documented - 1 >= 29, checked

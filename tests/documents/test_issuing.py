@@ -32,7 +32,9 @@ from openbid.workflow import fire
 from tests.documents import scenario
 from tests.factories import make_agency, make_selection
 
-pytestmark = pytest.mark.real_pdf  # examines issued PDFs: WeasyPrint and signatures
+# Tests that read what a document says are marked ``real_pdf`` (WeasyPrint); the numbering
+# tests read only the number and code, which the test renderer's small PDF carries too.
+real_pdf = pytest.mark.real_pdf
 
 SERIES = {
     "announcement": ["announcement", "extension_notice", "screening_announcement"]
@@ -68,6 +70,7 @@ def _counts() -> tuple[int, int, int]:
     )
 
 
+@real_pdf
 def test_every_kind_is_numbered_by_its_series_without_gaps(stages, app) -> None:
     built = stages.scenario()
     issued = {kind: scenario.issued(built, kind) for kind in scenario.ISSUE_TIMES}
@@ -111,6 +114,7 @@ def test_every_kind_is_numbered_by_its_series_without_gaps(stages, app) -> None:
     assert audit.verify_all(db.session).ok
 
 
+@real_pdf
 def test_documents_carry_the_data_of_their_stage(stages, app) -> None:
     built = stages.scenario()
     text = {kind: pdf_text(documents.document_bytes(scenario.issued(built, kind))) for kind in
@@ -164,6 +168,7 @@ def test_a_pattern_for_one_kind_gives_it_its_own_series(stages, app) -> None:
     assert notice.number == "800/1/Perpanjangan/XII/2018"
 
 
+@real_pdf
 def test_an_unusable_pattern_is_refused_and_nothing_is_written(stages, app) -> None:
     built = stages.scenario()
     # Publishing refuses a bad pattern, so the agency's pattern is changed afterwards.
@@ -261,6 +266,7 @@ def test_transitions_record_their_documents_in_the_outputs(app) -> None:
     assert document.selection_id == selection.id
 
 
+@real_pdf
 def test_the_trail_export_is_registered_once_per_chain_state(stages, app) -> None:
     built = stages.scenario()
     first = documents.export_audit_trail(db.session, built.selection, built.auditor)
@@ -325,6 +331,7 @@ def test_ten_threads_issue_distinct_gapless_numbers(app) -> None:
     assert audit.verify_all(db.session).ok
 
 
+@real_pdf
 def test_the_engine_issues_every_kind_on_its_transitions(app) -> None:
     """Drive a two-post selection through every stage with the real guards and actions."""
     from openbid.models import Application
@@ -376,6 +383,7 @@ def test_the_engine_issues_every_kind_on_its_transitions(app) -> None:
     assert audit.verify_all(db.session).ok
 
 
+@real_pdf
 def test_extending_registration_issues_the_notice(app, monkeypatch) -> None:
     from openbid.stages import announcement
     from tests.announcement_support import apply, extension_letter, install_clock, published, wib

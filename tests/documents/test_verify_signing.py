@@ -17,12 +17,14 @@ from pyhanko_certvalidator import ValidationContext
 
 from config import Config, ConfigError, TestConfig
 from openbid.app import create_app
+from openbid.documents import render
 from openbid.documents.render import pdf_text
 from openbid.documents.signing import generate_self_signed
 from openbid.extensions import db
 from openbid.stages import documents
 from openbid.stages import documents as document_contexts
 from tests.documents import scenario
+from tests.pdfs import draft_renderer
 
 pytestmark = pytest.mark.real_pdf  # examines issued PDFs: WeasyPrint and signatures
 
@@ -30,9 +32,14 @@ ROOT = Path(__file__).resolve().parents[2]
 CN, ORG = "BKPSDM Kota Contoh", "Pemerintah Kota Contoh"
 
 
-def _issue(built: scenario.Scenario, kind: str = "announcement"):
-    """Return the document of a kind the engine issued while building the scenario."""
-    return scenario.issued(built, kind)
+def _scenario(stages) -> scenario.Scenario:
+    """The scenario run through the engine, its own documents issued cheaply and unsigned.
+
+    What a test examines is then issued again (``_issue_again``) with WeasyPrint and the
+    test's signing set-up, so only that one document pays for a real render and signature.
+    """
+    with render.use_renderer(draft_renderer):
+        return stages.scenario()
 
 
 def _issue_again(built: scenario.Scenario, kind: str):
@@ -67,9 +74,9 @@ def signing_app(app, keys):
     return app
 
 
-def test_a_signed_document_validates_with_pyhanko(signing_app, keys) -> None:
-    built = scenario.build_with_engine()
-    document = _issue(built, "decree")
+def test_a_signed_document_validates_with_pyhanko(signing_app, keys, stages) -> None:
+    built = _scenario(stages)
+    document = _issue_again(built, "decree")
     assert document.signed
     data = documents.document_bytes(document)
     assert document.verification_code in pdf_text(data)
@@ -87,9 +94,10 @@ def test_verify_page_and_command_report_the_signature(
     client,
     runner,
     tmp_path: Path,
+    stages,
 ) -> None:
-    built = scenario.build_with_engine()
-    document = _issue(built)
+    built = _scenario(stages)
+    document = _issue_again(built, "announcement")
     page = client.get(f"/verify/{document.verification_code}?lang=en").get_data(as_text=True)
     assert "Valid signature" in page
     assert CN in page
@@ -100,11 +108,13 @@ def test_verify_page_and_command_report_the_signature(
     assert f"Signature:  valid; signer {CN}" in result.output
 
 
-def test_without_trust_roots_the_signature_is_intact_but_not_trusted(app, keys, client) -> None:
+def test_without_trust_roots_the_signature_is_intact_but_not_trusted(
+    app, keys, client, stages
+) -> None:
     cert, key = keys
     app.config.update(SIGNING_CERT=cert, SIGNING_KEY=key, SIGNING_TRUST_ROOTS=())
-    built = scenario.build_with_engine()
-    document = _issue(built)
+    built = _scenario(stages)
+    document = _issue_again(built, "announcement")
     report = documents.check_file(db.session, documents.document_bytes(document)).signature
     assert report.signed and report.intact and not report.valid
     page = client.get(f"/verify/{document.verification_code}?lang=en").get_data(as_text=True)
@@ -115,10 +125,10 @@ def test_the_signer_is_loaded_once(signing_app) -> None:
     assert documents.current_signer() is documents.current_signer()
 
 
-def test_the_demo_certificate_in_the_instance_folder_signs(app) -> None:
+def test_the_demo_certificate_in_the_instance_folder_signs(app, stages) -> None:
     assert documents.signing_setup() is None
-    built = scenario.build_with_engine()
-    assert _issue(built).signed is False
+    built = _scenario(stages)
+    assert _issue_again(built, "announcement").signed is False  # no certificate yet
     cert, _key = documents.ensure_demo_signing(CN, ORG)
     setup = documents.signing_setup()
     assert setup.source == "instance" and setup.trust_roots == (cert,)

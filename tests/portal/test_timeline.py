@@ -19,13 +19,41 @@ def _results_mail() -> list[OutboxMessage]:
     return db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)).all()
 
 
+def _rejected_and_midway_timelines(setup, failing, html, client, browser) -> None:
+    """The rejected candidate's later stages are not theirs; one still in sees their schedule."""
+    assert "planned: 17 December 2018" not in html and "Ruang Rapat" not in html
+    timeline = portal.timelines([failing])[failing.id]
+    statuses = {s.name: s.status for s in timeline.stages}
+    assert statuses["administrative_screening"] == "ended"
+    assert {statuses[n] for n in ("competency_assessment", "interview", "completed")} == {
+        "not_reached"
+    }
+    ended = next(s for s in timeline.stages if s.status == "ended")
+    assert ended.ended.state == "ineligible" and "below the minimum" in ended.ended.reason
+    assert html.count("not reached: your application ended at an earlier stage") == 4
+    assert "your application ended here" in html
+    passing = setup.applications[1]
+    browser.client.post("/auth/logout", data={"csrf_token": browser.token("/home")})
+    login(browser, passing.candidate)
+    html = client.get(f"/portal/applications/{passing.id}").get_data(as_text=True)
+    assert "not reached" not in html
+    assert "Wawancara akhir" in html and "17 December 2018, 09:00 WIB" in html
+    assert "Place: Ruang Rapat Wali Kota" in html
+
+
 def test_screening_results_appear_when_published_with_the_committees_reason(
     app, client, browser
 ) -> None:
     setup = selection_in_screening(make_agency(), candidates=[[{"rank": "III/d"}]])
     setup.selection.schedule = [
         {"stage": "competency_assessment", "starts_on": "2018-12-10", "ends_on": "2018-12-12"},
-        {"stage": "interview", "starts_on": "2018-12-17", "ends_on": "2018-12-17"},
+        {
+            "stage": "Wawancara akhir",
+            "starts_on": "2018-12-17",
+            "ends_on": "2018-12-17",
+            "time": "09:00",
+            "place": "Ruang Rapat Wali Kota",
+        },
     ]
     db.session.commit()
     failing = setup.applications[0]
@@ -50,7 +78,7 @@ def test_screening_results_appear_when_published_with_the_committees_reason(
     assert "Did not pass administrative screening" in html
     assert "Reason given by the selection committee:" in html
     assert "Rank III/d (Penata Tingkat I) is below the minimum" in html
-    assert "planned: 17 December 2018" in html  # the next step, from the schedule
+    _rejected_and_midway_timelines(setup, failing, html, client, browser)
     messages = _results_mail()
     assert len(messages) == len(setup.applications)  # one per candidate
     (notice,) = mail_to(app, failing.candidate.email)
@@ -104,6 +132,16 @@ def test_every_later_result_is_published_and_emailed_once(stages, app) -> None:
         "appointed",
     ]
     assert timeline.stages[-1].name == "completed" and timeline.stages[-1].reached_at
+    assert {s.status for s in timeline.stages} == {"done", "current"}  # completed is current
+    seen = []
+    for other in portal.timelines(setup.applications).values():
+        statuses = [(s.name, s.status) for s in other.stages]
+        if other.visible_state == "not_appointed":
+            assert statuses[-2:] == [("appointment", "ended"), ("completed", "not_reached")]
+        elif other.visible_state == "not_shortlisted":
+            assert ("interview", "ended") in statuses and statuses[-1][1] == "not_reached"
+        seen.append(other.visible_state)
+    assert {"appointed", "not_appointed"} <= set(seen)
 
 
 def test_the_timeline_shows_only_the_public_stages(stages, app) -> None:

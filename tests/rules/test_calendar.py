@@ -191,3 +191,16 @@ def test_holidays_are_built_once_per_year_and_shared():
     # Looking up another year never grows the cached object of 2018.
     CALENDAR.is_working_day(date(2019, 1, 1))
     assert {day.year for day in first} == {2018}
+
+
+def test_working_days_between_skips_weekends_holidays_and_extra_days_off():
+    calendar = WorkCalendar(extra_holidays={date(2018, 12, 26): "Hari jadi kota"})
+    friday = date(2018, 12, 21)
+    # 22-23 weekend, 24 cuti bersama, 25 Christmas, 26 the agency's day off.
+    assert calendar.working_days_between(friday, date(2018, 12, 26)) == 0
+    assert calendar.working_days_between(friday, date(2018, 12, 27)) == 1
+    assert WorkCalendar().working_days_between(friday, date(2018, 12, 27)) == 2
+    assert calendar.working_days_between(friday, friday) == 0
+    assert calendar.working_days_between(date(2018, 12, 27), friday) == 0  # end before start
+    # Counted like add_working_days: n working days after a day end n working days later.
+    assert calendar.working_days_between(friday, calendar.add_working_days(friday, 7)) == 7

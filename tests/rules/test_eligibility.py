@@ -431,6 +431,10 @@ def test_health_not_assessed_yet_passes_with_a_note():
     assert str(health.reason) == (
         "Health has not been assessed yet; the health test decides it later."
     )
+    # It does not block now, but it is not "met" either: a third outcome.
+    assert health.pending and health.outcome == "unchecked"
+    assert result("health", healthy=True).outcome == "met"
+    assert result("health", healthy=False).outcome == "not_met"
 
 
 # --- Documents ---------------------------------------------------------------------------

@@ -213,9 +213,9 @@ def test_only_the_ppk_appoints(setup) -> None:
     assert _state(candidate) == "shortlisted"
 
 
-def _short_setup():
+def _short_setup(stages):
     """Two of four candidates below the interview pass mark of 65."""
-    setup = selection_in_interview(make_agency(), per_post=4)
+    setup = stages.at("interview", per_post=4)
     setup.selection.parameters = {**setup.selection.parameters, "pass_marks": {"interview": 65}}
     db.session.commit()
     score_everyone(setup, lambda m, i: 80 - i if i < 2 else 50)
@@ -223,8 +223,8 @@ def _short_setup():
     return setup
 
 
-def test_fewer_than_three_qualified_blocks_until_an_override_is_recorded(app) -> None:
-    setup = _short_setup()
+def test_fewer_than_three_qualified_blocks_until_an_override_is_recorded(stages, app) -> None:
+    setup = _short_setup(stages)
     apps = setup.applications
     position = setup.selection.positions[0]
     result = current(position.id)
@@ -273,8 +273,8 @@ def test_fewer_than_three_qualified_blocks_until_an_override_is_recorded(app) ->
     ]
 
 
-def test_override_letters_are_checked_and_nothing_is_half_written(app) -> None:
-    setup = _short_setup()
+def test_override_letters_are_checked_and_nothing_is_half_written(stages, app) -> None:
+    setup = _short_setup(stages)
     position = setup.selection.positions[0]
     before = (_count(Approval), _count(AuditEvent))
     cases = [

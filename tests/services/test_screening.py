@@ -57,8 +57,8 @@ def test_the_reference_date_is_the_registration_close_in_jakarta(stages, app) ->
     assert reference_date(setup.selection) == date(2018, 12, 4)
 
 
-def test_a_fixed_reference_date_in_the_parameters_wins(app) -> None:
-    setup = selection_in_screening(make_agency(), candidates=[[AGED_57]])
+def test_a_fixed_reference_date_in_the_parameters_wins(stages, app) -> None:
+    setup = stages.at("screening", candidates=[[AGED_57]])
     selection = setup.selection
     selection.parameters = {"eligibility": {"reference_date": "1960-06-01"}}
     db.session.commit()
@@ -69,8 +69,8 @@ def test_a_fixed_reference_date_in_the_parameters_wins(app) -> None:
     ]
 
 
-def test_a_candidate_aged_57_fails_the_age_rule_with_both_ages(app) -> None:
-    setup = selection_in_screening(make_agency(), candidates=[[AGED_57]])
+def test_a_candidate_aged_57_fails_the_age_rule_with_both_ages(stages, app) -> None:
+    setup = stages.at("screening", candidates=[[AGED_57]])
     (age,) = [r for r in screening.evaluate(setup.applications[0]) if r.rule == "age"]
     assert not age.passed
     assert age.reason.code == "eligibility.age"
@@ -193,8 +193,8 @@ def test_one_post_per_applicant_fails_both_applications(app) -> None:
     )
 
 
-def test_a_presidential_waiver_turns_the_age_failure_into_a_waived_pass(app) -> None:
-    setup = selection_in_screening(make_agency(), candidates=[[AGED_57]])
+def test_a_presidential_waiver_turns_the_age_failure_into_a_waived_pass(stages, app) -> None:
+    setup = stages.at("screening", candidates=[[AGED_57]])
     application = setup.applications[0]
     db.session.add(
         Approval(
@@ -239,16 +239,20 @@ def test_confirming_a_pass_needs_no_reason_and_stores_every_rule(stages, app) ->
         "reason": None,
         "legal_basis": "PP 11/2017 Pasal 107(1)(c)(6), as amended by PP 17/2020",
         "waived_failure": None,
+        "pending": False,
     }
     assert rules["health"]["code"] == "eligibility.health_pending"
+    assert rules["health"]["pending"] is True  # kept as "not yet checked", not as "met"
+    (health,) = [r for r in screening.stored_results(verdict) if r.rule == "health"]
+    assert health.outcome == "unchecked"
     event = db.session.get(AuditEvent, result.audit_event_id)
     assert event.event == "pass_screening"
     assert event.payload["data"]["rules_passed"] is True
     assert event.payload["data"]["overridden"] is False
 
 
-def test_a_fail_without_reason_is_refused_and_changes_nothing(app) -> None:
-    setup = selection_in_screening(make_agency(), candidates=[[AGED_57]])
+def test_a_fail_without_reason_is_refused_and_changes_nothing(stages, app) -> None:
+    setup = stages.at("screening", candidates=[[AGED_57]])
     application = setup.applications[0]
     before = _counts(setup)
     with pytest.raises(ValidationFailed) as error:
@@ -261,8 +265,8 @@ def test_a_fail_without_reason_is_refused_and_changes_nothing(app) -> None:
     assert _counts(setup) == before
 
 
-def test_an_override_without_reason_is_refused(app) -> None:
-    setup = selection_in_screening(make_agency(), candidates=[[AGED_57]])
+def test_an_override_without_reason_is_refused(stages, app) -> None:
+    setup = stages.at("screening", candidates=[[AGED_57]])
     application = setup.applications[0]
     before = _counts(setup)
     with pytest.raises(ValidationFailed) as error:
@@ -275,8 +279,8 @@ def test_an_override_without_reason_is_refused(app) -> None:
     assert _counts(setup) == before
 
 
-def test_the_guard_refuses_an_override_fired_directly_without_reason(app) -> None:
-    setup = selection_in_screening(make_agency(), candidates=[[AGED_57]])
+def test_the_guard_refuses_an_override_fired_directly_without_reason(stages, app) -> None:
+    setup = stages.at("screening", candidates=[[AGED_57]])
     application = setup.applications[0]
     with pytest.raises(GuardFailed) as error:
         fire(application, "pass_screening", setup.secretariat)
@@ -285,8 +289,8 @@ def test_the_guard_refuses_an_override_fired_directly_without_reason(app) -> Non
     assert application.state == "submitted"
 
 
-def test_an_override_with_reason_is_recorded_as_such(app) -> None:
-    setup = selection_in_screening(make_agency(), candidates=[[AGED_57]])
+def test_an_override_with_reason_is_recorded_as_such(stages, app) -> None:
+    setup = stages.at("screening", candidates=[[AGED_57]])
     application = setup.applications[0]
     reason = "Persetujuan Presiden atas pengecualian batas usia sudah diterima."
     screening.record_verdict(application, setup.secretariat, True, reason)
@@ -300,8 +304,8 @@ def test_an_override_with_reason_is_recorded_as_such(app) -> None:
     ]
 
 
-def test_a_fail_with_reason_and_its_revision(app) -> None:
-    setup = selection_in_screening(make_agency(), candidates=[[AGED_57]])
+def test_a_fail_with_reason_and_its_revision(stages, app) -> None:
+    setup = stages.at("screening", candidates=[[AGED_57]])
     application = setup.applications[0]
     screening.record_verdict(application, setup.secretariat, False, "Usia melebihi 56 tahun.")
     assert application.state == "ineligible"

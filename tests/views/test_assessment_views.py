@@ -62,6 +62,12 @@ def test_a_row_saves_and_shows_its_values(stages, app, client, browser) -> None:
     html = client.get(page + "?lang=en").get_data(as_text=True)
     assert 'value="82,50"' in html and 'value="2018-12-10"' in html
     assert "Still to enter: psychological test result" in html
+    # A score that reads like a slip (8 for 80) is saved, and flagged on the page at once.
+    response = browser.post(f"{page}/{application.id}", {**ROW, "paper_score": "8"}, page=page)
+    assert response.status_code == 303
+    html = client.get(page + "?lang=en").get_data(as_text=True)
+    assert "The paper score 8.00 is far below the usual range (40 to 100)" in html
+    assert "far below the usual range" not in client.get(page).get_data(as_text=True)
 
 
 def test_a_bad_row_is_shown_again_with_its_reasons_and_nothing_saved(

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from urllib.parse import urlencode
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-from openbid import audit
+from openbid import audit, clock
+from openbid.auditor import events as event_log
 from openbid.documents.render import pdf_text
 from openbid.extensions import db
 from openbid.models import AuditEvent, IssuedDocument, Role
@@ -160,7 +163,8 @@ def test_events_are_paginated(auditor_browser, built) -> None:
     first = auditor_browser.client.get(url).get_data(as_text=True)
     assert "Page 1 of 2" in first
     second = auditor_browser.client.get(f"{url}?page=2").get_data(as_text=True)
-    assert "n: 59" in second and "n: 59" not in first
+    last = "<dt>n</dt><dd>59</dd>"  # an unlabelled field keeps its key as its label
+    assert last in second and last not in first
     assert auditor_browser.client.get(f"{url}?page=3").status_code == 404
 
 
@@ -264,3 +268,78 @@ def test_candidates_and_visitors_are_refused(browser, built) -> None:
     candidate = make_user(Role.CANDIDATE)
     browser.login(candidate.email, PASSWORD)
     assert browser.client.get("/audit/").status_code == 403
+
+
+def test_events_read_as_names_and_labelled_fields_machine_names_kept(
+    auditor_browser, built
+) -> None:
+    url = f"/audit/selections/{built.selection.id}"
+    page = auditor_browser.client.get(url + "?lang=id").get_data(as_text=True)
+    # Indonesian first: the event's name, its fields labelled, the role translated.
+    assert "Seleksi dibuat" in page and "Jabatan ditambahkan" in page
+    assert "<dt>Eselon</dt><dd>2</dd>" in page
+    assert "<dt>Pangkat minimal</dt>" in page
+    assert "level: 2; min_rank" not in page
+    assert '<span class="muted small">Sekretariat (BKPSDM)</span>' in page
+    assert ">secretariat</span>" not in page
+    # The machine names stay, in a secondary place, for citing.
+    assert '<code class="machine muted small">selection_created' in page
+    assert '<code class="machine muted small">position_added' in page
+    assert '<br><span class="small">Jabatan #' in page  # the subject named, not "position"
+    english = auditor_browser.client.get(url + "?lang=en").get_data(as_text=True)
+    assert "Selection created" in english and "<dt>Minimum rank</dt>" in english
+
+
+def test_events_filter_by_actor_type_and_date_with_reasons(auditor_browser, built) -> None:
+    url = f"/audit/selections/{built.selection.id}"
+    chain = audit.chain_for(built.selection.id)
+    events = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.chain == chain).order_by(AuditEvent.seq)
+    ).all()
+    seqs = re.compile(r'<td class="num">(\d+)</td>')
+
+    def shown(query: str) -> list[int]:
+        response = auditor_browser.client.get(f"{url}?{query}")
+        assert response.status_code == 200, query
+        return [int(s) for s in seqs.findall(response.get_data(as_text=True))]
+
+    kind = events[0].event
+    assert shown(f"event={kind}") == [e.seq for e in events if e.event == kind]
+    actor = built.secretariat
+    mine = [e.seq for e in events if e.actor_id == actor.id]
+    assert mine and shown(urlencode({"actor": f"{actor.name} <{actor.email}>"})) == mine
+    day = clock.to_jakarta(events[-1].occurred_at).date()
+    on_day = [e.seq for e in events if clock.to_jakarta(e.occurred_at).date() == day]
+    assert shown(f"since={day}&until={day}") == on_day
+    assert len(on_day) < len(events)  # the range really narrows the list
+    # Unreadable filters are named, linked to their field, and left out (not guessed).
+    response = auditor_browser.client.get(f"{url}?since=03/12/2018&event=nope")
+    text = response.get_data(as_text=True)
+    assert 'role="alert"' in text
+    assert "Enter the date as year-month-day, e.g. 2018-12-03 (not “03/12/2018”)." in text
+    assert "has no event of the type “nope”" in text
+    assert 'href="#filter-since"' in text and 'aria-invalid="true"' in text
+    assert len(seqs.findall(text)) == min(len(events), 50)
+    reversed_range = auditor_browser.client.get(f"{url}?since=2018-12-10&until=2018-12-01")
+    assert "is before its start (2018-12-10)" in reversed_range.get_data(as_text=True)
+
+
+def test_event_details_read_as_values_not_json() -> None:
+    fields = {
+        f.key: f.value
+        for f in event_log.describe(
+            {
+                "data": {"passed": True, "failed_rules": [], "reason": "x" * 300},
+                "workflow": "jpt-pratama-kasn@1",
+                "committee_role": "chair",
+                "sha256": "ab" * 32,
+                "changes": {"rank": {"from": None, "to": "IV/b"}},
+            }
+        )
+    }
+    assert fields["passed"] == "yes" and fields["failed_rules"] == "–"
+    assert fields["committee_role"] == "Chair"
+    assert fields["sha256"] == "ab" * 6 + "…"
+    assert fields["changes"] == "rank: – → IV/b"
+    assert len(fields["reason"]) == event_log.VALUE_LIMIT and fields["reason"].endswith("…")
+    assert "workflow" not in fields

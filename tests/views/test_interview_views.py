@@ -45,7 +45,7 @@ def test_a_member_never_receives_others_scores_before_submitting_their_own(
 
     response = browser.post(
         f"{_page(setup)}/{candidate.id}/score",
-        {"score": "77,25", "notes": "Good answers"},
+        {"score": "77,25", "notes": "Good answers", "confirm": "1"},
         page=_page(setup),
     )
     assert response.status_code == 303
@@ -85,7 +85,7 @@ def test_a_second_score_and_a_bad_score_are_refused_with_the_form_reshown(
     assert "Enter the score as a number from 0 to 100, with at most two decimals." in html
     assert 'value="101"' in html
     assert _count(InterviewScore) == 0
-    assert browser.post(url, {"score": "80"}, page=_page(setup)).status_code == 303
+    assert browser.post(url, {"score": "80", "confirm": "1"}, page=_page(setup)).status_code == 303
     events = _count(AuditEvent)
     response = browser.post(url + "?lang=en", {"score": "90"}, page=_page(setup))
     assert response.status_code == 422
@@ -94,6 +94,47 @@ def test_a_second_score_and_a_bad_score_are_refused_with_the_form_reshown(
         " score is final." in response.get_data(as_text=True)
     )
     assert _count(InterviewScore) == 1 and _count(AuditEvent) == events
+
+
+def test_a_score_is_written_only_after_its_confirmation_step_with_unusual_ones_flagged(
+    setup,
+    client,
+    browser,
+) -> None:
+    member = members(setup)[0]
+    first, second, target = setup.applications[:3]
+    interview.submit_score(member, first, "82")
+    interview.submit_score(member, second, "78")
+    browser.login(member.email, PASSWORD)
+    url = f"{_page(setup)}/{target.id}/score"
+    events = _count(AuditEvent)
+
+    # One click on the list only shows what would be recorded; nothing is written yet.
+    response = browser.post(url + "?lang=en", {"score": "8", "notes": "Typo?"}, page=_page(setup))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert f"8.00 for {target.candidate.name} — are you sure?" in html
+    assert "A submitted score is final" in html and "Typo?" in html
+    assert "8.00 is far from the usual range of interview scores (40 to 100)." in html
+    assert "much lower than the other scores you gave in this selection (mean 80.00 over 2" in html
+    assert 'name="confirm" value="1"' in html
+    assert _count(InterviewScore) == 2 and _count(AuditEvent) == events
+
+    # A usual score shows no warning; in Indonesian by default.
+    html = browser.post(url + "?lang=id", {"score": "79"}, page=_page(setup)).get_data(as_text=True)
+    assert "apakah Anda yakin?" in html and 'role="alert"' not in html
+
+    # Confirmed, it is recorded through the stage service with its audit event.
+    response = browser.post(
+        url, {"score": "8.00", "notes": "Typo?", "confirm": "1"}, page=_page(setup)
+    )
+    assert response.status_code == 303
+    db.session.expire_all()
+    row = db.session.scalar(
+        sa.select(InterviewScore).where(InterviewScore.application_id == target.id)
+    )
+    assert str(row.score) == "8.00" and row.notes == "Typo?"
+    assert _count(AuditEvent) == events + 1
 
 
 def test_declaring_a_conflict_recuses_the_member(setup, client, browser) -> None:

@@ -153,7 +153,7 @@ def test_the_demo_selection_from_draft_to_decree_through_the_pages(app, client, 
             _as(browser, member[0])
             for index, application in enumerate(submitted):
                 url = f"/selections/{sid}/interview/{application.id}/score"
-                score = {"score": str(75 + (index * 3 + offset) % 15)}
+                score = {"score": str(75 + (index * 3 + offset) % 15), "confirm": "1"}
                 assert (
                     browser.post(url, score, page=f"/selections/{sid}/interview").status_code == 303
                 )

@@ -34,6 +34,14 @@ from openbid.api.schemas.base import (
 from openbid.api.schemas.documents import (
     DOCUMENT_LIST,
 )
+from openbid.api.schemas.plan import PLAN, REGISTRATION_REQUEST, SCHEDULE_REQUEST, SCORING_REQUEST
+from openbid.api.schemas.ranking import COMMITTEE_CANDIDATES, RANKING
+from openbid.api.schemas.screening import (
+    APPLICATION_PAGE,
+    APPLICATION_QUERY,
+    OUTCOMES,
+    WITHDRAW_REQUEST,
+)
 from openbid.api.schemas.selections import (
     AUDIT,
     AUDIT_EVENT,
@@ -59,6 +67,8 @@ from openbid.api.schemas.tokens import (
 __all__ = [
     "APPLICATION",
     "APPLICATION_FIELDS",
+    "APPLICATION_PAGE",
+    "APPLICATION_QUERY",
     "APPLICATION_UPLOAD",
     "APPOINTMENT_REQUEST",
     "APPROVAL",
@@ -67,6 +77,7 @@ __all__ = [
     "AUDIT",
     "AUDIT_EVENT",
     "AUDIT_QUERY",
+    "COMMITTEE_CANDIDATES",
     "CONFLICT",
     "CONFLICT_REQUEST",
     "DATE",
@@ -82,10 +93,16 @@ __all__ = [
     "NO_NUL",
     "POSITION",
     "POSITION_CREATE",
+    "OUTCOMES",
+    "PLAN",
     "PROFILE",
     "PROFILE_REQUEST",
+    "RANKING",
     "REASON",
+    "REGISTRATION_REQUEST",
     "SAFE_JSON",
+    "SCHEDULE_REQUEST",
+    "SCORING_REQUEST",
     "SCORE_REQUEST",
     "SCORE_SHAPES",
     "SELECTION",
@@ -96,6 +113,7 @@ __all__ = [
     "TOKEN",
     "TOKEN_REQUEST",
     "VERDICT_REQUEST",
+    "WITHDRAW_REQUEST",
     "column_text",
     "obj",
 ]

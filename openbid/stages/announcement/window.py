@@ -12,20 +12,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from openbid import clock
-from openbid.models import AgencyHoliday, Selection
-from openbid.rules.calendar import WorkCalendar, parse_closing_time
-
-
-def agency_calendar(session: Session, agency_id: int) -> WorkCalendar:
-    """Return the working-day calendar of an agency: national days plus its own days off."""
-    rows = session.execute(
-        sa.select(AgencyHoliday.day, AgencyHoliday.name).where(AgencyHoliday.agency_id == agency_id)
-    ).all()
-    return WorkCalendar(extra_holidays=dict(rows))
+from openbid.models import Selection
+from openbid.rules.calendar import parse_closing_time
+from openbid.stages.common.holidays import agency_calendar
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,39 @@ from openbid.workflow.definition import MachineDef
 
 # Stages before the announcement are the agency's planning; candidates do not see them.
 INTERNAL_STAGES = frozenset({SelectionState.DRAFT, SelectionState.APPROVAL})
+# Application states that end the candidate's way through the selection (as far as is
+# published): later stages are not theirs, whatever the selection goes on to do.
+ENDED_STATES = frozenset(
+    {
+        ApplicationState.WITHDRAWN,
+        ApplicationState.INELIGIBLE,
+        ApplicationState.ELIMINATED,
+        ApplicationState.NOT_SHORTLISTED,
+        ApplicationState.NOT_APPOINTED,
+        ApplicationState.CLOSED,
+    }
+)
+# The stage whose committee makes each decision; the decision itself may be recorded by the
+# action that closes the stage, when the selection has already moved on.
+DECIDED_IN = {
+    ApplicationState.INELIGIBLE: SelectionState.ADMINISTRATIVE_SCREENING,
+    ApplicationState.NOT_SHORTLISTED: SelectionState.INTERVIEW,
+    ApplicationState.NOT_APPOINTED: SelectionState.APPOINTMENT,
+}
+# Words by which a schedule row (free text, as the announcement prints it) names a stage.
+SCHEDULE_WORDS = {
+    SelectionState.ADMINISTRATIVE_SCREENING: ("seleksi administrasi", "administrative"),
+    SelectionState.COMPETENCY_ASSESSMENT: (
+        "penilaian kompetensi",
+        "assessment",
+        "makalah",
+        "rekam jejak",
+        "kesehatan",
+        "kejiwaan",
+        "psikolog",
+    ),
+    SelectionState.INTERVIEW: ("wawancara", "interview"),
+}
 
 
 @dataclass(frozen=True)
@@ -45,6 +78,19 @@ class Outcome:
     state: str
     at: datetime
     reason: str = ""
+    seq: int = 0
+    code: str = ""
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A row of the selection's schedule: what, from when to when, at what time and where."""
+
+    title: str
+    starts_on: date | None
+    ends_on: date | None
+    time: str = ""  # "HH:MM" Jakarta time, when the schedule gives one
+    place: str = ""
 
 
 @dataclass(frozen=True)
@@ -57,6 +103,12 @@ class Stage:
     planned_start: date | None
     planned_end: date | None
     current: bool
+    # For this candidate: done, current, todo, ended (their application ended here) or
+    # not_reached (after it ended).
+    status: str = "todo"
+    ended: Outcome | None = None
+    # The schedule's rows for this stage, shown while the stage is still ahead or under way.
+    planned: tuple[Planned, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -140,22 +192,45 @@ def _visible_outcomes(
             ApplicationState.APPOINTED,
         }:
             reason = ""  # a pass needs no reason; the candidate's own steps have none
-        outcomes.append(Outcome(event.event, event.to_state or "", event.occurred_at, reason))
+        code = str(((event.payload or {}).get("data") or {}).get("code") or "")
+        outcomes.append(
+            Outcome(event.event, event.to_state or "", event.occurred_at, reason, event.seq, code)
+        )
     return outcomes
 
 
-def _schedule(selection: Selection) -> dict[str, tuple[date | None, date | None]]:
-    planned: dict[str, tuple[date | None, date | None]] = {}
+def _planned_row(item: Mapping) -> Planned:
+    dates = []
+    for key in ("starts_on", "ends_on"):
+        try:
+            dates.append(date.fromisoformat(str(item.get(key))) if item.get(key) else None)
+        except ValueError:
+            dates.append(None)
+    return Planned(
+        str(item["stage"]),
+        dates[0],
+        dates[1],
+        str(item.get("time") or ""),
+        str(item.get("place") or ""),
+    )
+
+
+def _schedule(selection: Selection) -> dict[str, list[Planned]]:
+    """Return the schedule's rows by the stage they belong to (by name, or by its words)."""
+    planned: dict[str, list[Planned]] = defaultdict(list)
     for item in selection.schedule or []:
         if not isinstance(item, Mapping) or not item.get("stage"):
             continue
-        dates = []
-        for key in ("starts_on", "ends_on"):
-            try:
-                dates.append(date.fromisoformat(str(item.get(key))) if item.get(key) else None)
-            except ValueError:
-                dates.append(None)
-        planned[str(item["stage"])] = (dates[0], dates[1])
+        row = _planned_row(item)
+        text = row.title.casefold()
+        if text.startswith(("pengumuman", "announcement")):
+            continue  # announcing a stage's results is not the stage
+        for state, words in SCHEDULE_WORDS.items():
+            if text == state or any(word in text for word in words):
+                planned[state].append(row)
+                break
+        else:
+            planned[row.title].append(row)
     return planned
 
 
@@ -185,21 +260,27 @@ def timelines(applications: Sequence[Application]) -> dict[int, Timeline]:
         outcomes = _visible_outcomes(application, chain_events, final, verdicts)
         app_machine = definition_of(selection).machine("application")
         visible_state = outcomes[-1].state if outcomes else app_machine.initial
-        stages = _stages(selection, machine, chain_events)
+        ended = outcomes[-1] if outcomes and outcomes[-1].state in ENDED_STATES else None
+        stages = _stages(selection, machine, chain_events, ended)
         result[application.id] = Timeline(application, visible_state, stages, outcomes)
     return result
 
 
 def _stages(
-    selection: Selection, machine: MachineDef, chain_events: Sequence[AuditEvent]
+    selection: Selection,
+    machine: MachineDef,
+    chain_events: Sequence[AuditEvent],
+    ended: Outcome | None,
 ) -> list[Stage]:
-    """Return the selection's public stages: when each was reached and when it is planned."""
+    """Return the selection's public stages as this candidate lived them."""
     reached: dict[str, datetime] = {}
     for event in chain_events:
         if event.subject_type == "selection" and event.to_state:
             reached.setdefault(event.to_state, event.occurred_at)
+    ended_in = _ended_in(ended, chain_events) if ended is not None else None
     planned = _schedule(selection)
     stages = []
+    after_end = False
     for state in machine.states:
         if state.name in INTERNAL_STAGES:
             continue
@@ -209,15 +290,42 @@ def _stages(
             and state.name != SelectionState.COMPLETED
         ):
             continue  # "cancelled" appears only when it happened
-        start, end = planned.get(state.name, (None, None))
+        rows = planned.get(state.name, [])
+        start, end = (rows[0].starts_on, rows[-1].ends_on) if rows else (None, None)
+        current = state.name == selection.state
+        status = "current" if current else ("done" if state.name in reached else "todo")
+        if after_end:
+            status = "not_reached"
+        elif state.name == ended_in:
+            status, after_end = "ended", True
+        ahead = status in {"current", "todo"}
         stages.append(
             Stage(
                 name=state.name,
                 label=state.label,
                 reached_at=reached.get(state.name),
-                planned_start=start,
-                planned_end=end,
-                current=state.name == selection.state,
+                planned_start=start if ahead or status == "done" else None,
+                planned_end=end if ahead or status == "done" else None,
+                current=current,
+                status=status,
+                ended=ended if status == "ended" else None,
+                planned=tuple(rows) if ahead else (),
             )
         )
     return stages
+
+
+def _ended_in(ended: Outcome, chain_events: Sequence[AuditEvent]) -> str | None:
+    """Return the stage in which the candidate's application ended."""
+    decided = DECIDED_IN.get(ended.state)
+    if ended.code.startswith("unfit_"):
+        decided = SelectionState.COMPETENCY_ASSESSMENT  # found unfit when the assessment closed
+    if decided is not None:
+        return decided
+    stage = None
+    for event in chain_events:
+        if event.seq > ended.seq:
+            break
+        if event.subject_type == "selection" and event.to_state:
+            stage = event.to_state
+    return stage

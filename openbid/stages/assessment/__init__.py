@@ -49,6 +49,7 @@ from openbid.stages.assessment.validity import (
     date_problem,
     parse_fields,
 )
+from openbid.stages.assessment.warnings import unusual_scores
 
 __all__ = [
     "ASSESSMENT_STAGE",
@@ -80,6 +81,7 @@ __all__ = [
     "parse_fields",
     "parse_fit",
     "parse_score",
+    "unusual_scores",
     "parse_value",
     "save_result",
     "state_term",

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from openbid import audit, clock
 from openbid.extensions import db
@@ -40,6 +41,14 @@ class DayOff:
     name: str
     national: bool
     holiday: AgencyHoliday | None = None
+
+
+def agency_calendar(session: Session, agency_id: int) -> WorkCalendar:
+    """Return the working-day calendar of an agency: national days plus its own days off."""
+    rows = session.execute(
+        sa.select(AgencyHoliday.day, AgencyHoliday.name).where(AgencyHoliday.agency_id == agency_id)
+    ).all()
+    return WorkCalendar(extra_holidays=dict(rows))
 
 
 def year_days_off(agency: Agency, year: int) -> list[DayOff]:

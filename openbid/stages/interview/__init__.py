@@ -36,7 +36,13 @@ from openbid.stages.interview.candidates import (
     interview_candidates,
 )
 from openbid.stages.interview.conflicts import MAX_REASON, declare_conflict, recusal_reason
-from openbid.stages.interview.scoring import MAX_NOTES, missing_scores, submit_score
+from openbid.stages.interview.scoring import (
+    MAX_NOTES,
+    ScorePreview,
+    missing_scores,
+    preview_score,
+    submit_score,
+)
 
 __all__ = [
     "CLOSED_STATES",
@@ -50,12 +56,14 @@ __all__ = [
     "MAX_REASON",
     "MemberProgress",
     "OtherScore",
+    "ScorePreview",
     "board_states",
     "build_board",
     "candidate_label",
     "declare_conflict",
     "interview_candidates",
     "missing_scores",
+    "preview_score",
     "recusal_reason",
     "submit_score",
 ]

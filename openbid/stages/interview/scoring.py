@@ -6,6 +6,7 @@ when every member has scored every candidate they are not recused from.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -24,6 +25,7 @@ from openbid.models import (
     User,
 )
 from openbid.rules.reasons import N_, Reason, ValidationFailed
+from openbid.rules.score_checks import score_warnings
 from openbid.rules.scoring import parse_score
 from openbid.stages.interview.candidates import (
     INTERVIEW_STATE,
@@ -40,6 +42,17 @@ from openbid.stages.interview.conflicts import recusal_reason
 from openbid.workflow import access
 
 MAX_NOTES = 4000
+
+
+@dataclass(frozen=True)
+class ScorePreview:
+    """What a score would record, shown for confirmation before it becomes final."""
+
+    application: Application
+    candidate: str
+    score: Decimal
+    notes: str
+    warnings: list[Reason]
 
 
 def _already_scored(application: Application) -> Reason:
@@ -87,6 +100,34 @@ def _notes(notes: str) -> str:
             )
         )
     return notes
+
+
+def preview_score(
+    user: User, application: Application, score: str | int | Decimal, notes: str = ""
+) -> ScorePreview:
+    """Check a score as submit_score would, without writing it, and name what looks unusual.
+
+    :raises Forbidden: when the user is not a member of the selection's committee.
+    :raises ValidationFailed: for the same reasons as submit_score.
+    """
+    session = db.session
+    selection = application.position.selection
+    seat = require_seat(session, selection, user)
+    _check_scorable(session, selection, seat, application)
+    value = parse_score(score)
+    cleaned = _notes(notes)
+    others = list(
+        session.scalars(
+            # A seat belongs to one selection: these are the member's scores in this one.
+            sa.select(InterviewScore.score).where(
+                InterviewScore.member_id == seat.id,
+                InterviewScore.application_id != application.id,
+            )
+        )
+    )
+    return ScorePreview(
+        application, candidate_label(application), value, cleaned, score_warnings(value, others)
+    )
 
 
 def submit_score(

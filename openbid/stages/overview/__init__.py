@@ -18,6 +18,7 @@ from openbid.stages.overview.board import (
 )
 from openbid.stages.overview.figures import Figures, selection_figures
 from openbid.stages.overview.needs import Need
+from openbid.stages.overview.oversight import GateWait, oversight_waits
 from openbid.stages.overview.roles import (
     candidate_steps,
     latest_documents,
@@ -41,6 +42,7 @@ __all__ = [
     "UNPUBLISHED_STATES",
     "Board",
     "Figures",
+    "GateWait",
     "Need",
     "OpenPost",
     "OpenSelection",
@@ -50,6 +52,7 @@ __all__ = [
     "latest_documents",
     "member_needs",
     "member_selections",
+    "oversight_waits",
     "post_requirements",
     "ppk_needs",
     "public_board",

@@ -46,6 +46,8 @@ FUNNEL = (
 )
 SCORES_VISIBLE = (SelectionState.APPOINTMENT, SelectionState.COMPLETED)
 BIN = 10  # interview scores are out of 100: ten bins of ten points
+# A rule result kept before results carried "pending": the health note was the only one.
+UNCHECKED_HEALTH = "eligibility.health_pending"
 LONGEST_WINDOW = 120  # days drawn at most, should a window be stretched by hand
 
 
@@ -121,6 +123,8 @@ def _rules(session: Session, selection: Selection) -> list[tuple[str, int, int]]
     failed: Counter[str] = Counter()
     for rows in results:
         for row in rows or []:
+            if row.get("pending") or row.get("code") == UNCHECKED_HEALTH:
+                continue  # not yet checked (health, until its test): neither met nor not met
             (passed if row.get("passed") else failed)[str(row.get("rule"))] += 1
     rules = set(passed) | set(failed)
     return sorted(((r, passed[r], failed[r]) for r in rules), key=lambda t: (-t[2], t[0]))

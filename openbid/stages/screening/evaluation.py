@@ -80,6 +80,21 @@ class Screened:
         return [r for r in self.results if not r.passed]
 
     @property
+    def unchecked(self) -> list[RuleResult]:
+        """Return the rules not yet checked (they do not block now; a later test decides)."""
+        return [r for r in self.results if r.passed and r.pending]
+
+    @property
+    def met(self) -> list[RuleResult]:
+        """Return the rules met."""
+        return [r for r in self.results if r.passed and not r.pending]
+
+    @property
+    def bulk_confirmable(self) -> bool:
+        """Return whether a pass needs no written reason: awaiting a verdict, no rule failed."""
+        return self.application.state == ApplicationState.SUBMITTED and self.rules_passed
+
+    @property
     def nip(self) -> str:
         """Return the NIP grouped as ``19860926 201505 1 001`` when it is valid."""
         raw = str(self.profile.get("nip") or "")
@@ -293,6 +308,23 @@ def evaluated(application: Application) -> Iterator[Screened]:
         yield result
     finally:
         cache.pop(key, None)
+
+
+@contextmanager
+def evaluated_many(screenings: Sequence[Screened]) -> Iterator[None]:
+    """Make these evaluations the ones in force for their applications inside the block.
+
+    Several verdicts in one transaction (a bulk confirmation) screen their applications in
+    one go; each verdict's guard and action then reuse its own evaluation.
+    """
+    cache = db.session.info.setdefault(_EVALUATED, {})
+    keys = [item.application.id for item in screenings]
+    cache.update(zip(keys, screenings, strict=True))
+    try:
+        yield
+    finally:
+        for key in keys:
+            cache.pop(key, None)
 
 
 def evaluate(application: Application) -> list[RuleResult]:

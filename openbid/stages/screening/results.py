@@ -15,6 +15,8 @@ from openbid.rules.eligibility import RuleResult
 from openbid.rules.reasons import N_, Reason, Term
 from openbid.stages.screening.rule_inputs import ONE_POST_RULE
 
+PENDING_HEALTH_CODE = "eligibility.health_pending"
+
 RULE_LABELS: dict[str, str] = {
     "nip": N_("NIP"),
     "age": N_("Age"),
@@ -31,6 +33,29 @@ RULE_LABELS: dict[str, str] = {
     "health": N_("Health"),
     ONE_POST_RULE: N_("One post per applicant"),
 }
+
+
+# The profile fields each rule reads (documents are read by their upload; one-post by the
+# candidate's other applications), to show with its result: what the rule was fed.
+RULE_DATA: dict[str, tuple[str, ...]] = {
+    "nip": ("nip",),
+    "age": ("birth_date",),
+    "education": ("education", "education_major"),
+    "rank": ("rank",),
+    "pns": ("is_pns",),
+    "related_experience": ("related_experience_years",),
+    "administrator_years": ("admin_years",),
+    "performance": ("performance_ratings",),
+    "lhkpn": ("lhkpn_lodged",),
+    "own_ppk_approval": ("own_ppk_approval",),
+    "disciplinary_sanction": ("sanction_level", "sanction_date"),
+    "disciplinary_examination": ("under_disciplinary_examination",),
+}
+
+
+def rule_data(rule: str, profile: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the profile values a rule was evaluated on (empty for documents, one post)."""
+    return {key: profile.get(key) for key in RULE_DATA.get(rule, ())}
 
 
 def rule_label(rule: str) -> str:
@@ -71,6 +96,7 @@ def result_json(result: RuleResult) -> dict[str, Any]:
         "reason": reason_json(result.reason),
         "legal_basis": result.legal_basis,
         "waived_failure": reason_json(result.waived_failure),
+        "pending": result.pending,
     }
 
 
@@ -83,6 +109,8 @@ def stored_results(verdict: ScreeningVerdict) -> list[RuleResult]:
             reason=reason_from_json(item.get("reason")),
             legal_basis=str(item.get("legal_basis", "")),
             waived_failure=reason_from_json(item.get("waived_failure")),
+            # Verdicts stored before "pending" existed: the health note was the only one.
+            pending=bool(item.get("pending", item.get("code") == PENDING_HEALTH_CODE)),
         )
         for item in verdict.rule_results or []
     ]

@@ -19,7 +19,7 @@ from openbid.models import (
     User,
 )
 from openbid.rules.reasons import N_, Reason, ValidationFailed
-from openbid.stages.screening.evaluation import evaluated, screened
+from openbid.stages.screening.evaluation import Screened, evaluated, screened
 from openbid.stages.screening.results import result_json
 from openbid.workflow import FireResult, fire
 
@@ -109,19 +109,26 @@ def record_verdict(
         problem = verdict_reason_problem(passed, rules_passed, reason)
         if problem is not None:
             raise ValidationFailed(problem)
-        data: dict[str, Any] = {
-            "passed": passed,
-            "rules_passed": rules_passed,
-            "overridden": passed != rules_passed,
-            "failed_rules": [
-                {"rule": r.rule, "code": r.reason.code, "message": str(r.reason)}
-                for r in screening.results
-                if not r.passed and r.reason is not None
-            ],
-        }
-        if reason:
-            data["reason"] = reason[:4000]
+        data = verdict_data(screening, passed, reason)
         return fire(application, event, actor, data, expected_version=expected_version)
+
+
+def verdict_data(screening: Screened, passed: bool, reason: str = "") -> dict[str, Any]:
+    """Return what a verdict's event carries: the committee's word beside the rules' result."""
+    rules_passed = screening.rules_passed
+    data: dict[str, Any] = {
+        "passed": passed,
+        "rules_passed": rules_passed,
+        "overridden": passed != rules_passed,
+        "failed_rules": [
+            {"rule": r.rule, "code": r.reason.code, "message": str(r.reason)}
+            for r in screening.results
+            if not r.passed and r.reason is not None
+        ],
+    }
+    if reason:
+        data["reason"] = reason[:4000]
+    return data
 
 
 def write_verdict(
