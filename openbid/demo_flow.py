@@ -114,7 +114,7 @@ def _local(user: User) -> str:
     return user.email.split("@", 1)[0]
 
 
-def _profile(story: Story, local: str, nip: str, post: int, extra: dict) -> dict:
+def _story_profile(story: Story, local: str, nip: str, post: int, extra: dict) -> dict:
     current = story.current_positions[post]
     raw = {
         "name": _user(story, local).name,
@@ -147,11 +147,16 @@ def _profile(story: Story, local: str, nip: str, post: int, extra: dict) -> dict
     return raw
 
 
+def _profile(local: str, nip: str, post: int, extra: dict) -> dict:
+    """Return a Kota Tangerang candidate's profile form (the API tests fill it in too)."""
+    return _story_profile(demo.KOTA, local, nip, post, extra)
+
+
 def _apply(story: Story, local: str, positions: list[Position]) -> None:
     nip = next(n for candidate, _name, n in story.candidates if candidate == local)
     post, extra = story.applicants[local]
     candidate = _user(story, local)
-    portal.save_profile(candidate, _profile(story, local, nip, post, extra))
+    portal.save_profile(candidate, _story_profile(story, local, nip, post, extra))
     application = portal.start_application(candidate, positions[post])
     for code, doc in REQUIRED_DOCUMENTS.items():
         data = _pdf(f"{doc.name_id} - {candidate.name}")
