@@ -14,7 +14,7 @@ from flask import Flask, current_app
 
 from openbid import audit, backup, checkpoints, clock, demo, demo_flow, jobs, mail
 from openbid.extensions import db
-from openbid.models import Agency, Role, User
+from openbid.models import Agency, Role, Selection, User
 from openbid.stages import documents as document_service
 
 openbid_cli = click.Group("openbid", help="openbid administration commands.")
@@ -298,13 +298,14 @@ def create_user(email: str, name: str, role: str, agency_code: str | None, passw
     "--through",
     default=None,
     metavar="STATE",
-    help="Advance the demo selection to STATE (draft ... completed, or cancelled).",
+    help="Advance both demo selections to STATE (draft ... completed, or cancelled).",
 )
 @click.option(
     "--verbose", is_flag=True, help="Also print each step, each PDF as issued, and every email."
 )
 def demo_command(through: str | None, verbose: bool) -> None:
-    """Load the Kota Tangerang demo agency (idempotent), upgrading the database first."""
+    """Load the demo agencies, Kota and Kabupaten Tangerang (idempotent), upgrading the
+    database first."""
     try:
         revision = demo.upgrade_schema(verbose)
     except demo.SchemaError as exc:
@@ -321,7 +322,7 @@ def demo_command(through: str | None, verbose: bool) -> None:
         mail_log.setLevel(logging.WARNING)
     try:
         created = demo.load()
-        click.echo("Demo agency loaded." if created else "Demo agency already present.")
+        click.echo("Demo agencies loaded." if created else "Demo agencies already present.")
         progress = None
         if through:
             try:
@@ -330,23 +331,35 @@ def demo_command(through: str | None, verbose: bool) -> None:
                 raise click.UsageError(str(exc)) from None
     finally:
         mail_log.setLevel(level)
-    selection = progress.selection if progress else demo.demo_selection()
+    for story in demo.STORIES:
+        selection = demo.story_selection(story)
+        ids = {p.selection.id: p for p in progress or ()}
+        mine = ids.get(selection.id) if selection is not None else None
+        _summary(story, selection, mine)
+
+
+def _summary(
+    story: demo.Story, selection: Selection | None, progress: demo_flow.Progress | None
+) -> None:
+    """Print where a demo agency's selection stands, its PDFs and its log-ins."""
+    region = story.agency["region_name"]
     if selection is None:
-        click.echo("The demo selection is no longer in the database.")
+        click.echo(f"{region}: the demo selection is no longer in the database.")
     elif progress is None:
-        click.echo(f"The demo selection is in {selection.state}.")
+        click.echo(f"{region}: the demo selection is in {selection.state}.")
     elif len(progress.states) == 1:
-        click.echo(f"The demo selection is already in {selection.state}.")
+        click.echo(f"{region}: the demo selection is already in {selection.state}.")
     else:
-        click.echo(f"Demo selection: {' -> '.join(progress.states)}.")
+        click.echo(f"{region}: demo selection: {' -> '.join(progress.states)}.")
     documents = demo_flow.issued_documents(selection) if selection else []
     if documents:
         click.echo(f"Issued PDFs ({len(documents)}):")
         for document in documents:
             click.echo("  " + demo_flow.document_line(document))
-    click.echo(f"Demo log-ins (password for all: {demo.PASSWORD}):")
-    candidates = [email for email, role in demo.logins() if role == Role.CANDIDATE]
-    for email, role in demo.logins():
+    click.echo(f"Log-ins of {region} (password for all: {demo.PASSWORD}):")
+    logins = demo.logins(story)
+    candidates = [email for email, role in logins if role == Role.CANDIDATE]
+    for email, role in logins:
         if role != Role.CANDIDATE:
             click.echo(f"  {role:<12} {email}")
     click.echo(f"  {Role.CANDIDATE.value:<12} {candidates[0]} to {candidates[-1]}")

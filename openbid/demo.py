@@ -1,4 +1,5 @@
-"""The demo agency: Pemerintah Kota Tangerang and its 2018 open selection (KASN version).
+"""The demo agencies: Pemerintah Kota Tangerang and its 2018 open selection (KASN version),
+and its neighbour Pemerintah Kabupaten Tangerang with its own (``demo_stories``).
 
 From the 2018 news report in shared/seed/: posts emptied by retirements, a paperless push,
 and the city waiting on KASN's permission to open bidding for echelon II. People other than
@@ -24,6 +25,7 @@ from flask import current_app
 from flask_migrate import upgrade
 
 from openbid import audit, clock
+from openbid.demo_stories import KABUPATEN, Letters, Story
 from openbid.extensions import db
 from openbid.models import Agency, CommitteeRole, Role, Selection, User, utcnow
 from openbid.rules.committee import PositionLevel
@@ -37,6 +39,11 @@ SELECTION_TITLE = "Seleksi Terbuka JPT Pratama Pemerintah Kota Tangerang Tahun 2
 # The story's first morning (WIB): the agency is set up, then the plan goes to KASN at 09:00.
 STORY_START = date(2018, 10, 29)
 UPGRADE_HINT = "run `flask --app wsgi db upgrade`"
+KOTA_FORMATION_LAW = (
+    "Undang-Undang Nomor 2 Tahun 1993 tentang Pembentukan Kotamadya Daerah Tingkat II "
+    "Tangerang (Lembaran Negara Republik Indonesia Tahun 1993 Nomor 18, Tambahan Lembaran "
+    "Negara Republik Indonesia Nomor 3518)"
+)
 
 STAFF = [
     # email local part, name, role, position title
@@ -141,6 +148,107 @@ CANDIDATES = [
 ]
 
 
+# Which post each candidate applies to (by index in demo.POSITIONS) and what makes them
+# (in)eligible; the rest of their profile is a typical eligible head-of-department profile.
+APPLICANTS = {
+    "kandidat01": (0, {}),
+    "kandidat02": (0, {}),
+    "kandidat03": (0, {}),
+    "kandidat04": (0, {"rank": "IV/c"}),
+    "kandidat05": (0, {}),  # born 4 Nov 1960: 58 at the reference date
+    "kandidat06": (1, {}),
+    "kandidat07": (1, {}),
+    "kandidat08": (1, {"rank": "IV/c"}),
+    "kandidat09": (1, {"rank": "IV/a"}),  # below the minimum rank IV/b
+    "kandidat10": (2, {"rank": "IV/c"}),
+    "kandidat11": (2, {}),
+    "kandidat12": (2, {"lhkpn_lodged": ""}),  # no wealth report lodged
+    "kandidat13": (2, {"sanction_level": "sedang", "sanction_date": "2017-08-14"}),
+}
+CURRENT_POSITIONS = {
+    0: "Sekretaris Dinas Pendidikan",
+    1: "Sekretaris Dinas Kesehatan",
+    2: "Sekretaris Badan Perencanaan Pembangunan Daerah",
+}
+# Competency-stage results: assessment centre, paper, track record.
+RESULTS = {
+    "kandidat01": ("82.50", "80.00", "85.00"),
+    "kandidat02": ("78.25", "84.00", "80.00"),
+    "kandidat03": ("74.00", "76.50", "82.00"),
+    "kandidat04": ("80.75", "79.00", "78.00"),
+    "kandidat06": ("84.00", "81.00", "83.00"),
+    "kandidat07": ("76.50", "78.00", "80.00"),
+    "kandidat08": ("79.00", "82.50", "79.00"),
+    "kandidat10": ("81.00", "80.50", "84.00"),
+    "kandidat11": ("77.75", "83.00", "81.00"),
+}
+INTERVIEW_BASE = {
+    "kandidat01": 84,
+    "kandidat02": 80,
+    "kandidat03": 77,
+    "kandidat04": 82,
+    "kandidat06": 85,
+    "kandidat07": 79,
+    "kandidat08": 81,
+    "kandidat10": 83,
+    "kandidat11": 80,
+}
+# The PPK picks rank 2 for the health post: the rank does not bind the PPK.
+PICK_RANK = {0: 1, 1: 2, 2: 1}
+
+KOTA = Story(
+    agency={
+        "code": AGENCY_CODE,
+        "name": "Pemerintah Kota Tangerang",
+        "region_name": "Kota Tangerang",
+        "province": "Banten",
+        "seat": "Tangerang",
+        "head_title": "Wali Kota Tangerang",
+        "head_name": "Arief R. Wismansyah",
+        "office_name": "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia",
+        "office_head_name": "Akhmad Lutfi",
+        "address": "Gedung Cisadane, Jl. Satria Sudirman No. 1, Kota Tangerang, Banten 15111",
+        "phone": "(021) 5584054",
+        "email": f"bkpsdm@{DOMAIN}",
+        "website": "https://openbid.tangerangkota.example",
+        "formation_laws": [KOTA_FORMATION_LAW],
+        "numbering_patterns": {
+            "decree": "821.2/Kep.{seq}-BKPSDM/{year}",
+            "announcement": "800/{seq:02d}-Pansel/{year}",
+            "minutes": "800/{seq:02d}/BA-Pansel/{year}",
+            "report": "800/{seq:02d}/Lap-Pansel/{year}",
+        },
+    },
+    domain=DOMAIN,
+    title=SELECTION_TITLE,
+    start_date=date(2018, 11, 19),
+    staff=STAFF,
+    committee=COMMITTEE,
+    positions=POSITIONS,
+    candidates=CANDIDATES,
+    secretariat="lutfi",
+    ppk="walikota",
+    applicants=APPLICANTS,
+    current_positions=CURRENT_POSITIONS,
+    results=RESULTS,
+    interview_base=INTERVIEW_BASE,
+    pick_rank=PICK_RANK,
+    letters=Letters(
+        plan=("B-3921/KASN/11/2018", date(2018, 11, 15)),
+        plan_subject="Rekomendasi Rencana Seleksi Terbuka JPT Pratama Kota Tangerang",
+        result=("B-0158/KASN/01/2019", date(2019, 1, 11)),
+        result_subject="Rekomendasi Hasil Seleksi Terbuka JPT Pratama Kota Tangerang",
+        extension="B-4107/KASN/12/2018",
+        override=("B-0112/KASN/01/2019", date(2019, 1, 9)),
+    ),
+    birth_place="Tangerang",
+    late_applicant="kandidat13",
+    # The provincial member knows the first eligible candidate personally: recused.
+    recusal=(5, 0),
+)
+STORIES = (KOTA, KABUPATEN)
+
+
 class SchemaError(RuntimeError):
     """The database cannot be brought to the code's schema; the message says what to run."""
 
@@ -235,18 +343,20 @@ def simulated_clock(start: date, after: datetime | None = None) -> Iterator[Simu
 
 
 def _email(local: str) -> str:
-    return f"{local}@{DOMAIN}"
+    return KOTA.email(local)
 
 
-def _user(agency: Agency | None, local: str, name: str, role: Role, title: str = "") -> User:
-    user = User(email=_email(local), name=name, role=role, agency=agency, position_title=title)
+def _user(
+    story: Story, agency: Agency | None, local: str, name: str, role: Role, title: str = ""
+) -> User:
+    user = User(email=story.email(local), name=name, role=role, agency=agency, position_title=title)
     user.set_password(PASSWORD)
     db.session.add(user)
     return user
 
 
 def load() -> bool:
-    """Create the demo agency, its users and its 2018 selection in draft; False if present."""
+    """Create the demo agencies, their users and 2018 selections in draft; False if present."""
     # Demo documents are signed with a self-signed certificate kept in the instance folder
     # (made on the real clock: its validity must include today).
     documents.ensure_demo_signing("BKPSDM Kota Tangerang", "Pemerintah Kota Tangerang")
@@ -254,22 +364,26 @@ def load() -> bool:
         return False
     # The story's first events, so the audit trail starts in 2018 like the rest of it.
     with simulated_clock(STORY_START):
-        _create()
+        for story in STORIES:
+            _create(story)
     return True
 
 
-def _create() -> None:
-    """Add the agency, its people and the selection with posts and committee; commit."""
-    agency = _agency()
+def _create(story: Story) -> None:
+    """Add a story's agency, its people and the selection with posts and committee; commit."""
+    agency = Agency(**story.agency)
     db.session.add(agency)
-    staff = {local: _user(agency, local, name, role, title) for local, name, role, title in STAFF}
-    members = {
-        local: _user(agency, local, name, Role.COMMITTEE, title)
-        for local, name, _role, _internal, title, _inst, _level in COMMITTEE
+    staff = {
+        local: _user(story, agency, local, name, role, title)
+        for local, name, role, title in story.staff
     }
-    for local, name, _nip in CANDIDATES:
+    members = {
+        local: _user(story, agency, local, name, Role.COMMITTEE, title)
+        for local, name, _role, _internal, title, _inst, _level in story.committee
+    }
+    for local, name, _nip in story.candidates:
         # Demo candidates have confirmed their email, as real ones must before applying.
-        _user(None, local, name, Role.CANDIDATE).email_confirmed_at = utcnow()
+        _user(story, None, local, name, Role.CANDIDATE).email_confirmed_at = utcnow()
     db.session.flush()
     audit.append(
         db.session,
@@ -279,49 +393,26 @@ def _create() -> None:
         subject_id=agency.id,
         payload={"agency": agency.code},
     )
-    _plan_selection(agency, staff["lutfi"], members)
+    _plan_selection(story, agency, staff[story.secretariat], members)
     db.session.commit()
 
 
-def _agency() -> Agency:
-    """Return the demo agency, Pemerintah Kota Tangerang, with its numbering patterns."""
-    return Agency(
-        code=AGENCY_CODE,
-        name="Pemerintah Kota Tangerang",
-        region_name="Kota Tangerang",
-        province="Banten",
-        seat="Tangerang",
-        head_title="Wali Kota Tangerang",
-        head_name="Arief R. Wismansyah",
-        office_name="Badan Kepegawaian dan Pengembangan Sumber Daya Manusia",
-        office_head_name="Akhmad Lutfi",
-        address="Gedung Cisadane, Jl. Satria Sudirman No. 1, Kota Tangerang, Banten 15111",
-        phone="(021) 5584054",
-        email=_email("bkpsdm"),
-        website="https://openbid.tangerangkota.example",
-        numbering_patterns={
-            "decree": "821.2/Kep.{seq}-BKPSDM/{year}",
-            "announcement": "800/{seq:02d}-Pansel/{year}",
-            "minutes": "800/{seq:02d}/BA-Pansel/{year}",
-            "report": "800/{seq:02d}/Lap-Pansel/{year}",
-        },
-    )
-
-
-def _plan_selection(agency: Agency, secretariat: User, members: dict[str, User]) -> None:
-    """Add the 2018 selection in draft with its posts and committee (not committed)."""
+def _plan_selection(
+    story: Story, agency: Agency, secretariat: User, members: dict[str, User]
+) -> None:
+    """Add the story's selection in draft with its posts and committee (not committed)."""
     selection = selection_service.create_selection(
         agency,
         secretariat,
-        title=SELECTION_TITLE,
-        start_date=date(2018, 11, 19),
+        title=story.title,
+        start_date=story.start_date,
         commit=False,
     )
-    for name, unit in POSITIONS:
+    for name, unit in story.positions:
         selection_service.create_position(
             selection, secretariat, name=name, unit=unit, commit=False
         )
-    for local, _name, role, internal, title, institution, level in COMMITTEE:
+    for local, _name, role, internal, title, institution, level in story.committee:
         selection_service.add_committee_member(
             selection,
             secretariat,
@@ -335,14 +426,19 @@ def _plan_selection(agency: Agency, secretariat: User, members: dict[str, User])
         )
 
 
+def story_selection(story: Story) -> Selection | None:
+    """Return a story's selection, if loaded."""
+    return db.session.scalar(sa.select(Selection).where(Selection.title == story.title))
+
+
 def demo_selection() -> Selection | None:
-    """Return the demo selection, if loaded."""
-    return db.session.scalar(sa.select(Selection).where(Selection.title == SELECTION_TITLE))
+    """Return Kota Tangerang's demo selection, if loaded."""
+    return story_selection(KOTA)
 
 
-def logins() -> list[tuple[str, str]]:
-    """Return (email, role) of every demo account, staff first."""
-    rows = [(_email(local), role.value) for local, _n, role, _t in STAFF]
-    rows += [(_email(c[0]), Role.COMMITTEE.value) for c in COMMITTEE]
-    rows += [(_email(c[0]), Role.CANDIDATE.value) for c in CANDIDATES]
+def logins(story: Story = KOTA) -> list[tuple[str, str]]:
+    """Return (email, role) of every account of a demo agency, staff first."""
+    rows = [(story.email(local), role.value) for local, _n, role, _t in story.staff]
+    rows += [(story.email(c[0]), Role.COMMITTEE.value) for c in story.committee]
+    rows += [(story.email(c[0]), Role.CANDIDATE.value) for c in story.candidates]
     return rows

@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -25,6 +25,7 @@ from werkzeug.datastructures import FileStorage
 
 from openbid import clock, demo
 from openbid.demo import SimulatedClock, simulated_clock
+from openbid.demo_stories import Story
 from openbid.extensions import db
 from openbid.i18n import reason_text
 from openbid.models import (
@@ -57,54 +58,12 @@ ORDER = [
 ]
 TARGETS = [*ORDER, SelectionState.CANCELLED]
 
-# Which post each candidate applies to (by index in demo.POSITIONS) and what makes them
-# (in)eligible; the rest of their profile is a typical eligible head-of-department profile.
-APPLICANTS = {
-    "kandidat01": (0, {}),
-    "kandidat02": (0, {}),
-    "kandidat03": (0, {}),
-    "kandidat04": (0, {"rank": "IV/c"}),
-    "kandidat05": (0, {}),  # born 4 Nov 1960: 58 at the reference date
-    "kandidat06": (1, {}),
-    "kandidat07": (1, {}),
-    "kandidat08": (1, {"rank": "IV/c"}),
-    "kandidat09": (1, {"rank": "IV/a"}),  # below the minimum rank IV/b
-    "kandidat10": (2, {"rank": "IV/c"}),
-    "kandidat11": (2, {}),
-    "kandidat12": (2, {"lhkpn_lodged": ""}),  # no wealth report lodged
-    "kandidat13": (2, {"sanction_level": "sedang", "sanction_date": "2017-08-14"}),
-}
-LATE_APPLICANT = "kandidat13"  # applies during the extension
-CURRENT_POSITIONS = {
-    0: "Sekretaris Dinas Pendidikan",
-    1: "Sekretaris Dinas Kesehatan",
-    2: "Sekretaris Badan Perencanaan Pembangunan Daerah",
-}
-# Competency-stage results: assessment centre, paper, track record.
-RESULTS = {
-    "kandidat01": ("82.50", "80.00", "85.00"),
-    "kandidat02": ("78.25", "84.00", "80.00"),
-    "kandidat03": ("74.00", "76.50", "82.00"),
-    "kandidat04": ("80.75", "79.00", "78.00"),
-    "kandidat06": ("84.00", "81.00", "83.00"),
-    "kandidat07": ("76.50", "78.00", "80.00"),
-    "kandidat08": ("79.00", "82.50", "79.00"),
-    "kandidat10": ("81.00", "80.50", "84.00"),
-    "kandidat11": ("77.75", "83.00", "81.00"),
-}
-INTERVIEW_BASE = {
-    "kandidat01": 84,
-    "kandidat02": 80,
-    "kandidat03": 77,
-    "kandidat04": 82,
-    "kandidat06": 85,
-    "kandidat07": 79,
-    "kandidat08": 81,
-    "kandidat10": 83,
-    "kandidat11": 80,
-}
-# The PPK picks rank 2 for the health post: the rank does not bind the PPK.
-PICK_RANK = {0: 1, 1: 2, 2: 1}
+# Kota Tangerang's story, as the tests name it.
+APPLICANTS = demo.KOTA.applicants
+LATE_APPLICANT = demo.KOTA.late_applicant
+RESULTS = demo.KOTA.results
+INTERVIEW_BASE = demo.KOTA.interview_base
+PICK_RANK = demo.KOTA.pick_rank
 
 
 class DemoError(RuntimeError):
@@ -121,14 +80,14 @@ def _pdf(title: str) -> bytes:
     return buffer.getvalue()
 
 
-def _user(local: str) -> User:
-    return db.session.scalars(sa.select(User).where(User.email == demo._email(local))).one()
+def _user(story: Story, local: str) -> User:
+    return db.session.scalars(sa.select(User).where(User.email == story.email(local))).one()
 
 
-def _selection() -> Selection:
-    selection = demo.demo_selection()
+def _selection(story: Story) -> Selection:
+    selection = demo.story_selection(story)
     if selection is None:
-        raise DemoError("the demo selection is not loaded")
+        raise DemoError(f"the demo selection of {story.agency['name']} is not loaded")
     db.session.refresh(selection)
     return selection
 
@@ -155,27 +114,23 @@ def _local(user: User) -> str:
     return user.email.split("@", 1)[0]
 
 
-def _profile(local: str, nip: str, post: int, extra: dict) -> dict:
+def _story_profile(story: Story, local: str, nip: str, post: int, extra: dict) -> dict:
+    current = story.current_positions[post]
     raw = {
-        "name": _user(local).name,
+        "name": _user(story, local).name,
         "nip": nip,
-        "birth_place": "Tangerang",
+        "birth_place": story.birth_place,
         "phone": "0812-8000-" + local[-2:].rjust(4, "0"),
         "rank": "IV/b",
         "education": "S2",
         "education_major": "Administrasi Publik",
         "is_pns": "1",
-        "agency_name": "Pemerintah Kota Tangerang",
-        "current_position": CURRENT_POSITIONS[post],
+        "agency_name": story.agency["name"],
+        "current_position": current,
         "current_position_since": "2015-01-05",
         "related_experience_years": "12",
         "history": [
-            {
-                "position": CURRENT_POSITIONS[post],
-                "level": "administrator",
-                "start": "2015-01-05",
-                "end": "",
-            },
+            {"position": current, "level": "administrator", "start": "2015-01-05", "end": ""},
             {
                 "position": "Kepala Bidang",
                 "level": "other",
@@ -192,9 +147,16 @@ def _profile(local: str, nip: str, post: int, extra: dict) -> dict:
     return raw
 
 
-def _apply(local: str, nip: str, post: int, extra: dict, positions: list[Position]) -> None:
-    candidate = _user(local)
-    portal.save_profile(candidate, _profile(local, nip, post, extra))
+def _profile(local: str, nip: str, post: int, extra: dict) -> dict:
+    """Return a Kota Tangerang candidate's profile form (the API tests fill it in too)."""
+    return _story_profile(demo.KOTA, local, nip, post, extra)
+
+
+def _apply(story: Story, local: str, positions: list[Position]) -> None:
+    nip = next(n for candidate, _name, n in story.candidates if candidate == local)
+    post, extra = story.applicants[local]
+    candidate = _user(story, local)
+    portal.save_profile(candidate, _story_profile(story, local, nip, post, extra))
     application = portal.start_application(candidate, positions[post])
     for code, doc in REQUIRED_DOCUMENTS.items():
         data = _pdf(f"{doc.name_id} - {candidate.name}")
@@ -212,15 +174,25 @@ def _in_indonesian(reasons: list) -> str:
         return "; ".join(reason_text(r) for r in reasons)
 
 
-class Runner:
-    """Advance the demo selection one stage at a time, printing what it issued."""
+# A stage's steps, in order; the stages not named here are one step of the same name. Every
+# selection takes a step before any takes the next, so one shared clock serves them all.
+PHASES = {SelectionState.ANNOUNCEMENT: ("take_applications", "close_registration")}
 
-    def __init__(self, echo: Callable[[str], None], fake: SimulatedClock) -> None:
+
+class Runner:
+    """Advance one story's selection one step at a time, printing what it issued."""
+
+    def __init__(self, story: Story, echo: Callable[[str], None], fake: SimulatedClock) -> None:
+        self.story = story
         self.echo = echo
         self.clock = fake
-        self.secretariat = _user("lutfi")
-        self.ppk = _user("walikota")
-        self.members = [_user(m[0]) for m in demo.COMMITTEE]
+        self.secretariat = _user(story, story.secretariat)
+        self.ppk = _user(story, story.ppk)
+        self.members = [_user(story, m[0]) for m in story.committee]
+
+    def say(self, line: str) -> None:
+        """Print a step, naming the agency."""
+        self.echo(f"{self.story.agency['region_name']}: {line}")
 
     def report(self, result) -> None:
         """Print the PDFs a transition issued."""
@@ -230,61 +202,65 @@ class Runner:
     def draft(self, selection: Selection) -> None:
         self.clock.at(date(2018, 10, 29))
         result = fire(selection, SelectionEvent.SUBMIT_FOR_APPROVAL, self.secretariat)
-        self.echo("draft -> approval: the plan went to KASN")
+        self.say("draft -> approval: the plan went to KASN")
         self.report(result)
 
     def approval(self, selection: Selection) -> None:
         self.clock.at(date(2018, 11, 16))
+        number, day = self.story.letters.plan
         announcement.record_gate_letter(
             selection,
             self.secretariat,
             gate="kasn_recommendation",
-            letter_number="B-3921/KASN/11/2018",
-            letter_date=date(2018, 11, 15),
-            subject="Rekomendasi Rencana Seleksi Terbuka JPT Pratama Kota Tangerang",
-            pdf=_pdf("Surat Rekomendasi KASN B-3921/KASN/11/2018"),
+            letter_number=number,
+            letter_date=day,
+            subject=self.story.letters.plan_subject,
+            pdf=_pdf(f"Surat Rekomendasi KASN {number}"),
             filename="rekomendasi-kasn.pdf",
         )
         self.clock.at(date(2018, 11, 19))
-        result = announcement.publish(_selection(), self.secretariat)
-        self.echo(
-            "approval -> announcement: KASN's recommendation recorded, announcement published"
-        )
+        result = announcement.publish(_selection(self.story), self.secretariat)
+        self.say("approval -> announcement: KASN's recommendation recorded, announcement published")
         self.report(result)
 
-    def announcement(self, selection: Selection) -> None:
+    def take_applications(self, selection: Selection) -> None:
         positions = _positions(selection)
-        nips = {local: nip for local, _name, nip in demo.CANDIDATES}
         self.clock.at(date(2018, 11, 21))
-        for local, (post, extra) in APPLICANTS.items():
-            if local != LATE_APPLICANT:
-                _apply(local, nips[local], post, extra, positions)
-        self.echo(f"  {len(APPLICANTS) - 1} candidates applied with every document")
-        selection = _selection()
+        for local in self.story.applicants:
+            if local != self.story.late_applicant:
+                _apply(self.story, local, positions)
+        on_time = len(self.story.applicants) - (1 if self.story.late_applicant else 0)
+        self.echo(f"  {on_time} candidates applied with every document")
+
+    def close_registration(self, selection: Selection) -> None:
         self.clock.moment = max(
             self.clock.moment, selection.registration_closes_at + timedelta(hours=9)
         )
+        if self.story.late_applicant is not None:
+            self._extend(selection)
+            selection = _selection(self.story)
+            self.clock.moment = max(
+                self.clock.moment, selection.registration_closes_at + timedelta(hours=9)
+            )
+        result = announcement.close_registration(selection, self.secretariat)
+        self.say("announcement -> administrative_screening: registration closed")
+        self.report(result)
+
+    def _extend(self, selection: Selection) -> None:
+        number = self.story.letters.extension
         result = announcement.extend_registration(
             selection,
             self.secretariat,
             reason="Jumlah pelamar Kepala Bappeda kurang dari 4 orang pada penutupan pendaftaran.",
-            letter_number="B-4107/KASN/12/2018",
+            letter_number=number,
             letter_date=clock.today_jakarta(),
             subject="Persetujuan Perpanjangan Pendaftaran Seleksi Terbuka JPT Pratama",
-            pdf=_pdf("Persetujuan perpanjangan KASN B-4107/KASN/12/2018"),
+            pdf=_pdf(f"Persetujuan perpanjangan KASN {number}"),
             filename="persetujuan-perpanjangan.pdf",
         )
         self.echo("  registration extended once for the Bappeda post, with KASN's approval")
         self.report(result)
-        post, extra = APPLICANTS[LATE_APPLICANT]
-        _apply(LATE_APPLICANT, nips[LATE_APPLICANT], post, extra, positions)
-        selection = _selection()
-        self.clock.moment = max(
-            self.clock.moment, selection.registration_closes_at + timedelta(hours=9)
-        )
-        result = announcement.close_registration(selection, self.secretariat)
-        self.echo("announcement -> administrative_screening: registration closed")
-        self.report(result)
+        _apply(self.story, self.story.late_applicant, _positions(selection))
 
     def administrative_screening(self, selection: Selection) -> None:
         chair = self.members[0]
@@ -292,14 +268,14 @@ class Runner:
             failed = [r.reason for r in item.results if not r.passed and r.reason is not None]
             reason = "" if not failed else _in_indonesian(failed)
             screening.record_verdict(item.application, chair, not failed, reason)
-        result = fire(_selection(), SelectionEvent.CLOSE_SCREENING, self.secretariat)
-        self.echo("administrative_screening -> competency_assessment: verdicts recorded")
+        result = fire(_selection(self.story), SelectionEvent.CLOSE_SCREENING, self.secretariat)
+        self.say("administrative_screening -> competency_assessment: verdicts recorded")
         self.report(result)
 
     def competency_assessment(self, selection: Selection) -> None:
         self.clock.at(date(2018, 12, 20))
         for application in _applications(selection, ApplicationState.ELIGIBLE):
-            score, paper, track = RESULTS[_local(application.candidate)]
+            score, paper, track = self.story.results[_local(application.candidate)]
             assessment.save_result(
                 application,
                 self.secretariat,
@@ -314,59 +290,74 @@ class Runner:
                 health_fit="fit",
                 psych_fit="fit",
             )
-        result = fire(_selection(), SelectionEvent.CLOSE_ASSESSMENT, self.secretariat)
-        self.echo("competency_assessment -> interview: results entered")
+        result = fire(_selection(self.story), SelectionEvent.CLOSE_ASSESSMENT, self.secretariat)
+        self.say("competency_assessment -> interview: results entered")
         self.report(result)
 
     def interview(self, selection: Selection) -> None:
         self.clock.at(date(2019, 1, 7))
         eligible = _applications(selection, ApplicationState.ELIGIBLE)
-        # The provincial member knows one candidate personally: declared and recused.
-        recused = (self.members[5], eligible[0])
-        interview.declare_conflict(*recused, "Pernah menjadi atasan langsung pelamar (2012-2015).")
+        recused = None
+        if self.story.recusal is not None:
+            member, candidate = self.story.recusal
+            recused = (self.members[member], eligible[candidate])
+            interview.declare_conflict(
+                *recused, "Pernah menjadi atasan langsung pelamar (2012-2015)."
+            )
         for offset, member in enumerate(self.members):
             for application in eligible:
                 if (member, application) == recused:
                     continue
-                base = INTERVIEW_BASE[_local(application.candidate)]
+                base = self.story.interview_base[_local(application.candidate)]
                 interview.submit_score(member, application, str(base + (offset % 3) - 1))
-        result = fire(_selection(), SelectionEvent.CLOSE_INTERVIEW, self.secretariat)
-        self.echo("interview -> appointment: scores closed, ranking and the three best frozen")
+        result = fire(_selection(self.story), SelectionEvent.CLOSE_INTERVIEW, self.secretariat)
+        self.say("interview -> appointment: scores closed, ranking and the three best frozen")
         self.report(result)
 
     def appointment(self, selection: Selection) -> None:
         self.clock.at(date(2019, 1, 11))
-        for position in _positions(selection):
-            params = definition_of(selection).params(selection.parameters)
-            if appointment.shortage_reasons(db.session, _selection(), params, [position.id]):
-                appointment.record_override_letter(
-                    position,
-                    self.secretariat,
-                    letter_number="B-0112/KASN/01/2019",
-                    letter_date=date(2019, 1, 9),
-                    authority="KASN",
-                    notes="Hanya dua pelamar yang memenuhi syarat; seleksi dilanjutkan.",
-                )
-                self.echo(f"  override recorded for {position.name}: fewer than three qualified")
+        self._overrides(selection)
+        number, day = self.story.letters.result
         appointment.record_result_letter(
-            _selection(),
+            _selection(self.story),
             self.secretariat,
-            letter_number="B-0158/KASN/01/2019",
-            letter_date=date(2019, 1, 11),
-            subject="Rekomendasi Hasil Seleksi Terbuka JPT Pratama Kota Tangerang",
-            pdf=_pdf("Rekomendasi hasil KASN B-0158/KASN/01/2019"),
+            letter_number=number,
+            letter_date=day,
+            subject=self.story.letters.result_subject,
+            pdf=_pdf(f"Rekomendasi hasil KASN {number}"),
         )
         self.clock.at(date(2019, 1, 14))
         for index, position in enumerate(_positions(selection)):
             result = appointment.current_result(db.session, position.id)
             shortlist = list(result.shortlist)
-            pick = shortlist[min(PICK_RANK[index], len(shortlist)) - 1]
+            pick = shortlist[min(self.story.pick_rank[index], len(shortlist)) - 1]
             chosen = db.session.get(Application, pick)
             appointment.appoint(chosen, self.ppk)
             self.echo(f"  the PPK appointed {chosen.candidate.name} as {position.name}")
-        result = fire(_selection(), SelectionEvent.COMPLETE, self.secretariat)
-        self.echo("appointment -> completed: the appointment decree is issued")
+        result = fire(_selection(self.story), SelectionEvent.COMPLETE, self.secretariat)
+        self.say("appointment -> completed: the appointment decree is issued")
         self.report(result)
+
+    def _overrides(self, selection: Selection) -> None:
+        """Record the oversight body's letter for each post with fewer than three qualified."""
+        params = definition_of(selection).params(selection.parameters)
+        for position in _positions(selection):
+            if not appointment.shortage_reasons(
+                db.session, _selection(self.story), params, [position.id]
+            ):
+                continue
+            if self.story.letters.override is None:
+                raise DemoError(f"{position.name} has fewer than three qualified")
+            number, day = self.story.letters.override
+            appointment.record_override_letter(
+                position,
+                self.secretariat,
+                letter_number=number,
+                letter_date=day,
+                authority="KASN",
+                notes="Hanya dua pelamar yang memenuhi syarat; seleksi dilanjutkan.",
+            )
+            self.echo(f"  override recorded for {position.name}: fewer than three qualified")
 
 
 def document_path(document: IssuedDocument) -> Path:
@@ -400,49 +391,78 @@ def _last_event_at(selection: Selection) -> datetime | None:
 
 @dataclass
 class Progress:
-    """What advance() did: the states the selection went through, the first its start."""
+    """What advance() did to one selection: the states it went through, the first its start."""
 
     selection: Selection
     states: list[str] = field(default_factory=list)
 
 
-def advance(through: str, echo: Callable[[str], None] = print) -> Progress:
-    """Advance the demo selection until it reaches through (any selection state).
-
-    echo receives a line per step and per PDF issued.
-
-    :raises DemoError: for an unknown state, or one the selection has already passed.
-    """
+def _check_target(through: str, selections: list[Selection]) -> None:
+    """:raises DemoError: for an unknown state, or one a selection has already passed."""
     if through not in TARGETS:
         raise DemoError(f"unknown state {through!r}; choose one of: {', '.join(TARGETS)}")
-    selection = _selection()
-    progress = Progress(selection, [selection.state])
-    if selection.state == through:
-        return progress
-    if selection.state in {SelectionState.COMPLETED, SelectionState.CANCELLED} or (
-        through != SelectionState.CANCELLED and ORDER.index(selection.state) > ORDER.index(through)
-    ):
-        raise DemoError(
-            f"the demo selection is already in {selection.state}, past {through}; "
-            "start from a fresh database to replay it"
-        )
-    # A later run resumes the story where the last one stopped, so time never runs backwards.
-    with simulated_clock(demo.STORY_START, after=_last_event_at(selection)) as fake:
-        runner = Runner(echo, fake)
-        if through == SelectionState.CANCELLED:
-            result = fire(
-                selection,
-                SelectionEvent.CANCEL,
-                runner.secretariat,
-                {"reason": "Dibatalkan untuk demonstrasi."},
+    for selection in selections:
+        if selection.state == through:
+            continue
+        if selection.state in {SelectionState.COMPLETED, SelectionState.CANCELLED} or (
+            through != SelectionState.CANCELLED
+            and ORDER.index(selection.state) > ORDER.index(through)
+        ):
+            raise DemoError(
+                f"the demo selection {selection.title!r} is already in {selection.state}, "
+                f"past {through}; start from a fresh database to replay it"
             )
-            echo(f"{selection.state} -> cancelled")
-            runner.report(result)
-            selection = _selection()
-            progress.states.append(selection.state)
-        while selection.state != through:
-            getattr(runner, selection.state)(selection)
-            selection = _selection()
-            progress.states.append(selection.state)
-    progress.selection = selection
+
+
+def advance(through: str, echo: Callable[[str], None] = print) -> list[Progress]:
+    """Advance every demo agency's selection until it reaches through (any selection state).
+
+    Kota Tangerang's comes first in the answer. echo receives a line per step and per PDF
+    issued.
+
+    :raises DemoError: for an unknown state, or one a selection has already passed.
+    """
+    selections = [_selection(story) for story in demo.STORIES]
+    _check_target(through, selections)
+    progress = [Progress(selection, [selection.state]) for selection in selections]
+    if all(selection.state == through for selection in selections):
+        return progress
+    last = max((_last_event_at(s) for s in selections), default=None, key=_moment)
+    # A later run resumes the story where the last one stopped, so time never runs backwards.
+    with simulated_clock(demo.STORY_START, after=last) as fake:
+        runners = [Runner(story, echo, fake) for story in demo.STORIES]
+        if through == SelectionState.CANCELLED:
+            for runner, item in zip(runners, progress, strict=True):
+                _cancel(runner, item)
+        for stage in ORDER[: ORDER.index(through)] if through in ORDER else ():
+            for step in PHASES.get(stage, (stage,)):
+                for runner in runners:
+                    selection = _selection(runner.story)
+                    if selection.state == stage:
+                        getattr(runner, step)(selection)
+            for runner, item in zip(runners, progress, strict=True):
+                state = _selection(runner.story).state
+                if state != item.states[-1]:
+                    item.states.append(state)
+    for runner, item in zip(runners, progress, strict=True):
+        item.selection = _selection(runner.story)
     return progress
+
+
+def _moment(value: datetime | None) -> datetime:
+    return value or datetime.min.replace(tzinfo=UTC)
+
+
+def _cancel(runner: Runner, item: Progress) -> None:
+    selection = _selection(runner.story)
+    if selection.state == SelectionState.CANCELLED:
+        return
+    result = fire(
+        selection,
+        SelectionEvent.CANCEL,
+        runner.secretariat,
+        {"reason": "Dibatalkan untuk demonstrasi."},
+    )
+    runner.say(f"{selection.state} -> cancelled")
+    runner.report(result)
+    item.states.append(_selection(runner.story).state)

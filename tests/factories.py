@@ -27,6 +27,11 @@ def make_agency(code: str | None = None, **fields: object) -> Agency:
         head_title=fields.pop("head_title", f"Wali Kota Contoh {n}"),
         head_name=fields.pop("head_name", "Budi Santoso"),
         office_name=fields.pop("office_name", "Badan Kepegawaian dan Pengembangan SDM"),
+        # Every decree cites the law that formed its region (Mengingat, first item).
+        formation_laws=fields.pop(
+            "formation_laws",
+            [f"Undang-Undang Nomor {n} Tahun 1990 tentang Pembentukan Kota Contoh {n}"],
+        ),
         **fields,
     )
     db.session.add(agency)

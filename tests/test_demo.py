@@ -13,7 +13,7 @@ from flask import Flask, current_app
 from flask_migrate import upgrade
 
 from config import TestConfig
-from openbid import audit
+from openbid import audit, demo, demo_stories
 from openbid.app import create_app
 from openbid.documents.render import pdf_text
 from openbid.extensions import db
@@ -33,9 +33,10 @@ def test_demo_through_completed_issues_the_decree_and_its_trail_runs_forwards(ap
     assert result.exit_code == 0, result.output
     assert "appointment -> completed" in result.output
     assert "Subject:" not in result.output  # email bodies only with --verbose
-    assert len(result.output.splitlines()) < 40, result.output
-    selection = db.session.scalars(sa.select(Selection)).one()
+    assert len(result.output.splitlines()) < 70, result.output
+    selection = demo.demo_selection()
     assert selection.state == "completed"
+    _each_decree_cites_its_own_formation_law(result.output)
     documents = db.session.scalars(
         sa.select(IssuedDocument).where(IssuedDocument.selection_id == selection.id)
     ).all()
@@ -73,6 +74,11 @@ def test_demo_through_completed_issues_the_decree_and_its_trail_runs_forwards(ap
     assert audit.verify_all(db.session).ok
     again = runner.invoke(args=["openbid", "demo", "--through", "completed"])
     assert again.exit_code == 0 and "already in completed" in again.output
+    _trail_runs_forwards(selection)
+
+
+def _trail_runs_forwards(selection: Selection) -> None:
+    """The selection's chain runs from 2018 to 2019 in order, after its agency was loaded."""
     assert selection.created_at.year == 2018
     events = db.session.scalars(
         sa.select(AuditEvent)
@@ -83,16 +89,48 @@ def test_demo_through_completed_issues_the_decree_and_its_trail_runs_forwards(ap
     assert moments == sorted(moments)
     assert events[0].event == "selection_created" and moments[0].year == 2018
     assert moments[-1].year == 2019
-    agency_loaded = db.session.scalars(
+    agencies_loaded = db.session.scalars(
         sa.select(AuditEvent).where(AuditEvent.event == "demo_loaded")
-    ).one()
-    assert agency_loaded.occurred_at <= moments[0]
+    ).all()
+    assert len(agencies_loaded) == 2
+    [kota_loaded] = [e for e in agencies_loaded if e.payload["agency"] == demo.AGENCY_CODE]
+    assert kota_loaded.occurred_at <= moments[0]
+
+
+def _each_decree_cites_its_own_formation_law(output: str) -> None:
+    """Both agencies' selections are completed; each decree's Mengingat opens with its own
+    formation law and never the other's; each agency numbers its documents from 1."""
+    kota, kabupaten = demo.KOTA, demo_stories.KABUPATEN
+    assert f"{kabupaten.agency['region_name']}: demo selection: approval -> announcement" in output
+    laws = {
+        kota.agency["code"]: ("Nomor 2 Tahun 1993", "WALI KOTA TANGERANG"),
+        kabupaten.agency["code"]: ("Nomor 14 Tahun 1950", "BUPATI TANGERANG"),
+    }
+    decrees = db.session.execute(
+        sa.select(IssuedDocument, Selection)
+        .join(Selection, Selection.id == IssuedDocument.selection_id)
+        .where(IssuedDocument.kind == "decree")
+    ).all()
+    assert len(decrees) == 2
+    for decree, selection in decrees:
+        agency = selection.agency
+        assert selection.state == "completed"
+        text = " ".join(pdf_text(read(decree.file)).split())
+        mengingat = text.split("Mengingat", 1)[1].split("MEMUTUSKAN", 1)[0]
+        own, head = laws[agency.code]
+        other = next(law for code, (law, _h) in laws.items() if code != agency.code)
+        assert mengingat.lstrip().startswith(f": 1. Undang-Undang {own} tentang Pembentukan")
+        assert other not in text and f"KEPUTUSAN {head}" in text
+    # Numbering series are per agency: each issues its first decree of 2019 as number 1.
+    numbers = {decree.number for decree, _selection in decrees}
+    assert numbers == {"821.2/Kep.1-BKPSDM/2019", "821.2/Kep.1-BKPSDM.Kab/2019"}
 
 
 def test_demo_through_an_intermediate_state_and_bad_states(app, runner) -> None:
     result = runner.invoke(args=["openbid", "demo", "--through", "administrative_screening"])
     assert result.exit_code == 0, result.output
-    assert db.session.scalars(sa.select(Selection.state)).one() == "administrative_screening"
+    states = db.session.scalars(sa.select(Selection.state)).all()
+    assert states == ["administrative_screening"] * 2
     backwards = runner.invoke(args=["openbid", "demo", "--through", "approval"])
     assert backwards.exit_code == 2 and "past approval" in backwards.output
     unknown = runner.invoke(args=["openbid", "demo", "--through", "heaven"])
@@ -100,7 +138,7 @@ def test_demo_through_an_intermediate_state_and_bad_states(app, runner) -> None:
     cancelled = runner.invoke(args=["openbid", "demo", "--through", "cancelled"])
     assert cancelled.exit_code == 0
     db.session.expire_all()
-    assert db.session.scalars(sa.select(Selection.state)).one() == "cancelled"
+    assert db.session.scalars(sa.select(Selection.state)).all() == ["cancelled"] * 2
 
 
 def test_demo_verbose_prints_each_step_and_email(app, runner) -> None:
@@ -110,7 +148,8 @@ def test_demo_verbose_prints_each_step_and_email(app, runner) -> None:
     quiet = runner.invoke(args=["openbid", "demo", "--through", "announcement"])
     assert quiet.exit_code == 0, quiet.output
     assert "KASN's recommendation recorded" not in quiet.output
-    assert "Demo selection: approval -> announcement." in quiet.output
+    assert "Kota Tangerang: demo selection: approval -> announcement." in quiet.output
+    assert "Kabupaten Tangerang: demo selection: approval -> announcement." in quiet.output
 
 
 def _head() -> str:
@@ -144,7 +183,7 @@ def _assert_upgraded_and_loaded(application: Flask, result) -> None:
     with application.app_context():
         try:
             assert f"Database upgraded to {_head()}." in result.output.splitlines()
-            assert db.session.scalar(sa.select(sa.func.count(Agency.id))) == 1
+            assert db.session.scalar(sa.select(sa.func.count(Agency.id))) == 2
         finally:
             db.session.remove()
             db.engine.dispose()
@@ -156,10 +195,10 @@ def test_demo_on_an_empty_sqlite_file_upgrades_it_first(tmp_path: Path) -> None:
     application = _demo_app(f"sqlite:///{path}", tmp_path)
     result = _run_demo(application, "--through", "approval")
     _assert_upgraded_and_loaded(application, result)
-    assert "Demo selection: draft -> approval." in result.output
+    assert "Kota Tangerang: demo selection: draft -> approval." in result.output
     again = _run_demo(application)
     assert again.exit_code == 0 and "Database upgraded" not in again.output
-    assert "Demo agency already present." in again.output
+    assert "Demo agencies already present." in again.output
 
 
 def test_demo_on_an_older_schema_upgrades_it(tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""The agency's days off: national holidays for reference, and its own days to add or remove.
+"""The agency's settings: its days off (national holidays for reference, its own to add or
+remove), and, for its admin, its letterhead, PPK, legal basis and numbering patterns.
 
 Working-day registration windows skip both; the national ones (and the joint cuti bersama
 of the yearly decree) come from the ``holidays`` package, the agency's own are entered here.
@@ -19,6 +20,7 @@ from openbid.committee.fields import DayField, field_errors
 from openbid.i18n import reason_text
 from openbid.models import Role
 from openbid.rules.reasons import N_, ValidationFailed
+from openbid.stages.common import agency_profile as profile_service
 from openbid.stages.common import holidays as service
 from openbid.stages.common.holidays import YEARS_AHEAD, YEARS_BACK
 
@@ -114,3 +116,56 @@ def remove_holiday(holiday_id: int):
         return _page(_year(), errors=[reason_text(r) for r in error.reasons], status=422)
     flash(_("The day off was removed."), "success")
     return redirect(url_for("admin.holidays", year=_year()), 303)
+
+
+def _profile_page(values: dict, errors: list[str] | None = None, status: int = 200):
+    return (
+        render_template(
+            "admin/agency.html",
+            values=values,
+            errors=errors or [],
+            fields=profile_service.TEXT_FIELDS,
+            series=profile_service.SERIES_LABELS,
+        ),
+        status,
+    )
+
+
+def _current_values(agency) -> dict:
+    values = {column: getattr(agency, column) or "" for column, *_ in profile_service.TEXT_FIELDS}
+    values["formation_laws"] = "\n".join(agency.formation_laws or [])
+    values["local_legal_basis"] = "\n".join(agency.local_legal_basis or [])
+    patterns = agency.numbering_patterns or {}
+    values.update({f"pattern_{s}": patterns.get(s, "") for s in profile_service.SERIES})
+    return values
+
+
+@bp.route("/agency")
+def agency_profile():
+    """Show the agency's letterhead, PPK, legal basis and numbering patterns to edit.
+
+    :raises Forbidden: for anyone but the agency's admin.
+    """
+    profile_service.check_agency_admin(current_user, current_user.agency)
+    return _profile_page(_current_values(current_user.agency))
+
+
+@bp.route("/agency", methods=["POST"])
+def save_agency_profile():
+    """Save the agency's profile, or show every reason it was refused (nothing saved).
+
+    :raises Forbidden: for anyone but the agency's admin.
+    """
+    form = request.form
+    profile = profile_service.AgencyProfile(
+        texts={column: form.get(column, "") for column, *_ in profile_service.TEXT_FIELDS},
+        formation_laws=form.get("formation_laws", ""),
+        local_legal_basis=form.get("local_legal_basis", ""),
+        patterns={s: form.get(f"pattern_{s}", "") for s in profile_service.SERIES},
+    )
+    try:
+        profile_service.update_agency_profile(current_user.agency, current_user, profile)
+    except ValidationFailed as error:
+        return _profile_page(dict(form), [reason_text(r) for r in error.reasons], 422)
+    flash(_("The agency's details were saved."), "success")
+    return redirect(url_for("admin.agency_profile"), 303)

@@ -51,6 +51,7 @@ EVENT_LABELS: dict[str, str] = {
     "election_window_removed": N_("Election window removed"),
     "agency_holiday_added": N_("Agency day off added"),
     "agency_holiday_removed": N_("Agency day off removed"),
+    "agency_profile_changed": N_("Agency details changed"),
     # Letters and approvals.
     "approval_recorded": N_("Letter recorded"),
     "shortlist_override_recorded": N_("Letter on the three best recorded"),

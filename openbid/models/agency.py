@@ -31,6 +31,11 @@ class Agency(Base):
     website: Mapped[str] = mapped_column(sa.String(200), default="")
     # Per document kind, the numbering pattern, e.g. {"decree": "821.2/KPTS.{seq}/BKPSDM/{year}"}.
     numbering_patterns: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    # The agency's own legal basis, cited in the documents' "Mengingat"/"Dasar" around the
+    # workflow definition's national regulations: first the law(s) that formed the region
+    # (Kota Tangerang: UU 2/1993), last its own regulations (a Perda on its offices).
+    formation_laws: Mapped[list] = mapped_column(sa.JSON, default=list)
+    local_legal_basis: Mapped[list] = mapped_column(sa.JSON, default=list)
 
     holidays: Mapped[list[AgencyHoliday]] = relationship(
         back_populates="agency", cascade="all, delete-orphan", order_by="AgencyHoliday.day"

@@ -5,15 +5,18 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from openbid import demo
 from openbid.extensions import db
-from openbid.models import Application, IssuedDocument, Selection, User
+from openbid.models import Application, IssuedDocument, User
 from tests.browser.conftest import WIDTHS, LiveServer
 
 
 def _ids(live_server: LiveServer) -> dict:
     with live_server.app.app_context():
-        selection = db.session.scalars(sa.select(Selection)).one()
-        candidate = db.session.scalars(sa.select(User).where(User.email.like("kandidat01@%"))).one()
+        selection = demo.demo_selection()  # Kota Tangerang's (the accounts below are its own)
+        candidate = db.session.scalars(
+            sa.select(User).where(User.email == demo.KOTA.email("kandidat01"))
+        ).one()
         application = db.session.scalars(
             sa.select(Application).where(Application.candidate_id == candidate.id)
         ).first()
@@ -38,7 +41,10 @@ SELECTION_PAGES = (
 # Each role's main path: the account (None: not logged in) and the pages it walks.
 PATHS = {
     "anonymous": (None, ["/auth/login", "/verify/", "/verify/{code}", "/portal/register"]),
-    "admin": ("admin", ["/home", "/admin/holidays", "/selections/{s}", "/selections/{s}/plan"]),
+    "admin": (
+        "admin",
+        ["/home", "/admin/holidays", "/admin/agency", "/selections/{s}", "/selections/{s}/plan"],
+    ),
     "secretariat": ("sekretariat", ["/home", *(f"/selections/{{s}}{p}" for p in SELECTION_PAGES)]),
     "committee": (
         "pansel.ketua",

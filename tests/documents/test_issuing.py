@@ -183,6 +183,18 @@ def test_an_unusable_pattern_is_refused_and_nothing_is_written(stages, app) -> N
     assert _counts() == before
 
 
+def test_a_decree_of_an_agency_without_its_formation_law_is_refused(stages, app) -> None:
+    built = stages.scenario()
+    built.agency.formation_laws = []  # e.g. an agency from before migration 0008
+    db.session.commit()
+    before = _counts()
+    with pytest.raises(ValidationFailed) as error:
+        _issue(built, "decree")
+    db.session.rollback()
+    assert [r.code for r in error.value.reasons] == ["documents.no_formation_law"]
+    assert _counts() == before
+
+
 def test_missing_data_is_refused_with_a_reason(app) -> None:
     # The directly written scenario: through the engine, publishing issues the announcement.
     built = scenario.build()

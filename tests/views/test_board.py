@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 import sqlalchemy as sa
 
-from openbid import clock
+from openbid import clock, demo
 from openbid.extensions import db
 from openbid.models import IssuedDocument, Selection, SelectionState, StoredFile
 from tests.announcement_support import (
@@ -31,11 +31,15 @@ def movable_clock(monkeypatch: pytest.MonkeyPatch) -> MovableClock:
 
 
 def _demo_selection() -> Selection:
-    return db.session.scalars(sa.select(Selection)).one()
+    return demo.demo_selection()  # Kota Tangerang's; the demo's other agency has its own
 
 
-def _documents() -> list[IssuedDocument]:
-    return list(db.session.scalars(sa.select(IssuedDocument).order_by(IssuedDocument.id)))
+def _documents(selection: Selection | None = None) -> list[IssuedDocument]:
+    """Return the issued documents, of one selection or of all (both demo agencies')."""
+    stmt = sa.select(IssuedDocument).order_by(IssuedDocument.id)
+    if selection is not None:
+        stmt = stmt.where(IssuedDocument.selection_id == selection.id)
+    return list(db.session.scalars(stmt))
 
 
 def _unpublished() -> tuple[Selection, Selection]:
@@ -63,7 +67,7 @@ def test_the_board_shows_open_posts_requirements_and_the_deadline_in_wib(
     assert f"Pendaftaran ditutup {closes.day} Desember 2018 pukul {closes:%H.%M} WIB" in html
     # The announcement's general requirements and the documents to upload.
     assert "Usia paling tinggi" in html and "Pegawai Negeri Sipil" in html
-    announcement = _documents()[0]
+    announcement = _documents(selection)[0]
     assert f"/documents/{announcement.verification_code}.pdf" in html
     assert f"/verify/{announcement.verification_code}" in html
     assert 'href="/auth/login"' in html and 'href="/portal/register"' in html

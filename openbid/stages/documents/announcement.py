@@ -162,7 +162,7 @@ def announcement_context(
     return {
         "selection": selection_context(selection),
         "oversight": oversight_letter(session, selection, definition),
-        "legal_basis": legal_basis(definition, clock.to_jakarta(issued_at).date()),
+        "legal_basis": legal_basis(definition, clock.to_jakarta(issued_at).date(), agency),
         "posts": [
             {
                 "name": position.name,

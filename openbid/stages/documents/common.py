@@ -22,7 +22,7 @@ from openbid.models import (
     ShortlistResult,
 )
 from openbid.rules.eligibility import RANK_NAMES, normalize_rank
-from openbid.rules.reasons import Reason, ValidationFailed
+from openbid.rules.reasons import N_, Reason, ValidationFailed
 from openbid.stages.documents.wording import STAGE_LABELS_ID
 from openbid.workflow.definition import WorkflowDefinition
 
@@ -110,16 +110,37 @@ def selection_context(selection: Selection) -> dict[str, Any]:
     return {"title": selection.title, "year": selection.year}
 
 
-def legal_basis(definition: WorkflowDefinition, day: date) -> list[str]:
-    """Return the regulations to cite on a day, from the selection's pinned definition.
+def legal_basis(definition: WorkflowDefinition, day: date, agency: Agency) -> list[str]:
+    """Return the regulations to cite on a day: the agency's formation law(s), then the
+    national ones of the selection's pinned definition, then the agency's own regulations.
 
     A selection keeps its definition to the end; after the definition's last day its
     regulations are cited as they stood then (the definition knows nothing newer).
     """
     if definition.valid_until is not None and day > definition.valid_until:
         day = definition.valid_until
-    texts = definition.legal_basis_on(day)
+    texts = [
+        *fill_texts(agency.formation_laws or (), agency),
+        *definition.legal_basis_on(day),
+        *fill_texts(agency.local_legal_basis or (), agency),
+    ]
     return [text if text.rstrip().endswith((";", ".")) else f"{text};" for text in texts]
+
+
+def formation_law_required(agency: Agency) -> None:
+    """Refuse a decree whose "Mengingat" would not cite the law that formed the region.
+
+    :raises ValidationFailed: when the agency has no formation law recorded.
+    """
+    if not [text for text in agency.formation_laws or () if str(text).strip()]:
+        raise missing_data(
+            "no_formation_law",
+            N_(
+                "%(agency)s has no formation law recorded, and the decree must cite it; "
+                "an admin enters it on the agency page."
+            ),
+            agency=agency.name,
+        )
 
 
 def selection_positions(

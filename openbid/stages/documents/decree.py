@@ -16,6 +16,7 @@ from openbid.stages.documents.common import (
     People,
     document_params,
     fill_texts,
+    formation_law_required,
     legal_basis,
     missing_data,
     selection_context,
@@ -55,7 +56,8 @@ def decree_context(
 ) -> dict[str, Any]:
     """Return the ``DecreeContext`` keys: the appointees, the letter, the legal basis.
 
-    :raises ValidationFailed: when nobody is appointed or no oversight letter is recorded.
+    :raises ValidationFailed: when nobody is appointed, or no oversight letter or formation
+        law is recorded.
     """
     agency = selection.agency
     appointed = _appointed(session, selection)
@@ -63,12 +65,13 @@ def decree_context(
         raise missing_data(
             "no_appointee", N_("Nobody is appointed yet; the decree has no one to appoint.")
         )
+    formation_law_required(agency)
     people = People(session, appointed)
     own = document_params(params)
     return {
         "selection": selection_context(selection),
         "oversight": result_letter(session, selection, definition),
-        "legal_basis": legal_basis(definition, clock.to_jakarta(issued_at).date()),
+        "legal_basis": legal_basis(definition, clock.to_jakarta(issued_at).date(), agency),
         "appointees": [
             {
                 "name": application.candidate.name,
