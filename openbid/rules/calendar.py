@@ -88,6 +88,19 @@ class WorkCalendar:
             d = self.next_working_day(d + _DAY)
         return d
 
+    def working_days_between(self, start: date, end: date) -> int:
+        """Return how many working days fall after `start`, up to and including `end`.
+
+        The day something was sent does not count: sent on Friday and still waiting on
+        Monday is one working day (0 when `end` is not after `start`).
+        """
+        count, d = 0, start
+        while d < end:
+            d += _DAY
+            if self.is_working_day(d):
+                count += 1
+        return count
+
     def add_calendar_days(self, start: date, n: int) -> date:
         """Return `start` plus `n` calendar days.
 
