@@ -40,7 +40,14 @@ from openbid.models import (
     User,
 )
 from openbid.rules.eligibility import REQUIRED_DOCUMENTS
-from openbid.stages import announcement, appointment, assessment, interview, screening
+from openbid.stages import (
+    announcement,
+    appointment,
+    assessment,
+    interview,
+    oversight,
+    screening,
+)
 from openbid.stages import applications as portal
 from openbid.storage import storage
 from openbid.workflow import definition_of, fire
@@ -220,6 +227,7 @@ class Runner:
         self.clock = fake
         self.secretariat = _user("lutfi")
         self.ppk = _user("walikota")
+        self.kasn = _user(demo.KASN_REVIEWER[0])
         self.members = [_user(m[0]) for m in demo.COMMITTEE]
 
     def report(self, result) -> None:
@@ -234,22 +242,13 @@ class Runner:
         self.report(result)
 
     def approval(self, selection: Selection) -> None:
-        self.clock.at(date(2018, 11, 16))
-        announcement.record_gate_letter(
-            selection,
-            self.secretariat,
-            gate="kasn_recommendation",
-            letter_number="B-3921/KASN/11/2018",
-            letter_date=date(2018, 11, 15),
-            subject="Rekomendasi Rencana Seleksi Terbuka JPT Pratama Kota Tangerang",
-            pdf=_pdf("Surat Rekomendasi KASN B-3921/KASN/11/2018"),
-            filename="rekomendasi-kasn.pdf",
-        )
+        self.clock.at(date(2018, 11, 15))
+        result = oversight.approve_plan(selection, self.kasn)
+        self.echo("  KASN gave its recommendation in openbid")
+        self.report(result)
         self.clock.at(date(2018, 11, 19))
         result = announcement.publish(_selection(), self.secretariat)
-        self.echo(
-            "approval -> announcement: KASN's recommendation recorded, announcement published"
-        )
+        self.echo("approval -> announcement: announcement published")
         self.report(result)
 
     def announcement(self, selection: Selection) -> None:
@@ -348,14 +347,9 @@ class Runner:
                     notes="Hanya dua pelamar yang memenuhi syarat; seleksi dilanjutkan.",
                 )
                 self.echo(f"  override recorded for {position.name}: fewer than three qualified")
-        appointment.record_result_letter(
-            _selection(),
-            self.secretariat,
-            letter_number="B-0158/KASN/01/2019",
-            letter_date=date(2019, 1, 11),
-            subject="Rekomendasi Hasil Seleksi Terbuka JPT Pratama Kota Tangerang",
-            pdf=_pdf("Rekomendasi hasil KASN B-0158/KASN/01/2019"),
-        )
+        result = oversight.recommend_results(_selection(), self.kasn)
+        self.echo("  KASN gave its recommendation on the three best in openbid")
+        self.report(result)
         self.clock.at(date(2019, 1, 14))
         for index, position in enumerate(_positions(selection)):
             result = appointment.current_result(db.session, position.id)
