@@ -36,6 +36,7 @@ from openbid.extensions import db
 from openbid.jobs import run_or_enqueue
 from openbid.models import AuditEvent, IssuedDocument, Role, Selection
 from openbid.stages import documents as service
+from openbid.stages import oversight
 from openbid.verify.downloads import send_document
 from openbid.workflow import definition_of
 from openbid.workflow.access import access_reasons
@@ -169,6 +170,9 @@ def selection(selection_id: int):
         documents=service.selection_documents(db.session, selection.id),
         checkpoints=checkpoints.selection_files(selection.id),
         summary=payload_summary,
+        waits=oversight.gate_waits(
+            db.session, selection, oversight.service_level(db.session, definition.oversight_body)
+        ),
     )
 
 

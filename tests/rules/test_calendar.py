@@ -191,3 +191,12 @@ def test_holidays_are_built_once_per_year_and_shared():
     # Looking up another year never grows the cached object of 2018.
     CALENDAR.is_working_day(date(2019, 1, 1))
     assert {day.year for day in first} == {2018}
+
+
+def test_working_days_between_skips_weekends_holidays_and_days_off() -> None:
+    calendar = WorkCalendar({date(2018, 8, 16): "Cuti daerah"})
+    # Friday 10 Aug 2018 to Monday 20 Aug: 17 Aug is Independence Day, 16 Aug the day off.
+    assert calendar.working_days_between(date(2018, 8, 10), date(2018, 8, 20)) == 4
+    assert WorkCalendar().working_days_between(date(2018, 8, 10), date(2018, 8, 20)) == 5
+    assert calendar.working_days_between(date(2018, 8, 10), date(2018, 8, 10)) == 0
+    assert calendar.working_days_between(date(2018, 8, 20), date(2018, 8, 10)) == 0
