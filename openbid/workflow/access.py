@@ -87,9 +87,9 @@ def supervises(actor: User, selection: Selection) -> bool:
 def access_reasons(actor: User, row: Row, selection: Selection, session: Session) -> list[Reason]:
     """Return why actor may not act on row at all (agency, supervision, membership, ownership)."""
     if actor.role == Role.OVERSIGHT:
-        return [] if isinstance(row, Selection) and supervises(actor, selection) else [
-            NOT_SUPERVISED
-        ]
+        return (
+            [] if isinstance(row, Selection) and supervises(actor, selection) else [NOT_SUPERVISED]
+        )
     if actor.role == Role.CANDIDATE:
         if not isinstance(row, Application) or row.candidate_id != actor.id:
             return [NOT_OWN]
