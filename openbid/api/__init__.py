@@ -13,7 +13,15 @@ from werkzeug.exceptions import HTTPException
 # isort: off
 # The resource modules register their routes on bp when imported, in this order: the order of
 # the operations in the OpenAPI document.
-from openbid.api import tokens, selections, jobs, applications, approvals, documents  # noqa: F401
+from openbid.api import (  # noqa: F401
+    tokens,
+    selections,
+    jobs,
+    applications,
+    approvals,
+    documents,
+    oversight,
+)
 
 # isort: on
 from openbid.api.auth import Unauthorized

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -11,7 +10,6 @@ import sqlalchemy as sa
 from openbid.extensions import db
 from openbid.models import (
     Agency,
-    AgencyHoliday,
     Approval,
     AuditEvent,
     IssuedDocument,
@@ -26,70 +24,22 @@ from openbid.stages import oversight
 from openbid.workflow import Forbidden, available_events, fire
 from tests.conftest import Browser
 from tests.factories import PASSWORD, make_agency, make_selection
+from tests.oversight_support import (
+    SENT_AT,
+    TODAY,
+    World,
+    build_world,
+    kasn,
+    load_world,
+    world_ids,
+)
 from tests.stage_factories import clock_at, publish
-
-# Sent on Friday 10 August 2018; 17 August is Independence Day, the agency's own day off
-# is 16 August: by Monday 20 August the plan waited 13, 14, 15, 20 = 4 working days.
-SENT_AT = datetime(2018, 8, 10, 2, 0, tzinfo=UTC)
-TODAY = date(2018, 8, 20)
-
-
-@dataclass(frozen=True)
-class World:
-    """KASN supervising Banten; a Banten selection and a West Java one, both sent."""
-
-    body: OversightBody
-    reviewer: User
-    ours: Selection
-    theirs: Selection
-    secretariat: User
-
-
-def _kasn() -> tuple[OversightBody, User]:
-    body = oversight.create_body(
-        code="KASN",
-        name="Komisi Aparatur Sipil Negara",
-        numbering_pattern="B-{seq}/KASN/{month:02d}/{year}",
-        provinces=["Banten"],
-    )
-    reviewer = oversight.create_reviewer(
-        body, email="reviewer@kasn.example", name="Sri Hadiyati", password=PASSWORD
-    )
-    return body, reviewer
-
-
-def _build() -> World:
-    body, reviewer = _kasn()
-    ours, secretariat = make_selection(make_agency(province="Banten"))
-    theirs, other = make_selection(make_agency(province="Jawa Barat"))
-    db.session.add(AgencyHoliday(agency_id=ours.agency_id, day=date(2018, 8, 16), name="Lokal"))
-    db.session.commit()
-    with clock_at(SENT_AT):
-        fire(ours, "submit_for_approval", secretariat)
-        fire(theirs, "submit_for_approval", other)
-    return World(body, reviewer, ours, theirs, secretariat)
-
-
-def _ids(world: World) -> tuple:
-    return (world.body.id, world.reviewer.id, world.ours.id, world.theirs.id, world.secretariat.id)
-
-
-def _load(ids: tuple) -> World:
-    body, reviewer, ours, theirs, secretariat = ids
-    get = db.session.get
-    return World(
-        get(OversightBody, body),
-        get(User, reviewer),
-        get(Selection, ours),
-        get(Selection, theirs),
-        get(User, secretariat),
-    )
 
 
 @pytest.fixture
 def world(stages) -> World:
     """The two sent plans, built once per process."""
-    return stages.stage("oversight:world", _build, ids=_ids, load=_load)
+    return stages.stage("oversight:world", build_world, ids=world_ids, load=load_world)
 
 
 def _text(response) -> str:
@@ -208,7 +158,7 @@ def test_waiting_days_skip_weekends_and_holidays(world) -> None:
 
 
 def _monitoring_world() -> None:
-    _body, reviewer = _kasn()
+    _body, reviewer = kasn()
     for _ in range(2):
         agency = make_agency(province="Banten")
         drafts = [make_selection(agency) for _ in range(3)]
