@@ -22,18 +22,14 @@ def test_queue_decisions_and_monitoring_through_the_api(world, api_as) -> None:
     assert isinstance(queue, list), queue
     assert [item["selection_id"] for item in queue] == [world.ours.id]
     # Another province's selection does not exist for this body; a return needs a reason.
-    assert (
-        api.post(f"/selections/{world.theirs.id}/oversight/approve", {}).status_code == 404
-    )
+    assert api.post(f"/selections/{world.theirs.id}/oversight/approve", {}).status_code == 404
     refused = api.post(f"/selections/{world.ours.id}/oversight/return", {"notes": {}})
     assert refused.status_code == 422
     given = api.post(f"/selections/{world.ours.id}/oversight/approve", {"notes": "OK"})
     assert given.status_code == 200, given.get_json()
     assert given.get_json()["event"] == "approve_plan" and len(given.get_json()["documents"]) == 1
     again = api.post(f"/selections/{world.ours.id}/oversight/approve", {})
-    assert (
-        again.status_code == 422 and again.get_json()["errors"][0]["code"] == "oversight.decided"
-    )
+    assert again.status_code == 422 and again.get_json()["errors"][0]["code"] == "oversight.decided"
     rows = api.get("/oversight/monitoring").get_json()
     assert [(r["selection_id"], r["letters"].get("plan")) for r in rows] == [
         (world.ours.id, "openbid")
@@ -45,9 +41,7 @@ def test_the_agency_cannot_use_the_oversight_operations(world, api_as) -> None:
     assert api.get("/oversight/queue").status_code == 403
     response = api.post(f"/selections/{world.ours.id}/oversight/approve", {})
     assert response.status_code == 403
-    returned = api.post(
-        f"/selections/{world.ours.id}/oversight/return", {"reason": "own plan"}
-    )
+    returned = api.post(f"/selections/{world.ours.id}/oversight/return", {"reason": "own plan"})
     assert returned.status_code == 403
     assert db.session.get(Selection, world.ours.id).state == SelectionState.APPROVAL
     assert db.session.scalar(sa.select(sa.func.count(Approval.id))) == 0
