@@ -36,11 +36,14 @@ def monitoring_charts(data: service.Monitoring) -> list[Chart]:
         charts.append(
             Chart(
                 key="waiting",
-                kind="columns",
+                kind="bars",
                 title=_("Working days waited per gate"),
                 description=_("Working days each selection waited for the plan and results."),
                 category_title=_("Selection"),
-                categories=tuple(f"#{r.selection.id}" for r in waited),
+                categories=tuple(
+                    f"{r.selection.agency.region_name} {r.selection.year} (#{r.selection.id})"
+                    for r in waited
+                ),
                 series=(
                     Series(
                         _("Plan"),

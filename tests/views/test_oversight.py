@@ -105,6 +105,8 @@ def test_a_returned_plan_goes_back_to_draft_with_the_notes(world, app, client, b
     event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.event == "return_plan")).one()
     assert event.actor_role == Role.OVERSIGHT and event.to_state == "draft"
     assert event.payload["data"]["notes"] == {"committee": data["note_committee"]}
+    history = client.get(f"{page}?lang=en")
+    assert history.status_code == 200 and "returned" in _text(history)
     agency = app.test_client()
     Browser(agency).login(world.secretariat.email, PASSWORD)
     plan = _text(agency.get(f"/selections/{world.ours.id}/plan"))
@@ -141,7 +143,9 @@ def test_the_letter_is_given_numbered_signed_registered_and_satisfies_the_gate(
     version = db.session.get(Selection, world.ours.id).version
     again = browser.post(f"{page}/approve", {"version": version}, page=page)
     assert again.status_code == 303
-    assert "A letter is already on file" in _text(client.get(f"{page}?lang=en"))
+    dossier = client.get(f"{page}?lang=en")
+    assert dossier.status_code == 200
+    assert "A letter is already on file" in _text(dossier) and "letter given" in _text(dossier)
     assert db.session.scalar(sa.select(sa.func.count(Approval.id))) == 1
 
 
