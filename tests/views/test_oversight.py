@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -20,8 +20,8 @@ from openbid.models import (
     SelectionState,
     User,
 )
-from openbid.stages import oversight
-from openbid.workflow import Forbidden, available_events, fire
+from openbid.stages import announcement, oversight
+from openbid.workflow import Forbidden, GuardFailed, available_events, fire
 from tests.conftest import Browser
 from tests.factories import PASSWORD, make_agency, make_selection
 from tests.oversight_support import (
@@ -34,7 +34,7 @@ from tests.oversight_support import (
     world_ids,
 )
 from tests.querycount import statements
-from tests.stage_factories import clock_at, publish
+from tests.stage_factories import clock_at, publish, tiny_pdf
 
 
 @pytest.fixture
@@ -204,3 +204,23 @@ def test_monitoring_counts_match_the_database(stages, client, browser) -> None:
     assert len(csv_text.strip().splitlines()) == 1 + 6
     page = _text(client.get("/oversight/monitoring"))
     assert page.count('<svg class="chart') == 2
+
+
+def test_a_letter_on_paper_still_satisfies_the_gate_and_says_so(world) -> None:
+    with clock_at(datetime(2018, 8, 14, 3, 0, tzinfo=UTC)):
+        announcement.record_gate_letter(
+            world.ours,
+            world.secretariat,
+            gate="kasn_recommendation",
+            letter_number="B-2781/KASN/08/2018",
+            letter_date=date(2018, 8, 13),
+            subject="Rekomendasi",
+            pdf=tiny_pdf("surat KASN"),
+            filename="surat.pdf",
+        )
+    assert oversight.review_queue(db.session, world.body, today=TODAY) == []
+    [wait] = oversight.gate_waits(db.session, world.ours, 10, today=TODAY)
+    assert (wait.source, wait.waited, wait.decided_on) == ("paper", 2, date(2018, 8, 14))
+    with pytest.raises(GuardFailed) as refused:
+        oversight.approve_plan(world.ours, world.reviewer)
+    assert refused.value.reasons[0].code == "oversight.decided"
