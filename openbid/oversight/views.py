@@ -17,6 +17,7 @@ from openbid.i18n import reason_text
 from openbid.models import Role, Selection, SelectionState
 from openbid.oversight.charts import monitoring_charts
 from openbid.rules.reasons import ValidationFailed
+from openbid.rules.scoring import component_label
 from openbid.stages import oversight as service
 from openbid.workflow import GuardFailed, definition_of
 
@@ -63,6 +64,7 @@ def dossier(selection_id: int):
         note_items=service.NOTE_ITEMS,
         may_review_plan=selection.state == SelectionState.APPROVAL,
         may_review_results=selection.state == SelectionState.APPOINTMENT,
+        component_label=lambda c: _(component_label(c)),
     )
 
 

@@ -88,7 +88,9 @@ def test_role_path_fits_and_passes_axe(role: str, width: int, tabs, live_server)
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_oversight_queue_and_monitoring_screenshots(width: int, tabs, tmp_path) -> None:
+def test_oversight_queue_and_monitoring_screenshots(
+    width: int, tabs, live_server, tmp_path
+) -> None:
     """KASN's queue shows the results waiting; both pages are saved as screenshots to look at.
 
     Set OPENBID_SCREENSHOTS to a folder to keep them (they go to the test's tmp folder else).
@@ -97,7 +99,12 @@ def test_oversight_queue_and_monitoring_screenshots(width: int, tabs, tmp_path) 
     folder.mkdir(parents=True, exist_ok=True)
     tab = tabs("kasn", width)
     texts = {}
-    for name, path in (("queue", "/oversight/?lang=en"), ("monitoring", "/oversight/monitoring")):
+    pages = (
+        ("queue", "/oversight/?lang=en"),
+        ("monitoring", "/oversight/monitoring"),
+        ("dossier", "/oversight/selections/{s}".format(**_ids(live_server))),
+    )
+    for name, path in pages:
         visit = tab.open(path)
         assert visit.status == 200 and visit.scroll_width <= visit.inner_width
         texts[name] = tab.do(lambda page: page.inner_text("main"))
