@@ -28,6 +28,7 @@ from openbid import (
     i18n,
     logs,
     main,
+    oversight,
     portal,
     security,
     stages,  # noqa: F401 - registers every stage's guards and actions
@@ -115,6 +116,7 @@ def _register_areas(app: Flask) -> None:
     app.register_blueprint(portal.bp)
     app.register_blueprint(verify.bp)
     app.register_blueprint(auditor.bp)
+    app.register_blueprint(oversight.bp)
     # The API answers its own HTTP errors in JSON, even for URLs no route of it matches.
     errors.init_app(app, answered_by={"/api/": api.error_response})
     api.init_app(app)

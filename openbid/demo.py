@@ -29,7 +29,7 @@ from openbid.demo_stories import KABUPATEN, Letters, Story
 from openbid.extensions import db
 from openbid.models import Agency, CommitteeRole, Role, Selection, User, utcnow
 from openbid.rules.committee import PositionLevel
-from openbid.stages import documents
+from openbid.stages import documents, oversight
 from openbid.stages import planning as selection_service
 
 AGENCY_CODE = "kota-tangerang"
@@ -53,6 +53,19 @@ STAFF = [
     ("walikota", "Arief R. Wismansyah", Role.PPK, "Wali Kota Tangerang"),
     ("auditor", "Dewi Kartikasari", Role.AUDITOR, "Auditor Ahli Madya, Inspektorat Kota Tangerang"),
 ]
+
+# KASN, the oversight body of 2018, supervising every regional government of Banten, and
+# its reviewer of open selections (email local part, name, position title).
+KASN = {
+    "code": "KASN",
+    "name": "Komisi Aparatur Sipil Negara",
+    "numbering_pattern": "B-{seq}/KASN/{month:02d}/{year}",
+    "provinces": ["Banten"],
+    "address": "Jl. Letjen M.T. Haryono Kav. 52-53, Jakarta Selatan 12770",
+    "head_title": "Ketua Komisi Aparatur Sipil Negara",
+    "head_name": "Sofian Effendi",
+}
+KASN_REVIEWER = ("kasn", "Sri Hadiyati", "Asisten Komisioner Bidang Pengisian JPT, KASN")
 
 # 7 members, 3 internal (42.9%) and 4 external, as domain.md's demo prescribes.
 COMMITTEE = [
@@ -360,12 +373,15 @@ def load() -> bool:
     # Demo documents are signed with a self-signed certificate kept in the instance folder
     # (made on the real clock: its validity must include today).
     documents.ensure_demo_signing("BKPSDM Kota Tangerang", "Pemerintah Kota Tangerang")
+    documents.ensure_oversight_signing(KASN["code"], KASN["name"], KASN["name"])
     if db.session.scalar(sa.select(Agency.id).where(Agency.code == AGENCY_CODE)) is not None:
         return False
     # The story's first events, so the audit trail starts in 2018 like the rest of it.
     with simulated_clock(STORY_START):
         for story in STORIES:
             _create(story)
+        add_oversight_body()
+        db.session.commit()
     return True
 
 
@@ -395,6 +411,15 @@ def _create(story: Story) -> None:
     )
     _plan_selection(story, agency, staff[story.secretariat], members)
     db.session.commit()
+
+
+def add_oversight_body() -> User:
+    """Add KASN (supervising Banten) and its reviewer, who gives the demo's approvals."""
+    body = oversight.create_body(**KASN, commit=False)
+    local, name, title = KASN_REVIEWER
+    return oversight.create_reviewer(
+        body, email=_email(local), name=name, password=PASSWORD, title=title, commit=False
+    )
 
 
 def _plan_selection(
@@ -437,8 +462,10 @@ def demo_selection() -> Selection | None:
 
 
 def logins(story: Story = KOTA) -> list[tuple[str, str]]:
-    """Return (email, role) of every account of a demo agency, staff first."""
+    """Return (email, role) of every account of a demo agency, staff first (KASN's with Kota's)."""
     rows = [(story.email(local), role.value) for local, _n, role, _t in story.staff]
+    if story is KOTA:
+        rows += [(_email(KASN_REVIEWER[0]), Role.OVERSIGHT.value)]
     rows += [(story.email(c[0]), Role.COMMITTEE.value) for c in story.committee]
     rows += [(story.email(c[0]), Role.CANDIDATE.value) for c in story.candidates]
     return rows

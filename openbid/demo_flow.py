@@ -41,7 +41,14 @@ from openbid.models import (
     User,
 )
 from openbid.rules.eligibility import REQUIRED_DOCUMENTS
-from openbid.stages import announcement, appointment, assessment, interview, screening
+from openbid.stages import (
+    announcement,
+    appointment,
+    assessment,
+    interview,
+    oversight,
+    screening,
+)
 from openbid.stages import applications as portal
 from openbid.storage import storage
 from openbid.workflow import definition_of, fire
@@ -188,6 +195,7 @@ class Runner:
         self.clock = fake
         self.secretariat = _user(story, story.secretariat)
         self.ppk = _user(story, story.ppk)
+        self.kasn = _user(demo.KOTA, demo.KASN_REVIEWER[0])
         self.members = [_user(story, m[0]) for m in story.committee]
 
     def say(self, line: str) -> None:
@@ -206,21 +214,13 @@ class Runner:
         self.report(result)
 
     def approval(self, selection: Selection) -> None:
-        self.clock.at(date(2018, 11, 16))
-        number, day = self.story.letters.plan
-        announcement.record_gate_letter(
-            selection,
-            self.secretariat,
-            gate="kasn_recommendation",
-            letter_number=number,
-            letter_date=day,
-            subject=self.story.letters.plan_subject,
-            pdf=_pdf(f"Surat Rekomendasi KASN {number}"),
-            filename="rekomendasi-kasn.pdf",
-        )
+        self.clock.at(date(2018, 11, 15))
+        result = oversight.approve_plan(selection, self.kasn)
+        self.say("KASN gave its recommendation in openbid")
+        self.report(result)
         self.clock.at(date(2018, 11, 19))
         result = announcement.publish(_selection(self.story), self.secretariat)
-        self.say("approval -> announcement: KASN's recommendation recorded, announcement published")
+        self.say("approval -> announcement: announcement published")
         self.report(result)
 
     def take_applications(self, selection: Selection) -> None:
@@ -317,15 +317,9 @@ class Runner:
     def appointment(self, selection: Selection) -> None:
         self.clock.at(date(2019, 1, 11))
         self._overrides(selection)
-        number, day = self.story.letters.result
-        appointment.record_result_letter(
-            _selection(self.story),
-            self.secretariat,
-            letter_number=number,
-            letter_date=day,
-            subject=self.story.letters.result_subject,
-            pdf=_pdf(f"Rekomendasi hasil KASN {number}"),
-        )
+        result = oversight.recommend_results(_selection(self.story), self.kasn)
+        self.say("KASN gave its recommendation on the three best in openbid")
+        self.report(result)
         self.clock.at(date(2019, 1, 14))
         for index, position in enumerate(_positions(selection)):
             result = appointment.current_result(db.session, position.id)

@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 # the operations in the OpenAPI document.
 from openbid.api import tokens, selections, plan, jobs, applications, screening  # noqa: F401
 from openbid.api import ranking, approvals, documents  # noqa: F401
+from openbid.api import oversight  # noqa: F401
 
 # isort: on
 from openbid.api.auth import Unauthorized

@@ -36,6 +36,7 @@ from openbid.extensions import db
 from openbid.i18n import role_label
 from openbid.models import AuditEvent, IssuedDocument, JobStatus, Role, Selection
 from openbid.stages import documents as service
+from openbid.stages import oversight
 from openbid.verify.downloads import send_document
 from openbid.workflow import definition_of
 from openbid.workflow.access import access_reasons
@@ -153,6 +154,9 @@ def selection(selection_id: int):
         state_name=lambda machine, state: _state_name(definition, machine, state),
         role_label=_role_name,
         export=_export_view(selection.id),
+        waits=oversight.gate_waits(
+            db.session, selection, oversight.service_level(db.session, definition.oversight_body)
+        ),
     )
 
 

@@ -46,6 +46,7 @@ from openbid.models import (
 )
 from openbid.rules.reasons import N_, ValidationFailed
 from openbid.stages import announcement as service
+from openbid.stages import oversight
 from openbid.uploads import read_upload
 from openbid.workflow import GuardFailed, available_events, definition_of
 
@@ -151,6 +152,12 @@ def _events(selection: Selection, *names: str) -> dict[str, object]:
 # --- approval ---------------------------------------------------------------------------
 
 
+def _gate_waits(selection: Selection) -> list:
+    """Return the oversight gates' working days waited, for the approval page."""
+    level = oversight.service_level(db.session, definition_of(selection).oversight_body)
+    return oversight.gate_waits(db.session, selection, level)
+
+
 def _approval_page(
     selection: Selection,
     *,
@@ -189,6 +196,7 @@ def _approval_page(
             events=_events(
                 selection, SelectionEvent.PUBLISH_ANNOUNCEMENT, SelectionEvent.SUBMIT_FOR_APPROVAL
             ),
+            waits=_gate_waits(selection),
             required_by=lambda key: _(REQUIRED_BY.get(key, key)),
             unit_label=lambda unit: _(UNIT_LABELS.get(unit, unit)),
             wib=short_wib,

@@ -42,13 +42,14 @@ from openbid.committee.planning_forms import (
     scoring_form,
     workflow_choices,
 )
+from openbid.extensions import db
 from openbid.i18n import reason_text
 from openbid.models import Selection, SelectionEvent
 from openbid.rules.committee import POSITION_LEVEL_LABELS, PositionLevel
 from openbid.rules.eligibility import RANK_NAMES
 from openbid.rules.reasons import N_, ValidationFailed
 from openbid.rules.scoring import component_label
-from openbid.stages import planning
+from openbid.stages import oversight, planning
 from openbid.workflow import available_events, definition_of, workflows
 
 tab("committee.planning", N_("Plan"), 10)
@@ -125,11 +126,25 @@ def _page(
             errors=errors or {},
             notice=notice,
             events=events,
+            returned=oversight.latest_return(db.session, selection),
+            note_labels=_note_labels(),
             default_closing_time=definition.parameters["registration"]["closing_time"],
             **_labels(),
         ),
         status,
     )
+
+
+def _note_labels() -> dict[str, str]:
+    """Return the oversight body's note items as the planning page names them."""
+    return {
+        "reason": _("Why it was returned"),
+        "posts": _("Posts and requirements"),
+        "committee": _("Committee"),
+        "schedule": _("Schedule"),
+        "methods": _("Methods and weights"),
+        "other": _("Other notes"),
+    }
 
 
 def _refused(error: ValidationFailed) -> list[str]:

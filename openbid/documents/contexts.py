@@ -402,6 +402,38 @@ class AuditTrailContext(DocumentBase):
     exported_by: str
 
 
+# --- oversight_recommendation.html ----------------------------------------------------
+
+
+class OversightBody(TypedDict):
+    """The oversight body that issues a letter in openbid (its own letterhead)."""
+
+    code: str  # "KASN", "BKN"
+    name: str  # "Komisi Aparatur Sipil Negara"
+    seat: str  # "Jakarta"
+    address: str
+
+
+class ReviewedPost(Post):
+    """A post as the oversight body saw it; for the results, its three best."""
+
+    top_three: list[str]  # names in rank order; empty for the plan
+
+
+class OversightRecommendationContext(DocumentBase):
+    """The oversight body's letter on a plan (recommendation / Pertek) or on the results."""
+
+    body: OversightBody
+    gate: Literal["plan", "results"]
+    heading: str  # "Rekomendasi Pelaksanaan Seleksi Terbuka ..."
+    addressee: str  # "Wali Kota Tangerang"
+    selection: Selection
+    posts: list[ReviewedPost]
+    committee: list[Member]
+    notes: str  # the reviewer's conditions or remarks; "" when none
+    signatory: Signatory
+
+
 CONTEXTS: dict[str, type] = {
     "decree": DecreeContext,
     "announcement": AnnouncementContext,
@@ -413,6 +445,7 @@ CONTEXTS: dict[str, type] = {
     "top_three_announcement": TopThreeAnnouncementContext,
     "oversight_report": OversightReportContext,
     "audit_trail": AuditTrailContext,
+    "oversight_recommendation": OversightRecommendationContext,
 }
 """Document kind → its context type; the template is ``documents/<kind>.html``."""
 

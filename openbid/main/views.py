@@ -109,6 +109,8 @@ def home():
         return dashboards.ppk_home(requested)
     if role == Role.AUDITOR:
         return dashboards.auditor_home(requested)
+    if role == Role.OVERSIGHT:
+        return redirect(url_for("oversight.queue"))
     return dashboards.staff_home(requested)
 
 

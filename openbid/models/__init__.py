@@ -18,6 +18,7 @@ from openbid.models.document import DocumentCounter, DocumentStatus, IssuedDocum
 from openbid.models.file import StoredFile
 from openbid.models.job import Job, JobStatus
 from openbid.models.notification import LoginAttempt, OutboxMessage
+from openbid.models.oversight import OversightBody, OversightCounter, OversightReview
 from openbid.models.position import Position
 from openbid.models.selection import Selection
 from openbid.models.states import (
@@ -55,6 +56,9 @@ __all__ = [
     "JobStatus",
     "LoginAttempt",
     "OutboxMessage",
+    "OversightBody",
+    "OversightCounter",
+    "OversightReview",
     "Position",
     "RegistrationExtension",
     "Role",

@@ -34,6 +34,10 @@ class Approval(Base):
     subject: Mapped[str] = mapped_column(sa.String(300), default="")
     notes: Mapped[str] = mapped_column(sa.Text, default="")
     file_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_file.id"))
+    # "paper": a scanned letter uploaded by the agency; "openbid": given by the oversight
+    # body in openbid, its letter the issued document below.
+    source: Mapped[str] = mapped_column(sa.String(10), default="paper", server_default="paper")
+    document_id: Mapped[int | None] = mapped_column(sa.ForeignKey("issued_document.id"))
     recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

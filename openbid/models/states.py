@@ -30,6 +30,9 @@ class SelectionEvent(StrEnum):
 
     SUBMIT_FOR_APPROVAL = "submit_for_approval"
     RETURN_TO_DRAFT = "return_to_draft"
+    APPROVE_PLAN = "approve_plan"  # the oversight body gives its letter in openbid
+    RETURN_PLAN = "return_plan"  # the oversight body returns the plan with notes
+    RECOMMEND_RESULTS = "recommend_results"  # its recommendation on the three best
     PUBLISH_ANNOUNCEMENT = "publish_announcement"
     EXTEND_REGISTRATION = "extend_registration"
     DROP_POSITION = "drop_position"

@@ -12,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from openbid.models.agency import Agency
 from openbid.models.base import Base, UTCDateTime, utcnow
+from openbid.models.oversight import OversightBody
 from openbid.rules.reasons import N_, Term
 
 
@@ -24,6 +25,7 @@ class Role(enum.StrEnum):
     PPK = "ppk"  # the appointing official (Wali Kota/Bupati)
     AUDITOR = "auditor"  # read-only review afterwards
     CANDIDATE = "candidate"  # a civil servant applying
+    OVERSIGHT = "oversight"  # a reviewer of an oversight body (KASN, BKN), across agencies
 
 
 ROLE_LABELS = {
@@ -33,6 +35,7 @@ ROLE_LABELS = {
     Role.PPK: N_("Appointing official (PPK)"),
     Role.AUDITOR: N_("Auditor"),
     Role.CANDIDATE: N_("Candidate"),
+    Role.OVERSIGHT: N_("Oversight body reviewer"),
 }
 
 
@@ -58,6 +61,8 @@ class User(UserMixin, Base):
     password_hash: Mapped[str] = mapped_column(sa.String(256))
     role: Mapped[Role] = mapped_column(sa.Enum(Role, native_enum=False, length=20))
     agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agency.id"), index=True)
+    # An oversight reviewer belongs to a body, not to an agency (see OversightBody.supervises).
+    oversight_body_id: Mapped[int | None] = mapped_column(sa.ForeignKey("oversight_body.id"))
     position_title: Mapped[str] = mapped_column(sa.String(200), default="")
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(sa.String(5))
@@ -67,6 +72,7 @@ class User(UserMixin, Base):
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
     agency: Mapped[Agency | None] = relationship()
+    oversight_body: Mapped[OversightBody | None] = relationship()
 
     def set_password(self, password: str) -> None:
         """Hash and store the password (werkzeug scrypt)."""

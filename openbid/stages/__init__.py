@@ -20,5 +20,6 @@ from openbid.stages import (  # noqa: F401 - imported to register every stage's 
     common,
     documents,
     interview,
+    oversight,
     screening,
 )

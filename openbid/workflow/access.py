@@ -36,6 +36,10 @@ STAFF_ROLES: tuple[Role, ...] = (Role.ADMIN, Role.SECRETARIAT)
 
 OTHER_AGENCY = Reason("access.other_agency", N_("This selection belongs to another agency."))
 NOT_OWN = Reason("access.not_own", N_("You can act only on your own application."))
+NOT_SUPERVISED = Reason(
+    "access.not_supervised",
+    N_("This selection is not under the supervision of your oversight body."),
+)
 NOT_MEMBER = Reason("access.not_member", N_("You do not sit on the committee of this selection."))
 STATE_LOCKED = N_("This can only be changed while the selection is in draft (now: %(state)s).")
 
@@ -66,8 +70,26 @@ def committee_seat(session: Session, selection: Selection, user: User) -> Commit
     )
 
 
+def supervises(actor: User, selection: Selection) -> bool:
+    """Return whether actor reviews for the oversight body that supervises the selection.
+
+    The body must be the one the selection's definition names (KASN or BKN) and have the
+    selection's agency in its scope (its province, or listed).
+    """
+    body = actor.oversight_body
+    if actor.role != Role.OVERSIGHT or body is None:
+        return False
+    return body.code == definition_of(selection).oversight_body and body.supervises(
+        selection.agency
+    )
+
+
 def access_reasons(actor: User, row: Row, selection: Selection, session: Session) -> list[Reason]:
-    """Return why actor may not act on row at all (agency, membership, ownership)."""
+    """Return why actor may not act on row at all (agency, supervision, membership, ownership)."""
+    if actor.role == Role.OVERSIGHT:
+        return (
+            [] if isinstance(row, Selection) and supervises(actor, selection) else [NOT_SUPERVISED]
+        )
     if actor.role == Role.CANDIDATE:
         if not isinstance(row, Application) or row.candidate_id != actor.id:
             return [NOT_OWN]

@@ -23,7 +23,9 @@ from openbid.workflow.definition import (
 )
 from openbid.workflow.registry import ACTIONS, GUARDS, Registry
 
-KNOWN_ROLES = frozenset({"admin", "secretariat", "committee", "ppk", "auditor", "candidate"})
+KNOWN_ROLES = frozenset(
+    {"admin", "secretariat", "committee", "ppk", "auditor", "candidate", "oversight"}
+)
 MACHINES = ("selection", "application")
 DEFINITION_KEYS = {
     "key",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 import sqlalchemy as sa
 
@@ -70,6 +73,10 @@ PATHS = {
             "/verify/{code}",
         ],
     ),
+    "oversight": (
+        "kasn",
+        ["/oversight/", "/oversight/selections/{s}", "/oversight/monitoring", "/verify/{code}"],
+    ),
     "candidate": (
         "kandidat01",
         ["/home", "/portal/", "/portal/selections", "/portal/profile", "/portal/applications/{a}"],
@@ -93,3 +100,29 @@ def test_role_path_fits_and_passes_axe(role: str, width: int, tabs, live_server)
             problems.append(f"{path}: {visit.scroll_width} px wide at {visit.inner_width}")
         problems += [f"{path}: {line}" for line in visit.blocking()]
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_oversight_queue_and_monitoring_screenshots(
+    width: int, tabs, live_server, tmp_path
+) -> None:
+    """KASN's queue shows the results waiting; both pages are saved as screenshots to look at.
+
+    Set OPENBID_SCREENSHOTS to a folder to keep them (they go to the test's tmp folder else).
+    """
+    folder = Path(os.environ.get("OPENBID_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    tab = tabs("kasn", width)
+    texts = {}
+    pages = (
+        ("queue", "/oversight/?lang=en"),
+        ("monitoring", "/oversight/monitoring"),
+        ("dossier", "/oversight/selections/{s}".format(**_ids(live_server))),
+    )
+    for name, path in pages:
+        visit = tab.open(path)
+        assert visit.status == 200 and visit.scroll_width <= visit.inner_width
+        texts[name] = tab.do(lambda page: page.inner_text("main"))
+        tab.screenshot(folder / f"oversight-{name}-{width}.png")
+    assert "Results (three best)" in texts["queue"]
+    assert "Download CSV" in texts["monitoring"]

@@ -89,6 +89,7 @@ NUMBERS = {
     "decree": "821.2/Kep.15-BKPSDM/2019",
     "oversight_report": "800/0231-BKPSDM/2019",
     "audit_trail": "AUDIT/2018/0001",
+    "oversight_recommendation": "B-3921/KASN/11/2018",
 }
 ISSUED = {
     "announcement": datetime(2018, 11, 19, 8, 0),
@@ -101,6 +102,7 @@ ISSUED = {
     "decree": datetime(2019, 1, 14, 10, 0),
     "oversight_report": datetime(2019, 1, 21, 9, 0),
     "audit_trail": datetime(2019, 1, 21, 15, 30),
+    "oversight_recommendation": datetime(2018, 11, 15, 10, 0),
 }
 
 COMMITTEE = [
@@ -681,6 +683,29 @@ def _audit_trail() -> dict[str, Any]:
     }
 
 
+def _oversight_recommendation() -> dict[str, Any]:
+    """KASN's recommendation on the plan, given in openbid."""
+    return {
+        "body": {
+            "code": "KASN",
+            "name": "Komisi Aparatur Sipil Negara",
+            "seat": "Jakarta",
+            "address": "Jl. Letjen M.T. Haryono Kav. 52-53, Jakarta Selatan 12770",
+        },
+        "gate": "plan",
+        "heading": "Rekomendasi Pelaksanaan Seleksi Terbuka Jabatan Pimpinan Tinggi Pratama",
+        "addressee": "Wali Kota Tangerang",
+        "selection": SELECTION,
+        "posts": [
+            {"name": "Kepala Dinas Pendidikan", "unit": "Dinas Pendidikan", "top_three": []},
+            {"name": "Kepala Dinas Kesehatan", "unit": "Dinas Kesehatan", "top_three": []},
+        ],
+        "committee": [{k: m[k] for k in ("name", "role", "position")} for m in COMMITTEE],
+        "notes": "Hasil seleksi dilaporkan kepada KASN.",
+        "signatory": {"title": "Ketua Komisi Aparatur Sipil Negara", "name": "Sofian Effendi"},
+    }
+
+
 _BUILDERS = {
     "decree": _decree,
     "announcement": _announcement,
@@ -692,6 +717,7 @@ _BUILDERS = {
     "top_three_announcement": _top_three_announcement,
     "oversight_report": _oversight_report,
     "audit_trail": _audit_trail,
+    "oversight_recommendation": _oversight_recommendation,
 }
 KINDS = tuple(CONTEXTS)
 

@@ -142,6 +142,14 @@ EXPECTED = {
         "announcement → administrative_screening",
         "Keputusan Wali Kota Tangerang",
     ],
+    "oversight_recommendation": [
+        "KOMISI APARATUR SIPIL NEGARA",
+        "Nomor : B-3921/KASN/11/2018",
+        "Yth. Wali Kota Tangerang",
+        "Kepala Dinas Kesehatan",
+        "Panitia Seleksi",
+        "Catatan: Hasil seleksi dilaporkan kepada KASN.",
+    ],
 }
 
 

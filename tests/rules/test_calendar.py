@@ -204,3 +204,12 @@ def test_working_days_between_skips_weekends_holidays_and_extra_days_off():
     assert calendar.working_days_between(date(2018, 12, 27), friday) == 0  # end before start
     # Counted like add_working_days: n working days after a day end n working days later.
     assert calendar.working_days_between(friday, calendar.add_working_days(friday, 7)) == 7
+
+
+def test_working_days_between_skips_weekends_holidays_and_days_off() -> None:
+    calendar = WorkCalendar({date(2018, 8, 16): "Cuti daerah"})
+    # Friday 10 Aug 2018 to Monday 20 Aug: 17 Aug is Independence Day, 16 Aug the day off.
+    assert calendar.working_days_between(date(2018, 8, 10), date(2018, 8, 20)) == 4
+    assert WorkCalendar().working_days_between(date(2018, 8, 10), date(2018, 8, 20)) == 5
+    assert calendar.working_days_between(date(2018, 8, 10), date(2018, 8, 10)) == 0
+    assert calendar.working_days_between(date(2018, 8, 20), date(2018, 8, 10)) == 0

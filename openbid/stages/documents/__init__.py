@@ -54,7 +54,13 @@ from openbid.stages.documents.integrity import (
     chain_witnesses,
     registry_problems,
 )
-from openbid.stages.documents.issuing import PDF_TYPE, agency_context, document_base, issue_document
+from openbid.stages.documents.issuing import (
+    PDF_TYPE,
+    agency_context,
+    append_issued_event,
+    document_base,
+    issue_document,
+)
 from openbid.stages.documents.kinds import (
     DEFAULT_PATTERNS,
     KIND_CODES,
@@ -99,7 +105,9 @@ from openbid.stages.documents.signers import (
     SigningSetup,
     current_signer,
     ensure_demo_signing,
+    ensure_oversight_signing,
     load_signer,
+    oversight_signer,
     signing_setup,
     trust_roots,
 )
@@ -221,6 +229,9 @@ __all__ = [
     "top_three_announcement_context",
     "trust_roots",
     "verify_url",
+    "append_issued_event",
+    "ensure_oversight_signing",
+    "oversight_signer",
 ]
 
 

@@ -23,6 +23,7 @@ KIND_SERIES: dict[str, str] = {
     "decree": "decree",
     "oversight_report": "report",
     "audit_trail": "audit",
+    "oversight_recommendation": "oversight",
 }
 
 # Used when the agency has no pattern for a series; shaped like real Kota Tangerang numbers.
@@ -32,6 +33,8 @@ DEFAULT_PATTERNS: dict[str, str] = {
     "decree": "821.2/Kep.{seq}-BKPSDM/{year}",
     "report": "800/{seq:02d}/Lap-BKPSDM/{year}",
     "audit": "AUDIT/{year}/{seq:04d}",
+    # Numbered by the oversight body's own pattern (OversightBody.numbering_pattern).
+    "oversight": "REKOM/{seq}/{year}",
 }
 
 # The {kind} placeholder's value per document kind.
@@ -46,6 +49,7 @@ KIND_CODES: dict[str, str] = {
     "decree": "KPTS",
     "oversight_report": "LAP",
     "audit_trail": "AUDIT",
+    "oversight_recommendation": "REKOM",
 }
 
 # The document's own (Indonesian) title, as printed and registered.
@@ -60,6 +64,7 @@ KIND_TITLES: dict[str, str] = {
     "decree": "Keputusan {head_title} tentang Pengangkatan dalam Jabatan Pimpinan Tinggi Pratama",
     "oversight_report": "Laporan Pelaksanaan Seleksi Terbuka",
     "audit_trail": "Jejak Audit Seleksi Terbuka",
+    "oversight_recommendation": "Surat Instansi Pengawas atas Seleksi Terbuka",
 }
 
 # The kind's name in the interface (English source, translated where shown).
@@ -74,6 +79,7 @@ KIND_LABELS: dict[str, str] = {
     "decree": N_("Appointment decree"),
     "oversight_report": N_("Report to the oversight body"),
     "audit_trail": N_("Audit trail export"),
+    "oversight_recommendation": N_("Oversight body's letter"),
 }
 
 

@@ -99,11 +99,39 @@ def current_signer() -> signing.Signer | None:
 
 
 def trust_roots() -> tuple[Path, ...]:
-    """Return the certificates a signature must chain to for the verifier to call it valid."""
+    """Return the certificates a signature must chain to for the verifier to call it valid.
+
+    The oversight bodies' demo certificates count too: their letters are verified on the
+    same page as the agency's documents.
+    """
     setup = signing_setup()
-    if setup is not None:
-        return setup.trust_roots
-    return tuple(current_app.config.get("SIGNING_TRUST_ROOTS") or ())
+    roots = setup.trust_roots if setup is not None else ()
+    roots = roots or tuple(current_app.config.get("SIGNING_TRUST_ROOTS") or ())
+    return roots + tuple(sorted(_oversight_folder().glob("*/signing-cert.pem")))
+
+
+def _oversight_folder() -> Path:
+    return Path(current_app.instance_path) / SIGNING_FOLDER / "oversight"
+
+
+def oversight_signer(code: str) -> signing.Signer | None:
+    """Return the signer of an oversight body's letters (by its code), or None without keys."""
+    folder = _oversight_folder() / code.lower()
+    cert, key = folder / "signing-cert.pem", folder / "signing-key.pem"
+    if not (cert.is_file() and key.is_file()):
+        return None
+    return load_signer(SigningSetup(cert, key, None, (cert,), "instance"))
+
+
+def ensure_oversight_signing(code: str, common_name: str, organization: str) -> tuple[Path, Path]:
+    """Create an oversight body's demo self-signed certificate and key, once (see below)."""
+    return signing.generate_self_signed(
+        _oversight_folder() / code.lower(),
+        common_name,
+        organization,
+        valid_from=datetime(2014, 1, 1, tzinfo=UTC),
+        years=40,
+    )
 
 
 def init_app(app: Flask) -> None:

@@ -1,0 +1,143 @@
+"""The oversight body's letters given in openbid: numbered in its own series, signed with
+its own key, registered like every other document and recorded on the selection's chain.
+
+Unlike a transition's agency documents (numbered pending, rendered by a job), a letter is
+rendered and signed inside the reviewer's transition: it is one short PDF, and the
+recorded approval must point at its file when the transaction commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from openbid import audit, clock, storage
+from openbid.documents import numbering, render, signing
+from openbid.documents.contexts import template_name
+from openbid.models import (
+    DocumentStatus,
+    IssuedDocument,
+    OversightBody,
+    OversightCounter,
+    Selection,
+    User,
+)
+from openbid.stages.documents import (
+    KIND_CODES,
+    PDF_TYPE,
+    append_issued_event,
+    document_base,
+    new_verification_code,
+    oversight_signer,
+)
+
+KIND = "oversight_recommendation"
+
+
+def _lock_counter(session: Session, body: OversightBody, year: int) -> OversightCounter:
+    """Return the body's counter of year, locked for this transaction (created on first use)."""
+    stmt = (
+        sa.select(OversightCounter)
+        .where(OversightCounter.body_id == body.id, OversightCounter.year == year)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    counter = session.scalars(stmt).first()
+    if counter is not None:
+        return counter
+    try:
+        with session.begin_nested():
+            counter = OversightCounter(body_id=body.id, year=year, last_seq=0)
+            session.add(counter)
+    except IntegrityError:
+        counter = session.scalars(stmt).one()
+    return counter
+
+
+def allocate_letter_number(
+    session: Session, body: OversightBody, moment: datetime
+) -> tuple[int, str]:
+    """Take the next number of the body's own series for the year of moment (WIB)."""
+    local = clock.to_jakarta(moment)
+    counter = _lock_counter(session, body, local.year)
+    counter.last_seq += 1
+    session.flush()
+    number = numbering.format_number(
+        body.numbering_pattern,
+        seq=counter.last_seq,
+        year=local.year,
+        month=local.month,
+        kind_code=KIND_CODES[KIND],
+    )
+    return counter.last_seq, number
+
+
+def body_context(body: OversightBody) -> dict[str, str]:
+    """Return the ``contexts.OversightBody`` keys of a body."""
+    return {"code": body.code, "name": body.name, "seat": body.seat, "address": body.address}
+
+
+def issue_body_letter(
+    session: Session,
+    *,
+    body: OversightBody,
+    selection: Selection,
+    actor: User,
+    context: Mapping[str, Any],
+    title: str,
+    subject: Mapping[str, Any],
+) -> IssuedDocument:
+    """Number, render, sign (with the body's key), store, register and audit a letter."""
+    moment = clock.now()
+    seq, number = allocate_letter_number(session, body, moment)
+    code = new_verification_code(session)
+    chain_seq, chain_hash = audit.lock_head(session, selection.id)
+    signer = oversight_signer(body.code)
+    base = document_base(
+        selection.agency,
+        number=number,
+        issued_at=moment,
+        code=code,
+        signed=signer is not None,
+        chain_seq=chain_seq,
+        chain_hash=chain_hash,
+    )
+    pdf = render.render_pdf(template_name(KIND), {**context, **base})
+    if signer is not None:
+        pdf = signing.sign_pdf(
+            pdf,
+            signer,
+            reason=f"{title} Nomor {number}",
+            location=body.seat,
+            timestamp=clock.to_jakarta(moment),
+        )
+    stored = storage.store(session, pdf, PDF_TYPE)
+    document = IssuedDocument(
+        agency_id=selection.agency_id,
+        selection_id=selection.id,
+        kind=KIND,
+        series=f"oversight:{body.code}"[:40],
+        year=clock.to_jakarta(moment).year,
+        seq=seq,
+        number=number,
+        title=title[:300],
+        file_id=stored.id,
+        sha256=stored.sha256,
+        verification_code=code,
+        signed=signer is not None,
+        issued_by_id=actor.id,
+        issued_at=moment,
+        subject=dict(subject),
+        chain_seq=chain_seq,
+        chain_hash=chain_hash,
+        status=DocumentStatus.ISSUED,
+    )
+    session.add(document)
+    session.flush()
+    append_issued_event(session, document, actor)
+    return document

@@ -1,0 +1,143 @@
+"""How long each oversight gate has waited, in Indonesian working days.
+
+A gate starts waiting when the agency sends what the body must judge (the plan, when it
+is submitted for approval; the results, when the interviews close) and stops when a
+letter is on file: given in openbid or uploaded on paper. Days are counted on the agency's
+working calendar: weekends, national holidays and joint leave (the ``holidays`` package)
+and the agency's own days off are skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from openbid import clock
+from openbid.models import (
+    Agency,
+    Approval,
+    AuditEvent,
+    Selection,
+    SelectionEvent,
+    SelectionState,
+)
+from openbid.rules.calendar import WorkCalendar
+from openbid.workflow.installed import definition_of
+
+PLAN, RESULTS = "plan", "results"
+# The event that sends each gate's dossier to the oversight body.
+SENT_BY = {PLAN: SelectionEvent.SUBMIT_FOR_APPROVAL, RESULTS: SelectionEvent.CLOSE_INTERVIEW}
+RESULT_PURPOSE = "result_recommendation"
+
+
+def plan_gate_code(selection: Selection) -> str:
+    """Return the code of the definition's gate the oversight body gives ("kasn_recommendation")."""
+    definition = definition_of(selection)
+    for gate in definition.approval_gates:
+        if gate.get("authority") == definition.oversight_body and gate.get("required"):
+            return str(gate["code"])
+    return str(definition.approval_gates[0]["code"])
+
+
+def gate_purpose(selection: Selection, gate: str) -> str:
+    """Return the Approval purpose that satisfies a gate ("gate:kasn_recommendation"...)."""
+    return f"gate:{plan_gate_code(selection)}" if gate == PLAN else RESULT_PURPOSE
+
+
+def calendar_for(agency: Agency) -> WorkCalendar:
+    """Return the agency's working calendar (national holidays plus its own days off)."""
+    return WorkCalendar({h.day: h.name for h in agency.holidays})
+
+
+def sent_moments(session: Session, selection_ids: Iterable[int], gate: str) -> dict[int, datetime]:
+    """Return, per selection, when its dossier for gate was last sent (one query)."""
+    ids = list(selection_ids)
+    if not ids:
+        return {}
+    rows = session.execute(
+        sa.select(AuditEvent.selection_id, sa.func.max(AuditEvent.occurred_at))
+        .where(
+            AuditEvent.selection_id.in_(ids),
+            AuditEvent.event == str(SENT_BY[gate]),
+            AuditEvent.subject_type == "selection",
+        )
+        .group_by(AuditEvent.selection_id)
+    ).all()
+    return dict(rows)  # type: ignore[arg-type]
+
+
+def letters_after(
+    session: Session, selections: Iterable[Selection], gate: str, sent: dict[int, datetime]
+) -> dict[int, Approval]:
+    """Return, per selection, the first letter recorded for gate since it was last sent."""
+    by_id = {s.id: s for s in selections}
+    if not by_id:
+        return {}
+    purposes = {gate_purpose(s, gate) for s in by_id.values()}
+    approvals = session.scalars(
+        sa.select(Approval)
+        .where(Approval.selection_id.in_(list(by_id)), Approval.purpose.in_(purposes))
+        .order_by(Approval.recorded_at, Approval.id)
+    ).all()
+    found: dict[int, Approval] = {}
+    for approval in approvals:
+        selection = by_id[approval.selection_id]
+        since = sent.get(selection.id)
+        if approval.purpose != gate_purpose(selection, gate) or approval.selection_id in found:
+            continue
+        if since is None or approval.recorded_at >= since:
+            found[approval.selection_id] = approval
+    return found
+
+
+@dataclass(frozen=True)
+class GateWait:
+    """One oversight gate of a selection: when it was sent, decided, and the days waited."""
+
+    gate: str  # PLAN or RESULTS
+    sent_on: date
+    decided_on: date | None
+    waited: int  # working days, up to the decision or today
+    source: str  # "openbid", "paper" or "" while waiting
+    service_level: int
+
+    @property
+    def overdue(self) -> bool:
+        """Return whether it waited (or has waited) past the service level."""
+        return self.waited > self.service_level
+
+
+def waited_days(agency: Agency, sent: datetime, until: date) -> int:
+    """Return the working days from sent (WIB) to until on the agency's calendar."""
+    return calendar_for(agency).working_days_between(clock.to_jakarta(sent).date(), until)
+
+
+def gate_waits(
+    session: Session, selection: Selection, service_level: int, today: date | None = None
+) -> list[GateWait]:
+    """Return the selection's oversight gates that were sent, with their waiting days."""
+    today = today or clock.today_jakarta()
+    waits = []
+    for gate in (PLAN, RESULTS):
+        sent = sent_moments(session, [selection.id], gate)
+        if selection.id not in sent:
+            continue
+        if gate == PLAN and selection.state == SelectionState.DRAFT:
+            continue  # returned for revision: the plan waits on the agency, not the body
+        letter = letters_after(session, [selection], gate, sent).get(selection.id)
+        decided = clock.to_jakarta(letter.recorded_at).date() if letter else None
+        waits.append(
+            GateWait(
+                gate=gate,
+                sent_on=clock.to_jakarta(sent[selection.id]).date(),
+                decided_on=decided,
+                waited=waited_days(selection.agency, sent[selection.id], decided or today),
+                source=letter.source if letter else "",
+                service_level=service_level,
+            )
+        )
+    return waits
