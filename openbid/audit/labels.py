@@ -24,6 +24,10 @@ EVENT_LABELS: dict[str, str] = {
     "close_interview": N_("Interviews closed"),
     "complete": N_("Selection completed"),
     "cancel": N_("Selection cancelled"),
+    # The oversight body's decisions, given in openbid.
+    "approve_plan": N_("Plan approved by the oversight body"),
+    "return_plan": N_("Plan returned by the oversight body"),
+    "recommend_results": N_("Results recommended by the oversight body"),
     # An application's workflow (one per trigger of the application machine).
     "submit": N_("Application submitted"),
     "withdraw": N_("Application withdrawn"),
@@ -52,6 +56,7 @@ EVENT_LABELS: dict[str, str] = {
     "agency_holiday_added": N_("Agency day off added"),
     "agency_holiday_removed": N_("Agency day off removed"),
     "agency_profile_changed": N_("Agency details changed"),
+    "oversight_body_created": N_("Oversight body created"),
     # Letters and approvals.
     "approval_recorded": N_("Letter recorded"),
     "shortlist_override_recorded": N_("Letter on the three best recorded"),
@@ -181,6 +186,7 @@ SUBJECT_LABELS: dict[str, str] = {
     "agency_holiday": N_("Agency day off"),
     "api_token": N_("API token"),
     "user": N_("User"),
+    "oversight_body": N_("Oversight body"),
 }
 
 #: Payload keys whose value is a role name (translated when shown).
