@@ -2,6 +2,12 @@
 module per resource; the routes use them as ``schemas.NAME``.
 """
 
+from openbid.api.schemas.announcement import (
+    APPROVAL_GATES,
+    DROP_REQUEST,
+    ELECTION_WINDOW_REQUEST,
+    REQUIRED_GATES_REQUEST,
+)
 from openbid.api.schemas.applications import (
     APPLICATION,
     APPLICATION_FIELDS,
@@ -72,6 +78,7 @@ __all__ = [
     "APPLICATION_UPLOAD",
     "APPOINTMENT_REQUEST",
     "APPROVAL",
+    "APPROVAL_GATES",
     "APPROVAL_REQUEST",
     "APPROVAL_UPLOAD",
     "AUDIT",
@@ -83,6 +90,8 @@ __all__ = [
     "DATE",
     "DATETIME_OR_NULL",
     "DOCUMENT_LIST",
+    "DROP_REQUEST",
+    "ELECTION_WINDOW_REQUEST",
     "EVENT",
     "EVENT_REQUEST",
     "JOB",
@@ -100,6 +109,7 @@ __all__ = [
     "RANKING",
     "REASON",
     "REGISTRATION_REQUEST",
+    "REQUIRED_GATES_REQUEST",
     "SAFE_JSON",
     "SCHEDULE_REQUEST",
     "SCORING_REQUEST",
