@@ -41,7 +41,14 @@ from openbid.api.schemas.documents import (
     DOCUMENT_LIST,
 )
 from openbid.api.schemas.plan import PLAN, REGISTRATION_REQUEST, SCHEDULE_REQUEST, SCORING_REQUEST
-from openbid.api.schemas.ranking import COMMITTEE_CANDIDATES, RANKING
+from openbid.api.schemas.ranking import (
+    COMMITTEE_CANDIDATES,
+    CORRECTION,
+    CORRECTION_REQUEST,
+    RANKING,
+    REVISION,
+    REVISION_REQUEST,
+)
 from openbid.api.schemas.screening import (
     APPLICATION_PAGE,
     APPLICATION_QUERY,
@@ -86,6 +93,8 @@ __all__ = [
     "AUDIT_QUERY",
     "COMMITTEE_CANDIDATES",
     "CONFLICT",
+    "CORRECTION",
+    "CORRECTION_REQUEST",
     "CONFLICT_REQUEST",
     "DATE",
     "DATETIME_OR_NULL",
@@ -110,6 +119,8 @@ __all__ = [
     "REASON",
     "REGISTRATION_REQUEST",
     "REQUIRED_GATES_REQUEST",
+    "REVISION",
+    "REVISION_REQUEST",
     "SAFE_JSON",
     "SCHEDULE_REQUEST",
     "SCORING_REQUEST",
