@@ -33,6 +33,8 @@ ERROR_SCHEMA = {
                     "code": {"type": "string"},
                     "message": {"type": "string"},
                     "field": {"type": "string"},
+                    # An imported file's line the problem is on (null: the file as a whole).
+                    "line": {"type": ["integer", "null"]},
                 },
             },
         },

@@ -26,6 +26,7 @@ from openbid.api.schemas.approvals import (
     APPROVAL_REQUEST,
     APPROVAL_UPLOAD,
 )
+from openbid.api.schemas.assessment import ASSESSMENT_UPLOAD, IMPORT_REPORT
 from openbid.api.schemas.base import (
     DATE,
     DATETIME_OR_NULL,
@@ -88,6 +89,7 @@ __all__ = [
     "APPROVAL_GATES",
     "APPROVAL_REQUEST",
     "APPROVAL_UPLOAD",
+    "ASSESSMENT_UPLOAD",
     "AUDIT",
     "AUDIT_EVENT",
     "AUDIT_QUERY",
@@ -103,6 +105,7 @@ __all__ = [
     "ELECTION_WINDOW_REQUEST",
     "EVENT",
     "EVENT_REQUEST",
+    "IMPORT_REPORT",
     "JOB",
     "ID",
     "MAX_INT",
