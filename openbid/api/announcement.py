@@ -52,12 +52,12 @@ def _gates_json(selection: Selection) -> dict[str, Any]:
         ],
         "election_windows": [
             {
-                "index": index,
+                "number": number,
                 "starts_on": w.starts_on.isoformat(),
                 "ends_on": w.ends_on.isoformat(),
                 "reason": w.reason,
             }
-            for index, w in enumerate(announcement.election_windows(params))
+            for number, w in enumerate(announcement.election_windows(params), start=1)
         ],
     }
 
@@ -137,18 +137,18 @@ def post_election_window(selection_id: int, body: dict):
 
 @api_route(
     bp,
-    "/selections/<int:selection_id>/approval/election-windows/<int:index>",
+    "/selections/<int:selection_id>/approval/election-windows/<int:number>",
     "DELETE",
-    summary="Remove an election window by its index in the list, before publishing "
+    summary="Remove an election window by its number in the list (from 1), before publishing "
     "(secretariat, admin)",
     tag="announcement",
     conditional="write",
     responses={200: ("The approval gates without the window", s.APPROVAL_GATES)},
 )
-def delete_election_window(selection_id: int, index: int):
-    """Remove a window through ``announcement.remove_election_window``."""
+def delete_election_window(selection_id: int, number: int):
+    """Remove a window through ``announcement.remove_election_window`` (which counts from 0)."""
     selection = _writable(selection_id)
-    announcement.remove_election_window(selection, actor(), index)
+    announcement.remove_election_window(selection, actor(), number - 1)
     return _gates_answer(selection_id)
 
 

@@ -64,15 +64,15 @@ def test_required_gates_and_election_windows(app, api_as) -> None:
         f"{path}/required-gates", json={"gates": []}, headers={"If-Match": read.headers["ETag"]}
     )
     assert stale.status_code == 412
-    assert api.delete(f"{path}/election-windows/0").status_code == 422  # there is none
+    assert api.delete(f"{path}/election-windows/1").status_code == 422  # there is none
     assert _audit_count() == before
 
     added = api.post(f"{path}/election-windows", json={**window, "starts_on": "2018-09-01"})
     assert added.status_code == 201, added.get_json()
     assert added.get_json()["election_windows"] == [
-        {"index": 0, "starts_on": "2018-09-01", "ends_on": "2019-01-01", "reason": "Pilkada"}
+        {"number": 1, "starts_on": "2018-09-01", "ends_on": "2019-01-01", "reason": "Pilkada"}
     ]
-    removed = api.delete(f"{path}/election-windows/0")
+    removed = api.delete(f"{path}/election-windows/1")
     assert removed.status_code == 200 and removed.get_json()["election_windows"] == []
     db.session.expire_all()
     assert "election_windows" not in db.session.get(Selection, selection.id).parameters

@@ -45,9 +45,9 @@ _GATE = {
 }
 _WINDOW = {
     "type": "object",
-    "required": ["index", "starts_on", "ends_on", "reason"],
+    "required": ["number", "starts_on", "ends_on", "reason"],
     "properties": {
-        "index": {"type": "integer", "minimum": 0},
+        "number": {"type": "integer", "minimum": 1},
         "starts_on": DATE,
         "ends_on": DATE,
         "reason": {"type": "string"},
