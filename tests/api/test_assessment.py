@@ -55,6 +55,13 @@ def test_the_csv_import_lists_each_bad_line_then_imports_a_good_file(stages, api
     not_csv = _upload(api, selection_id, b"%PDF-1.4\x00\xff\xfe binary", name="hasil.csv")
     assert not_csv.status_code == 422 and not_csv.get_json()["errors"][0]["line"] is None
     assert _upload(api, selection_id, b"", name="").status_code == 422  # no file chosen
+    # A NUL in a cell (PostgreSQL could not store it) is refused on its line, by name.
+    nul = f"nip;lembaga_asesmen\n{nip[0]};Pusat\x00Asesmen\n".encode()
+    refused_nul = _upload(api, selection_id, nul, name="a\x00b.csv")
+    assert refused_nul.status_code == 422, refused_nul.get_json()
+    assert [(e["code"], e["line"]) for e in refused_nul.get_json()["errors"]] == [
+        ("assessment.nul", 2)
+    ]
     assert _upload(ppk, selection_id, bad).status_code == 403
     assert _upload(stranger, selection_id, bad).status_code == 404
     assert _written() == before
