@@ -36,7 +36,11 @@ def select_locale() -> str:
     if not has_request_context():  # the CLI, the demo, a job: the agency's language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     if request.path.startswith("/api/"):
-        # API clients say what they read in Accept-Language; no session there.
+        # API clients say what they read with ?lang= (as on the pages) or Accept-Language;
+        # no session there.
+        asked = request.args.get("lang")
+        if asked in languages:
+            return asked
         return request.accept_languages.best_match(languages) or "id"
     chosen = session.get("lang")
     if chosen in languages:

@@ -14,7 +14,8 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 # The resource modules register their routes on bp when imported, in this order: the order of
 # the operations in the OpenAPI document.
 from openbid.api import tokens, selections, plan, jobs, applications, screening  # noqa: F401
-from openbid.api import ranking, approvals, documents  # noqa: F401
+from openbid.api import assessment  # noqa: F401
+from openbid.api import announcement, ranking, appointment, approvals, documents  # noqa: F401
 from openbid.api import oversight  # noqa: F401
 
 # isort: on

@@ -39,7 +39,8 @@ def _ranked(entry: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _frozen(result: ShortlistResult | None) -> dict[str, Any] | None:
+def frozen_json(result: ShortlistResult | None) -> dict[str, Any] | None:
+    """Serialise a frozen result of a post (None before the interviews close)."""
     if result is None:
         return None
     return {
@@ -79,7 +80,7 @@ def get_ranking(selection_id: int):
             "selection_id": selection.id,
             "shortlist_size": appointment.shortlist_size(params),
             "posts": [
-                {"position_id": p.id, "name": p.name, "frozen": _frozen(results.get(p.id))}
+                {"position_id": p.id, "name": p.name, "frozen": frozen_json(results.get(p.id))}
                 for p in positions
             ],
         }

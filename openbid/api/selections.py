@@ -22,7 +22,6 @@ from openbid.extensions import db
 from openbid.models import (
     AuditEvent,
     CommitteeMember,
-    CommitteeRole,
     Position,
     Role,
     Selection,
@@ -319,38 +318,54 @@ def add_position(selection_id: int, body: dict):
     bp,
     "/selections/<int:selection_id>/committee",
     "POST",
-    summary="Seat a committee-role user of the agency on a draft selection (secretariat, admin)",
+    summary="Seat a committee account of the agency (user_id) or a new person (new_name, "
+    "new_email: an account is created, its initial password answered once) on a draft "
+    "selection (secretariat, admin)",
     conditional="write",
     tag="selections",
     body=s.MEMBER_CREATE,
-    responses={201: ("The selection with the new member", s.SELECTION)},
+    responses={201: ("The selection with the new member", s.MEMBER_SEATED)},
 )
 def add_member(selection_id: int, body: dict):
-    """Seat a committee member."""
+    """Seat a committee member through ``planning.seat_member`` (the plan page's form)."""
     selection = visible_selection(selection_id)
     require(*STAFF_WRITERS)
     if_match(selection)
-    member = db.session.get(User, body["user_id"])
-    if member is None or member.agency_id != selection.agency_id:
-        raise ValidationFailed(
-            Reason(
-                "committee.user",
-                N_("No committee user %(id)s in this agency."),
-                {"id": body["user_id"]},
-            )
-        )
-    selection_service.add_committee_member(
+    result = selection_service.seat_member(
         selection,
         actor(),
-        member,
-        committee_role=CommitteeRole(body["committee_role"]),
-        is_internal=body["is_internal"],
-        position_title=body["position_title"],
-        position_level=body["position_level"],
-        institution=body.get("institution", ""),
-        is_bkn_official=body.get("is_bkn_official", False),
+        selection_service.MemberInput(
+            committee_role=body["committee_role"],
+            is_internal=body["is_internal"],
+            position_title=body["position_title"],
+            position_level=body["position_level"],
+            institution=body.get("institution", ""),
+            is_bkn_official=body.get("is_bkn_official", False),
+            user_id=body.get("user_id"),
+            new_name=body.get("new_name", ""),
+            new_email=body.get("new_email", ""),
+        ),
     )
-    return selection_answer(selection_json(selection), selection, 201)
+    db.session.expire_all()
+    selection = db.session.get(Selection, selection_id)
+    shown = selection_json(selection)
+    tag = etag(selection, shown)
+    if result.initial_password is not None:
+        user = result.member.user
+        shown = {
+            **shown,
+            "new_account": {
+                "user_id": user.id,
+                "email": user.email,
+                "initial_password": result.initial_password,
+            },
+        }
+    response = jsonify(shown)
+    response.status_code = 201
+    response.headers["ETag"] = tag
+    # The initial password is shown once: no cache keeps it.
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _audit_event_json(e: AuditEvent) -> dict[str, Any]:

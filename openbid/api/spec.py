@@ -33,6 +33,8 @@ ERROR_SCHEMA = {
                     "code": {"type": "string"},
                     "message": {"type": "string"},
                     "field": {"type": "string"},
+                    # An imported file's line the problem is on (null: the file as a whole).
+                    "line": {"type": ["integer", "null"]},
                 },
             },
         },
@@ -288,7 +290,7 @@ def _responses(op: Operation) -> dict[str, dict]:
     if not op.public:
         errors += [401, 403]
     if op.method != "GET" and not op.public:
-        errors.append(409)
+        errors += [409, 422]  # 422: the rules refuse it, with or without a body
     if op.conditional == "write":
         errors.append(412)
     for status in errors:

@@ -37,6 +37,25 @@ def test_token_with_wrong_password_is_401_json(app, client) -> None:
     assert unknown.get_json()["message"] == response.get_json()["message"]
 
 
+def test_lang_in_the_query_chooses_the_language_as_on_the_pages(app, client) -> None:
+    user = make_user(Role.SECRETARIAT, make_agency())
+    body = {"email": user.email, "password": "nope"}
+
+    def message(query: str = "", language: str | None = None) -> str:
+        headers = {"Accept-Language": language} if language else {}
+        answer = client.post(f"/api/v1/tokens{query}", json=body, headers=headers)
+        assert answer.status_code == 401
+        return answer.get_json()["message"]
+
+    # Five tries: the token route's limit. The last one's header says English too.
+    indonesian, english = message(), message("?lang=en")
+    assert indonesian != english
+    # ?lang= wins over Accept-Language, both ways; an unknown one falls back to the header.
+    assert message("?lang=id", language="en") == indonesian
+    assert message("?lang=en", language="id") == english
+    assert message("?lang=xx", language="en") == english
+
+
 @pytest.mark.parametrize(
     "body",
     [None, "not json", {"email": "a@b.c"}, {"email": "a@b.c", "password": "x", "admin": True}],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from openbid.extensions import db
-from openbid.models import AuditEvent, Position, Role
+from openbid.models import AuditEvent, CommitteeMember, Position, Role, User
 from tests.factories import make_agency, make_selection, make_user
 
 
@@ -145,3 +145,55 @@ def test_posts_are_changed_and_removed_and_members_unseated(app, api_as) -> None
         stranger.put(f"{path}/positions/{first}", json={"name": "x", "unit": "y"}).status_code
         == 404
     )
+
+
+def test_a_new_person_is_seated_with_an_account_created_once(app, api_as, client) -> None:
+    selection, secretariat = make_selection(make_agency(), committee=4)
+    api = api_as(secretariat)
+    ppk = make_user(Role.PPK, selection.agency)
+    member = api_as(selection.committee[0].user)
+    path = f"/selections/{selection.id}/committee"
+    seat = {
+        "committee_role": "member",
+        "is_internal": False,
+        "position_title": "Guru Besar",
+        "position_level": 4,
+        "institution": "Universitas Indonesia",
+    }
+    counts = (User.id, CommitteeMember.id, AuditEvent.id)
+
+    def written() -> tuple[int, ...]:
+        db.session.expire_all()
+        return tuple(db.session.scalar(sa.select(sa.func.count(c))) for c in counts)
+
+    before = written()
+    taken = api.post(f"{path}?lang=en", json={**seat, "new_name": "X", "new_email": ppk.email})
+    assert taken.status_code == 422 and taken.get_json()["errors"][0]["code"] == (
+        "committee.email_taken"
+    )
+    assert "already has an account" in taken.get_json()["message"]
+    nobody = api.post(path, json=seat)
+    assert [e["code"] for e in nobody.get_json()["errors"]] == [
+        "committee.new_name",
+        "committee.new_email",
+    ]
+    invalid = api.post(path, json={**seat, "new_name": "Prof. Y", "new_email": "bukan-email"})
+    assert invalid.get_json()["errors"][0]["code"] == "committee.email_invalid"
+    not_committee = api.post(path, json={**seat, "user_id": ppk.id})
+    assert not_committee.get_json()["errors"][0]["code"] == "committee.user"
+    new = {**seat, "new_name": "Prof. Dr. Rina", "new_email": "rina@ui.example"}
+    assert member.post(path, json=new).status_code in (403, 404)
+    assert written() == before
+
+    seated = api.post(path, json=new)
+    assert seated.status_code == 201, seated.get_json()
+    assert seated.headers["Cache-Control"] == "no-store"
+    account = seated.get_json()["new_account"]
+    assert account["email"] == "rina@ui.example"
+    assert "Prof. Dr. Rina" in [m["name"] for m in seated.get_json()["committee"]]
+    # The answer's tag is the selection's as read now; the password logs the person in.
+    assert api.get(f"/selections/{selection.id}").headers["ETag"] == seated.headers["ETag"]
+    login = {"email": account["email"], "password": account["initial_password"]}
+    assert client.post("/api/v1/tokens", json=login).status_code == 201
+    again = api.post(path, json=new)
+    assert again.get_json()["errors"][0]["code"] == "committee.email_taken"

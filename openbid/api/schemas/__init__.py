@@ -2,6 +2,12 @@
 module per resource; the routes use them as ``schemas.NAME``.
 """
 
+from openbid.api.schemas.announcement import (
+    APPROVAL_GATES,
+    DROP_REQUEST,
+    ELECTION_WINDOW_REQUEST,
+    REQUIRED_GATES_REQUEST,
+)
 from openbid.api.schemas.applications import (
     APPLICATION,
     APPLICATION_FIELDS,
@@ -20,6 +26,7 @@ from openbid.api.schemas.approvals import (
     APPROVAL_REQUEST,
     APPROVAL_UPLOAD,
 )
+from openbid.api.schemas.assessment import ASSESSMENT_UPLOAD, IMPORT_REPORT
 from openbid.api.schemas.base import (
     DATE,
     DATETIME_OR_NULL,
@@ -35,7 +42,14 @@ from openbid.api.schemas.documents import (
     DOCUMENT_LIST,
 )
 from openbid.api.schemas.plan import PLAN, REGISTRATION_REQUEST, SCHEDULE_REQUEST, SCORING_REQUEST
-from openbid.api.schemas.ranking import COMMITTEE_CANDIDATES, RANKING
+from openbid.api.schemas.ranking import (
+    COMMITTEE_CANDIDATES,
+    CORRECTION,
+    CORRECTION_REQUEST,
+    RANKING,
+    REVISION,
+    REVISION_REQUEST,
+)
 from openbid.api.schemas.screening import (
     APPLICATION_PAGE,
     APPLICATION_QUERY,
@@ -51,6 +65,7 @@ from openbid.api.schemas.selections import (
     JOB,
     MEMBER,
     MEMBER_CREATE,
+    MEMBER_SEATED,
     POSITION,
     POSITION_CREATE,
     REASON,
@@ -72,24 +87,32 @@ __all__ = [
     "APPLICATION_UPLOAD",
     "APPOINTMENT_REQUEST",
     "APPROVAL",
+    "APPROVAL_GATES",
     "APPROVAL_REQUEST",
     "APPROVAL_UPLOAD",
+    "ASSESSMENT_UPLOAD",
     "AUDIT",
     "AUDIT_EVENT",
     "AUDIT_QUERY",
     "COMMITTEE_CANDIDATES",
     "CONFLICT",
+    "CORRECTION",
+    "CORRECTION_REQUEST",
     "CONFLICT_REQUEST",
     "DATE",
     "DATETIME_OR_NULL",
     "DOCUMENT_LIST",
+    "DROP_REQUEST",
+    "ELECTION_WINDOW_REQUEST",
     "EVENT",
     "EVENT_REQUEST",
+    "IMPORT_REPORT",
     "JOB",
     "ID",
     "MAX_INT",
     "MEMBER",
     "MEMBER_CREATE",
+    "MEMBER_SEATED",
     "NO_NUL",
     "POSITION",
     "POSITION_CREATE",
@@ -100,6 +123,9 @@ __all__ = [
     "RANKING",
     "REASON",
     "REGISTRATION_REQUEST",
+    "REQUIRED_GATES_REQUEST",
+    "REVISION",
+    "REVISION_REQUEST",
     "SAFE_JSON",
     "SCHEDULE_REQUEST",
     "SCORING_REQUEST",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from openbid.api.schemas.base import ID, obj
+
 _REASON = {
     "type": "object",
     "required": ["code", "message"],
@@ -70,5 +72,37 @@ COMMITTEE_CANDIDATES = {
                 },
             },
         }
+    },
+}
+REVISION_REQUEST = obj({"reason": {"type": "string", "maxLength": 2000}}, ["reason"])
+REVISION = {
+    "type": "object",
+    "required": ["selection_id", "position_id", "frozen"],
+    "properties": {
+        "selection_id": {"type": "integer"},
+        "position_id": {"type": "integer"},
+        "frozen": FROZEN,
+    },
+}
+CORRECTION_REQUEST = obj(
+    {
+        "application_id": ID,
+        # Any name: the stage refuses a field it cannot correct, with its reason.
+        "field": {"type": "string", "maxLength": 60},
+        # A score ("85.5" or 85.5) or, for the fitness fields, a fit/unfit answer.
+        "value": {"type": ["string", "number", "boolean"], "maxLength": 20},
+        "reason": {"type": "string", "maxLength": 2000},
+    },
+    ["application_id", "field", "value", "reason"],
+)
+CORRECTION = {
+    "type": "object",
+    "required": ["selection_id", "position_id", "application_id", "field", "value"],
+    "properties": {
+        "selection_id": {"type": "integer"},
+        "position_id": {"type": "integer"},
+        "application_id": {"type": "integer"},
+        "field": {"type": "string"},
+        "value": {"type": ["string", "boolean", "null"]},
     },
 }

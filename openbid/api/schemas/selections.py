@@ -162,7 +162,10 @@ POSITION_CREATE = obj(
 )
 MEMBER_CREATE = obj(
     {
+        # An existing committee account of the agency, or a new person to create.
         "user_id": ID,
+        "new_name": {"type": "string", "maxLength": 300},
+        "new_email": {"type": "string", "maxLength": 320},
         "committee_role": {"type": "string", "enum": ["chair", "secretary", "member"]},
         "is_internal": {"type": "boolean"},
         "position_title": column_text(CommitteeMember.position_title),
@@ -170,7 +173,7 @@ MEMBER_CREATE = obj(
         "institution": column_text(CommitteeMember.institution, min_length=0),
         "is_bkn_official": {"type": "boolean"},
     },
-    ["user_id", "committee_role", "is_internal", "position_title", "position_level"],
+    ["committee_role", "is_internal", "position_title", "position_level"],
 )
 AUDIT_EVENT = {
     "type": "object",
@@ -240,5 +243,20 @@ AUDIT_QUERY = {
         "maximum": 1000,
         "default": 100,
         "description": "At most this many events.",
+    },
+}
+MEMBER_SEATED = {
+    **SELECTION,
+    "properties": {
+        **SELECTION["properties"],
+        "new_account": {
+            "type": "object",
+            "required": ["user_id", "email", "initial_password"],
+            "properties": {
+                "user_id": {"type": "integer"},
+                "email": {"type": "string"},
+                "initial_password": {"type": "string"},
+            },
+        },
     },
 }
