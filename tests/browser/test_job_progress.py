@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from openbid import jobs
+from openbid import demo, jobs
 from openbid.extensions import db
-from openbid.models import IssuedDocument, Job, JobStatus, Selection, User
+from openbid.models import IssuedDocument, Job, JobStatus, User
 from openbid.rules.reasons import Reason
 from openbid.stages import documents
 from tests.browser.conftest import WIDTHS, LiveServer
@@ -29,7 +29,7 @@ SHOTS_DIR = "OPENBID_BROWSER_SHOTS"
 def job_rows(live_server: LiveServer) -> Iterator[dict[str, int]]:
     """A job at work (its documents issued so far listed) and one that failed, by state."""
     with live_server.app.app_context():
-        selection = db.session.scalars(sa.select(Selection)).one()
+        selection = demo.demo_selection()  # Kota Tangerang's (the demo has two agencies)
         secretariat = db.session.scalars(sa.select(User).where(User.email.like("lutfi@%"))).one()
         issued = db.session.scalars(
             sa.select(IssuedDocument.id).where(IssuedDocument.selection_id == selection.id)

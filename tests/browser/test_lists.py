@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from openbid import demo
 from openbid.extensions import db
-from openbid.models import Position, Selection
+from openbid.models import Position
 from tests.browser.conftest import WIDTHS, LiveServer
 
 SHOTS_DIR = "OPENBID_BROWSER_SHOTS"
@@ -24,7 +25,7 @@ LISTS = (
 @pytest.mark.parametrize("width", WIDTHS)
 def test_filtered_lists_fit_and_pass_axe(width: int, tabs, live_server: LiveServer, tmp_path):
     with live_server.app.app_context():
-        selection = db.session.scalars(sa.select(Selection)).one()
+        selection = demo.demo_selection()  # Kota Tangerang's (the demo has two agencies)
         post = db.session.scalars(
             sa.select(Position.id)
             .where(Position.selection_id == selection.id)
