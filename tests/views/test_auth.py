@@ -126,7 +126,7 @@ def test_workspace_is_closed_to_candidates_and_auditors(app, client, browser) ->
         user = make_user(role, None if role == Role.CANDIDATE else agency)
         browser.login(user.email, PASSWORD)
         assert client.get(f"/selections/{selection.id}").status_code == 403
-        browser.post("/auth/logout", page=home.request.path)  # where /home led
+        browser.post("/auth/logout")
 
 
 def test_workspace_hides_other_agencies_and_other_committees(app, client, browser) -> None:
