@@ -53,6 +53,7 @@ __all__ = [
     "access_reasons",
     "after_commit",
     "available_events",
+    "kept_after_commit",
     "definition_of",
     "fire",
     "workflows",
@@ -367,6 +368,23 @@ def _run_after_commit(row: Row, result: FireResult) -> None:
             hook(row, result)
         except Exception:
             current_app.logger.exception("after-commit hook %r failed", hook)
+
+
+@contextmanager
+def kept_after_commit() -> Iterator[None]:
+    """Keep the rows loaded in the block as fire() committed them, for the answer to a write.
+
+    A commit expires every row, and the answer (the row as the change left it) would read
+    each again, one query apiece. In the block the rows keep what the transaction read and
+    wrote: the rows fire() changed hold exactly what it committed, under its lock.
+    """
+    session = db.session()
+    previous = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        yield
+    finally:
+        session.expire_on_commit = previous
 
 
 def available_events(row: Row, actor: User) -> list[EventOption]:
