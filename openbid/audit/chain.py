@@ -125,8 +125,12 @@ def append(
     to_state: str | None = None,
     payload: Mapping[str, Any] | None = None,
     occurred_at: datetime | None = None,
+    flush: bool = True,
 ) -> AuditEvent:
-    """Append an event to its chain inside the caller's transaction; the caller commits."""
+    """Append an event to its chain inside the caller's transaction; the caller commits.
+
+    With ``flush=False`` the event waits for the caller's next flush (it has no id until then).
+    """
     chain = chain_for(selection_id)
     head = _lock_head(session, chain)
     row = AuditEvent(
@@ -149,7 +153,8 @@ def append(
     head.seq = row.seq
     head.hash = row.hash
     session.add(row)
-    session.flush()
+    if flush:
+        session.flush()
     return row
 
 

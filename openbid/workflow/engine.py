@@ -203,9 +203,11 @@ def fire(
         ctx = _build_context(session, row, actor, transition, data)
         _check_guards(ctx)
         from_state = _move(ctx, event)
-        session.flush()  # the version check happens here: a lost race raises StaleDataError
         ctx.audit_event = _append_audit(ctx, event, from_state)
         _run_actions(ctx)
+        # The version check happens here (a lost race raises StaleDataError) or at an action's
+        # first query: the row's new state is written once with what the actions set on it.
+        session.flush()
         result = FireResult(event, from_state, row.state, ctx.audit_event.id, ctx.outputs)
         _finish(session, row, result, commit=commit)
         return result
@@ -319,18 +321,24 @@ def _move(ctx: Context, event: str) -> str:
 
 
 def _append_audit(ctx: Context, event: str, from_state: str) -> AuditEvent:
-    """Append the transition's event to the selection's audit chain and return it."""
-    return audit.append(
-        ctx.session,
-        event=event,
-        actor=ctx.actor,
-        subject_type=_subject_type(ctx.row),
-        subject_id=ctx.row.id,
-        selection_id=ctx.selection.id,
-        from_state=from_state,
-        to_state=ctx.row.state,
-        payload={"data": ctx.data, "workflow": ctx.definition.ident},
-    )
+    """Append the transition's event to the selection's audit chain and return it.
+
+    Nothing is flushed yet: the row's change and the event are written by the next flush,
+    so an action setting more on the row (a submission's snapshot) adds no second UPDATE.
+    """
+    with ctx.session.no_autoflush:
+        return audit.append(
+            ctx.session,
+            flush=False,
+            event=event,
+            actor=ctx.actor,
+            subject_type=_subject_type(ctx.row),
+            subject_id=ctx.row.id,
+            selection_id=ctx.selection.id,
+            from_state=from_state,
+            to_state=ctx.row.state,
+            payload={"data": ctx.data, "workflow": ctx.definition.ident},
+        )
 
 
 def _run_actions(ctx: Context) -> None:

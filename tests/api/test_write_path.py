@@ -59,9 +59,9 @@ def test_a_verdict_evaluates_the_rules_once_in_a_bounded_number_of_statements(sc
 
 
 # A submission: the token, the post, the draft, the lock, the candidate, the guards' reads
-# (profile, documents, other posts), the version update, the chain head and its event, the
-# snapshot, and the answer (the application again, documents, verdict).
-SUBMIT_STATEMENTS = 18
+# (profile, documents, other posts), one update of the application (state and snapshot), the
+# chain head and its event, and the answer (the application again, documents, verdict).
+SUBMIT_STATEMENTS = 17
 
 
 @pytest.fixture
@@ -98,6 +98,7 @@ def test_a_submission_takes_a_bounded_number_of_statements(draft) -> None:
     # then share one read.
     assert count_of(sent, "SELECT candidate_profile.") == 2
     assert count_of(sent, "INSERT INTO audit_event") == 1
+    assert count_of(sent, "UPDATE application ") == 1  # the snapshot rides on the state change
     assert len(sent) <= SUBMIT_STATEMENTS, "\n".join(sent)
 
 
