@@ -24,6 +24,11 @@ from tests.stage_factories import clock_at, make_candidate, publish, upload_docu
 VERDICT_STATEMENTS = 17
 
 
+def _head_write() -> int:
+    """SQLite takes its write lock by writing the chain head before reading it: one more."""
+    return 1 if db.engine.dialect.name == "sqlite" else 0
+
+
 def test_a_verdict_evaluates_the_rules_once_in_a_bounded_number_of_statements(screening):  # noqa: F811
     application_id = _application("kandidat01").id
     chair = screening("pansel.ketua")
@@ -42,7 +47,7 @@ def test_a_verdict_evaluates_the_rules_once_in_a_bounded_number_of_statements(sc
     assert count_of(sent, "SELECT application.id, application.position_id") == 1
     assert count_of(sent, "SELECT position.") == 0
     assert count_of(sent, "SELECT screening_verdict.") == 1  # the rules' input, not the answer
-    assert len(sent) <= VERDICT_STATEMENTS, "\n".join(sent)
+    assert len(sent) <= VERDICT_STATEMENTS + _head_write(), "\n".join(sent)
     body = response.get_json()  # the answer shows the row as stored after the verdict
     db.session.expire_all()
     stored = db.session.get(Application, application_id)
@@ -99,7 +104,7 @@ def test_a_submission_takes_a_bounded_number_of_statements(draft) -> None:
     assert count_of(sent, "SELECT candidate_profile.") == 2
     assert count_of(sent, "INSERT INTO audit_event") == 1
     assert count_of(sent, "UPDATE application ") == 1  # the snapshot rides on the state change
-    assert len(sent) <= SUBMIT_STATEMENTS, "\n".join(sent)
+    assert len(sent) <= SUBMIT_STATEMENTS + _head_write(), "\n".join(sent)
 
 
 LOCK_SQL = re.compile(
