@@ -139,9 +139,9 @@ def selection(selection_id: int):
     chain = audit.chain_for(selection.id)
     # Only the events after the last recorded verification are checked on a view.
     status = audit.check_since(db.session, chain, checkpoints.folder())
-    total = db.session.scalar(
-        sa.select(sa.func.count(AuditEvent.id)).where(AuditEvent.chain == chain)
-    )
+    # The head's seq, not a count: counting 100k events costs ~40 ms a view on PostgreSQL.
+    head = audit.head_of(db.session, chain)
+    total = head[0] if head is not None else 0
     pages = max(1, ceil(total / PAGE_SIZE))
     page = request.args.get("page", 1, type=int) or 1
     if page < 1 or page > pages:
