@@ -452,6 +452,12 @@ def measure_deadline_submissions(candidates: int = 600, window: float = 12.0) ->
             time.sleep(max((closes_at - datetime.now(UTC)).total_seconds() - window, 0))
             done, seconds = load(port, [submit(i) for i in tokens])
         floor = floor_rate(url, folder, requests=800)
+    print(
+        f"# deadline_submissions: {done} accepted in {seconds:.1f} s; {refused_in_time[0]} refused"
+        f" though sent before the deadline, {accepted_late[0]} accepted though sent after",
+        file=sys.stderr,
+        flush=True,
+    )
     in_window = min(seconds, window)
     value = done / in_window if in_window else 0.0
     ok = value >= 20 and refused_in_time[0] == 0 and accepted_late[0] == 0
