@@ -40,6 +40,7 @@ from openbid.rules.eligibility import REQUIRED_DOCUMENTS
 from openbid.rules.reasons import N_, Reason, ValidationFailed
 from openbid.stages import applications as portal
 from openbid.stages import assessment, interview, screening
+from openbid.workflow import kept_after_commit
 
 # Which AssessmentResult fields each score component writes, and the body field feeding it.
 ASSESSMENT_COMPONENTS: dict[str, dict[str, str]] = {
@@ -121,10 +122,31 @@ def _load_application(application_id: int) -> Application | None:
     )
 
 
-def application_json(application: Application) -> dict[str, Any]:
-    """Serialise an application with its documents, verdict and the scores the caller may see."""
-    # The identity key, not .id: reading an attribute of a row a commit expired reloads it.
-    application = _load_application(sa.inspect(application).identity[0]) or application
+# What the answer reads of an application without a query: its columns and these relations.
+_SHOWN = frozenset({"state", "version", "submitted_at", "candidate_id", "position", "candidate"})
+
+
+def _loaded(application: Application) -> bool:
+    """Whether the answer can be read from the row as it is (nothing it shows is expired)."""
+    state = sa.inspect(application)
+    if state.unloaded & _SHOWN:
+        return False
+    position = sa.inspect(application.position)
+    selection = "selection" not in position.unloaded and application.position.selection
+    return selection is not False and not sa.inspect(selection).unloaded & {"title", "state"}
+
+
+def application_json(
+    application: Application, *, verdict: ScreeningVerdict | None | bool = False
+) -> dict[str, Any]:
+    """Serialise an application with its documents, verdict and the scores the caller may see.
+
+    ``verdict``: the application's verdict when the caller holds it (None: it has none);
+    read from the database when not given.
+    """
+    if not _loaded(application):
+        # The identity key, not .id: reading an attribute of a row a commit expired reloads it.
+        application = _load_application(sa.inspect(application).identity[0]) or application
     position = application.position
     selection = position.selection
     documents = db.session.scalars(
@@ -136,9 +158,10 @@ def application_json(application: Application) -> dict[str, Any]:
         .options(joinedload(ApplicationDocument.file))
         .order_by(ApplicationDocument.id)
     ).all()
-    verdict = db.session.scalar(
-        sa.select(ScreeningVerdict).where(ScreeningVerdict.application_id == application.id)
-    )
+    if verdict is False:
+        verdict = db.session.scalar(
+            sa.select(ScreeningVerdict).where(ScreeningVerdict.application_id == application.id)
+        )
     return {
         "id": application.id,
         "state": application.state,
@@ -360,14 +383,15 @@ def post_verdict(application_id: int, body: dict):
     loaded = _load_application(application_id)  # held: visible_application finds it loaded
     application = visible_application(application_id)
     del loaded
-    screening.record_verdict(
-        application,
-        actor(),
-        body["passed"],
-        body.get("reason", ""),
-        expected_version=body.get("expected_version"),
-    )
-    return jsonify(application_json(application))
+    with kept_after_commit():  # the answer shows the rows as the verdict left them
+        fired = screening.record_verdict(
+            application,
+            actor(),
+            body["passed"],
+            body.get("reason", ""),
+            expected_version=body.get("expected_version"),
+        )
+        return jsonify(application_json(application, verdict=fired.outputs["screening_verdict"]))
 
 
 @api_route(

@@ -29,7 +29,7 @@ from openbid.audit.chain import (
     verify_chain_exact,
 )
 from openbid.audit.state import ChainStatus, Verified, check_since, record_full
-from openbid.audit.verify import verify_all, verify_chain
+from openbid.audit.verify import head_of, verify_all, verify_chain
 
 __all__ = [
     "GENESIS_HASH",
@@ -46,6 +46,7 @@ __all__ = [
     "chains",
     "compute_hash",
     "event_fields",
+    "head_of",
     "iter_events",
     "lock_head",
     "normalise_payload",

@@ -92,7 +92,15 @@ def compute_hash(event: AuditEvent) -> str:
 
 
 def _lock_head(session: Session, chain: str) -> AuditChainHead:
-    """Return the chain head row, locked for this transaction, creating it on first use."""
+    """Return the chain head row, locked for this transaction, creating it on first use.
+
+    SQLite has no row locks and begins a transaction at its first write: the head is written
+    (unchanged) before it is read, so the read happens under the database's write lock,
+    whatever the caller has written before (fire() writes its row's change after this).
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        table = AuditChainHead.__table__
+        session.execute(table.update().where(table.c.chain == chain).values(seq=table.c.seq))
     stmt = sa.select(AuditChainHead).where(AuditChainHead.chain == chain).with_for_update()
     head = session.scalars(stmt.execution_options(populate_existing=True)).first()
     if head is not None:
@@ -125,8 +133,12 @@ def append(
     to_state: str | None = None,
     payload: Mapping[str, Any] | None = None,
     occurred_at: datetime | None = None,
+    flush: bool = True,
 ) -> AuditEvent:
-    """Append an event to its chain inside the caller's transaction; the caller commits."""
+    """Append an event to its chain inside the caller's transaction; the caller commits.
+
+    With ``flush=False`` the event waits for the caller's next flush (it has no id until then).
+    """
     chain = chain_for(selection_id)
     head = _lock_head(session, chain)
     row = AuditEvent(
@@ -149,7 +161,8 @@ def append(
     head.seq = row.seq
     head.hash = row.hash
     session.add(row)
-    session.flush()
+    if flush:
+        session.flush()
     return row
 
 

@@ -210,6 +210,11 @@ def join_runs(
 
 
 def head_of(session: Session, chain: str) -> tuple[int, str] | None:
+    """Return the chain head's (seq, hash), or None before the chain's first event.
+
+    The seq is the number of events of an intact chain (1..n without gaps): one row by its
+    key, where counting the events reads every one of them.
+    """
     row = session.execute(
         sa.select(AuditChainHead.seq, AuditChainHead.hash).where(AuditChainHead.chain == chain)
     ).first()

@@ -127,7 +127,15 @@ def selection(selection_id: int):
     actors, kinds = event_log.chain_choices(chain)
     filters = event_log.read_filters(request.args, actors, kinds)
     stmt = event_log.filtered(chain, filters)
-    total = db.session.scalar(stmt.with_only_columns(sa.func.count(AuditEvent.id)).order_by(None))
+    # The chain's length is its head's seq, not a count: counting 100k events costs ~40 ms a
+    # view on PostgreSQL. Only a filtered view counts what matches.
+    head = audit.head_of(db.session, chain)
+    chain_total = head[0] if head is not None else 0
+    total = chain_total
+    if filters.active:
+        total = db.session.scalar(
+            stmt.with_only_columns(sa.func.count(AuditEvent.id)).order_by(None)
+        )
     pages = max(1, ceil(total / PAGE_SIZE))
     if filters.page > pages:
         abort(404)
@@ -140,6 +148,7 @@ def selection(selection_id: int):
         status=status,
         problem=status.problem,
         total=total,
+        chain_total=chain_total,
         page=filters.page,
         pages=pages,
         events=events,

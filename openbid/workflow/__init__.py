@@ -14,6 +14,7 @@ from openbid.workflow.engine import (
     available_events,
     definition_of,
     fire,
+    kept_after_commit,
     workflows,
 )
 from openbid.workflow.installed import init_app, state_label
@@ -36,6 +37,7 @@ __all__ = [
     "definition_of",
     "fire",
     "init_app",
+    "kept_after_commit",
     "load_workflows",
     "state_label",
     "workflows",

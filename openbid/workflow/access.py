@@ -21,7 +21,7 @@ from collections.abc import Collection, Iterable
 from typing import TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from openbid.models import Application, CommitteeMember, Role, Selection, User
 from openbid.models.user import role_term
@@ -62,12 +62,45 @@ def role_reason(actor: User, transition) -> Reason | None:
 
 
 def committee_seat(session: Session, selection: Selection, user: User) -> CommitteeMember | None:
-    """Return the user's seat on the selection's committee, or None."""
-    return session.scalar(
-        sa.select(CommitteeMember).where(
-            CommitteeMember.selection_id == selection.id, CommitteeMember.user_id == user.id
+    """Return the user's seat on the selection's committee, or None.
+
+    Read once per transaction: a write checks the seat where it finds the record (the API's
+    visibility) and again in fire(); the second answer is the first one. A flush forgets the
+    seats read (it may have written one).
+    """
+    seats = _seats_read(session)
+    key = (selection.id, user.id)
+    if key not in seats:
+        seat = session.scalar(
+            sa.select(CommitteeMember).where(
+                CommitteeMember.selection_id == selection.id, CommitteeMember.user_id == user.id
+            )
         )
-    )
+        seats = _seats_read(session)  # the query may have begun the transaction
+        seats[key] = seat
+    return seats[key]
+
+
+# Session.info key: (the transaction, {(selection id, user id): seat or None}).
+_SEATS = "openbid.access.seats"
+
+
+def _seats_read(session: Session) -> dict[tuple[int, int], CommitteeMember | None]:
+    """Return the seats read in the session's current transaction (empty outside one)."""
+    if isinstance(session, scoped_session):
+        session = session()
+    transaction = session.get_transaction()
+    held = session.info.get(_SEATS)
+    if held is None or transaction is None or held[0] is not transaction:
+        held = (transaction, {})
+        session.info[_SEATS] = held
+    return held[1]
+
+
+@sa.event.listens_for(Session, "after_flush")
+def _forget_seats(session: Session, _context: object) -> None:
+    """Forget the seats read once a flush may have written one."""
+    session.info.pop(_SEATS, None)
 
 
 def supervises(actor: User, selection: Selection) -> bool:
@@ -162,10 +195,42 @@ def lock(session: Session, model: type[T], ident: int, *, shared: bool = False) 
 
     The decision taken on the row then holds until the transaction ends: a concurrent event on
     it waits. SQLite has no row locks; its writes are serialised by the database lock.
+
+    A row this session already holds, unchanged and loaded, is locked by reading its version
+    alone: every change to a versioned row (its ``version_id_col``) raises the version, so an
+    equal version proves the loaded row is the stored one, and its relationships stay loaded
+    (re-reading it whole would reset them, and the next read of each would query again).
     """
+    held, version = _held(session, model, ident)
+    if held is not None:
+        stored = session.execute(
+            sa.select(sa.inspect(model).version_id_col)
+            .where(model.id == ident)
+            .with_for_update(read=shared)
+        ).scalar_one()
+        if stored == version:
+            return held
     return session.scalars(
         sa.select(model)
         .where(model.id == ident)
         .with_for_update(read=shared)
         .execution_options(populate_existing=True)
     ).one()
+
+
+def _held(session: Session, model: type[T], ident: int) -> tuple[T | None, object]:
+    """Return the session's unchanged, loaded copy of a versioned row and its version.
+
+    (None, None) when the model has no version, or the session holds no such copy.
+    """
+    mapper = sa.inspect(model)
+    if mapper.version_id_col is None:
+        return None, None
+    row = session.identity_map.get(mapper.identity_key_from_primary_key((ident,)))
+    if row is None:
+        return None, None
+    state = sa.inspect(row)
+    key = mapper.get_property_by_column(mapper.version_id_col).key
+    if state.modified or key in state.unloaded:
+        return None, None
+    return row, state.dict.get(key)

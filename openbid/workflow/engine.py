@@ -53,6 +53,7 @@ __all__ = [
     "access_reasons",
     "after_commit",
     "available_events",
+    "kept_after_commit",
     "definition_of",
     "fire",
     "workflows",
@@ -202,9 +203,11 @@ def fire(
         ctx = _build_context(session, row, actor, transition, data)
         _check_guards(ctx)
         from_state = _move(ctx, event)
-        session.flush()  # the version check happens here: a lost race raises StaleDataError
         ctx.audit_event = _append_audit(ctx, event, from_state)
         _run_actions(ctx)
+        # The version check happens here (a lost race raises StaleDataError) or at an action's
+        # first query: the row's new state is written once with what the actions set on it.
+        session.flush()
         result = FireResult(event, from_state, row.state, ctx.audit_event.id, ctx.outputs)
         _finish(session, row, result, commit=commit)
         return result
@@ -318,18 +321,24 @@ def _move(ctx: Context, event: str) -> str:
 
 
 def _append_audit(ctx: Context, event: str, from_state: str) -> AuditEvent:
-    """Append the transition's event to the selection's audit chain and return it."""
-    return audit.append(
-        ctx.session,
-        event=event,
-        actor=ctx.actor,
-        subject_type=_subject_type(ctx.row),
-        subject_id=ctx.row.id,
-        selection_id=ctx.selection.id,
-        from_state=from_state,
-        to_state=ctx.row.state,
-        payload={"data": ctx.data, "workflow": ctx.definition.ident},
-    )
+    """Append the transition's event to the selection's audit chain and return it.
+
+    Nothing is flushed yet: the row's change and the event are written by the next flush,
+    so an action setting more on the row (a submission's snapshot) adds no second UPDATE.
+    """
+    with ctx.session.no_autoflush:
+        return audit.append(
+            ctx.session,
+            flush=False,
+            event=event,
+            actor=ctx.actor,
+            subject_type=_subject_type(ctx.row),
+            subject_id=ctx.row.id,
+            selection_id=ctx.selection.id,
+            from_state=from_state,
+            to_state=ctx.row.state,
+            payload={"data": ctx.data, "workflow": ctx.definition.ident},
+        )
 
 
 def _run_actions(ctx: Context) -> None:
@@ -367,6 +376,23 @@ def _run_after_commit(row: Row, result: FireResult) -> None:
             hook(row, result)
         except Exception:
             current_app.logger.exception("after-commit hook %r failed", hook)
+
+
+@contextmanager
+def kept_after_commit() -> Iterator[None]:
+    """Keep the rows loaded in the block as fire() committed them, for the answer to a write.
+
+    A commit expires every row, and the answer (the row as the change left it) would read
+    each again, one query apiece. In the block the rows keep what the transaction read and
+    wrote: the rows fire() changed hold exactly what it committed, under its lock.
+    """
+    session = db.session()
+    previous = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        yield
+    finally:
+        session.expire_on_commit = previous
 
 
 def available_events(row: Row, actor: User) -> list[EventOption]:

@@ -101,8 +101,11 @@ def test_action_that_raises_rolls_everything_back(app) -> None:
     submit["actions"] = ["explode_after_move"]
 
     def explode(ctx) -> None:
-        # The state has moved and the audit event is flushed when an action runs.
+        # The state has moved and the audit event is appended when an action runs; both are
+        # written by the next flush (an action's first query, or fire()'s own after them).
         assert ctx.row.state == "approval"
+        assert ctx.audit_event in ctx.session.new and ctx.audit_event.hash
+        ctx.session.flush()
         assert ctx.audit_event.id is not None
         raise RuntimeError("renderer crashed")
 

@@ -14,3 +14,4 @@ def record_screening_verdict(ctx: Context) -> None:
     passed = ctx.transition.dest == ApplicationState.ELIGIBLE
     verdict = write_verdict(ctx.row, ctx.actor, passed, str(ctx.data.get("reason") or "").strip())
     ctx.outputs["screening_verdict_id"] = verdict.id
+    ctx.outputs["screening_verdict"] = verdict  # for the answer: no query for what was written
