@@ -370,7 +370,8 @@ def browser(client: FlaskClient) -> Browser:
 # pytest-xdist hands out tests in collection order.
 LONG_RUNNING = frozenset(
     {
-        "test_the_demo_selection_from_draft_to_decree_through_the_pages",
+        "test_the_demo_selection_from_draft_to_decree_with_the_worker_thread",
+        "test_the_demo_selection_from_draft_to_decree_with_rq_and_a_worker_process",
         "test_demo_selection_from_draft_to_decree_through_the_api",
         "test_demo_through_completed_issues_the_decree_and_its_trail_runs_forwards",
         "test_a_worker_killed_while_rendering_then_retried",
