@@ -68,6 +68,7 @@ def profile_complete(ctx: Context) -> Reason | None:
 @guard("documents_complete")
 def documents_complete(ctx: Context) -> list[Reason]:
     """Hold when every document the selection asks for is uploaded; name each missing one."""
+    present = documents_of(_application(ctx))  # one query, not one per required document
     return [
         Reason(
             "application.document_missing",
@@ -75,7 +76,7 @@ def documents_complete(ctx: Context) -> list[Reason]:
             {"document": doc.name_id, "label": Term(doc.label)},
         )
         for doc in required_documents(ctx.selection)
-        if doc.code not in documents_of(_application(ctx))
+        if doc.code not in present
     ]
 
 
