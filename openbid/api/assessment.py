@@ -18,31 +18,7 @@ from openbid.api.spec import api_route
 from openbid.api.visibility import require, visible_selection
 from openbid.extensions import db
 from openbid.i18n import reason_text
-from openbid.rules.reasons import N_, Reason
 from openbid.stages import assessment
-
-
-def _nul_problems(data: bytes) -> list[assessment.LineProblem]:
-    """Return a problem for each line with a NUL character: no text file has one, and
-    PostgreSQL could not store a cell holding it.
-    """
-    if b"\x00" not in data:
-        return []
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return []  # not text at all: the stage refuses the file as a whole
-    lines = [n for n, line in enumerate(data.split(b"\n"), start=1) if b"\x00" in line]
-    return [
-        assessment.LineProblem(
-            line,
-            Reason(
-                "assessment.nul",
-                N_("This line holds a NUL character: save the file again as text (CSV)."),
-            ),
-        )
-        for line in lines[:20]
-    ]
 
 
 def _problems_answer(error: assessment.ImportFailed) -> Any:
@@ -80,9 +56,6 @@ def post_assessment_import(selection_id: int):
     raw = (upload.filename if upload is not None else "") or ""
     filename = "".join(c for c in raw if c.isprintable())[:200] or "import.csv"
     try:
-        problems = _nul_problems(data)
-        if problems:
-            raise assessment.ImportFailed(problems)
         report = assessment.import_csv(selection, actor(), data, filename)
     except assessment.ImportFailed as error:
         return _problems_answer(error)

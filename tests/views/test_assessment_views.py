@@ -136,6 +136,14 @@ def test_a_bad_import_lists_every_line_and_changes_nothing(stages, app, client, 
     assert "Line 2: The assessment-centre score 101 is outside 0 to 100." in html
     assert "Line 5: The assessment-centre score 80,123 has more than two decimals." in html
     assert _written() == before
+    # A NUL in a cell (or the file's name) is named by line, not stored: PostgreSQL cannot.
+    nul = f"nip;nilai_asesmen\n{nip[0]};80\n{nip[1]};8\x000\n".encode()
+    response = _upload(browser, setup.selection, nul, name="pusat\x00.csv")
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert re.findall(r"<li>Line (\d+):", html) == ["3"]
+    assert "NUL character" in html
+    assert _written() == before
 
 
 def test_a_good_import_through_the_page(stages, app, client, browser) -> None:

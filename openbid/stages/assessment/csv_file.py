@@ -83,6 +83,7 @@ def read_sheet(file_bytes: bytes, limit: int) -> Sheet:
     """
     _check_size(file_bytes, limit)
     text = _decode(file_bytes)
+    _check_nul(text)
     delimiter = _delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
@@ -153,6 +154,30 @@ def _decode(data: bytes) -> str:
                 )
             ]
         ) from None
+
+
+def _check_nul(text: str) -> None:
+    """Refuse a file with NUL characters, naming each line (at most 20) that holds one.
+
+    No text file has them, and PostgreSQL cannot store a cell holding one.
+
+    :raises ImportFailed: for each such line.
+    """
+    if "\x00" not in text:
+        return
+    lines = [n for n, line in enumerate(text.split("\n"), start=1) if "\x00" in line]
+    raise ImportFailed(
+        [
+            LineProblem(
+                line,
+                Reason(
+                    "assessment.nul",
+                    N_("This line holds a NUL character: save the file again as text (CSV)."),
+                ),
+            )
+            for line in lines[:20]
+        ]
+    )
 
 
 def _delimiter(text: str) -> str:

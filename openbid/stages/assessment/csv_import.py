@@ -70,6 +70,8 @@ def import_csv(selection: Selection, actor: User, file_bytes: bytes, filename: s
     :raises ImportFailed: listing every problem; nothing is written.
     """
     check_entry(selection, actor)
+    # The name goes into the audit trail: printable characters only (PostgreSQL refuses NUL).
+    filename = "".join(c for c in filename if c.isprintable())[:200] or "import.csv"
     sheet = read_sheet(file_bytes, int(current_app.config["UPLOAD_MAX_BYTES"]))
     rules = assessment_rules(selection)
     planned, data_rows = check_rows(selection, sheet, rules)
