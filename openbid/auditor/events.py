@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from openbid import clock
+from openbid import audit, clock
 from openbid.audit.labels import (
     COMMITTEE_ROLE_FIELDS,
     FIELD_LABELS,
@@ -114,21 +114,47 @@ def read_filters(args: Mapping[str, str], actors: list[str], events: list[str]) 
     return LogFilters(actor, event, since, until, max(number, 1), errors)
 
 
+@dataclass
+class _Choices:
+    """A chain's actors and event types up to the event (seq, hash) they were read to."""
+
+    seq: int
+    hash: str
+    actors: set[str]
+    events: set[str]
+
+
+# By database and chain. A chain only grows, so a later view reads only the events after the
+# last one read: a DISTINCT over a 100k-event chain costs ~100 ms a view on PostgreSQL. The
+# (seq, hash) pair names that event, so a chain that is not the one read (another test
+# database, a restored backup) is read again from its start.
+_CHOICES: dict[tuple[str, str], _Choices] = {}
+
+
 def chain_choices(chain: str) -> tuple[list[str], list[str]]:
-    """Return the actors and the event types recorded in a chain (one query each)."""
-    actors = db.session.scalars(
-        sa.select(AuditEvent.actor)
-        .where(AuditEvent.chain == chain)
-        .distinct()
-        .order_by(AuditEvent.actor)
-    ).all()
-    events = db.session.scalars(
-        sa.select(AuditEvent.event)
-        .where(AuditEvent.chain == chain)
-        .distinct()
-        .order_by(AuditEvent.event)
-    ).all()
-    return list(actors), list(events)
+    """Return the actors and the event types recorded in a chain, sorted."""
+    key = (db.engine.url.render_as_string(hide_password=True), chain)
+    head = audit.head_of(db.session, chain)
+    known = _CHOICES.get(key)
+    if head is None:
+        return [], []
+    if known is not None and (known.seq, known.hash) != head:
+        at = db.session.scalar(
+            sa.select(AuditEvent.hash).where(AuditEvent.chain == chain, AuditEvent.seq == known.seq)
+        )
+        if at != known.hash:
+            known = None  # not the chain that was read: read it from its start
+    after = known.seq if known is not None else 0
+    if known is None or (known.seq, known.hash) != head:
+        rows = db.session.execute(
+            sa.select(AuditEvent.actor, AuditEvent.event)
+            .where(AuditEvent.chain == chain, AuditEvent.seq > after)
+            .distinct()
+        ).all()
+        actors = (known.actors if known else set()) | {row.actor for row in rows}
+        events = (known.events if known else set()) | {row.event for row in rows}
+        known = _CHOICES[key] = _Choices(head[0], head[1], actors, events)
+    return sorted(known.actors), sorted(known.events)
 
 
 def _start_of(day: date) -> datetime:

@@ -358,3 +358,25 @@ def test_the_page_takes_the_number_of_events_from_the_chain_head(auditor_browser
     # head's seq is the same number for an intact chain, read by its key.
     assert not [s for s in sent if "count(" in s and "FROM audit_event" in s]
     assert f"<dd>{stored}</dd>" in page.get_data(as_text=True)
+
+
+def test_the_filters_choices_read_only_the_events_since_the_last_view(
+    auditor_browser, built
+) -> None:
+    selection, secretary = make_selection(built.agency)
+    _notes(selection, secretary, 3)
+    url = f"/audit/selections/{selection.id}?lang=en"
+
+    def distinct_reads() -> list[str]:
+        with statements() as sent:
+            assert auditor_browser.client.get(url).status_code == 200
+        return [s for s in sent if "DISTINCT" in s.upper() and "FROM audit_event" in s]
+
+    first = distinct_reads()
+    assert len(first) == 1  # the chain's actors and event types, once
+    assert distinct_reads() == []  # nothing new: nothing read again
+    _notes(selection, secretary, 1)
+    [since] = distinct_reads()  # one new event: only the events after the last read
+    assert "seq >" in since
+    page = auditor_browser.client.get(url).get_data(as_text=True)
+    assert secretary.email in page  # the actor is still offered in the filter
