@@ -44,7 +44,7 @@ translations: | $(VENV)/.installed
 	@$(BIN)/pybabel compile --statistics -d openbid/translations
 
 extract-messages: $(VENV)/.installed
-	PYTHONPATH=. $(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k lazy_gettext --no-location --sort-output -o openbid/translations/messages.pot .
+	PYTHONPATH=. $(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k N_plural:1,2 -k lazy_gettext --no-location --sort-output -o openbid/translations/messages.pot .
 	$(BIN)/pybabel update -i openbid/translations/messages.pot -d openbid/translations --ignore-obsolete
 
 run: setup

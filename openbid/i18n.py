@@ -6,7 +6,7 @@ from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import format_date, format_datetime, get_locale, gettext
+from flask_babel import format_date, format_datetime, get_locale, get_translations, gettext
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
@@ -86,8 +86,13 @@ def language_return_path() -> str:
 def reason_text(reason: Reason | str) -> str:
     """Return a reason translated into the current language."""
     if isinstance(reason, Reason):
-        return reason.translate(gettext)
+        return reason.translate(gettext, _ngettext)
     return gettext(reason)
+
+
+def _ngettext(singular: str, plural: str, number: int) -> str:
+    # Flask-Babel's ngettext formats with %(num)d at once; a Reason fills its own parameters.
+    return get_translations().ungettext(singular, plural, number)
 
 
 COMMITTEE_ROLE_LABELS = {

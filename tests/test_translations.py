@@ -21,8 +21,9 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parent.parent
 PO_FILE = ROOT / "openbid" / "translations" / "id" / "LC_MESSAGES" / "messages.po"
 HINT = "run `make extract-messages` and translate them in " + str(PO_FILE.relative_to(ROOT))
-# The Makefile's `pybabel extract -k _l -k N_ -k lazy_gettext`, on top of babel's defaults.
-KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "N_": None, "lazy_gettext": None}
+# The Makefile's `pybabel extract -k _l -k N_ -k N_plural:1,2 -k lazy_gettext`, on top of
+# babel's defaults.
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "N_": None, "N_plural": (1, 2), "lazy_gettext": None}
 # %(name)s, %(count)d, %(share).1f ...; "%%" is a literal percent sign, not a placeholder.
 PLACEHOLDER_RE = re.compile(r"%%|%\((\w+)\)[-#0 +]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[diouxXeEfFgGcrsa]")
 

@@ -16,6 +16,11 @@ def N_(s: str) -> str:  # babel extracts N_ by default, no config needed
     return s
 
 
+def N_plural(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a singular and plural message pair for babel extraction (keyword N_plural:1,2)."""
+    return singular, plural
+
+
 class Term(str):
     """A translatable word passed as a Reason parameter, e.g. a document label.
 
@@ -35,6 +40,10 @@ class Reason:
     # Excluded from the hash so a Reason stays hashable although it holds a dict; still
     # compared, so two reasons with different numbers are different.
     params: Mapping[str, object] = field(default_factory=dict, hash=False, compare=True)
+    # With a plural template (from N_plural) the message agrees with the number in
+    # params[number]: "1 post has", "2 posts have"; each language picks its own form.
+    plural: str | None = None
+    number: str = "count"
 
     def __post_init__(self) -> None:
         # A private copy: later changes to the caller's dict cannot alter the reason.
@@ -42,12 +51,28 @@ class Reason:
 
     def __str__(self) -> str:
         """Return the English message with its parameters filled in."""
-        return self.template % dict(self.params)
+        return self._english() % dict(self.params)
 
-    def translate(self, gettext: Callable[[str], str]) -> str:
-        """Return the message translated with `gettext`, including `Term` parameters."""
+    def _english(self) -> str:
+        if self.plural is not None and self.params.get(self.number) != 1:
+            return self.plural
+        return self.template
+
+    def translate(
+        self,
+        gettext: Callable[[str], str],
+        ngettext: Callable[[str, str, int], str] | None = None,
+    ) -> str:
+        """Return the message translated with `gettext`, including `Term` parameters.
+
+        A plural message goes through `ngettext` (unformatted, as gettext's own); without
+        one, the English form for the number is translated with `gettext`.
+        """
         params = {key: _translated(value, gettext) for key, value in self.params.items()}
-        return gettext(self.template) % params
+        if self.plural is not None and ngettext is not None:
+            number = self.params.get(self.number, 0)
+            return ngettext(self.template, self.plural, int(number)) % params  # type: ignore[call-overload]
+        return gettext(self._english()) % params
 
     def as_dict(self) -> dict[str, object]:
         """Return a JSON-ready dict (code, template, params, English message)."""

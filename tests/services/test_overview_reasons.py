@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from flask_babel import force_locale
+
+from openbid.i18n import reason_text
 from openbid.rules.reasons import Reason
 from openbid.stages.overview import page_of, reason_lines
 
@@ -68,3 +71,44 @@ def test_a_missing_letter_leads_to_its_own_form() -> None:
     assert page_of("appointment.no_recommendation") == ("committee.appointment", "recommendation")
     assert page_of("appointment.not_chosen") == ("committee.appointment", None)
     assert page_of("event.unknown") == (None, None)
+
+
+def test_one_candidate_left_is_said_in_the_singular() -> None:
+    (line,) = reason_lines([_missing("A", (7,)), _missing("B", (7,))])
+    assert str(line.reason) == "2 members have not yet scored 1 candidate."
+
+
+def test_grouped_posts_agree_with_their_number_in_english_and_indonesian(app) -> None:
+    one = reason_lines([_no_eligible("A"), PENDING])[1].reason
+    two = reason_lines([_no_eligible("A"), _no_eligible("B")])[0].reason
+    letters = reason_lines(
+        [Reason("approval.gate_missing", "%(gate)s", {"gate": g}) for g in ("X", "Y")]
+    )[0].reason
+    with app.test_request_context():
+        with force_locale("en"):
+            assert reason_text(one) == "No applicant for A has passed yet."
+            assert reason_text(two) == (
+                "No applicant passed administrative screening in 2 posts: A, B."
+            )
+            assert reason_text(letters) == "2 letters are not recorded yet: X, Y."
+        with force_locale("id"):
+            assert reason_text(two) == (
+                "Tidak ada pelamar yang lulus seleksi administrasi pada 2 jabatan: A, B."
+            )
+
+
+def test_a_plural_reason_picks_the_form_for_its_number_in_english(app) -> None:
+    posts = [_no_eligible(p) for p in "AB"]
+    one = reason_lines([*posts[:1], PENDING, *posts[1:]])  # pending: folded from one post on
+    assert str(one[1].reason) == "2 posts have no applicant who passed yet (A, B)."
+    single = Reason(
+        "x",
+        "%(count)d post has no applicant who passed yet (%(posts)s).",
+        {"count": 1, "posts": "A"},
+        plural="%(count)d posts have no applicant who passed yet (%(posts)s).",
+    )
+    assert str(single) == "1 post has no applicant who passed yet (A)."
+    with app.test_request_context(), force_locale("en"):
+        assert reason_text(single) == "1 post has no applicant who passed yet (A)."
+    with app.test_request_context(), force_locale("id"):
+        assert reason_text(single) == "1 jabatan belum memiliki pelamar yang lulus (A)."

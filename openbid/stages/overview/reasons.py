@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from openbid.rules.reasons import N_, Reason
+from openbid.rules.reasons import N_, N_plural, Reason
 
 # Where a reason is resolved: the longest matching code prefix names the page (an endpoint of
 # the committee area, by selection) and, where it has one, the section of that page.
@@ -54,16 +54,29 @@ def _names(reasons: Sequence[Reason], key: str) -> str:
     return ", ".join(str(r.params.get(key, "")) for r in reasons)
 
 
+def _counted(code: str, forms: tuple[str, str], params: dict[str, object]) -> Reason:
+    """Return a reason whose message agrees with its count ("1 post has", "2 posts have")."""
+    return Reason(code, forms[0], params, plural=forms[1])
+
+
 def _scores(reasons: list[Reason], others: Sequence[Reason]) -> Reason:
     candidates = {i for r in reasons for i in r.params.get("application_ids", ())}  # type: ignore[attr-defined]
+    # Grouped from GROUP_FROM (two) members on, so only the candidates' number varies.
+    singular, plural = N_plural(
+        "%(members)d members have not yet scored %(candidates)d candidate.",
+        "%(members)d members have not yet scored %(candidates)d candidates.",
+    )
     return Reason(
         "interview.scores_missing",
-        N_("%(members)d members have not yet scored %(candidates)d candidates."),
+        singular,
         {"members": len(reasons), "candidates": len(candidates)},
+        plural=plural,
+        number="candidates",
     )
 
 
 def _no_eligible(reasons: list[Reason], others: Sequence[Reason]) -> Reason:
+    params = {"count": len(reasons), "posts": _names(reasons, "post")}
     if any(r.code == "screening.pending" for r in others):
         # Verdicts still to come may well change this: say it once, as a consequence.
         if len(reasons) == 1:
@@ -72,44 +85,47 @@ def _no_eligible(reasons: list[Reason], others: Sequence[Reason]) -> Reason:
                 N_("No applicant for %(post)s has passed yet."),
                 {"post": reasons[0].params.get("post", "")},
             )
-        return Reason(
-            "screening.no_eligible_yet",
-            N_("%(count)d posts have no applicant who passed yet (%(posts)s)."),
-            {"count": len(reasons), "posts": _names(reasons, "post")},
+        forms = N_plural(
+            "%(count)d post has no applicant who passed yet (%(posts)s).",
+            "%(count)d posts have no applicant who passed yet (%(posts)s).",
         )
-    return Reason(
-        "screening.no_eligible_posts",
-        N_("No applicant passed administrative screening in %(count)d posts: %(posts)s."),
-        {"count": len(reasons), "posts": _names(reasons, "post")},
+        return _counted("screening.no_eligible_yet", forms, params)
+    forms = N_plural(
+        "No applicant passed administrative screening in %(count)d post: %(posts)s.",
+        "No applicant passed administrative screening in %(count)d posts: %(posts)s.",
     )
+    return _counted("screening.no_eligible_posts", forms, params)
 
 
 def _too_few(reasons: list[Reason], others: Sequence[Reason]) -> Reason:
-    return Reason(
-        "announcement.too_few_applicants_posts",
-        N_("%(count)d posts have fewer applicants than the %(minimum)d needed: %(posts)s."),
-        {
-            "count": len(reasons),
-            "minimum": reasons[0].params.get("minimum", 0),
-            "posts": _names(reasons, "post"),
-        },
+    forms = N_plural(
+        "%(count)d post has fewer applicants than the %(minimum)d needed: %(posts)s.",
+        "%(count)d posts have fewer applicants than the %(minimum)d needed: %(posts)s.",
     )
+    params = {
+        "count": len(reasons),
+        "minimum": reasons[0].params.get("minimum", 0),
+        "posts": _names(reasons, "post"),
+    }
+    return _counted("announcement.too_few_applicants_posts", forms, params)
 
 
 def _not_chosen(reasons: list[Reason], others: Sequence[Reason]) -> Reason:
-    return Reason(
-        "appointment.not_chosen_posts",
-        N_("The appointing official has not yet chosen anyone for %(count)d posts: %(posts)s."),
-        {"count": len(reasons), "posts": _names(reasons, "post")},
+    forms = N_plural(
+        "The appointing official has not yet chosen anyone for %(count)d post: %(posts)s.",
+        "The appointing official has not yet chosen anyone for %(count)d posts: %(posts)s.",
     )
+    params = {"count": len(reasons), "posts": _names(reasons, "post")}
+    return _counted("appointment.not_chosen_posts", forms, params)
 
 
 def _letters(reasons: list[Reason], others: Sequence[Reason]) -> Reason:
-    return Reason(
-        "approval.gates_missing",
-        N_("%(count)d letters are not recorded yet: %(gates)s."),
-        {"count": len(reasons), "gates": _names(reasons, "gate")},
+    forms = N_plural(
+        "%(count)d letter is not recorded yet: %(gates)s.",
+        "%(count)d letters are not recorded yet: %(gates)s.",
     )
+    params = {"count": len(reasons), "gates": _names(reasons, "gate")}
+    return _counted("approval.gates_missing", forms, params)
 
 
 GROUPS: dict[str, Callable[[list[Reason], Sequence[Reason]], Reason]] = {
