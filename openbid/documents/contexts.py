@@ -371,7 +371,11 @@ class AuditRow(TypedDict):
     seq: int
     at: datetime
     actor: str
-    event: str
+    event: str  # the machine name the chain records, with its subject: "close (application #4)"
+    # Its readable name with the subject, in Indonesian and English (openbid.audit.labels);
+    # exports numbered before they were added render without them.
+    label: NotRequired[str]  # "Lamaran ditutup — Lamaran #4"
+    label_en: NotRequired[str]  # "Application closed — Application #4"
     from_state: str  # "" when the event changes no state
     to_state: str
     hash: str  # full sha256 hex; the template prints the first 12 characters

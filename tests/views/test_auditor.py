@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 import pytest
 import sqlalchemy as sa
 from flask import Flask
+from flask_babel import force_locale, gettext
 
 from openbid import audit, clock
 from openbid.auditor import events as event_log
@@ -239,6 +240,26 @@ def test_trail_pdf_lists_every_event_and_document(auditor_browser, built) -> Non
     assert trail.verification_code in text
     again = auditor_browser.post(f"{page}/trail.pdf", page=page)
     assert again.headers["Location"] == response.headers["Location"]  # same export, no new number
+
+
+@pytest.mark.real_pdf
+def test_trail_pdf_names_events_in_indonesian_and_english_beside_the_machine_name(
+    auditor_browser, built, tmp_path
+) -> None:
+    page = f"/audit/selections/{built.selection.id}"
+    response = auditor_browser.post(f"{page}/trail.pdf", page=page)
+    pdf = auditor_browser.client.get(response.headers["Location"]).data
+    (tmp_path / "trail.pdf").write_bytes(pdf)  # to look at: pdftoppm -png -r 60
+    flat = " ".join(pdf_text(pdf).split())
+    # The scenario's events include the issue of its documents ("document_issued").
+    assert "Dokumen diterbitkan — Dokumen #" in flat
+    assert "Document issued — Document #" in flat
+    assert "document_issued (document #" in flat
+    with auditor_browser.client.application.test_request_context():
+        with force_locale("id"):
+            created = gettext(event_log.event_label("selection_created"))
+    assert created != "Selection created" and created in flat
+    assert "Selection created" in flat and "selection_created" in flat
 
 
 def test_downloads_are_limited_to_the_agency(auditor_browser, built) -> None:

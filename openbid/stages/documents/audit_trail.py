@@ -12,9 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import force_locale, gettext
 from sqlalchemy.orm import Session, joinedload
 
 from openbid import audit, clock, jobs
+from openbid.audit.labels import EVENT_LABELS, SUBJECT_LABELS
 from openbid.extensions import db
 from openbid.models import (
     Approval,
@@ -40,6 +42,25 @@ def _event_text(event: AuditEvent) -> str:
         text = f"{text} ({event.subject_type} #{event.subject_id})"
     elif event.subject_type not in ("selection",):
         text = f"{text} ({event.subject_type})"
+    return text
+
+
+def _labels_in(locale: str) -> dict[str, str]:
+    """Return every event's and subject's readable name in one language (one locale switch)."""
+    with force_locale(locale):
+        return {key: gettext(text) for key, text in (*EVENT_LABELS.items(), *_SUBJECTS)}
+
+
+# Subjects keyed apart from events (a subject and an event may share a machine name).
+_SUBJECTS = tuple((f"subject:{key}", text) for key, text in SUBJECT_LABELS.items())
+
+
+def _event_label(event: AuditEvent, names: dict[str, str]) -> str:
+    text = names.get(event.event, event.event)
+    if event.subject_type != "selection":
+        what = names.get(f"subject:{event.subject_type}", event.subject_type)
+        number = f" #{event.subject_id}" if event.subject_id is not None else ""
+        text = f"{text} — {what}{number}"
     return text
 
 
@@ -87,12 +108,17 @@ def _event_rows(session: Session, selection: Selection) -> list[dict[str, Any]]:
         .where(AuditEvent.chain == audit.chain_for(selection.id))
         .order_by(AuditEvent.seq)
     )
+    indonesian, english = _labels_in("id"), _labels_in("en")
     return [
         {
             "seq": event.seq,
             "at": clock.to_jakarta(event.occurred_at),
             "actor": event.actor,
             "event": _event_text(event),
+            # One registered document whoever asks: both languages rather than the
+            # asking auditor's, the machine name (what the chain records) beside them.
+            "label": _event_label(event, indonesian),
+            "label_en": _event_label(event, english),
             "from_state": event.from_state or "",
             "to_state": event.to_state or "",
             "hash": event.hash,
