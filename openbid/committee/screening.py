@@ -23,6 +23,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
@@ -51,6 +52,8 @@ from openbid.workflow import GuardFailed, available_events, definition_of
 VIEW_ROLES = (Role.SECRETARIAT, Role.COMMITTEE, Role.ADMIN)
 DECIDE_ROLES = (Role.SECRETARIAT, Role.COMMITTEE)
 STAGE = SelectionState.ADMINISTRATIVE_SCREENING
+# The bulk form's "scope" for every rule-clean application the page showed.
+ALL_ON_PAGE = "page"
 tab("committee.screening", N_("Screening"), 30, roles=VIEW_ROLES)
 
 
@@ -128,6 +131,7 @@ def _page(
     bulk_refusals=None,
     bulk_message: str = "",
     bulk_picked=(),
+    bulk_all=None,
 ):
     page = screening_service.listing(selection, filters)
     by_post: dict[int, list[screening_service.Screened]] = defaultdict(list)
@@ -156,6 +160,7 @@ def _page(
             bulk_refusals=bulk_refusals or [],
             bulk_message=bulk_message,
             bulk_picked=set(bulk_picked),
+            bulk_all=bulk_all or {},
             **_row_context(selection, page.items, filters, errors, values),
         ),
         status,
@@ -279,10 +284,10 @@ def _refused(selection_id: int, application_id: int, filters, error, passed: str
     return _page(selection, filters, errors=errors, values=values, status=422)
 
 
-def _picks() -> dict[int, int] | None:
+def _picks(field: str = "pick") -> dict[int, int] | None:
     """Return the chosen applications (id → version seen) of a bulk form, None if malformed."""
     picks: dict[int, int] = {}
-    for value in request.form.getlist("pick"):
+    for value in request.form.getlist(field):
         ident, _sep, version = value.partition(":")
         if not (ident.isdigit() and version.isdigit()):
             return None
@@ -297,13 +302,18 @@ def screening_confirm(selection_id: int):
     :raises Forbidden: 403 for a role or person who may not give single verdicts either.
     """
     selection = load_for_stage(selection_id)
-    picks = _picks()
+    # "Confirm all rule-clean on this page" (the button without JavaScript) sends every
+    # rule-clean application the page showed, as seen, and asks once more before recording.
+    every = request.form.get("scope") == ALL_ON_PAGE
+    picks = _picks("page_pick" if every else "pick")
     if not FlaskForm().validate_on_submit() or picks is None:
         abort(400)
     filters = _back_filters()
     if not picks:
         message = _("Choose at least one application to confirm.")
         return _page(selection, filters, status=422, bulk_message=message)
+    if every:
+        return _page(selection, filters, bulk_all=picks, bulk_picked=picks)
     try:
         confirmed = screening_service.confirm_eligible(selection, current_user, picks)
     except screening_service.BulkRefused as refused:
@@ -315,7 +325,14 @@ def screening_confirm(selection_id: int):
         db.session.expire_all()
         message = "; ".join(reason_text(r) for r in error.reasons)
         return _page(selection, filters, status=422, bulk_message=message, bulk_picked=picks)
-    flash(_("%(count)d applications pass administrative screening.", count=confirmed), "success")
+    flash(
+        ngettext(
+            "%(num)d application passes administrative screening.",
+            "%(num)d applications pass administrative screening.",
+            confirmed,
+        ),
+        "success",
+    )
     return redirect(
         url_for("committee.screening", selection_id=selection_id, **filters.args()), 303
     )

@@ -14,6 +14,8 @@
  * cannot send it twice; a long step (a form marked data-long, or a stage's closing step)
  * also shows a progress bar and the seconds spent. Back from the next page, or after a
  * download that leaves the page where it is, the buttons come back.
+ *
+ * A "choose all" checkbox (data-select-all) ticks every choice of a bulk form at once.
  */
 (function () {
   "use strict";
@@ -209,6 +211,42 @@
     }, 3000);
   }
 
+  /* "Choose all rule-clean applications on this page" (screening's bulk confirmation) shows
+   * only with JavaScript, in place of the button that sends them all to a confirmation page.
+   * It ticks every choice that belongs to its form and follows them when one is changed by
+   * hand; while it is on, the form asks once more before it is sent. */
+  function selectAll(box) {
+    var form = box.closest("form");
+    var all = box.querySelector("input[type=checkbox]");
+    var selector = 'input[type=checkbox][name="' + box.getAttribute("data-select-all") + '"]';
+    function picks() {
+      return Array.prototype.filter.call(document.querySelectorAll(selector), function (pick) {
+        return pick.form === form;
+      });
+    }
+    function sync() {
+      var list = picks();
+      var on = list.filter(function (pick) { return pick.checked; }).length;
+      all.checked = on > 0 && on === list.length;
+      all.indeterminate = on > 0 && on < list.length;
+      if (all.checked) { form.setAttribute("data-confirm", box.getAttribute("data-question")); }
+      else { form.removeAttribute("data-confirm"); }
+    }
+    all.addEventListener("change", function () {
+      picks().forEach(function (pick) { pick.checked = all.checked; });
+      sync();
+    });
+    document.addEventListener("change", function (event) {
+      if (event.target !== all && event.target.form === form) { sync(); }
+    });
+    Array.prototype.forEach.call(form.querySelectorAll("[data-without-js]"), function (button) {
+      button.hidden = true;
+    });
+    box.hidden = false;
+    sync();
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll("[data-select-all]"), selectAll);
   Array.prototype.forEach.call(document.querySelectorAll("[data-poll]"), poll);
   Array.prototype.forEach.call(document.querySelectorAll("table.grid"), label);
   keyboardScroll();

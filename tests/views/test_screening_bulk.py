@@ -148,3 +148,56 @@ def test_bulk_confirmation_has_the_single_verdicts_role_checks(stages, client, b
     assert client.post(url, data=bad).status_code == 400
     db.session.expire_all()
     assert db.session.get(Application, application.id).state == "submitted"
+
+
+def test_confirm_all_on_the_page_asks_once_more_then_records_each(stages, client, browser) -> None:
+    setup = stages.at("screening", candidates=[[{"rank": "IV/a"}]])
+    not_clean, *clean = setup.applications
+    login_as(browser, client, setup.secretariat)
+    page = _page(setup.selection)
+    html = client.get(page + "?lang=en").get_data(as_text=True)
+    # With JavaScript a checkbox (shown by the script); without, a second button.
+    assert "data-select-all" in html
+    assert f"Confirm all {len(clean)} rule-clean applications on this page…" in html
+    sent = re.findall(r'name="page_pick" value="([^"]+)"', html)
+    assert sorted(sent) == sorted(_picks(*clean))
+    ids = [a.id for a in setup.applications]
+
+    # The button sends every rule-clean one the page showed; the answer asks once more.
+    url = CONFIRM.format(setup.selection.id) + "?lang=en"
+    response = browser.post(url, {"scope": "page", "page_pick": sent}, page=page)
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert f"Confirm all {len(clean)} applications as passing?" in body
+    for application in clean:
+        assert f'<a href="#app-{application.id}">{application.candidate.name}</a>' in body
+    assert f'<a href="#app-{not_clean.id}">' not in body.split('id="bulk-confirm-all"')[1][:3000]
+    assert f"Yes, confirm these {len(clean)} applications as passing" in body
+    assert _verdicts(ids) == (0, 0) and all(_state(i) == "submitted" for i in ids)
+
+    # Yes: each its own verdict and audit event, as with single choices.
+    again = re.search(r'id="bulk-confirm-all".*?</form>', body, re.S)[0]
+    picks = re.findall(r'name="pick" value="([^"]+)"', again)
+    response = browser.post(url, {"pick": picks}, page=page)
+    assert response.status_code == 303
+    assert [_state(a.id) for a in clean] == ["eligible"] * len(clean)
+    assert _state(not_clean.id) == "submitted"
+    assert _verdicts(ids) == (len(clean), len(clean))
+    flashed = client.get(page + "?lang=en").get_data(as_text=True)
+    assert f"{len(clean)} applications pass administrative screening." in flashed
+
+
+def test_confirm_all_on_the_page_is_refused_to_those_who_may_not_decide(
+    stages, client, browser
+) -> None:
+    setup = stages.at("screening")
+    application = setup.applications[0]
+    url = CONFIRM.format(setup.selection.id)
+    for user, status in ((make_user(Role.PPK, setup.agency), 403), (application.candidate, 403)):
+        login_as(browser, client, user)
+        data = {"scope": "page", "page_pick": _picks(application)}
+        response = client.post(url, data={**data, "csrf_token": browser.token("/home")})
+        assert response.status_code == status
+    login_as(browser, client, setup.secretariat)
+    assert client.post(url, data={"scope": "page", "page_pick": ["1:x"]}).status_code == 400
+    assert _verdicts([application.id]) == (0, 0)
