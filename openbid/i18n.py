@@ -143,6 +143,12 @@ def long_date(value: date | datetime | None) -> str:
     return format_date(value, "d MMMM yyyy")
 
 
+def time_of_day(value: str) -> str:
+    """Format a stored time of day (``09:00``) as the interface language writes it: ``09.00``."""
+    text = str(value or "")
+    return text.replace(":", ".") if str(get_locale() or "id") == "id" else text
+
+
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel with openbid's catalogue and expose helpers to templates."""
     babel.init_app(
@@ -154,6 +160,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["wib"] = wib
     app.jinja_env.filters["wib_datetime"] = wib_datetime
     app.jinja_env.filters["long_date"] = long_date
+    app.jinja_env.filters["time_of_day"] = time_of_day
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "id")
     app.jinja_env.globals["role_label"] = role_label
     app.jinja_env.globals["language_return_path"] = language_return_path

@@ -71,6 +71,7 @@ class ScheduleRowForm(Form):
     stage = StringField(_l("Stage"))
     starts_on = DayField(_l("From"))
     ends_on = DayField(_l("Until"))
+    time = StringField(_l("Time (WIB)"))
     place = StringField(_l("Place"))
 
 
@@ -206,6 +207,7 @@ def schedule_form(selection: Selection) -> ScheduleForm:
             "stage": row.get("stage", ""),
             "starts_on": date.fromisoformat(row["starts_on"]) if row.get("starts_on") else None,
             "ends_on": date.fromisoformat(row["ends_on"]) if row.get("ends_on") else None,
+            "time": row.get("time", ""),
             "place": row.get("place", ""),
         }
         for row in selection.schedule or []
@@ -287,7 +289,7 @@ def member_input(form: MemberForm) -> planning.MemberInput:
 
 def _blank(row: ScheduleRowForm) -> bool:
     """Return whether a schedule row was left empty (the spare rows of the form)."""
-    typed = [row.stage.data, row.place.data]
+    typed = [row.stage.data, row.time.data, row.place.data]
     typed += [f.raw_data[0] if f.raw_data else "" for f in (row.starts_on, row.ends_on)]
     return not any((text or "").strip() for text in typed)
 
@@ -300,6 +302,7 @@ def schedule_input(form: ScheduleForm) -> list[planning.ScheduleInput]:
             starts_on=row.starts_on.data,
             ends_on=row.ends_on.data,
             place=row.place.data or "",
+            time=row.time.data or "",
         )
         for row in (entry.form for entry in form.rows.entries)
         if not _blank(row)

@@ -81,6 +81,7 @@ class ScheduleRow(TypedDict):
     stage: str
     start: date
     end: NotRequired[date]
+    time: NotRequired[str]  # when the stage starts, in WIB: "09:00"
     place: NotRequired[str]
 
 

@@ -239,6 +239,8 @@ def schedule_rows(selection: Selection, *, after: date | None = None) -> list[di
         row: dict[str, Any] = {"stage": STAGE_LABELS_ID.get(stage, stage), "start": start}
         if end is not None and end != start:
             row["end"] = end
+        if item.get("time"):
+            row["time"] = str(item["time"])
         if item.get("place"):
             row["place"] = str(item["place"])
         rows.append(row)

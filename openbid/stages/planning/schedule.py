@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -28,14 +29,33 @@ SCHEDULE_SUGGESTIONS = (
 )
 
 
+# A time of day as a browser's time input sends it (09:00) or as Indonesians write it (09.00).
+TIME_RE = re.compile(r"(\d{1,2})[:.](\d{2})")
+
+
 @dataclass(frozen=True)
 class ScheduleInput:
-    """A row of the schedule as entered; ends_on None means a one-day stage."""
+    """A row of the schedule as entered; ends_on None means a one-day stage.
+
+    ``time`` is the time of day the stage starts, in WIB, as typed ("" when none is given).
+    """
 
     stage: str
     starts_on: date | None
     ends_on: date | None = None
     place: str = ""
+    time: str = ""
+
+
+def time_of_day(text: str) -> str | None:
+    """Return a typed time of day as ``HH:MM`` ("" when empty), or None when it is not one."""
+    text = clean_text(text)
+    if not text:
+        return ""
+    match = TIME_RE.fullmatch(text)
+    if match is None or int(match[1]) > 23 or int(match[2]) > 59:
+        return None
+    return f"{int(match[1]):02d}:{match[2]}"
 
 
 def check_schedule(selection: Selection, rows: Sequence[ScheduleInput]) -> list[Reason]:
@@ -63,7 +83,7 @@ def check_schedule(selection: Selection, rows: Sequence[ScheduleInput]) -> list[
 
 
 def _text_reasons(number: int, row: ScheduleInput) -> list[Reason]:
-    """Return what is wrong with a row's stage and place."""
+    """Return what is wrong with a row's stage, time and place."""
     reasons = []
     stage = clean_text(row.stage)
     if not stage:
@@ -76,6 +96,14 @@ def _text_reasons(number: int, row: ScheduleInput) -> list[Reason]:
                 "schedule.stage_long",
                 N_("Row %(row)d: the stage is longer than 200 characters."),
                 {"row": number},
+            )
+        )
+    if time_of_day(row.time) is None:
+        reasons.append(
+            Reason(
+                "schedule.time",
+                N_("Row %(row)d: “%(time)s” is not a time of day; write it as 09.00 (WIB)."),
+                {"row": number, "time": clean_text(row.time)[:20]},
             )
         )
     if len(clean_text(row.place)) > 200:
@@ -153,6 +181,7 @@ def save_schedule(selection: Selection, actor: User, rows: Sequence[ScheduleInpu
             "stage": clean_text(row.stage),
             "starts_on": row.starts_on.isoformat(),
             "ends_on": (row.ends_on or row.starts_on).isoformat(),
+            **({"time": time_of_day(row.time)} if time_of_day(row.time) else {}),
             **({"place": clean_text(row.place)} if clean_text(row.place) else {}),
         }
         for row in rows
