@@ -48,6 +48,7 @@ from openbid.stages.documents.common import (
 )
 from openbid.stages.documents.contexts import build_context
 from openbid.stages.documents.decree import decree_context
+from openbid.stages.documents.frozen import freeze
 from openbid.stages.documents.integrity import (
     StoredFileProblem,
     chain_state_problem,
@@ -55,7 +56,9 @@ from openbid.stages.documents.integrity import (
     registry_problems,
 )
 from openbid.stages.documents.issuing import (
+    OVERSIGHT_SERIES_PREFIX,
     PDF_TYPE,
+    RESERVED,
     agency_context,
     append_issued_event,
     document_base,
@@ -232,6 +235,9 @@ __all__ = [
     "append_issued_event",
     "ensure_oversight_signing",
     "oversight_signer",
+    "OVERSIGHT_SERIES_PREFIX",
+    "RESERVED",
+    "freeze",
 ]
 
 

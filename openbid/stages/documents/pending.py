@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from openbid import clock, jobs, storage
 from openbid.extensions import db
-from openbid.models import DocumentStatus, IssuedDocument, Job, JobStatus, Selection, User
+from openbid.models import Approval, DocumentStatus, IssuedDocument, Job, JobStatus, Selection, User
 from openbid.rules.reasons import N_, Reason
 from openbid.stages.documents.frozen import thaw
 from openbid.stages.documents.issuing import (
@@ -49,6 +49,10 @@ DOCUMENT_ACTIONS = frozenset(
         "issue_results_documents",
         "issue_decree",
         "issue_oversight_report",
+        # The oversight body's letters (openbid.stages.oversight.actions).
+        "issue_plan_letter",
+        "issue_results_letter",
+        "issue_extension_letter",
     }
 )
 
@@ -109,6 +113,13 @@ def _mark_issued(session: Session, document_id: int, file_id: int, sha256: str) 
     if claimed.rowcount != 1:
         session.rollback()
         return False
+    # An oversight letter's approval points at its file from now on.
+    session.execute(
+        sa.update(Approval)
+        .where(Approval.document_id == document_id, Approval.file_id.is_(None))
+        .values(file_id=file_id)
+        .execution_options(synchronize_session=False)
+    )
     document = session.get(IssuedDocument, document_id, populate_existing=True)
     actor = session.get(User, document.issued_by_id) if document.issued_by_id else None
     append_issued_event(session, document, actor)
