@@ -83,6 +83,7 @@ from openbid.stages.documents.pending import (
     pending_ids,
     submit_event,
     sweep,
+    track_fired,
 )
 from openbid.stages.documents.registry import (
     document_bytes,
@@ -228,6 +229,7 @@ __all__ = [
     "selection_documents",
     "signing_setup",
     "submit_event",
+    "track_fired",
     "sweep",
     "top_three_announcement_context",
     "trust_roots",

@@ -35,7 +35,7 @@ from openbid.stages.documents.issuing import (
     render_reserved,
 )
 from openbid.workflow.definition import TransitionDef
-from openbid.workflow.engine import WorkflowError, fire
+from openbid.workflow.engine import FireResult, WorkflowError, fire
 
 log = logging.getLogger(__name__)
 ISSUE_DOCUMENTS = "openbid.stages.documents.pending:issue_documents"
@@ -212,7 +212,8 @@ def run_event(job: Job) -> dict[str, Any]:
     session = db.session
     result = dict(job.result or {})
     if not result.get("fired"):
-        result = _fire_for(job)
+        # An event fired in the request (``track_fired``) comes with its outcome.
+        result = dict(job.args.get("fired") or {}) or _fire_for(job)
         job.result = result
         job.updated_at = clock.now()
         session.commit()
@@ -239,6 +240,11 @@ def _fire_for(job: Job) -> dict[str, Any]:
         )
     except WorkflowError as error:
         raise jobs.JobFailed(error.reasons, error.status) from None
+    return _fired_json(fired)
+
+
+def _fired_json(fired: FireResult) -> dict[str, Any]:
+    """Return what an event job records of the event it fired."""
     return {
         "fired": True,
         "event": fired.event,
@@ -247,6 +253,20 @@ def _fire_for(job: Job) -> dict[str, Any]:
         "audit_event_id": fired.audit_event_id,
         "documents": list(fired.outputs.get("documents") or []),
     }
+
+
+def track_fired(selection: Selection, actor: User, fired: FireResult) -> Job:
+    """Track by a job the documents of an event fired in the request, for the progress area.
+
+    For an event that must share the request's transaction (an extension recorded with its
+    uploaded letter): the job only issues the documents the event numbered.
+    """
+    return jobs.submit(
+        RUN_EVENT,
+        {"event": fired.event, "data": {}, "expected_version": None, "fired": _fired_json(fired)},
+        selection_id=selection.id,
+        actor_id=actor.id,
+    )
 
 
 def job_documents(session: Session, job: Job) -> list[IssuedDocument]:
