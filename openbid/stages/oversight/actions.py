@@ -126,6 +126,7 @@ def _review(
         waited_days=_waited(ctx, gate),
         reviewer_id=ctx.actor.id,
         document_id=document_id,
+        created_at=clock.now(),  # the engine's clock, like the audit event's moment
     )
     ctx.session.add(review)
     ctx.session.flush()
