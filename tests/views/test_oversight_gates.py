@@ -4,7 +4,7 @@ sending."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -22,11 +22,24 @@ from openbid.models import (
     Role,
     Selection,
 )
-from openbid.stages import oversight
+from openbid.stages import oversight, overview
+from openbid.stages.oversight.waiting import waited_days
 from openbid.workflow import Forbidden, GuardFailed, available_events, fire
 from tests.conftest import Browser
 from tests.factories import PASSWORD
-from tests.oversight_support import ASKED_AT, Short, ask, build_short, kasn, load_short, short_ids
+from tests.oversight_support import (
+    ASKED_AT,
+    SENT_AT,
+    Short,
+    ask,
+    build_short,
+    build_world,
+    kasn,
+    load_short,
+    load_world,
+    short_ids,
+    world_ids,
+)
 from tests.stage_factories import clock_at
 
 
@@ -237,3 +250,28 @@ def test_the_reviewer_acknowledges_the_final_report(stages, client, browser) -> 
         oversight.acknowledge_report(db.session.get(Selection, selection.id), reviewer)
     assert again.value.reasons[0].code == "oversight.report_received"
     assert _count(OversightReview) == 1
+
+
+# --- waiting restarts from the last sending -----------------------------------------------
+
+
+def test_a_returned_plan_sent_again_waits_from_its_last_sending(stages) -> None:
+    world = stages.stage("oversight:world", build_world, ids=world_ids, load=load_world)
+    with clock_at(SENT_AT + timedelta(days=3)):  # Monday 13 August
+        oversight.return_plan(world.ours, world.reviewer, reason="Lengkapi panitia.", notes={})
+    resent = datetime(2018, 8, 20, 2, 0, tzinfo=UTC)  # Monday 20 August
+    with clock_at(resent):
+        fire(db.session.get(Selection, world.ours.id), "submit_for_approval", world.secretariat)
+    today = date(2018, 8, 24)
+    selection = db.session.get(Selection, world.ours.id)
+    expected = waited_days(selection.agency, resent, today)
+    since_first = waited_days(selection.agency, SENT_AT, today)
+    assert expected < since_first
+    # The body's queue, the dossier's (and auditor's) waits and the agency's dashboard agree.
+    items = oversight.review_queue(db.session, world.body, today=today)
+    assert [(i.gate, i.sent_on, i.waited) for i in items] == [("plan", resent.date(), expected)]
+    waits = oversight.gate_waits(db.session, selection, 10, today=today)
+    assert [(w.gate, w.sent_on, w.waited) for w in waits] == [("plan", resent.date(), expected)]
+    agency = overview.oversight_waits(db.session, selection.agency_id, [selection], today)
+    required = [w for w in agency if w.authority == "KASN"]
+    assert [(w.since, w.days, w.waiting) for w in required] == [(resent.date(), expected, True)]
