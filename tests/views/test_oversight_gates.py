@@ -138,7 +138,7 @@ def test_the_reviewer_approves_by_a_job_and_the_secretariat_extends(
     ]
 
 
-def test_the_reviewer_refuses_with_a_reason(short, client, browser) -> None:
+def test_the_reviewer_refuses_with_a_reason(short, app, client, browser) -> None:
     ask(short)
     browser.login(short.reviewer.email, PASSWORD)
     page = f"/oversight/selections/{short.selection.id}"
@@ -152,6 +152,11 @@ def test_the_reviewer_refuses_with_a_reason(short, client, browser) -> None:
     review = db.session.scalars(sa.select(OversightReview)).one()
     assert review.gate == "extension" and review.outcome == "refused"
     assert review.notes == {"reason": "Tidak beralasan."}
+    # The secretariat reads the refusal and its reason on the Announcement tab.
+    agency = app.test_client()
+    Browser(agency).login(short.secretariat.email, PASSWORD)
+    tab = _text(agency.get(f"/selections/{short.selection.id}/announcement?lang=en"))
+    assert "refused in openbid" in tab and "Tidak beralasan." in tab
     assert _count(Approval) == len(oversight_gate_letters(short))
     # The guard of extend_registration still holds: no approval on file.
     selection = db.session.get(Selection, short.selection.id)

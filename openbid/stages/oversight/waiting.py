@@ -116,6 +116,7 @@ class Decision:
     moment: datetime
     source: str  # "openbid" or "paper"
     outcome: str  # "approved", "refused" or "received"
+    note: str = ""  # a refusal's reason, for the agency
 
 
 def decisions_after(
@@ -132,7 +133,12 @@ def decisions_after(
     if gate not in (EXTENSION, REPORT):
         return found  # a plan or results gate ends with a letter only
     reviews = session.execute(
-        sa.select(OversightReview.selection_id, OversightReview.created_at, OversightReview.outcome)
+        sa.select(
+            OversightReview.selection_id,
+            OversightReview.created_at,
+            OversightReview.outcome,
+            OversightReview.notes,
+        )
         .where(
             OversightReview.selection_id.in_([s.id for s in selections]),
             OversightReview.gate == gate,
@@ -140,9 +146,9 @@ def decisions_after(
         )
         .order_by(OversightReview.created_at, OversightReview.id)
     ).all()
-    for sid, moment, outcome in reviews:
+    for sid, moment, outcome, notes in reviews:
         if moment >= sent[sid] and (sid not in found or moment < found[sid].moment):
-            found[sid] = Decision(moment, "openbid", outcome)
+            found[sid] = Decision(moment, "openbid", outcome, str((notes or {}).get("reason", "")))
     return found
 
 
@@ -178,6 +184,7 @@ class GateWait:
     source: str  # "openbid", "paper" or "" while waiting
     service_level: int
     outcome: str = ""  # the Decision's outcome, "" while waiting
+    note: str = ""  # a refusal's reason
 
     @property
     def overdue(self) -> bool:
@@ -213,6 +220,7 @@ def gate_waits(
                 source=word.source if word else "",
                 service_level=service_level,
                 outcome=word.outcome if word else "",
+                note=word.note if word else "",
             )
         )
     return waits
