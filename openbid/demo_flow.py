@@ -5,7 +5,8 @@
 documents carry the dates a real run would have had. Thirteen candidates apply to three
 posts: one too old (57+), one below rank IV/b, one without LHKPN, one with a recent
 moderate sanction; the Bappeda post is short at the first close and is extended once with
-KASN's approval, and ends with only two qualified, so the committee records an override.
+KASN's approval given in openbid on the secretariat's request, and ends with only two qualified,
+so the committee records an override; KASN acknowledges the final report in openbid.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from flask_babel import force_locale
 from pypdf import PdfWriter
 from werkzeug.datastructures import FileStorage
 
-from openbid import clock, demo
+from openbid import demo
 from openbid.demo import SimulatedClock, simulated_clock
 from openbid.demo_stories import Story
 from openbid.extensions import db
@@ -247,16 +248,20 @@ class Runner:
         self.report(result)
 
     def _extend(self, selection: Selection) -> None:
-        number = self.story.letters.extension
-        result = announcement.extend_registration(
-            selection,
+        """Ask KASN for the extension in openbid; KASN approves; the secretariat extends."""
+        reason = "Jumlah pelamar Kepala Bappeda kurang dari 4 orang pada penutupan pendaftaran."
+        oversight.request_extension(selection, self.secretariat, reason=reason)
+        self.say("the secretariat asked KASN in openbid to extend registration")
+        self.clock.moment += timedelta(hours=4)
+        result = oversight.approve_extension(_selection(self.story), self.kasn)
+        self.say("KASN approved the extension in openbid")
+        self.report(result)
+        self.clock.moment += timedelta(hours=2)
+        result = fire(
+            _selection(self.story),
+            SelectionEvent.EXTEND_REGISTRATION,
             self.secretariat,
-            reason="Jumlah pelamar Kepala Bappeda kurang dari 4 orang pada penutupan pendaftaran.",
-            letter_number=number,
-            letter_date=clock.today_jakarta(),
-            subject="Persetujuan Perpanjangan Pendaftaran Seleksi Terbuka JPT Pratama",
-            pdf=_pdf(f"Persetujuan perpanjangan KASN {number}"),
-            filename="persetujuan-perpanjangan.pdf",
+            {"reason": reason},
         )
         self.echo("  registration extended once for the Bappeda post, with KASN's approval")
         self.report(result)
@@ -331,6 +336,9 @@ class Runner:
         result = fire(_selection(self.story), SelectionEvent.COMPLETE, self.secretariat)
         self.say("appointment -> completed: the appointment decree is issued")
         self.report(result)
+        self.clock.at(date(2019, 1, 16))
+        oversight.acknowledge_report(_selection(self.story), self.kasn)
+        self.say("KASN acknowledged receipt of the final report in openbid")
 
     def _overrides(self, selection: Selection) -> None:
         """Record the oversight body's letter for each post with fewer than three qualified."""

@@ -32,7 +32,7 @@ QUEUE_ITEM = {
         "selection_id": {"type": "integer"},
         "agency": {"type": "string"},
         "title": {"type": "string"},
-        "gate": {"type": "string", "enum": [oversight.PLAN, oversight.RESULTS]},
+        "gate": {"type": "string", "enum": list(oversight.GATES)},
         "sent_on": {"type": "string", "format": "date"},
         "waited_working_days": {"type": "integer"},
         "overdue": {"type": "boolean"},

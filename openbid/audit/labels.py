@@ -28,6 +28,10 @@ EVENT_LABELS: dict[str, str] = {
     "approve_plan": N_("Plan approved by the oversight body"),
     "return_plan": N_("Plan returned by the oversight body"),
     "recommend_results": N_("Results recommended by the oversight body"),
+    "request_extension": N_("Extension of registration asked of the oversight body"),
+    "approve_extension": N_("Extension of registration approved by the oversight body"),
+    "refuse_extension": N_("Extension of registration refused by the oversight body"),
+    "acknowledge_report": N_("Final report's receipt acknowledged by the oversight body"),
     # An application's workflow (one per trigger of the application machine).
     "submit": N_("Application submitted"),
     "withdraw": N_("Application withdrawn"),

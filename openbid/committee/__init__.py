@@ -8,6 +8,7 @@ from openbid.committee import (  # noqa: F401 - imported to register the routes
     appointment,
     assessment,
     documents,
+    extension_request,
     interview,
     planning,
     screening,

@@ -32,7 +32,7 @@ from wtforms import FileField, SelectField, StringField, TextAreaField
 from openbid import clock, storage
 from openbid.committee.blueprint import bp, load_selection, tab
 from openbid.committee.fields import DayField, field_errors, only_required_failed
-from openbid.committee.views import queue_event
+from openbid.committee.views import job_answer, queue_event
 from openbid.extensions import db
 from openbid.i18n import reason_text, short_date, short_wib
 from openbid.models import (
@@ -46,7 +46,7 @@ from openbid.models import (
 )
 from openbid.rules.reasons import N_, ValidationFailed
 from openbid.stages import announcement as service
-from openbid.stages import oversight
+from openbid.stages import documents, oversight
 from openbid.uploads import read_upload
 from openbid.workflow import GuardFailed, available_events, definition_of
 
@@ -65,6 +65,7 @@ MISSING_DATE_CODES = {
 # The announcement page's buttons.
 STAGE_EVENTS = (
     SelectionEvent.PUBLISH_ANNOUNCEMENT,
+    SelectionEvent.REQUEST_EXTENSION,
     SelectionEvent.EXTEND_REGISTRATION,
     SelectionEvent.DROP_POSITION,
     SelectionEvent.CLOSE_REGISTRATION,
@@ -390,6 +391,7 @@ def _announcement_page(
             extension={"length": ext_length, "unit": ext_unit, "max": ext_max},
             is_open=bool(closes_at and clock.now() < closes_at),
             events=_events(selection, *STAGE_EVENTS),
+            waits=_gate_waits(selection),
             can_act=can_act,
             forms=forms,
             errors=errors or {},
@@ -417,7 +419,7 @@ def extend(selection_id: int):
     errors += [reason_text(r) for r in upload_reasons]
     if not upload_reasons and only_required_failed(form, {"letter_date"}):
         try:
-            service.extend_registration(
+            fired = service.extend_registration(
                 selection,
                 current_user,
                 reason=form.reason.data or "",
@@ -435,8 +437,9 @@ def extend(selection_id: int):
         return _announcement_page(
             selection, errors={"extension": errors}, forms={"extension": form}, status=422
         )
-    flash(_("Registration was extended."), "success")
-    return redirect(url_for("committee.announcement", selection_id=selection.id), 303)
+    # The notice was numbered in the transaction; its job shows on the overview.
+    job = documents.track_fired(selection, current_user, fired)
+    return job_answer(selection.id, job, "committee.announcement")
 
 
 @bp.route("/<int:selection_id>/announcement/drop", methods=["POST"])

@@ -139,10 +139,10 @@ def queue_event(
     if transition is not None and role_reason(current_user, transition) is not None:
         abort(403)
     job = documents.submit_event(selection, event, current_user, data, expected_version=expected)
-    return _job_answer(selection.id, job, back)
+    return job_answer(selection.id, job, back)
 
 
-def _job_answer(selection_id: int, job: Job, back: str = "committee.selection_detail"):
+def job_answer(selection_id: int, job: Job, back: str = "committee.selection_detail"):
     """Redirect after an enqueued event: with its outcome if it already ended, else its job."""
     if job.status == JobStatus.DONE:
         flash(_("Done: %(action)s.", action=_(_event_label(job))), "success")
@@ -215,4 +215,4 @@ def retry_job(selection_id: int, job_id: int):
         abort(403)
     if job.status == JobStatus.FAILED and not (job.result or {}).get("fired"):
         job.actor_id = current_user.id  # the event will be fired by whoever retries it
-    return _job_answer(selection_id, jobs.retry(job))
+    return job_answer(selection_id, jobs.retry(job))

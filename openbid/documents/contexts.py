@@ -423,13 +423,21 @@ class ReviewedPost(Post):
     """A post as the oversight body saw it; for the results, its three best."""
 
     top_three: list[str]  # names in rank order; empty for the plan
+    applicants: NotRequired[int]  # an extension's short post: applicants so far
+
+
+class ExtensionAsked(TypedDict):
+    """The extension the agency asked the oversight body for."""
+
+    number: int  # the extension's ordinal (1, 2)
+    reason: str
 
 
 class OversightRecommendationContext(DocumentBase):
     """The oversight body's letter on a plan (recommendation / Pertek) or on the results."""
 
     body: OversightBody
-    gate: Literal["plan", "results"]
+    gate: Literal["plan", "results", "extension"]
     heading: str  # "Rekomendasi Pelaksanaan Seleksi Terbuka ..."
     addressee: str  # "Wali Kota Tangerang"
     selection: Selection
@@ -437,6 +445,7 @@ class OversightRecommendationContext(DocumentBase):
     committee: list[Member]
     notes: str  # the reviewer's conditions or remarks; "" when none
     signatory: Signatory
+    extension: NotRequired[ExtensionAsked]  # for an extension only
 
 
 CONTEXTS: dict[str, type] = {

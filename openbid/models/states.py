@@ -34,6 +34,9 @@ class SelectionEvent(StrEnum):
     RETURN_PLAN = "return_plan"  # the oversight body returns the plan with notes
     RECOMMEND_RESULTS = "recommend_results"  # its recommendation on the three best
     PUBLISH_ANNOUNCEMENT = "publish_announcement"
+    REQUEST_EXTENSION = "request_extension"  # the secretariat asks the body in openbid
+    APPROVE_EXTENSION = "approve_extension"  # the body gives its letter on the extension
+    REFUSE_EXTENSION = "refuse_extension"  # the body refuses it, with a reason
     EXTEND_REGISTRATION = "extend_registration"
     DROP_POSITION = "drop_position"
     CLOSE_REGISTRATION = "close_registration"
@@ -41,6 +44,7 @@ class SelectionEvent(StrEnum):
     CLOSE_ASSESSMENT = "close_assessment"
     CLOSE_INTERVIEW = "close_interview"
     COMPLETE = "complete"
+    ACKNOWLEDGE_REPORT = "acknowledge_report"  # the body confirms the final report arrived
     CANCEL = "cancel"
 
 

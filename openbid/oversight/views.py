@@ -1,7 +1,8 @@
 """The oversight body's pages: the queue of what waits for it, a selection's dossier with
 the decisions, and the monitoring view across its agencies (with CSV export).
 
-A reviewer sees only the selections its body supervises; any other answers 404.
+A reviewer sees only the selections its body supervises; any other answers 404. A decision
+that issues a letter goes through the job queue (``progress``); the others fire at once.
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ from openbid import clock
 from openbid.auth import require_roles
 from openbid.extensions import db
 from openbid.i18n import reason_text
-from openbid.models import Role, Selection, SelectionState
+from openbid.models import Role, Selection, SelectionEvent, SelectionState
+from openbid.oversight import progress
 from openbid.oversight.charts import monitoring_charts
 from openbid.rules.reasons import ValidationFailed
 from openbid.rules.scoring import component_label
 from openbid.stages import oversight as service
-from openbid.workflow import GuardFailed, definition_of
+from openbid.workflow import GuardFailed, StaleState, definition_of
 
 bp = Blueprint("oversight", __name__, url_prefix="/oversight")
 
@@ -50,6 +52,11 @@ def queue():
     return render_template("oversight/queue.html", body=body, items=items)
 
 
+def _waiting_on(dossier: service.Dossier, gate: str) -> bool:
+    """Return whether the dossier's gate waits for the body's word."""
+    return any(w.gate == gate and w.decided_on is None for w in dossier.waits)
+
+
 @bp.route("/selections/<int:selection_id>")
 def dossier(selection_id: int):
     """Show everything the body needs to judge the selection, with the decision forms."""
@@ -64,6 +71,13 @@ def dossier(selection_id: int):
         note_items=service.NOTE_ITEMS,
         may_review_plan=selection.state == SelectionState.APPROVAL,
         may_review_results=selection.state == SelectionState.APPOINTMENT,
+        may_review_extension=selection.state == SelectionState.ANNOUNCEMENT
+        and _waiting_on(data, service.EXTENSION),
+        may_acknowledge_report=selection.state == SelectionState.COMPLETED
+        and _waiting_on(data, service.REPORT),
+        extension_request=service.extension_request(db.session, selection),
+        final_report=service.final_report(db.session, selection),
+        job=progress.job_view(selection),
         component_label=lambda c: _(component_label(c)),
     )
 
@@ -75,28 +89,39 @@ def _version() -> int:
         abort(400)
 
 
+def _back(selection_id: int, reasons=()):
+    for item in reasons:
+        flash(reason_text(item), "error")
+    return redirect(url_for("oversight.dossier", selection_id=selection_id), 303)
+
+
 def _decide(selection_id: int, decide, done: str):
     """Run one decision, flash its outcome or its reasons, and go back to the dossier."""
     selection = _selection(selection_id)
     try:
         decide(selection, _version())
-    except (GuardFailed, ValidationFailed) as error:
-        for item in error.reasons:
-            flash(reason_text(item), "error")
-        return redirect(url_for("oversight.dossier", selection_id=selection_id), 303)
+    except (GuardFailed, ValidationFailed, StaleState) as error:
+        return _back(selection_id, error.reasons)
     flash(done, "success")
-    return redirect(url_for("oversight.dossier", selection_id=selection_id), 303)
+    return _back(selection_id)
+
+
+def _letter(selection_id: int, event: str, notes_field: str = "notes"):
+    """Queue a decision that issues the body's letter, after checking its remarks."""
+    selection = _selection(selection_id)
+    version = _version()
+    notes = request.form.get(notes_field, "")
+    try:
+        service.check_note_lengths({"other": notes})
+    except ValidationFailed as error:
+        return _back(selection_id, error.reasons)
+    return progress.queue_decision(selection, event, {"notes": notes.strip()}, version)
 
 
 @bp.route("/selections/<int:selection_id>/approve", methods=["POST"])
 def approve(selection_id: int):
-    """Give the body's letter on the plan (recommendation or Pertek)."""
-    notes = request.form.get("notes", "")
-    return _decide(
-        selection_id,
-        lambda s, v: service.approve_plan(s, current_user, notes=notes, expected_version=v),
-        _("The letter was issued and recorded; the agency may publish."),
-    )
+    """Give the body's letter on the plan (recommendation or Pertek), through a job."""
+    return _letter(selection_id, SelectionEvent.APPROVE_PLAN)
 
 
 @bp.route("/selections/<int:selection_id>/return", methods=["POST"])
@@ -115,13 +140,42 @@ def return_plan(selection_id: int):
 
 @bp.route("/selections/<int:selection_id>/recommend", methods=["POST"])
 def recommend(selection_id: int):
-    """Give the body's recommendation on the three best."""
+    """Give the body's recommendation on the three best, through a job."""
+    return _letter(selection_id, SelectionEvent.RECOMMEND_RESULTS)
+
+
+@bp.route("/selections/<int:selection_id>/extension/approve", methods=["POST"])
+def approve_extension(selection_id: int):
+    """Give the body's letter approving the extension asked for, through a job."""
+    return _letter(selection_id, SelectionEvent.APPROVE_EXTENSION)
+
+
+@bp.route("/selections/<int:selection_id>/extension/refuse", methods=["POST"])
+def refuse_extension(selection_id: int):
+    """Refuse the extension asked for, with a reason."""
+    reason = request.form.get("reason", "")
+    return _decide(
+        selection_id,
+        lambda s, v: service.refuse_extension(s, current_user, reason=reason, expected_version=v),
+        _("The extension was refused; the agency sees your reason."),
+    )
+
+
+@bp.route("/selections/<int:selection_id>/report/acknowledge", methods=["POST"])
+def acknowledge_report(selection_id: int):
+    """Acknowledge receipt of the agency's final report."""
     notes = request.form.get("notes", "")
     return _decide(
         selection_id,
-        lambda s, v: service.recommend_results(s, current_user, notes=notes, expected_version=v),
-        _("The recommendation on the results was issued and recorded."),
+        lambda s, v: service.acknowledge_report(s, current_user, notes=notes, expected_version=v),
+        _("The final report's receipt was recorded."),
     )
+
+
+@bp.route("/selections/<int:selection_id>/jobs/<int:job_id>/retry", methods=["POST"])
+def retry_job(selection_id: int, job_id: int):
+    """Run a failed letter job again."""
+    return progress.retry(_selection(selection_id), job_id)
 
 
 @bp.route("/monitoring")

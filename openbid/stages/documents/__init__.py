@@ -48,6 +48,7 @@ from openbid.stages.documents.common import (
 )
 from openbid.stages.documents.contexts import build_context
 from openbid.stages.documents.decree import decree_context
+from openbid.stages.documents.frozen import freeze
 from openbid.stages.documents.integrity import (
     StoredFileProblem,
     chain_state_problem,
@@ -55,7 +56,9 @@ from openbid.stages.documents.integrity import (
     registry_problems,
 )
 from openbid.stages.documents.issuing import (
+    OVERSIGHT_SERIES_PREFIX,
     PDF_TYPE,
+    RESERVED,
     agency_context,
     append_issued_event,
     document_base,
@@ -80,6 +83,7 @@ from openbid.stages.documents.pending import (
     pending_ids,
     submit_event,
     sweep,
+    track_fired,
 )
 from openbid.stages.documents.registry import (
     document_bytes,
@@ -225,6 +229,7 @@ __all__ = [
     "selection_documents",
     "signing_setup",
     "submit_event",
+    "track_fired",
     "sweep",
     "top_three_announcement_context",
     "trust_roots",
@@ -232,6 +237,9 @@ __all__ = [
     "append_issued_event",
     "ensure_oversight_signing",
     "oversight_signer",
+    "OVERSIGHT_SERIES_PREFIX",
+    "RESERVED",
+    "freeze",
 ]
 
 

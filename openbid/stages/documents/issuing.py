@@ -29,11 +29,13 @@ from openbid.stages.documents.codes import new_verification_code, verify_url
 from openbid.stages.documents.frozen import freeze
 from openbid.stages.documents.kinds import document_title
 from openbid.stages.documents.numbers import allocate_number
-from openbid.stages.documents.signers import current_signer
+from openbid.stages.documents.signers import current_signer, oversight_signer
 
 PDF_TYPE = "application/pdf"
 # session.info key: ids of the documents numbered pending in the session's open transaction.
 RESERVED = "openbid.pending_documents"
+# The series of an oversight body's letters: "oversight:KASN" is signed with KASN's key.
+OVERSIGHT_SERIES_PREFIX = "oversight:"
 
 
 def agency_context(agency: Agency) -> dict[str, Any]:
@@ -156,7 +158,11 @@ def render_reserved(document: IssuedDocument, context: Mapping[str, Any]) -> byt
     :raises RuntimeError: when it was numbered as signed but no signer is configured now.
     :raises Exception: whatever rendering and signing raise.
     """
-    signer = current_signer()
+    body_code = document.series.removeprefix(OVERSIGHT_SERIES_PREFIX)
+    if body_code != document.series:  # an oversight body's letter: its key, its seat
+        signer, location = oversight_signer(body_code), context["body"]["seat"]
+    else:
+        signer, location = current_signer(), context["agency"]["seat"]
     if document.signed and signer is None:
         raise RuntimeError("the document was numbered as signed, but no signing key is set")
     reason = f"{document.title} Nomor {document.number}"
@@ -165,7 +171,7 @@ def render_reserved(document: IssuedDocument, context: Mapping[str, Any]) -> byt
         context,
         signer if document.signed else None,
         reason,
-        context["agency"]["seat"],
+        location,
         document.issued_at,
     )
 

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from openbid import clock, jobs, storage
 from openbid.extensions import db
-from openbid.models import DocumentStatus, IssuedDocument, Job, JobStatus, Selection, User
+from openbid.models import Approval, DocumentStatus, IssuedDocument, Job, JobStatus, Selection, User
 from openbid.rules.reasons import N_, Reason
 from openbid.stages.documents.frozen import thaw
 from openbid.stages.documents.issuing import (
@@ -35,7 +35,7 @@ from openbid.stages.documents.issuing import (
     render_reserved,
 )
 from openbid.workflow.definition import TransitionDef
-from openbid.workflow.engine import WorkflowError, fire
+from openbid.workflow.engine import FireResult, WorkflowError, fire
 
 log = logging.getLogger(__name__)
 ISSUE_DOCUMENTS = "openbid.stages.documents.pending:issue_documents"
@@ -49,6 +49,10 @@ DOCUMENT_ACTIONS = frozenset(
         "issue_results_documents",
         "issue_decree",
         "issue_oversight_report",
+        # The oversight body's letters (openbid.stages.oversight.actions).
+        "issue_plan_letter",
+        "issue_results_letter",
+        "issue_extension_letter",
     }
 )
 
@@ -109,6 +113,13 @@ def _mark_issued(session: Session, document_id: int, file_id: int, sha256: str) 
     if claimed.rowcount != 1:
         session.rollback()
         return False
+    # An oversight letter's approval points at its file from now on.
+    session.execute(
+        sa.update(Approval)
+        .where(Approval.document_id == document_id, Approval.file_id.is_(None))
+        .values(file_id=file_id)
+        .execution_options(synchronize_session=False)
+    )
     document = session.get(IssuedDocument, document_id, populate_existing=True)
     actor = session.get(User, document.issued_by_id) if document.issued_by_id else None
     append_issued_event(session, document, actor)
@@ -201,7 +212,8 @@ def run_event(job: Job) -> dict[str, Any]:
     session = db.session
     result = dict(job.result or {})
     if not result.get("fired"):
-        result = _fire_for(job)
+        # An event fired in the request (``track_fired``) comes with its outcome.
+        result = dict(job.args.get("fired") or {}) or _fire_for(job)
         job.result = result
         job.updated_at = clock.now()
         session.commit()
@@ -228,6 +240,11 @@ def _fire_for(job: Job) -> dict[str, Any]:
         )
     except WorkflowError as error:
         raise jobs.JobFailed(error.reasons, error.status) from None
+    return _fired_json(fired)
+
+
+def _fired_json(fired: FireResult) -> dict[str, Any]:
+    """Return what an event job records of the event it fired."""
     return {
         "fired": True,
         "event": fired.event,
@@ -236,6 +253,20 @@ def _fire_for(job: Job) -> dict[str, Any]:
         "audit_event_id": fired.audit_event_id,
         "documents": list(fired.outputs.get("documents") or []),
     }
+
+
+def track_fired(selection: Selection, actor: User, fired: FireResult) -> Job:
+    """Track by a job the documents of an event fired in the request, for the progress area.
+
+    For an event that must share the request's transaction (an extension recorded with its
+    uploaded letter): the job only issues the documents the event numbered.
+    """
+    return jobs.submit(
+        RUN_EVENT,
+        {"event": fired.event, "data": {}, "expected_version": None, "fired": _fired_json(fired)},
+        selection_id=selection.id,
+        actor_id=actor.id,
+    )
 
 
 def job_documents(session: Session, job: Job) -> list[IssuedDocument]:

@@ -16,16 +16,45 @@ from openbid.stages.oversight.dossier import (
 from openbid.stages.oversight.letters import KIND as LETTER_KIND
 from openbid.stages.oversight.monitoring import Monitoring, monitoring, monitoring_csv
 from openbid.stages.oversight.queue import QueueItem, review_queue, service_level
-from openbid.stages.oversight.review import approve_plan, recommend_results, return_plan
+from openbid.stages.oversight.requests import ExtensionRequest, extension_request, final_report
+from openbid.stages.oversight.review import (
+    acknowledge_report,
+    approve_extension,
+    approve_plan,
+    check_note_lengths,
+    recommend_results,
+    refuse_extension,
+    request_extension,
+    return_plan,
+)
 from openbid.stages.oversight.scope import (
     reviewable,
     reviewer_body,
     supervised_agencies,
     supervised_selections,
 )
-from openbid.stages.oversight.waiting import PLAN, RESULTS, GateWait, gate_waits
+from openbid.stages.oversight.waiting import (
+    EXTENSION,
+    GATES,
+    PLAN,
+    REPORT,
+    RESULTS,
+    GateWait,
+    gate_waits,
+)
 
 __all__ = [
+    "EXTENSION",
+    "GATES",
+    "REPORT",
+    "ExtensionRequest",
+    "acknowledge_report",
+    "check_note_lengths",
+    "approve_extension",
+    "extension_request",
+    "final_report",
+    "refuse_extension",
+    "request_extension",
     "LETTER_KIND",
     "NOTE_ITEMS",
     "PLAN",

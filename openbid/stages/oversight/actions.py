@@ -1,5 +1,6 @@
-"""Actions of the oversight body's events: issue its letter and record it as the gate's
-approval, or record the plan's return with the reviewer's notes per item."""
+"""Actions of the oversight body's events: number its letter (issued by a job after the
+commit) and record it as the gate's approval, record the plan's return with the reviewer's
+notes per item, an extension refused, or the final report's receipt."""
 
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ from openbid import clock
 from openbid.models import Approval, OversightReview, Position
 from openbid.stages.documents import committee_context, selection_context
 from openbid.stages.oversight.dossier import NOTE_ITEMS, post_rankings
-from openbid.stages.oversight.letters import body_context, issue_body_letter
+from openbid.stages.oversight.letters import body_context, reserve_body_letter
+from openbid.stages.oversight.requests import extension_request, short_posts
 from openbid.stages.oversight.waiting import (
+    EXTENSION,
     PLAN,
+    REPORT,
     RESULTS,
     gate_purpose,
     sent_moments,
@@ -26,6 +30,10 @@ HEADINGS = {
     " Pratama",
     ("KASN", RESULTS): "Rekomendasi atas Hasil Seleksi Terbuka Jabatan Pimpinan Tinggi Pratama",
     ("BKN", RESULTS): "Validasi Hasil Seleksi Terbuka Jabatan Pimpinan Tinggi Pratama",
+    ("KASN", EXTENSION): "Persetujuan Perpanjangan Masa Pendaftaran Seleksi Terbuka Jabatan"
+    " Pimpinan Tinggi Pratama",
+    ("BKN", EXTENSION): "Persetujuan Perpanjangan Masa Pendaftaran Seleksi Terbuka Jabatan"
+    " Pimpinan Tinggi Pratama",
 }
 
 
@@ -37,7 +45,13 @@ def _waited(ctx: Context, gate: str) -> int:
 
 
 def _posts(ctx: Context, gate: str) -> list[dict[str, Any]]:
-    """Return the posts as ``contexts.ReviewedPost``; for the results, their three best."""
+    """Return the posts as ``contexts.ReviewedPost``; for the results, their three best;
+    for an extension, the short posts and their applicants."""
+    if gate == EXTENSION:
+        return [
+            {"name": p.name, "unit": p.unit, "top_three": [], "applicants": count}
+            for p, count in short_posts(ctx.session, ctx.selection)
+        ]
     rankings = post_rankings(ctx.session, ctx.selection) if gate == RESULTS else {}
     return [
         {
@@ -66,7 +80,13 @@ def _give(ctx: Context, gate: str) -> None:
         "notes": notes,
         "signatory": {"title": body.head_title or body.name, "name": body.head_name},
     }
-    document = issue_body_letter(
+    if gate == EXTENSION:
+        asked = extension_request(ctx.session, ctx.selection)
+        context["extension"] = {
+            "number": asked.number if asked else 1,
+            "reason": asked.reason if asked else "",
+        }
+    document = reserve_body_letter(
         ctx.session,
         body=body,
         selection=ctx.selection,
@@ -83,7 +103,7 @@ def _give(ctx: Context, gate: str) -> None:
         letter_date=clock.to_jakarta(document.issued_at).date(),
         subject=heading,
         notes=notes,
-        file_id=document.file_id,
+        file_id=None,  # set when the job has issued the letter (pending._mark_issued)
         source="openbid",
         document_id=document.id,
         recorded_by_id=ctx.actor.id,
@@ -106,6 +126,7 @@ def _review(
         waited_days=_waited(ctx, gate),
         reviewer_id=ctx.actor.id,
         document_id=document_id,
+        created_at=clock.now(),  # the engine's clock, like the audit event's moment
     )
     ctx.session.add(review)
     ctx.session.flush()
@@ -134,3 +155,23 @@ def record_plan_return(ctx: Context) -> None:
     # fire()'s audit event already carries the notes (its data); the review row is what
     # the secretariat's page reads.
     _review(ctx, PLAN, "returned", notes, None)
+
+
+@action("issue_extension_letter")
+def issue_extension_letter(ctx: Context) -> None:
+    """Issue the body's approval of the extension asked for; extend_registration uses it."""
+    _give(ctx, EXTENSION)
+
+
+@action("record_extension_refusal")
+def record_extension_refusal(ctx: Context) -> None:
+    """Record the refused extension with the reviewer's reason, for the secretariat."""
+    _review(ctx, EXTENSION, "refused", {"reason": str(ctx.data.get("reason") or "").strip()}, None)
+
+
+@action("record_report_receipt")
+def record_report_receipt(ctx: Context) -> None:
+    """Record that the body received the agency's final report (the report document)."""
+    notes = str(ctx.data.get("notes") or "").strip()
+    report_id = ctx.data.get("report_id")
+    _review(ctx, REPORT, "received", {"other": notes} if notes else {}, report_id)

@@ -1,10 +1,23 @@
-"""Guards of the oversight body's events: a gate is decided once per sending."""
+"""Guards of the oversight body's events: a gate is decided once per sending, and the
+secretariat asks for one extension at a time."""
 
 from __future__ import annotations
 
-from openbid.models import Approval
+import sqlalchemy as sa
+
+from openbid.models import Approval, RegistrationExtension
 from openbid.rules.reasons import N_, Reason
-from openbid.stages.oversight.waiting import PLAN, RESULTS, letters_after, sent_moments
+from openbid.stages.oversight.requests import extensions_done
+from openbid.stages.oversight.waiting import (
+    EXTENSION,
+    EXTENSION_PURPOSE,
+    PLAN,
+    REPORT,
+    RESULTS,
+    decisions_after,
+    letters_after,
+    sent_moments,
+)
 from openbid.workflow.engine import Context
 from openbid.workflow.registry import guard
 
@@ -35,3 +48,64 @@ def results_awaiting_review(ctx: Context) -> Reason | None:
     """Hold while the results have no recommendation on file."""
     letter = _already_decided(ctx, RESULTS)
     return _decided_reason(letter) if letter is not None else None
+
+
+def _awaiting(ctx: Context, gate: str) -> bool:
+    """Return whether gate was sent and the body has not given its word since."""
+    sent = sent_moments(ctx.session, [ctx.selection.id], gate)
+    if ctx.selection.id not in sent:
+        return False
+    return ctx.selection.id not in decisions_after(ctx.session, [ctx.selection], gate, sent)
+
+
+def _unused_extension_letters(ctx: Context) -> int:
+    """Return how many extension approvals on file no extension has used yet."""
+    used = sa.select(RegistrationExtension.approval_id).where(
+        RegistrationExtension.approval_id.is_not(None)
+    )
+    return ctx.session.scalar(
+        sa.select(sa.func.count(Approval.id)).where(
+            Approval.selection_id == ctx.selection.id,
+            Approval.purpose == EXTENSION_PURPOSE,
+            Approval.id.not_in(used),
+        )
+    )
+
+
+@guard("extension_not_asked")
+def extension_not_asked(ctx: Context) -> Reason | None:
+    """Hold unless an extension request already waits or an approval is still unused."""
+    if _awaiting(ctx, EXTENSION):
+        return Reason(
+            "oversight.extension_pending",
+            N_("An extension request already waits for the oversight body's word."),
+        )
+    if _unused_extension_letters(ctx):
+        return Reason(
+            "oversight.extension_approved",
+            N_("An approved extension is on file and not used yet: extend registration."),
+        )
+    return None
+
+
+@guard("extension_awaiting_review")
+def extension_awaiting_review(ctx: Context) -> Reason | None:
+    """Hold while an extension request waits for the body's word."""
+    if _awaiting(ctx, EXTENSION):
+        return None
+    return Reason(
+        "oversight.no_extension_request",
+        N_("No extension request waits for your word (extensions so far: %(count)d)."),
+        {"count": extensions_done(ctx.session, ctx.selection.id)},
+    )
+
+
+@guard("report_awaiting_receipt")
+def report_awaiting_receipt(ctx: Context) -> Reason | None:
+    """Hold while the final report has been sent and its receipt not acknowledged."""
+    if _awaiting(ctx, REPORT):
+        return None
+    return Reason(
+        "oversight.report_received",
+        N_("The final report's receipt is already acknowledged, or no report was sent."),
+    )

@@ -1,9 +1,9 @@
 """The oversight body's letters given in openbid: numbered in its own series, signed with
 its own key, registered like every other document and recorded on the selection's chain.
 
-Unlike a transition's agency documents (numbered pending, rendered by a job), a letter is
-rendered and signed inside the reviewer's transition: it is one short PDF, and the
-recorded approval must point at its file when the transaction commits.
+Like a transition's agency documents, a letter is numbered ``pending`` inside the
+reviewer's transition with its context frozen, and a job renders and signs it afterwards;
+the approval it satisfies points at the document at once and at its file once issued.
 """
 
 from __future__ import annotations
@@ -16,9 +16,8 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from openbid import audit, clock, storage
-from openbid.documents import numbering, render, signing
-from openbid.documents.contexts import template_name
+from openbid import audit, clock
+from openbid.documents import numbering
 from openbid.models import (
     DocumentStatus,
     IssuedDocument,
@@ -29,14 +28,16 @@ from openbid.models import (
 )
 from openbid.stages.documents import (
     KIND_CODES,
-    PDF_TYPE,
-    append_issued_event,
+    OVERSIGHT_SERIES_PREFIX,
+    RESERVED,
     document_base,
+    freeze,
     new_verification_code,
     oversight_signer,
 )
 
 KIND = "oversight_recommendation"
+SERIES_PREFIX = OVERSIGHT_SERIES_PREFIX
 
 
 def _lock_counter(session: Session, body: OversightBody, year: int) -> OversightCounter:
@@ -82,7 +83,7 @@ def body_context(body: OversightBody) -> dict[str, str]:
     return {"code": body.code, "name": body.name, "seat": body.seat, "address": body.address}
 
 
-def issue_body_letter(
+def reserve_body_letter(
     session: Session,
     *,
     body: OversightBody,
@@ -92,52 +93,46 @@ def issue_body_letter(
     title: str,
     subject: Mapping[str, Any],
 ) -> IssuedDocument:
-    """Number, render, sign (with the body's key), store, register and audit a letter."""
+    """Number a letter in the body's series and register it ``pending`` with its context.
+
+    The job that issues a transition's documents renders it and signs it with the body's
+    key (``issuing.render_reserved`` picks the signer by the series) after the commit.
+    """
     moment = clock.now()
     seq, number = allocate_letter_number(session, body, moment)
     code = new_verification_code(session)
     chain_seq, chain_hash = audit.lock_head(session, selection.id)
-    signer = oversight_signer(body.code)
+    signed = oversight_signer(body.code) is not None
     base = document_base(
         selection.agency,
         number=number,
         issued_at=moment,
         code=code,
-        signed=signer is not None,
+        signed=signed,
         chain_seq=chain_seq,
         chain_hash=chain_hash,
     )
-    pdf = render.render_pdf(template_name(KIND), {**context, **base})
-    if signer is not None:
-        pdf = signing.sign_pdf(
-            pdf,
-            signer,
-            reason=f"{title} Nomor {number}",
-            location=body.seat,
-            timestamp=clock.to_jakarta(moment),
-        )
-    stored = storage.store(session, pdf, PDF_TYPE)
     document = IssuedDocument(
         agency_id=selection.agency_id,
         selection_id=selection.id,
         kind=KIND,
-        series=f"oversight:{body.code}"[:40],
+        series=f"{SERIES_PREFIX}{body.code}"[:40],
         year=clock.to_jakarta(moment).year,
         seq=seq,
         number=number,
         title=title[:300],
-        file_id=stored.id,
-        sha256=stored.sha256,
         verification_code=code,
-        signed=signer is not None,
+        signed=signed,
         issued_by_id=actor.id,
         issued_at=moment,
         subject=dict(subject),
         chain_seq=chain_seq,
         chain_hash=chain_hash,
-        status=DocumentStatus.ISSUED,
+        status=DocumentStatus.PENDING,
+        context=freeze({**context, **base}),
     )
     session.add(document)
     session.flush()
-    append_issued_event(session, document, actor)
+    # Issued by a job once this transaction commits (pending._after_commit).
+    session.info.setdefault(RESERVED, []).append(document.id)
     return document

@@ -18,7 +18,14 @@ from sqlalchemy.orm import Session
 from openbid import clock
 from openbid.models import Approval, IssuedDocument, OversightBody, Selection, SelectionState
 from openbid.stages.oversight.scope import supervised_selections
-from openbid.stages.oversight.waiting import PLAN, RESULTS, letters_after, sent_moments, waited_days
+from openbid.stages.oversight.waiting import (
+    GATES,
+    PLAN,
+    RESULTS,
+    decisions_after,
+    sent_by_gate,
+    waited_days,
+)
 
 # Approval purposes that record a departure from the rules (see models.approval).
 OVERRIDE_PREFIXES = {"shortlist_override:": "shortlist", "waiver:": "waiver"}
@@ -58,19 +65,20 @@ def _waits(
     session: Session, selections: list[Selection], rows: dict[int, MonitoringRow], today: date
 ) -> None:
     """Fill each row's working days waited per gate (to the letter, or to today)."""
-    for gate in (PLAN, RESULTS):
-        sent = sent_moments(session, rows, gate)
-        letters = letters_after(session, selections, gate, sent)
+    sent_all = sent_by_gate(session, rows)
+    for gate in GATES:
+        sent = sent_all[gate]
+        words = decisions_after(session, selections, gate, sent)
         for selection in selections:
             if selection.id not in sent:
                 rows[selection.id].waits[gate] = None
                 continue
-            letter = letters.get(selection.id)
-            until = clock.to_jakarta(letter.recorded_at).date() if letter else today
+            word = words.get(selection.id)
+            until = clock.to_jakarta(word.moment).date() if word else today
             rows[selection.id].waits[gate] = waited_days(
                 selection.agency, sent[selection.id], until
             )
-            rows[selection.id].sources[gate] = letter.source if letter else ""
+            rows[selection.id].sources[gate] = word.source if word else ""
 
 
 def _overrides(session: Session, rows: dict[int, MonitoringRow]) -> None:

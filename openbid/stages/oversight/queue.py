@@ -13,15 +13,22 @@ from openbid.models import Agency, OversightBody, Selection, SelectionState
 from openbid.models.oversight import DEFAULT_SERVICE_LEVEL_DAYS
 from openbid.stages.oversight.scope import supervised_selections
 from openbid.stages.oversight.waiting import (
+    EXTENSION,
     PLAN,
+    REPORT,
     RESULTS,
-    letters_after,
+    decisions_after,
     sent_moments,
     waited_days,
 )
 
 # Which state a gate waits in.
-WAITS_IN = {PLAN: SelectionState.APPROVAL, RESULTS: SelectionState.APPOINTMENT}
+WAITS_IN = {
+    PLAN: SelectionState.APPROVAL,
+    EXTENSION: SelectionState.ANNOUNCEMENT,
+    RESULTS: SelectionState.APPOINTMENT,
+    REPORT: SelectionState.COMPLETED,
+}
 
 
 @dataclass(frozen=True)
@@ -30,7 +37,7 @@ class QueueItem:
 
     selection: Selection
     agency: Agency
-    gate: str  # PLAN or RESULTS
+    gate: str  # PLAN, EXTENSION, RESULTS or REPORT
     sent_on: date
     waited: int  # working days
     overdue: bool
@@ -49,12 +56,12 @@ def review_queue(
 ) -> list[QueueItem]:
     """Return the selections waiting for the body, longest waiting first, then oldest."""
     today = today or clock.today_jakarta()
-    selections = supervised_selections(session, body, tuple(WAITS_IN.values()))
+    selections = supervised_selections(session, body, tuple(set(WAITS_IN.values())))
     items: list[QueueItem] = []
     for gate, state in WAITS_IN.items():
         waiting = [s for s in selections if s.state == state]
         sent = sent_moments(session, [s.id for s in waiting], gate)
-        decided = letters_after(session, waiting, gate, sent)
+        decided = decisions_after(session, waiting, gate, sent)
         for selection in waiting:
             if selection.id in decided or selection.id not in sent:
                 continue

@@ -1,8 +1,11 @@
 """How long each oversight gate has waited, in Indonesian working days.
 
-A gate starts waiting when the agency sends what the body must judge (the plan, when it
-is submitted for approval; the results, when the interviews close) and stops when a
-letter is on file: given in openbid or uploaded on paper. Days are counted on the agency's
+A gate starts waiting when the agency last sent what the body must judge (the plan, when
+it is submitted for approval; the results, when the interviews close; an extension, when
+the secretariat asks for it; the final report, when the selection completes) and stops
+when the body's word is on file: a letter given in openbid or uploaded on paper, an
+extension refused, or the report's receipt acknowledged. A plan returned and sent again
+waits from its last sending. Days are counted on the agency's
 working calendar: weekends, national holidays and joint leave (the ``holidays`` package)
 and the agency's own days off are skipped.
 """
@@ -21,6 +24,7 @@ from openbid.models import (
     Agency,
     Approval,
     AuditEvent,
+    OversightReview,
     Selection,
     SelectionEvent,
     SelectionState,
@@ -28,10 +32,19 @@ from openbid.models import (
 from openbid.rules.calendar import WorkCalendar
 from openbid.workflow.installed import definition_of
 
-PLAN, RESULTS = "plan", "results"
+PLAN, RESULTS, EXTENSION, REPORT = "plan", "results", "extension", "report"
+GATES = (PLAN, RESULTS, EXTENSION, REPORT)
 # The event that sends each gate's dossier to the oversight body.
-SENT_BY = {PLAN: SelectionEvent.SUBMIT_FOR_APPROVAL, RESULTS: SelectionEvent.CLOSE_INTERVIEW}
+SENT_BY = {
+    PLAN: SelectionEvent.SUBMIT_FOR_APPROVAL,
+    RESULTS: SelectionEvent.CLOSE_INTERVIEW,
+    EXTENSION: SelectionEvent.REQUEST_EXTENSION,
+    REPORT: SelectionEvent.COMPLETE,
+}
 RESULT_PURPOSE = "result_recommendation"
+EXTENSION_PURPOSE = "extension"
+# OversightReview outcomes that end a gate's wait without a letter.
+CLOSING_OUTCOMES = ("refused", "received")
 
 
 def plan_gate_code(selection: Selection) -> str:
@@ -45,7 +58,9 @@ def plan_gate_code(selection: Selection) -> str:
 
 def gate_purpose(selection: Selection, gate: str) -> str:
     """Return the Approval purpose that satisfies a gate ("gate:kasn_recommendation"...)."""
-    return f"gate:{plan_gate_code(selection)}" if gate == PLAN else RESULT_PURPOSE
+    if gate == PLAN:
+        return f"gate:{plan_gate_code(selection)}"
+    return EXTENSION_PURPOSE if gate == EXTENSION else RESULT_PURPOSE
 
 
 def calendar_for(agency: Agency) -> WorkCalendar:
@@ -95,15 +110,81 @@ def letters_after(
 
 
 @dataclass(frozen=True)
+class Decision:
+    """The body's word that ended a gate's wait: when, and whether in openbid or on paper."""
+
+    moment: datetime
+    source: str  # "openbid" or "paper"
+    outcome: str  # "approved", "refused" or "received"
+    note: str = ""  # a refusal's reason, for the agency
+
+
+def decisions_after(
+    session: Session, selections: Iterable[Selection], gate: str, sent: dict[int, datetime]
+) -> dict[int, Decision]:
+    """Return, per selection sent, the body's first word on gate since it was last sent."""
+    selections = [s for s in selections if s.id in sent]
+    if not selections:
+        return {}
+    found: dict[int, Decision] = {}
+    if gate != REPORT:
+        for sid, letter in letters_after(session, selections, gate, sent).items():
+            found[sid] = Decision(letter.recorded_at, letter.source, "approved")
+    if gate not in (EXTENSION, REPORT):
+        return found  # a plan or results gate ends with a letter only
+    reviews = session.execute(
+        sa.select(
+            OversightReview.selection_id,
+            OversightReview.created_at,
+            OversightReview.outcome,
+            OversightReview.notes,
+        )
+        .where(
+            OversightReview.selection_id.in_([s.id for s in selections]),
+            OversightReview.gate == gate,
+            OversightReview.outcome.in_(CLOSING_OUTCOMES),
+        )
+        .order_by(OversightReview.created_at, OversightReview.id)
+    ).all()
+    for sid, moment, outcome, notes in reviews:
+        if moment >= sent[sid] and (sid not in found or moment < found[sid].moment):
+            found[sid] = Decision(moment, "openbid", outcome, str((notes or {}).get("reason", "")))
+    return found
+
+
+def sent_by_gate(session: Session, selection_ids: Iterable[int]) -> dict[str, dict[int, datetime]]:
+    """Return, per gate and selection, when its dossier was last sent (one query)."""
+    ids = list(selection_ids)
+    found: dict[str, dict[int, datetime]] = {gate: {} for gate in GATES}
+    if not ids:
+        return found
+    gate_of = {str(event): gate for gate, event in SENT_BY.items()}
+    rows = session.execute(
+        sa.select(AuditEvent.selection_id, AuditEvent.event, sa.func.max(AuditEvent.occurred_at))
+        .where(
+            AuditEvent.selection_id.in_(ids),
+            AuditEvent.event.in_(list(gate_of)),
+            AuditEvent.subject_type == "selection",
+        )
+        .group_by(AuditEvent.selection_id, AuditEvent.event)
+    ).all()
+    for selection_id, event, moment in rows:
+        found[gate_of[event]][selection_id] = moment
+    return found
+
+
+@dataclass(frozen=True)
 class GateWait:
     """One oversight gate of a selection: when it was sent, decided, and the days waited."""
 
-    gate: str  # PLAN or RESULTS
+    gate: str  # one of GATES
     sent_on: date
     decided_on: date | None
     waited: int  # working days, up to the decision or today
     source: str  # "openbid", "paper" or "" while waiting
     service_level: int
+    outcome: str = ""  # the Decision's outcome, "" while waiting
+    note: str = ""  # a refusal's reason
 
     @property
     def overdue(self) -> bool:
@@ -122,22 +203,24 @@ def gate_waits(
     """Return the selection's oversight gates that were sent, with their waiting days."""
     today = today or clock.today_jakarta()
     waits = []
-    for gate in (PLAN, RESULTS):
+    for gate in GATES:
         sent = sent_moments(session, [selection.id], gate)
         if selection.id not in sent:
             continue
         if gate == PLAN and selection.state == SelectionState.DRAFT:
             continue  # returned for revision: the plan waits on the agency, not the body
-        letter = letters_after(session, [selection], gate, sent).get(selection.id)
-        decided = clock.to_jakarta(letter.recorded_at).date() if letter else None
+        word = decisions_after(session, [selection], gate, sent).get(selection.id)
+        decided = clock.to_jakarta(word.moment).date() if word else None
         waits.append(
             GateWait(
                 gate=gate,
                 sent_on=clock.to_jakarta(sent[selection.id]).date(),
                 decided_on=decided,
                 waited=waited_days(selection.agency, sent[selection.id], decided or today),
-                source=letter.source if letter else "",
+                source=word.source if word else "",
                 service_level=service_level,
+                outcome=word.outcome if word else "",
+                note=word.note if word else "",
             )
         )
     return waits

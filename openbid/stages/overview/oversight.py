@@ -1,7 +1,8 @@
 """How long each selection waited on the oversight body, per approval gate, in working days.
 
-A gate's wait runs from the plan's first ``submit_for_approval`` to the first letter recorded
-for it (``gate:<code>``), counted in the agency's working days (national holidays, cuti
+A gate's wait runs from the plan's last ``submit_for_approval`` (a plan returned and sent
+again waits from its new sending) to the first letter recorded for it since
+(``gate:<code>``), counted in the agency's working days (national holidays, cuti
 bersama and its own days off skipped); a required gate with no letter yet is still waiting,
 up to today. One query each for the submissions, the letters and the agency's days off.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -35,30 +36,40 @@ class GateWait:
     waiting: bool
 
 
-def _first_submissions(session: Session, ids: list[int]) -> dict[int, date]:
-    """Return the day (WIB) each selection's plan was first sent for approval."""
+def _last_submissions(session: Session, ids: list[int]) -> dict[int, datetime]:
+    """Return when each selection's plan was last sent for approval."""
     rows = session.execute(
-        sa.select(AuditEvent.selection_id, sa.func.min(AuditEvent.occurred_at))
+        sa.select(AuditEvent.selection_id, sa.func.max(AuditEvent.occurred_at))
         .where(
             AuditEvent.selection_id.in_(ids),
             AuditEvent.event == SelectionEvent.SUBMIT_FOR_APPROVAL,
         )
         .group_by(AuditEvent.selection_id)
     ).all()
-    return {sid: clock.to_jakarta(at).date() for sid, at in rows if at is not None}
+    return {sid: at for sid, at in rows if at is not None}
 
 
-def _first_letters(session: Session, ids: list[int]) -> dict[tuple[int, str], date]:
-    """Return the day (WIB) each gate's first letter was recorded, by (selection, code)."""
+def _letters_since(session: Session, submitted: dict[int, datetime]) -> dict[tuple[int, str], date]:
+    """Return the day (WIB) of each gate's first letter since the plan was last sent.
+
+    A letter recorded before that (e.g. on a plan later returned) does not end the new wait;
+    one recorded before the plan was ever sent does not either, unless it is all there is.
+    """
     rows = session.execute(
-        sa.select(Approval.selection_id, Approval.purpose, sa.func.min(Approval.recorded_at))
-        .where(Approval.selection_id.in_(ids), Approval.purpose.like("gate:%"))
-        .group_by(Approval.selection_id, Approval.purpose)
+        sa.select(Approval.selection_id, Approval.purpose, Approval.recorded_at)
+        .where(Approval.selection_id.in_(list(submitted)), Approval.purpose.like("gate:%"))
+        .order_by(Approval.recorded_at, Approval.id)
     ).all()
-    return {
-        (sid, purpose.removeprefix("gate:")): clock.to_jakarta(at).date()
-        for sid, purpose, at in rows
-    }
+    found: dict[tuple[int, str], date] = {}
+    earlier: dict[tuple[int, str], date] = {}
+    for sid, purpose, at in rows:
+        key = (sid, purpose.removeprefix("gate:"))
+        day = clock.to_jakarta(at).date()
+        if at >= submitted[sid]:
+            found.setdefault(key, day)
+        else:
+            earlier[key] = day
+    return {**earlier, **found}
 
 
 def oversight_waits(
@@ -70,10 +81,11 @@ def oversight_waits(
     file; a required gate without a letter is still waiting (until ``today``).
     """
     ids = [s.id for s in selections]
-    submitted = _first_submissions(session, ids) if ids else {}
-    if not submitted:
+    sent = _last_submissions(session, ids) if ids else {}
+    if not sent:
         return []
-    letters = _first_letters(session, list(submitted))
+    letters = _letters_since(session, sent)
+    submitted = {sid: clock.to_jakarta(at).date() for sid, at in sent.items()}
     calendar = agency_calendar(session, agency_id)
     waits = []
     for selection in selections:
