@@ -26,7 +26,7 @@ import jinja2
 
 from openbid.documents import chunked
 from openbid.documents.formatting import FILTERS, as_wib
-from openbid.documents.qr import qr_svg_data_uri
+from openbid.documents.qr import qr_png_data_uri
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ environment = jinja2.Environment(
     lstrip_blocks=True,
 )
 environment.filters.update(FILTERS)
-environment.filters["qr"] = qr_svg_data_uri
+environment.filters["qr"] = qr_png_data_uri
 
 
 def _load_weasyprint() -> tuple[ModuleType, Any]:
