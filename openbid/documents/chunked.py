@@ -328,6 +328,12 @@ def pool(make_tools: Callable[[], Tools]) -> Pool:
         return _pool
 
 
+def worker_pids() -> list[int]:
+    """The process ids of the render pool's workers (none when it is not started)."""
+    with _pool_lock:
+        return [] if _pool is None else [process.pid for process, _ in _pool.workers]
+
+
 def shutdown() -> None:
     """Stop the render pool (it starts again on the next long document)."""
     global _pool
