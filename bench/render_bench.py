@@ -4,9 +4,9 @@
 signature, store, register, audit event, commit) in a finished two-post selection, against a
 bare WeasyPrint ``write_pdf`` of the same HTML in the same process; goal <= 1.3x.
 
-``measure_long_announcement()``: wall time of ``render_pdf`` for a 1,000-row announcement
-(chunks on the warm worker processes, joined), against a bare single WeasyPrint render of the
-same HTML; goal <= 2 s.
+``measure_long_announcement()``: wall time to render a 1,000-row announcement (chunks on the
+warm worker processes, joined) and sign it, against a bare single WeasyPrint render of the
+same HTML; goal <= 2 s. Its note gives the CPU time behind it.
 
 ``measure_worker_rss()``: resident memory growth of a process over 1,000 decree renders after
 a warm-up; the floor is its resident memory after the warm-up; goal <= 20 MB.
@@ -35,8 +35,8 @@ from flask_migrate import upgrade  # noqa: E402
 
 from config import TestConfig  # noqa: E402
 from openbid.app import create_app  # noqa: E402
-from openbid.documents import render  # noqa: E402
-from openbid.documents.signing import generate_self_signed  # noqa: E402
+from openbid.documents import chunked, render  # noqa: E402
+from openbid.documents.signing import Signer, generate_self_signed, sign_pdf  # noqa: E402
 from openbid.extensions import db  # noqa: E402
 from openbid.models import Selection, User  # noqa: E402
 from openbid.stages.documents import build_context, issue_document  # noqa: E402
@@ -150,17 +150,47 @@ def measure_decree_step(runs: int = 15) -> dict:
     )
 
 
+def process_cpu_seconds(pid: int) -> float:
+    """User plus system CPU seconds a process has used so far, from /proc."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def issue_long(context: Mapping[str, Any], signer: Signer) -> bytes:
+    """Render the long announcement (chunked, joined) and sign it, as issuing does."""
+    data = render.render_pdf(TEMPLATE, context)
+    return sign_pdf(
+        data, signer, reason="bench", location="Tangerang", timestamp=context["issued_at"]
+    )
+
+
 def measure_long_announcement(runs: int = 3) -> dict:
-    """Render a 1,000-row announcement (chunked) against one bare WeasyPrint render."""
+    """Render and sign a 1,000-row announcement (chunked) against one bare WeasyPrint render.
+
+    Its note gives the CPU seconds per document of this process and of the render workers:
+    the wall time on a machine shared with other work says little on its own.
+    """
     context = long_announcement(LONG_ROWS)
     context.update(chain_seq=42, chain_hash="0" * 64)
     html = render.render_html(TEMPLATE, context)
-    render.render_pdf(TEMPLATE, context)  # starts the workers, learns the page size
-    value = median_seconds(lambda: render.render_pdf(TEMPLATE, context), runs)
+    cert, key = generate_self_signed(Path(tempfile.mkdtemp()), "BKPSDM Kota Contoh", "Bench")
+    signer = Signer.from_pem(cert, key)
+    issue_long(context, signer)  # starts the workers, learns the page size
+    pids = chunked.worker_pids()
+    parent, workers = time.process_time(), sum(map(process_cpu_seconds, pids))
+    value = median_seconds(lambda: issue_long(context, signer), runs)
+    parent = (time.process_time() - parent) / runs
+    workers = (sum(map(process_cpu_seconds, pids)) - workers) / runs
     floor = median_seconds(lambda: bare_pdf(html), 2)
-    return figure(
+    result = figure(
         "long_announcement_1000", value, "s", floor, f"<={LONG_GOAL_S}s", value <= LONG_GOAL_S
     )
+    result["note"] = (
+        f"cpu per document: parent {parent:.2f}s, {len(pids)} workers {workers:.2f}s "
+        f"(wall on {len(pids)} idle cores >= {(parent + workers) / len(pids):.2f}s)"
+    )
+    return result
 
 
 def rss_mb() -> float:

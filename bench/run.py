@@ -98,7 +98,10 @@ def measure(function: Callable[[], dict[str, Any]], name: str) -> tuple[str, boo
     except Exception as error:  # the other figures are still worth printing
         traceback.print_exc(file=sys.stderr)
         return failed(name, f"{type(error).__name__}: {error}".splitlines()[0][:200]), False
-    return line(result), bool(result["ok"])
+    text = line(result)
+    if result.get("note"):  # what the figure alone does not say, e.g. CPU time behind a wall time
+        text += f"\n# {result['name']}: {result['note']}"
+    return text, bool(result["ok"])
 
 
 def main() -> int:

@@ -13,6 +13,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import Flask, current_app
 
 from openbid import audit, backup, checkpoints, clock, demo, demo_flow, jobs, mail
+from openbid.documents import render
 from openbid.extensions import db
 from openbid.models import Agency, Role, Selection, User
 from openbid.stages import documents as document_service
@@ -113,6 +114,8 @@ def worker_command(burst: bool) -> None:
             "OPENBID_REDIS_URL is not set: jobs run in a thread of the web process.", err=True
         )
         sys.exit(1)
+    if not burst:  # a long-running worker: long documents' render processes load fonts now
+        render.warm_up_workers()
     document_service.sweep(app)  # e.g. documents of a worker that was killed mid-render
     queue = jobs.rq_queue(app)
     worker = rq.SimpleWorker([queue], connection=queue.connection)

@@ -26,7 +26,7 @@ import jinja2
 
 from openbid.documents import chunked
 from openbid.documents.formatting import FILTERS, as_wib
-from openbid.documents.qr import qr_svg_data_uri
+from openbid.documents.qr import qr_png_data_uri
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ environment = jinja2.Environment(
     lstrip_blocks=True,
 )
 environment.filters.update(FILTERS)
-environment.filters["qr"] = qr_svg_data_uri
+environment.filters["qr"] = qr_png_data_uri
 
 
 def _load_weasyprint() -> tuple[ModuleType, Any]:
@@ -183,9 +183,28 @@ def finish_metadata(document: Any, context: Mapping[str, Any]) -> None:
     _chain_metadata(metadata, context)
 
 
+# A page of what long documents are made of: the print styles, a data table, the footer's
+# fonts. Rendered once by each chunk worker as it starts, so that the first document does
+# not pay for loading fonts (Pango's caches fill on first use).
+_WARM_UP = (
+    '<html lang="id"><head><style>{css}</style></head><body>'
+    '<div class="page-footer"><span class="code">A1</span> <span class="url">x</span></div>'
+    '<h3>1. <b>A</b> <i>a</i></h3><table class="data"><thead><tr><th>No.</th></tr></thead>'
+    '<tbody><tr><td class="nip">1</td></tr></tbody></table></body></html>'
+)
+
+
+def warm_up_workers() -> None:
+    """Start the chunk workers now (e.g. with a job worker), not with the first long document."""
+    if chunked.WORKERS > 1:
+        chunked.pool(chunk_tools)
+
+
 def chunk_tools() -> chunked.Tools:
-    """What a chunk worker process renders with (called inside the worker)."""
+    """What a chunk worker process renders with (called inside the worker, warmed up)."""
     weasyprint, font_config = _load_weasyprint()
+    css = (TEMPLATES_DIR / "documents" / "_print.css").read_text(encoding="utf-8")
+    _html(weasyprint, _WARM_UP.replace("{css}", css), None).write_pdf(font_config=font_config)
     return chunked.Tools(
         weasyprint=weasyprint,
         font_config=font_config,

@@ -339,7 +339,9 @@ def test_optional_logo_is_embedded_as_data_uri() -> None:
     )
     data = render_pdf("documents/announcement.html", context)
     page = PdfReader(io.BytesIO(data)).pages[0]
-    assert len(page.images) == 1
+    sizes = sorted(image.image.size for image in page.images)
+    assert sizes[0] == (1, 1)  # the logo, next to the footer's QR code
+    assert len(sizes) == 2
 
 
 def test_empty_lists_render() -> None:
