@@ -1,0 +1,242 @@
+"""The building blocks of the API's marshmallow schemas, and their errors as the API's reasons.
+
+A request schema (``Body``) refuses unknown fields by name, a NUL in any string (PostgreSQL
+refuses it in text) and integers PostgreSQL cannot hold; its fields are strict about JSON
+types (no "5" for 5, no 1 for true). Every validator raises a ``Reason``, so one function
+(``reasons_of``) turns marshmallow's nested messages into today's ``body.*`` reason codes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import marshmallow as ma
+from marshmallow import validate
+
+from openbid.i18n import reason_text
+from openbid.rules.reasons import N_, Reason
+
+F = TypeVar("F", bound=ma.fields.Field)
+
+MAX_INT = 2**31 - 1  # PostgreSQL's integer: a larger number cannot even be looked up
+NO_NUL = "^[^\\u0000]*$"
+_JSON_TYPES = {
+    ma.fields.Integer: "integer",
+    ma.fields.Float: "number",
+    ma.fields.Boolean: "boolean",
+    ma.fields.List: "array",
+    ma.fields.Nested: "object",
+    ma.fields.Dict: "object",
+    ma.fields.String: "string",
+}
+
+
+def _range_reason(where: str, rule: str, limit: Any) -> Reason:
+    return Reason(
+        "body.range",
+        N_("Field %(field)s is out of range (%(rule)s %(limit)s)."),
+        {"field": where, "rule": rule, "limit": str(limit)},
+    )
+
+
+class Range(validate.Range):
+    """A number's bounds (documented as minimum/maximum), refused as ``body.range``."""
+
+    def __call__(self, value: Any) -> Any:
+        if self.min is not None and value < self.min:
+            raise ma.ValidationError([("range", "minimum", self.min)])
+        if self.max is not None and value > self.max:
+            raise ma.ValidationError([("range", "maximum", self.max)])
+        return value
+
+
+class Length(validate.Length):
+    """A string's or list's length (minLength/maxLength), refused as ``body.range``."""
+
+    def __call__(self, value: Any) -> Any:
+        kind = "Items" if isinstance(value, list) else "Length"
+        if self.min is not None and len(value) < self.min:
+            raise ma.ValidationError([("range", f"min{kind}", self.min)])
+        if self.max is not None and len(value) > self.max:
+            raise ma.ValidationError([("range", f"max{kind}", self.max)])
+        return value
+
+
+class OneOf(validate.OneOf):
+    """One of fixed values (documented as enum), refused as ``body.enum``."""
+
+    def __call__(self, value: Any) -> Any:
+        if value not in self.choices:
+            raise ma.ValidationError([("enum", ", ".join(str(c) for c in self.choices), None)])
+        return value
+
+
+class Regexp(validate.Regexp):
+    """A pattern (documented as pattern), refused as ``body.pattern``."""
+
+    def __call__(self, value: Any) -> Any:
+        if self.regex.match(value) is None:
+            raise ma.ValidationError([("pattern", None, None)])
+        return value
+
+
+class Text(ma.fields.String):
+    """A string without NUL, within length bounds (1..300 unless told)."""
+
+    def __init__(self, *, min_length: int | None = 1, max_length: int | None = 300, **kw: Any):
+        validators = [Regexp(NO_NUL)]
+        if min_length is not None or max_length is not None:
+            validators.append(Length(min=min_length, max=max_length))
+        super().__init__(validate=validators + list(kw.pop("validate", [])), **kw)
+
+
+class Int(ma.fields.Integer):
+    """A JSON integer (not a string, not a float) PostgreSQL can hold."""
+
+    def __init__(self, *, minimum: int = -MAX_INT - 1, maximum: int = MAX_INT, **kw: Any):
+        super().__init__(strict=True, validate=[Range(min=minimum, max=maximum)], **kw)
+
+
+class Id(Int):
+    """A database id: 1..2^31-1."""
+
+    def __init__(self, **kw: Any) -> None:
+        super().__init__(minimum=1, **kw)
+
+
+class Bool(ma.fields.Boolean):
+    """A JSON true or false, nothing truthy."""
+
+    truthy = {True}
+    falsy = {False}
+
+
+class Body(ma.Schema):
+    """A request body: unknown fields refused by name."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+
+class Out(ma.Schema):
+    """A response body; loading one back (the tests' drift check) refuses unknown fields."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+
+def _field(schema: ma.Schema | None, name: str) -> ma.fields.Field | None:
+    if schema is None:
+        return None
+    return schema.fields.get(name) or next(
+        (f for f in schema.fields.values() if f.data_key == name), None
+    )
+
+
+def _inner_schema(field: ma.fields.Field | None) -> ma.Schema | None:
+    if isinstance(field, ma.fields.Nested):
+        return field.schema
+    if isinstance(field, ma.fields.List):
+        return _inner_schema(field.inner)
+    return None
+
+
+def _type_name(field: ma.fields.Field | None) -> str:
+    for kind, name in _JSON_TYPES.items():
+        if isinstance(field, kind):
+            return name
+    return "string"
+
+
+def _reason(where: str, message: Any, field: ma.fields.Field | None) -> Reason:
+    """Turn one marshmallow message about where into a reason a person understands."""
+    if isinstance(message, tuple):
+        kind, rule, limit = message
+        if kind == "range":
+            return _range_reason(where, rule, limit)
+        if kind == "enum":
+            return Reason(
+                "body.enum",
+                N_("Field %(field)s must be one of: %(values)s."),
+                {"field": where, "values": rule},
+            )
+        return Reason("body.pattern", N_("Field %(field)s has the wrong format."), {"field": where})
+    messages = field.error_messages if field is not None else {}
+    if message == messages.get("required"):
+        return Reason("body.required", N_("Field %(field)s is required."), {"field": where})
+    if message in (messages.get("invalid"), messages.get("null"), messages.get("type")):
+        if isinstance(field, (ma.fields.Date, ma.fields.DateTime, ma.fields.Email)):
+            kind = {ma.fields.Date: "date", ma.fields.DateTime: "date-time"}.get(type(field))
+            return Reason(
+                "body.format",
+                N_("Field %(field)s must be a %(format)s."),
+                {"field": where, "format": kind or "email"},
+            )
+        return Reason(
+            "body.type",
+            N_("Field %(field)s must be of type %(type)s."),
+            {"field": where or "(body)", "type": _type_name(field)},
+        )
+    if message == messages.get("too_large"):
+        return _range_reason(where, "maximum", MAX_INT)
+    return Reason("body.invalid", N_("Field %(field)s is not valid."), {"field": where or "(body)"})
+
+
+def _walk(messages: Any, schema: ma.Schema | None, path: list[str], out: list, unknown: list):
+    """Collect (reason) for each message under path, unknown field names apart."""
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            if key == "_schema":
+                _walk(value, None, path, out, unknown)
+                continue
+            field = _field(schema, str(key)) if schema is not None else None
+            if field is None and schema is not None and not isinstance(key, int):
+                if value == [schema.error_messages["unknown"]]:
+                    unknown.append(".".join([*path, str(key)]))
+                    continue
+            inner = _inner_schema(field) if field is not None else schema
+            if isinstance(value, dict) and field is not None:
+                _walk(value, inner, [*path, str(key)], out, unknown)
+            elif isinstance(value, dict):
+                _walk(value, schema, [*path, str(key)], out, unknown)
+            else:
+                for message in value:
+                    out.append(_reason(".".join([*path, str(key)]), message, field))
+        return
+    for message in messages:
+        out.append(_reason(".".join(path), message, None))
+
+
+def reasons_of(messages: Any, schema: ma.Schema) -> list[Reason]:
+    """Return marshmallow's messages as the API's ``body.*`` reasons, unknown fields first."""
+    out: list[Reason] = []
+    unknown: list[str] = []
+    _walk(messages, schema, [], out, unknown)
+    if unknown:
+        out.insert(
+            0,
+            Reason(
+                "body.unknown_fields",
+                N_("Unknown field(s): %(fields)s."),
+                {"fields": ", ".join(sorted(unknown))},
+            ),
+        )
+    return out
+
+
+def derived(field: F, getter: Callable[[Any], Any]) -> F:
+    """Return field, dumping getter(obj) instead of an attribute (documented as field's type)."""
+
+    def get_value(obj: Any, attr: str, accessor: Any = None, default: Any = ma.missing) -> Any:
+        return getter(obj)
+
+    field.get_value = get_value  # type: ignore[method-assign]
+    return field
+
+
+class ReasonSchema(Out):
+    """A reason as the API shows it: its stable code and its sentence in the caller's language."""
+
+    code = ma.fields.String(required=True)
+    message = derived(ma.fields.String(required=True), reason_text)
