@@ -9,6 +9,7 @@ back through its declared schema, so a view and its schema cannot drift apart un
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -164,7 +165,11 @@ class Blueprint(flask_smorest.Blueprint):
         """
 
         def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
-            doc: dict[str, Any] = {"summary": summary, "responses": _errors(method, public, body)}
+            doc: dict[str, Any] = {
+                "summary": summary,
+                "operationId": _operation_id(method, rule),
+                "responses": _errors(method, public, body),
+            }
             if conditional is not None:
                 for status in getattr(view, "_apidoc", {}).get("success_status_codes", []):
                     doc["responses"][str(status)] = {"headers": ETAG_HEADER}
@@ -178,6 +183,12 @@ class Blueprint(flask_smorest.Blueprint):
             return self.route(rule, methods=[method], endpoint=endpoint, tags=[tag])(documented)
 
         return decorator
+
+
+def _operation_id(method: str, rule: str) -> str:
+    """Return e.g. ``get_jobs_job_id`` for GET /jobs/<int:job_id>, as api_route named them."""
+    path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule)
+    return f"{method.lower()}_" + re.sub(r"[^a-z0-9]+", "_", path.lower()).strip("_")
 
 
 def _error(status: int) -> dict[str, Any]:

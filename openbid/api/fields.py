@@ -108,8 +108,11 @@ class Id(Int):
 class Bool(ma.fields.Boolean):
     """A JSON true or false, nothing truthy."""
 
-    truthy = {True}
-    falsy = {False}
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> bool:
+        # 1 == True in Python: only a JSON boolean is one.
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
 
 
 class Body(ma.Schema):

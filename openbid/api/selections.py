@@ -268,7 +268,10 @@ def get_selection(selection_id: int):
     body=s.EVENT_REQUEST,
     responses={
         200: ("The selection after the event", s.SELECTION),
-        202: ("The event was queued (it issues documents): the job to poll", s.JOB),
+        202: (
+            "The event was queued (it issues documents): the job to poll",
+            {"$ref": "#/components/schemas/Job"},
+        ),
     },
 )
 def post_event(selection_id: int, body: dict):

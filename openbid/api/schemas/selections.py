@@ -120,35 +120,6 @@ EVENT_REQUEST = obj(
     },
     ["event"],
 )
-JOB = {
-    "type": "object",
-    "required": ["id", "status", "event", "selection_id", "documents", "errors", "links"],
-    "properties": {
-        "id": {"type": "integer"},
-        "status": {"type": "string", "enum": ["queued", "running", "done", "failed"]},
-        "event": {"type": "string"},
-        "selection_id": {"type": "integer"},
-        "attempts": {"type": "integer"},
-        "created_at": {"type": ["string", "null"], "format": "date-time"},
-        "finished_at": {"type": ["string", "null"], "format": "date-time"},
-        "fired": {"type": "boolean"},
-        "to_state": {"type": ["string", "null"]},
-        "documents": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "id": {"type": "integer"},
-                    "kind": {"type": "string"},
-                    "number": {"type": "string"},
-                    "status": {"type": "string", "enum": ["pending", "issued"]},
-                },
-            },
-        },
-        "errors": {"type": "array", "items": {"type": "object"}},
-        "links": {"type": "object"},
-    },
-}
 POSITION_CREATE = obj(
     {
         "name": column_text(Position.name),
