@@ -191,8 +191,16 @@ def _operation_id(method: str, rule: str) -> str:
     return f"{method.lower()}_" + re.sub(r"[^a-z0-9]+", "_", path.lower()).strip("_")
 
 
+def error_response_doc(description: str, headers: dict | None = None) -> dict[str, Any]:
+    """Return a documented error answer: description, the Error schema, any headers."""
+    doc: dict[str, Any] = {"description": description, "content": ERROR_REF}
+    if headers:
+        doc["headers"] = headers
+    return doc
+
+
 def _error(status: int) -> dict[str, Any]:
-    return {"description": ERROR_RESPONSES[status], "content": ERROR_REF}
+    return error_response_doc(ERROR_RESPONSES[status])
 
 
 def _errors(method: str, public: bool, body: bool) -> dict[str, Any]:

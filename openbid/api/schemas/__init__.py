@@ -73,10 +73,6 @@ from openbid.api.schemas.selections import (
     SELECTION_LIST,
     SELECTION_SUMMARY,
 )
-from openbid.api.schemas.tokens import (
-    TOKEN,
-    TOKEN_REQUEST,
-)
 
 __all__ = [
     "APPLICATION",
@@ -134,8 +130,6 @@ __all__ = [
     "SELECTION_LIST",
     "SELECTION_SUMMARY",
     "TEXT",
-    "TOKEN",
-    "TOKEN_REQUEST",
     "VERDICT_REQUEST",
     "WITHDRAW_REQUEST",
     "column_text",
