@@ -38,9 +38,6 @@ from openbid.api.schemas.base import (
     column_text,
     obj,
 )
-from openbid.api.schemas.documents import (
-    DOCUMENT_LIST,
-)
 from openbid.api.schemas.plan import PLAN, REGISTRATION_REQUEST, SCHEDULE_REQUEST, SCORING_REQUEST
 from openbid.api.schemas.ranking import (
     COMMITTEE_CANDIDATES,
@@ -96,7 +93,6 @@ __all__ = [
     "CONFLICT_REQUEST",
     "DATE",
     "DATETIME_OR_NULL",
-    "DOCUMENT_LIST",
     "DROP_REQUEST",
     "ELECTION_WINDOW_REQUEST",
     "EVENT",
