@@ -172,7 +172,7 @@ class Blueprint(flask_smorest.Blueprint):
             }
             if conditional is not None:
                 for status in getattr(view, "_apidoc", {}).get("success_status_codes", []):
-                    doc["responses"][str(status)] = {"headers": ETAG_HEADER}
+                    doc["responses"][status] = {"headers": ETAG_HEADER}
             if conditional == "write":
                 doc["responses"]["412"] = _error(412)
                 doc["parameters"] = [IF_MATCH]

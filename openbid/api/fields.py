@@ -164,6 +164,12 @@ def _reason(where: str, message: Any, field: ma.fields.Field | None) -> Reason:
                 N_("Field %(field)s must be one of: %(values)s."),
                 {"field": where, "values": rule},
             )
+        if kind == "type":
+            return Reason(
+                "body.type",
+                N_("Field %(field)s must be of type %(type)s."),
+                {"field": where or "(body)", "type": rule},
+            )
         return Reason("body.pattern", N_("Field %(field)s has the wrong format."), {"field": where})
     messages = field.error_messages if field is not None else {}
     if message == messages.get("required"):
@@ -243,3 +249,78 @@ class ReasonSchema(Out):
 
     code = ma.fields.String(required=True)
     message = derived(ma.fields.String(required=True), reason_text)
+
+
+def _safe_json_schema(depth: int) -> dict:
+    """Return a schema of free-form JSON nested up to depth with no NUL in any string."""
+    scalars = [{"type": ["boolean", "null", "number"]}, {"type": "string", "pattern": NO_NUL}]
+    if depth == 0:
+        return {"anyOf": scalars}
+    inner = _safe_json_schema(depth - 1)
+    nested = {"type": "object", "additionalProperties": inner}
+    return {"anyOf": [*scalars, {"type": "array", "items": inner}, nested]}
+
+
+def _no_nul(value: Any, depth: int) -> bool:
+    """Return whether value is JSON nested at most depth deep with no NUL in a string or key."""
+    if isinstance(value, str):
+        return "\x00" not in value
+    if isinstance(value, list):
+        return depth > 0 and all(_no_nul(v, depth - 1) for v in value)
+    if isinstance(value, dict):
+        return depth > 0 and all(_no_nul(k, 0) and _no_nul(v, depth - 1) for k, v in value.items())
+    return True
+
+
+class FreeJson(ma.fields.Dict):
+    """A JSON object of free form (an event's data): at most max_properties keys, nested three
+    deep, no NUL anywhere (PostgreSQL's jsonb refuses it)."""
+
+    def __init__(self, *, max_properties: int = 20, **kw: Any) -> None:
+        self.max_properties = max_properties
+        metadata = {
+            "maxProperties": max_properties,
+            "additionalProperties": _safe_json_schema(3),
+            **kw.pop("metadata", {}),
+        }
+        super().__init__(keys=ma.fields.String(), metadata=metadata, **kw)
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        if not isinstance(value, dict):
+            raise self.make_error("invalid")
+        if len(value) > self.max_properties:
+            raise ma.ValidationError([("range", "maxProperties", self.max_properties)])
+        if not _no_nul(value, 4):
+            raise ma.ValidationError([("pattern", None, None)])
+        return value
+
+
+class OneOfTypes(ma.fields.Raw):
+    """A JSON value of one of a few types (e.g. a score as "85.5", 85.5 or a fit answer true);
+    strings without NUL and at most max_length long."""
+
+    _CHECKS = {
+        "string": lambda v: isinstance(v, str),
+        "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+        "boolean": lambda v: isinstance(v, bool),
+        "null": lambda v: v is None,
+    }
+
+    def __init__(self, types: list[str], *, max_length: int | None = None, **kw: Any) -> None:
+        self.types = types
+        self.max_length = max_length
+        # apispec adds "null" itself to the type of a field that allows None.
+        documented = [t for t in types if t != "null"]
+        metadata = {"type": documented, **({"maxLength": max_length} if max_length else {})}
+        super().__init__(metadata={**metadata, **kw.pop("metadata", {})}, **kw)
+        self.allow_none = "null" in types
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        if not any(self._CHECKS[t](value) for t in self.types):
+            raise ma.ValidationError([("type", ", ".join(self.types), None)])
+        if isinstance(value, str):
+            if "\x00" in value:
+                raise ma.ValidationError([("pattern", None, None)])
+            if self.max_length is not None and len(value) > self.max_length:
+                raise ma.ValidationError([("range", "maxLength", self.max_length)])
+        return value
