@@ -39,14 +39,6 @@ from openbid.api.schemas.base import (
     obj,
 )
 from openbid.api.schemas.plan import PLAN, REGISTRATION_REQUEST, SCHEDULE_REQUEST, SCORING_REQUEST
-from openbid.api.schemas.ranking import (
-    COMMITTEE_CANDIDATES,
-    CORRECTION,
-    CORRECTION_REQUEST,
-    RANKING,
-    REVISION,
-    REVISION_REQUEST,
-)
 from openbid.api.schemas.screening import (
     APPLICATION_PAGE,
     APPLICATION_QUERY,
@@ -67,10 +59,7 @@ __all__ = [
     "APPROVAL_REQUEST",
     "APPROVAL_UPLOAD",
     "ASSESSMENT_UPLOAD",
-    "COMMITTEE_CANDIDATES",
     "CONFLICT",
-    "CORRECTION",
-    "CORRECTION_REQUEST",
     "CONFLICT_REQUEST",
     "DATE",
     "DATETIME_OR_NULL",
@@ -85,11 +74,8 @@ __all__ = [
     "PLAN",
     "PROFILE",
     "PROFILE_REQUEST",
-    "RANKING",
     "REGISTRATION_REQUEST",
     "REQUIRED_GATES_REQUEST",
-    "REVISION",
-    "REVISION_REQUEST",
     "SAFE_JSON",
     "SCHEDULE_REQUEST",
     "SCORING_REQUEST",
