@@ -26,7 +26,6 @@ from openbid.api.schemas.approvals import (
     APPROVAL_REQUEST,
     APPROVAL_UPLOAD,
 )
-from openbid.api.schemas.assessment import ASSESSMENT_UPLOAD, IMPORT_REPORT
 from openbid.api.schemas.base import (
     DATE,
     DATETIME_OR_NULL,
@@ -58,14 +57,12 @@ __all__ = [
     "APPROVAL_GATES",
     "APPROVAL_REQUEST",
     "APPROVAL_UPLOAD",
-    "ASSESSMENT_UPLOAD",
     "CONFLICT",
     "CONFLICT_REQUEST",
     "DATE",
     "DATETIME_OR_NULL",
     "DROP_REQUEST",
     "ELECTION_WINDOW_REQUEST",
-    "IMPORT_REPORT",
     "ID",
     "MAX_INT",
     "NO_NUL",
