@@ -324,3 +324,16 @@ class OneOfTypes(ma.fields.Raw):
             if self.max_length is not None and len(value) > self.max_length:
                 raise ma.ValidationError([("range", "maxLength", self.max_length)])
         return value
+
+
+class Number(ma.fields.Float):
+    """A JSON number (not a string, not a boolean), loaded as sent (5 stays 5)."""
+
+    def __init__(self, *, minimum: float | None = None, maximum: float | None = None, **kw):
+        bounds = [Range(min=minimum, max=maximum)] if minimum is not None or maximum else []
+        super().__init__(validate=bounds, **kw)
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.make_error("invalid", input=value)
+        return value
