@@ -42,7 +42,15 @@ from openbid.api.schemas.screening import (
 )
 from openbid.api.schemas.selections import POSITION_CREATE
 
+# Declared once in marshmallow now; routes still on api_route refer to their components.
+JOB = {"$ref": "#/components/schemas/Job"}
+REASON = {"$ref": "#/components/schemas/Reason"}
+SELECTION = {"$ref": "#/components/schemas/Selection"}
+
 __all__ = [
+    "JOB",
+    "REASON",
+    "SELECTION",
     "APPLICATION",
     "APPLICATION_FIELDS",
     "APPLICATION_PAGE",
