@@ -20,8 +20,10 @@ from openbid.api import oversight, oversight_gates  # noqa: F401
 
 # isort: on
 from openbid.api.auth import Unauthorized
-from openbid.api.blueprint import bp
-from openbid.api.spec import BadRequestBody, ResponseDrift
+from openbid.api.blueprint import OPENAPI_INFO, bp
+from openbid.api.declare import Api, BadRequestBody, ErrorSchema, ResponseDrift
+from openbid.api.fields import MAX_INT
+from openbid.api.spec import add_operations
 from openbid.errors import MESSAGES
 from openbid.extensions import csrf, db
 from openbid.i18n import reason_text
@@ -109,8 +111,29 @@ def _allow_header(response: Response) -> Response:
     return response
 
 
+def _id_param(converter) -> dict:
+    return {"type": "integer", "minimum": 1, "maximum": MAX_INT}
+
+
 def init_app(app: Flask) -> None:
-    """Register the API blueprint without CSRF (bearer tokens only); it answers in JSON."""
+    """Register the API without CSRF (bearer tokens only), answering in JSON, and compose its
+    OpenAPI document: flask-smorest's declarations plus the routes still on ``api_route``."""
     app.config.setdefault("API_PUBLIC_ENDPOINTS", ("api.openapi_get", "api.create_token_post"))
     csrf.exempt(bp)
-    app.register_blueprint(bp)
+    smorest = Api(
+        spec_kwargs={
+            "title": "openbid API",
+            "version": "1.0.0",
+            "openapi_version": "3.1.0",
+            "info": {"description": OPENAPI_INFO},
+            "security": [{"bearer": []}],
+        }
+    )
+    smorest.init_app(app)
+    smorest.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    if "Error" not in smorest.spec.components.schemas:  # smorest's error responses name it
+        smorest.spec.components.schema("Error", schema=ErrorSchema)
+    # <int:...> is the app's id converter: a path id is 1..2^31-1 in the document too.
+    smorest.register_converter(app.url_map.converters["int"], _id_param)
+    smorest.register_blueprint(bp)
+    add_operations(smorest.spec, app.url_map, bp.name)

@@ -14,7 +14,7 @@ from typing import Any
 from openbid import clock
 from openbid.api import schemas as s
 from openbid.api.blueprint import actor, bp
-from openbid.api.selections import if_match, selection_answer, selection_json
+from openbid.api.selections import if_match, selection_answer, selection_shown
 from openbid.api.spec import api_route
 from openbid.api.visibility import STAFF_WRITERS, require, visible_selection
 from openbid.committee.blueprint import WORKSPACE_ROLES
@@ -161,7 +161,9 @@ def delete_election_window(selection_id: int, number: int):
     tag="announcement",
     body=s.DROP_REQUEST,
     conditional="write",
-    responses={200: ("The selection with the post dropped", s.SELECTION)},
+    responses={
+        200: ("The selection with the post dropped", {"$ref": "#/components/schemas/Selection"})
+    },
 )
 def drop_position(selection_id: int, position_id: int, body: dict):
     """Drop the post through ``announcement.drop_position`` (the engine's guards decide)."""
@@ -176,4 +178,4 @@ def drop_position(selection_id: int, position_id: int, body: dict):
     )
     db.session.expire_all()
     selection = db.session.get(Selection, selection_id)
-    return selection_answer(selection_json(selection), selection)
+    return selection_answer(selection_shown(selection), selection)

@@ -7,6 +7,7 @@ module only parses requests, checks what the caller may see, and serialises.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -17,6 +18,12 @@ from werkzeug.exceptions import NotFound
 
 from openbid import clock, uploads
 from openbid.api import schemas as s
+from openbid.api.application_schemas import (
+    ConflictRequestSchema,
+    ConflictSchema,
+    ProfileRequestSchema,
+    ProfileSchema,
+)
 from openbid.api.blueprint import actor, bp, created, iso
 from openbid.api.forms import form_body
 from openbid.api.spec import BadRequestBody, api_route, validate_body
@@ -197,33 +204,6 @@ def application_created(application: Application) -> Any:
 # --- profile --------------------------------------------------------------------------
 
 
-def _profile_json(profile: Any, name: str) -> dict[str, Any]:
-    return {
-        "name": name,
-        "nip": profile.nip,
-        "birth_date": iso(profile.birth_date),
-        "gender": profile.gender,
-        "birth_place": profile.birth_place,
-        "phone": profile.phone,
-        "rank": profile.rank,
-        "education": profile.education,
-        "education_major": profile.education_major,
-        "is_pns": profile.is_pns,
-        "agency_name": profile.agency_name,
-        "current_position": profile.current_position,
-        "current_position_since": iso(profile.current_position_since),
-        "related_experience_years": float(profile.related_experience_years),
-        "admin_years": float(profile.admin_years),
-        "history": profile.position_history,
-        "ratings": profile.performance_ratings,
-        "sanction_level": profile.sanction_level,
-        "sanction_date": iso(profile.sanction_date),
-        "under_disciplinary_examination": profile.under_disciplinary_examination,
-        "lhkpn_lodged": profile.lhkpn_lodged,
-        "own_ppk_approval": profile.own_ppk_approval,
-    }
-
-
 def _form_value(value: Any) -> Any:
     # parse_profile reads form text: flags as "1"/"", numbers and dates as typed.
     if isinstance(value, bool):
@@ -232,24 +212,25 @@ def _form_value(value: Any) -> Any:
         return [{k: _form_value(v) for k, v in row.items()} for row in value]
     if value is None:
         return ""
+    if isinstance(value, date):
+        return value.isoformat()
     return str(value)
 
 
-@api_route(
-    bp,
+@bp.operation(
     "/profile",
     "PUT",
     summary="Save the caller's candidate profile (candidate)",
     tag="applications",
-    body=s.PROFILE_REQUEST,
-    responses={200: ("The saved profile", s.PROFILE)},
+    body=True,
 )
+@bp.arguments(ProfileRequestSchema)
+@bp.response(200, ProfileSchema, description="The saved profile")
 def put_profile(body: dict):
     """Validate and store the candidate's profile with the portal's rules."""
     require(Role.CANDIDATE)
     candidate = actor()
-    profile = portal.save_profile(candidate, {k: _form_value(v) for k, v in body.items()})
-    return jsonify(_profile_json(profile, candidate.name))
+    return portal.save_profile(candidate, {k: _form_value(v) for k, v in body.items()})
 
 
 # --- applications ---------------------------------------------------------------------
@@ -427,26 +408,18 @@ def put_score(application_id: int, component: str, body: dict):
     return jsonify(application_json(application))
 
 
-@api_route(
-    bp,
+@bp.operation(
     "/applications/<int:application_id>/conflicts",
     "POST",
     summary="Declare your conflict of interest with this candidate (committee member)",
     tag="applications",
-    body=s.CONFLICT_REQUEST,
-    responses={201: ("The declaration", s.CONFLICT)},
+    body=True,
 )
-def post_conflict(application_id: int, body: dict):
+@bp.arguments(ConflictRequestSchema)
+@bp.response(201, ConflictSchema, description="The declaration")
+def post_conflict(body: dict, application_id: int):
     """Record a member's recusal through the interview service."""
     application = visible_application(application_id)
     declaration = interview.declare_conflict(actor(), application, body["reason"])
-    return created(
-        {
-            "id": declaration.id,
-            "member_id": declaration.member_id,
-            "application_id": declaration.application_id,
-            "reason": declaration.reason,
-            "declared_at": declaration.declared_at.isoformat(),
-        },
-        url_for("api.get_application_get", application_id=application.id),
-    )
+    location = url_for("api.get_application_get", application_id=application.id)
+    return declaration, 201, {"Location": location}

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, jsonify, request
+import marshmallow as ma
+from flask import current_app, jsonify
+from flask_smorest.fields import Upload
 
-from openbid.api import schemas as s
 from openbid.api.blueprint import actor, bp
-from openbid.api.spec import api_route
+from openbid.api.fields import Out
 from openbid.api.visibility import require, visible_selection
 from openbid.extensions import db
 from openbid.i18n import reason_text
@@ -35,21 +36,37 @@ def _problems_answer(error: assessment.ImportFailed) -> Any:
     return response
 
 
-@api_route(
-    bp,
+class AssessmentUploadSchema(ma.Schema):
+    """The CSV file (multipart field ``file``); a missing or empty one is the stage's refusal."""
+
+    file = Upload(metadata={"contentMediaType": "text/csv"})
+
+
+class ImportReportSchema(Out):
+    """What an import wrote: rows read, rows changed, the stored file's hash."""
+
+    selection_id = ma.fields.Integer(required=True)
+    filename = ma.fields.String(required=True)
+    rows = ma.fields.Integer(required=True, validate=ma.validate.Range(min=0))
+    changed = ma.fields.Integer(required=True, validate=ma.validate.Range(min=0))
+    sha256 = ma.fields.String(allow_none=True)
+
+
+@bp.operation(
     "/selections/<int:selection_id>/assessment/import",
     "POST",
     summary="Import the assessment centre's CSV of results (multipart, field file): every row "
     "or nothing, each problem with its line (secretariat, seated committee)",
     tag="assessment",
-    multipart=s.ASSESSMENT_UPLOAD,
-    responses={200: ("What the import wrote", s.IMPORT_REPORT)},
+    body=True,
 )
-def post_assessment_import(selection_id: int):
+@bp.arguments(AssessmentUploadSchema, location="files")
+@bp.response(200, ImportReportSchema, description="What the import wrote")
+def post_assessment_import(files: dict[str, Any], selection_id: int):
     """Import through ``assessment.import_csv`` (which checks the role, seat and state)."""
     selection = visible_selection(selection_id)
     require(*assessment.EDIT_ROLES)
-    upload = request.files.get("file")
+    upload = files.get("file")
     limit = int(current_app.config["UPLOAD_MAX_BYTES"])
     data = upload.stream.read(limit + 1) if upload is not None and upload.filename else b""
     # The name goes into the audit trail: printable characters only (PostgreSQL refuses NUL).
@@ -59,12 +76,10 @@ def post_assessment_import(selection_id: int):
         report = assessment.import_csv(selection, actor(), data, filename)
     except assessment.ImportFailed as error:
         return _problems_answer(error)
-    return jsonify(
-        {
-            "selection_id": selection.id,
-            "filename": filename,
-            "rows": report.rows,
-            "changed": report.changed,
-            "sha256": report.file.sha256 if report.file is not None else None,
-        }
-    )
+    return {
+        "selection_id": selection.id,
+        "filename": filename,
+        "rows": report.rows,
+        "changed": report.changed,
+        "sha256": report.file.sha256 if report.file is not None else None,
+    }

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import current_app, g, jsonify, request
 
 from openbid.api.auth import authenticate
-from openbid.api.spec import api_route, openapi_document
+from openbid.api.declare import Blueprint
 from openbid.i18n import reason_text
 from openbid.models import User
 from openbid.rules.reasons import Reason
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+bp = Blueprint("api", __name__, url_prefix="/api/v1", description="openbid API v1")
 
 
 @bp.before_request
@@ -47,15 +47,20 @@ def created(body: dict[str, Any], location: str) -> Any:
     return response
 
 
-@api_route(
-    bp,
-    "/openapi.json",
-    "GET",
-    summary="This API's OpenAPI 3.1 document",
-    tag="meta",
-    public=True,
-    responses={200: ("The OpenAPI document", {"type": "object"})},
+OPENAPI_INFO = (
+    "Open selections for JPT Pratama posts: the same operations as the web app, through the "
+    "same workflow engine and rules. Authenticate with POST /api/v1/tokens, then send "
+    "Authorization: Bearer <token>. Messages follow Accept-Language (id, en)."
 )
+
+
+@bp.operation(
+    "/openapi.json", "GET", summary="This API's OpenAPI 3.1 document", tag="meta", public=True
+)
+@bp.response(200, description="The OpenAPI document")
 def openapi():
-    """Return the OpenAPI document."""
-    return jsonify(openapi_document("/api/v1", request.host_url.rstrip("/")))
+    """Return the OpenAPI document, generated from the declarations, with this server's URL."""
+    smorest = current_app.extensions["flask-smorest"]["apis"][""]["ext_obj"]
+    document = smorest.spec.to_dict()
+    document["servers"] = [{"url": request.host_url.rstrip("/")}]
+    return jsonify(document)

@@ -14,7 +14,7 @@ from typing import Any
 
 from openbid.api import schemas as s
 from openbid.api.blueprint import actor, bp
-from openbid.api.selections import if_match, selection_answer, selection_json
+from openbid.api.selections import if_match, selection_answer, selection_shown
 from openbid.api.spec import api_route
 from openbid.api.visibility import STAFF_WRITERS, require, visible_selection
 from openbid.extensions import db
@@ -168,7 +168,7 @@ def put_scoring(selection_id: int, body: dict):
 def _selection_answer(selection_id: int) -> Any:
     db.session.expire_all()
     selection = db.session.get(Selection, selection_id)
-    return selection_answer(selection_json(selection), selection)
+    return selection_answer(selection_shown(selection), selection)
 
 
 @api_route(
@@ -179,7 +179,9 @@ def _selection_answer(selection_id: int) -> Any:
     tag="plan",
     body=s.POSITION_CREATE,
     conditional="write",
-    responses={200: ("The selection with the post changed", s.SELECTION)},
+    responses={
+        200: ("The selection with the post changed", {"$ref": "#/components/schemas/Selection"})
+    },
 )
 def put_position(selection_id: int, position_id: int, body: dict):
     """Change a post through ``planning.update_position`` (the post's page)."""
@@ -195,7 +197,7 @@ def put_position(selection_id: int, position_id: int, body: dict):
     summary="Remove a post nobody has applied to from a draft selection (secretariat, admin)",
     tag="plan",
     conditional="write",
-    responses={200: ("The selection without the post", s.SELECTION)},
+    responses={200: ("The selection without the post", {"$ref": "#/components/schemas/Selection"})},
 )
 def delete_position(selection_id: int, position_id: int):
     """Remove a post through ``planning.remove_position``."""
@@ -212,7 +214,9 @@ def delete_position(selection_id: int, position_id: int):
     "admin)",
     tag="plan",
     conditional="write",
-    responses={200: ("The selection without the member", s.SELECTION)},
+    responses={
+        200: ("The selection without the member", {"$ref": "#/components/schemas/Selection"})
+    },
 )
 def delete_member(selection_id: int, member_id: int):
     """Unseat a member through ``planning.remove_member``."""

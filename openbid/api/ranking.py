@@ -7,62 +7,94 @@ from __future__ import annotations
 
 from typing import Any
 
+import marshmallow as ma
 import sqlalchemy as sa
-from flask import jsonify
 
-from openbid.api import schemas as s
 from openbid.api.blueprint import bp
-from openbid.api.spec import api_route
+from openbid.api.fields import Out, ReasonSchema, derived
 from openbid.api.visibility import STAFF_WRITERS, require, visible_selection
 from openbid.committee.blueprint import WORKSPACE_ROLES
 from openbid.extensions import db
-from openbid.i18n import reason_text
-from openbid.models import CommitteeMember, Position, ShortlistResult
+from openbid.models import CommitteeMember, Position
 from openbid.stages import appointment, planning
 from openbid.workflow import definition_of
 
 
-def _ranked(entry: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "application_id": entry.get("application_id"),
-        "name": entry.get("name", ""),
-        "rank": entry.get("rank"),
-        "combined": entry.get("combined"),
-        "components": entry.get("components") or {},
-        "health_fit": entry.get("health_fit"),
-        "psych_fit": entry.get("psych_fit"),
-        "qualified": bool(entry.get("qualified")),
-        "reasons": [
-            {"code": r.code, "message": reason_text(r)}
-            for r in (appointment.stored_reason(data) for data in entry.get("reasons") or [])
-        ],
-    }
+class RankedSchema(Out):
+    """A candidate in a post's frozen ranking (an entry of the stored ranking)."""
+
+    application_id = ma.fields.Integer(required=True, dump_default=None)
+    name = ma.fields.String(required=True, dump_default="")
+    rank = ma.fields.Integer(required=True, allow_none=True, dump_default=None)
+    combined = ma.fields.String(required=True, allow_none=True, dump_default=None)
+    components = ma.fields.Dict(
+        keys=ma.fields.String(), values=ma.fields.String(allow_none=True), dump_default=dict
+    )
+    health_fit = ma.fields.Boolean(allow_none=True, dump_default=None)
+    psych_fit = ma.fields.Boolean(allow_none=True, dump_default=None)
+    qualified = derived(ma.fields.Boolean(required=True), lambda e: bool(e.get("qualified")))
+    reasons = derived(
+        ma.fields.List(ma.fields.Nested(ReasonSchema)),
+        lambda e: [appointment.stored_reason(data) for data in e.get("reasons") or []],
+    )
 
 
-def frozen_json(result: ShortlistResult | None) -> dict[str, Any] | None:
-    """Serialise a frozen result of a post (None before the interviews close)."""
-    if result is None:
-        return None
-    return {
-        "revision": result.revision,
-        "frozen_at": result.frozen_at.isoformat(),
-        "reason": result.reason,
-        "weights": result.weights or {},
-        "shortlist": list(result.shortlist or []),
-        "ranking": [_ranked(entry) for entry in result.ranking or []],
-    }
+class FrozenSchema(Out):
+    """A post's frozen result: its revision, the weights, the three best and the ranking."""
+
+    revision = ma.fields.Integer(required=True)
+    frozen_at = ma.fields.DateTime(required=True)
+    reason = ma.fields.String()
+    weights = derived(ma.fields.Dict(required=True), lambda r: r.weights or {})
+    shortlist = derived(
+        ma.fields.List(ma.fields.Integer(), required=True), lambda r: list(r.shortlist or [])
+    )
+    ranking = derived(
+        ma.fields.List(ma.fields.Nested(RankedSchema), required=True), lambda r: r.ranking or []
+    )
 
 
-@api_route(
-    bp,
+class RankedPostSchema(Out):
+    """A post with its current frozen result (null before the interviews close)."""
+
+    position_id = derived(ma.fields.Integer(required=True), lambda p: p["position"].id)
+    name = derived(ma.fields.String(required=True), lambda p: p["position"].name)
+    frozen = ma.fields.Nested(FrozenSchema, required=True, allow_none=True)
+
+
+class RankingSchema(Out):
+    """Each open post's frozen ranking and the shortlist size the plan sets."""
+
+    selection_id = ma.fields.Integer(required=True)
+    shortlist_size = ma.fields.Integer(allow_none=True)
+    posts = ma.fields.List(ma.fields.Nested(RankedPostSchema), required=True)
+
+
+class UserChoiceSchema(Out):
+    """A committee account of the agency."""
+
+    id = ma.fields.Integer(required=True)
+    name = ma.fields.String(required=True)
+    email = ma.fields.String(required=True)
+
+
+class CommitteeCandidatesSchema(Out):
+    """The users a committee can be composed of."""
+
+    users = ma.fields.List(ma.fields.Nested(UserChoiceSchema), required=True)
+
+
+@bp.operation(
     "/selections/<int:selection_id>/ranking",
     "GET",
     summary="Each post's frozen ranking (component scores, combined total, qualified or why "
     "not) and its three best, once the interviews closed (staff, committee, PPK)",
     tag="appointment",
-    responses={200: ("The posts with their current frozen result, null before", s.RANKING)},
 )
-def get_ranking(selection_id: int):
+@bp.response(
+    200, RankingSchema, description="The posts with their current frozen result, null before"
+)
+def get_ranking(selection_id: int) -> dict[str, Any]:
     """Return the current (not superseded) frozen result of each open post, as the
     appointment page shows it; a revision replaces the result it supersedes.
     """
@@ -75,33 +107,26 @@ def get_ranking(selection_id: int):
         .order_by(Position.id)
     ).all()
     params = definition_of(selection).params(selection.parameters)
-    return jsonify(
-        {
-            "selection_id": selection.id,
-            "shortlist_size": appointment.shortlist_size(params),
-            "posts": [
-                {"position_id": p.id, "name": p.name, "frozen": frozen_json(results.get(p.id))}
-                for p in positions
-            ],
-        }
-    )
+    return {
+        "selection_id": selection.id,
+        "shortlist_size": appointment.shortlist_size(params),
+        "posts": [{"position": p, "frozen": results.get(p.id)} for p in positions],
+    }
 
 
-@api_route(
-    bp,
+@bp.operation(
     "/selections/<int:selection_id>/committee/candidates",
     "GET",
     summary="The agency's active committee accounts not yet seated on the selection, by name "
     "(secretariat, admin)",
     tag="selections",
-    responses={200: ("The users to seat", s.COMMITTEE_CANDIDATES)},
 )
-def committee_candidates(selection_id: int):
+@bp.response(200, CommitteeCandidatesSchema, description="The users to seat")
+def committee_candidates(selection_id: int) -> dict[str, Any]:
     """Return the users the plan page offers for the committee."""
     selection = visible_selection(selection_id)
     require(*STAFF_WRITERS)
     seated = db.session.scalars(
         sa.select(CommitteeMember).where(CommitteeMember.selection_id == selection.id)
     ).all()
-    users = planning.committee_candidates(selection, seated)
-    return jsonify({"users": [{"id": u.id, "name": u.name, "email": u.email} for u in users]})
+    return {"users": planning.committee_candidates(selection, seated)}

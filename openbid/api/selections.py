@@ -6,23 +6,33 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from flask import jsonify, request, url_for
+from flask import current_app, jsonify, request, url_for
 
 from openbid import audit, checkpoints
-from openbid.api import schemas as s
-from openbid.api.blueprint import actor, bp, iso, reasons_json
-from openbid.api.jobs import queued_event
-from openbid.api.spec import BadRequestBody, api_route
+from openbid.api.blueprint import actor, bp
+from openbid.api.declare import BadRequestBody, check_json
+from openbid.api.fields import MAX_INT
+from openbid.api.jobs import JobSchema, queued_event
+from openbid.api.selection_schemas import (
+    AUDIT_QUERY,
+    AuditSchema,
+    EventRequestSchema,
+    MemberCreateSchema,
+    MemberSeatedSchema,
+    NewAccountSchema,
+    PositionCreateSchema,
+    SelectionCreateSchema,
+    SelectionListSchema,
+    SelectionSchema,
+)
 from openbid.api.visibility import STAFF_WRITERS, require, visible_selection
 from openbid.extensions import db
 from openbid.models import (
     AuditEvent,
     CommitteeMember,
-    Position,
     Role,
     Selection,
     SelectionState,
@@ -31,93 +41,15 @@ from openbid.models import (
 from openbid.rules.reasons import N_, Reason, ValidationFailed
 from openbid.stages import documents
 from openbid.stages import planning as selection_service
-from openbid.workflow import available_events, definition_of, fire, workflows
+from openbid.workflow import definition_of, fire, workflows
+
+SELECTION = SelectionSchema()
+SELECTION_FOR_ETAG = SelectionSchema(exclude=("events",))
 
 
-def selection_json(selection: Selection, *, events: bool = True) -> dict[str, Any]:
-    """Serialise a selection with its posts, committee (staff only) and the caller's events
-    (left empty with ``events=False``: they run the guards, which an ETag does not need).
-    """
-    definition = workflows().get(selection.workflow_key, selection.workflow_version)
-    body: dict[str, Any] = {
-        "id": selection.id,
-        "title": selection.title,
-        "year": selection.year,
-        "start_date": selection.start_date.isoformat(),
-        "state": selection.state,
-        "version": selection.version,
-        "agency": selection.agency.name,
-        "workflow": {
-            "key": definition.key,
-            "version": definition.version,
-            "title": definition.title,
-        },
-        "registration_opens_at": iso(selection.registration_opens_at),
-        "registration_closes_at": iso(selection.registration_closes_at),
-        "positions": _positions_json(selection),
-        "events": [],
-    }
-    if actor().role != Role.CANDIDATE:
-        body["committee"] = _committee_json(selection)
-        body["events"] = _events_json(selection) if events else []
-    return body
-
-
-def _positions_json(selection: Selection) -> list[dict[str, Any]]:
-    positions = db.session.scalars(
-        sa.select(Position).where(Position.selection_id == selection.id).order_by(Position.id)
-    ).all()
-    return [
-        {
-            "id": p.id,
-            "name": p.name,
-            "unit": p.unit,
-            "level": p.level,
-            "min_rank": p.min_rank,
-            "requirements": p.requirements,
-            "competencies": p.competencies,
-            "dropped": p.dropped_at is not None,
-            "drop_reason": p.drop_reason,
-        }
-        for p in positions
-    ]
-
-
-def _committee_json(selection: Selection) -> list[dict[str, Any]]:
-    members = db.session.scalars(
-        sa.select(CommitteeMember)
-        .where(CommitteeMember.selection_id == selection.id)
-        .options(sa.orm.joinedload(CommitteeMember.user))
-        .order_by(CommitteeMember.id)
-    ).all()
-    return [
-        {
-            "id": m.id,
-            "user_id": m.user_id,
-            "name": m.user.name,
-            "committee_role": str(m.committee_role),
-            "is_internal": m.is_internal,
-            "position_title": m.position_title,
-            "institution": m.institution,
-            "position_level": m.position_level,
-            "is_bkn_official": m.is_bkn_official,
-        }
-        for m in members
-    ]
-
-
-def _events_json(selection: Selection) -> list[dict[str, Any]]:
-    """Return the events of the selection's state the caller may fire, enabled or with why not."""
-    return [
-        {
-            "name": e.name,
-            "label": e.label,
-            "enabled": e.enabled,
-            "reasons": reasons_json(e.reasons),
-            "requires": list(e.requires),
-        }
-        for e in available_events(selection, actor())
-    ]
+def selection_shown(selection: Selection) -> dict[str, Any]:
+    """Return the selection as GET shows it to the caller (its schema's dump)."""
+    return SELECTION.dump(selection)
 
 
 def etag(selection: Selection, body: dict[str, Any] | None = None) -> str:
@@ -127,7 +59,7 @@ def etag(selection: Selection, body: dict[str, Any] | None = None) -> str:
     the selection as shown (all but the caller's own events) covers those too. ``body`` is
     the selection's JSON when the caller has it already.
     """
-    body = body if body is not None else selection_json(selection, events=False)
+    body = body if body is not None else SELECTION_FOR_ETAG.dump(selection)
     shown = {k: v for k, v in body.items() if k != "events"}
     digest = hashlib.sha256(json.dumps(shown, sort_keys=True).encode()).hexdigest()[:16]
     return f'"selection-{selection.id}-v{selection.version}-{digest}"'
@@ -144,6 +76,8 @@ def selection_answer(
     response = jsonify(body)
     response.status_code = status
     response.headers["ETag"] = etag(selection, body if of_selection else None)
+    if of_selection and current_app.testing:  # routes still on api_route refer to its $ref
+        check_json(status, response.get_json(), SELECTION)
     return response
 
 
@@ -184,46 +118,27 @@ def _visible_selections(user: User) -> list[Selection]:
     return list(db.session.scalars(stmt).all())
 
 
-@api_route(
-    bp,
-    "/selections",
-    "GET",
-    summary="Selections visible to the caller",
-    tag="selections",
-    responses={200: ("The selections", s.SELECTION_LIST)},
-)
-def list_selections():
+@bp.operation("/selections", "GET", summary="Selections visible to the caller", tag="selections")
+@bp.response(200, SelectionListSchema, description="The selections")
+def list_selections() -> dict[str, Any]:
     """List the caller's selections: the agency's for staff, committees sat on, open ones."""
-    return jsonify(
-        {
-            "selections": [
-                {
-                    "id": r.id,
-                    "title": r.title,
-                    "year": r.year,
-                    "state": r.state,
-                    "workflow": {"key": r.workflow_key, "version": r.workflow_version},
-                }
-                for r in _visible_selections(actor())
-            ]
-        }
-    )
+    return {"selections": _visible_selections(actor())}
 
 
-@api_route(
-    bp,
+@bp.operation(
     "/selections",
     "POST",
     summary="Create a selection in draft (secretariat, admin)",
     tag="selections",
-    body=s.SELECTION_CREATE,
+    body=True,
     conditional="read",
-    responses={201: ("The new selection", s.SELECTION)},
 )
+@bp.arguments(SelectionCreateSchema)
+@bp.response(201, SelectionSchema, description="The new selection")
 def create_selection(body: dict):
     """Create a selection; the definition follows the start date unless one is named."""
     require(*STAFF_WRITERS)
-    start = date.fromisoformat(body["start_date"])
+    start = body["start_date"]
     definition = None
     if "workflow_key" in body:
         definition = workflows().latest(body["workflow_key"])
@@ -238,40 +153,42 @@ def create_selection(body: dict):
     selection = selection_service.create_selection(
         actor().agency, actor(), title=body["title"], start_date=start, definition=definition
     )
-    response = selection_answer(selection_json(selection), selection, 201)
+    response = selection_answer(selection_shown(selection), selection, 201)
     response.headers["Location"] = url_for("api.get_selection_get", selection_id=selection.id)
     return response
 
 
-@api_route(
-    bp,
+@bp.operation(
     "/selections/<int:selection_id>",
     "GET",
     summary="A selection with its posts, committee and the events the caller may fire",
     conditional="read",
     tag="selections",
-    responses={200: ("The selection", s.SELECTION)},
 )
+@bp.response(200, SelectionSchema, description="The selection")
 def get_selection(selection_id: int):
     """Return one selection with its ETag (send it back as If-Match on a write)."""
     selection = visible_selection(selection_id)
-    return selection_answer(selection_json(selection), selection)
+    return selection_answer(selection_shown(selection), selection)
 
 
-@api_route(
-    bp,
+@bp.operation(
     "/selections/<int:selection_id>/events",
     "POST",
     summary="Fire a workflow event on the selection",
     conditional="write",
     tag="selections",
-    body=s.EVENT_REQUEST,
-    responses={
-        200: ("The selection after the event", s.SELECTION),
-        202: ("The event was queued (it issues documents): the job to poll", s.JOB),
-    },
+    body=True,
 )
-def post_event(selection_id: int, body: dict):
+@bp.arguments(EventRequestSchema)
+@bp.response(200, SelectionSchema, description="The selection after the event")
+@bp.alt_response(
+    202,
+    schema=JobSchema,
+    description="The event was queued (it issues documents): the job to poll",
+    success=True,
+)
+def post_event(body: dict, selection_id: int):
     """Fire an event through the engine; 403/409/422 come from its typed errors.
 
     An event whose transition issues documents is queued: the answer is 202 with the job
@@ -292,30 +209,29 @@ def post_event(selection_id: int, body: dict):
     )
     db.session.expire_all()
     selection = db.session.get(Selection, selection_id)
-    return selection_answer(selection_json(selection), selection)
+    return selection_answer(selection_shown(selection), selection)
 
 
-@api_route(
-    bp,
+@bp.operation(
     "/selections/<int:selection_id>/positions",
     "POST",
     summary="Add a post to a draft selection (secretariat, admin)",
     conditional="write",
     tag="selections",
-    body=s.POSITION_CREATE,
-    responses={201: ("The selection with the new post", s.SELECTION)},
+    body=True,
 )
-def add_position(selection_id: int, body: dict):
+@bp.arguments(PositionCreateSchema)
+@bp.response(201, SelectionSchema, description="The selection with the new post")
+def add_position(body: dict, selection_id: int):
     """Add a post."""
     selection = visible_selection(selection_id)
     require(*STAFF_WRITERS)
     if_match(selection)
     selection_service.create_position(selection, actor(), **body)
-    return selection_answer(selection_json(selection), selection, 201)
+    return selection_answer(selection_shown(selection), selection, 201)
 
 
-@api_route(
-    bp,
+@bp.operation(
     "/selections/<int:selection_id>/committee",
     "POST",
     summary="Seat a committee account of the agency (user_id) or a new person (new_name, "
@@ -323,10 +239,11 @@ def add_position(selection_id: int, body: dict):
     "selection (secretariat, admin)",
     conditional="write",
     tag="selections",
-    body=s.MEMBER_CREATE,
-    responses={201: ("The selection with the new member", s.MEMBER_SEATED)},
+    body=True,
 )
-def add_member(selection_id: int, body: dict):
+@bp.arguments(MemberCreateSchema)
+@bp.response(201, MemberSeatedSchema, description="The selection with the new member")
+def add_member(body: dict, selection_id: int):
     """Seat a committee member through ``planning.seat_member`` (the plan page's form)."""
     selection = visible_selection(selection_id)
     require(*STAFF_WRITERS)
@@ -348,42 +265,20 @@ def add_member(selection_id: int, body: dict):
     )
     db.session.expire_all()
     selection = db.session.get(Selection, selection_id)
-    shown = selection_json(selection)
+    shown = selection_shown(selection)
     tag = etag(selection, shown)
     if result.initial_password is not None:
         user = result.member.user
-        shown = {
-            **shown,
-            "new_account": {
-                "user_id": user.id,
-                "email": user.email,
-                "initial_password": result.initial_password,
-            },
-        }
+        account = {"user_id": user.id, "email": user.email}
+        shown["new_account"] = NewAccountSchema().dump(
+            {**account, "initial_password": result.initial_password}
+        )
     response = jsonify(shown)
     response.status_code = 201
     response.headers["ETag"] = tag
     # The initial password is shown once: no cache keeps it.
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def _audit_event_json(e: AuditEvent) -> dict[str, Any]:
-    return {
-        "id": e.id,
-        "seq": e.seq,
-        "occurred_at": e.occurred_at.isoformat(),
-        "actor": e.actor,
-        "actor_role": e.actor_role,
-        "event": e.event,
-        "subject_type": e.subject_type,
-        "subject_id": e.subject_id,
-        "from_state": e.from_state,
-        "to_state": e.to_state,
-        "payload": e.payload,
-        "prev_hash": e.prev_hash,
-        "hash": e.hash,
-    }
 
 
 AUDIT_PAGE_DEFAULT, AUDIT_PAGE_MAX = 100, 1000
@@ -408,27 +303,15 @@ def query_int(name: str, default: int, low: int, high: int) -> int:
     return value
 
 
-def _verification_json(status: audit.ChainStatus) -> dict[str, Any] | None:
-    verified = status.verified
-    if verified is None:
-        return None
-    return {
-        "seq": verified.seq,
-        "hash": verified.hash,
-        "verified_at": verified.at.isoformat(),
-        "mode": verified.mode,
-        "last_full": verified.full,
-    }
-
-
-@api_route(
-    bp,
+@bp.operation(
     "/selections/<int:selection_id>/audit",
     "GET",
     summary="A page of the selection's audit events (by sequence number) and the chain's status",
     tag="audit",
-    responses={200: ("A page of the audit trail; Link rel=next when more remain", s.AUDIT)},
-    query=s.AUDIT_QUERY,
+)
+@bp.doc(parameters=AUDIT_QUERY)
+@bp.response(
+    200, AuditSchema, description="A page of the audit trail; Link rel=next when more remain"
 )
 def get_audit(selection_id: int):
     """Return events with seq > ``after`` (at most ``limit``) and the chain's verification.
@@ -438,7 +321,7 @@ def get_audit(selection_id: int):
     """
     selection = visible_selection(selection_id)
     require(Role.SECRETARIAT, Role.ADMIN, Role.AUDITOR, Role.PPK, Role.COMMITTEE)
-    after = query_int("after", 0, 0, s.MAX_INT)
+    after = query_int("after", 0, 0, MAX_INT)
     limit = query_int("limit", AUDIT_PAGE_DEFAULT, 1, AUDIT_PAGE_MAX)
     chain = audit.chain_for(selection.id)
     status = audit.check_since(db.session, chain, checkpoints.folder())
@@ -456,12 +339,12 @@ def get_audit(selection_id: int):
         "intact": status.intact,
         "problem": status.problem.message if status.problem else None,
         "problem_seq": status.problem.seq if status.problem else None,
-        "verified": _verification_json(status),
+        "verified": verified,
         "final_hash": verified.hash if verified is not None else None,
-        "events": [_audit_event_json(e) for e in events],
+        "events": events,
         "next_after": events[-1].seq if more else None,
     }
-    response = jsonify(body)
+    response = jsonify(AuditSchema().dump(body))
     if more:
         url = url_for(
             "api.get_audit_get",

@@ -13,51 +13,23 @@ from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any
 
+import flask
+from apispec import APISpec
 from flask import Blueprint, Response, current_app, request
 from jsonschema import Draft202012Validator, FormatChecker
+from werkzeug.routing import Map
 
+from openbid.api.declare import (
+    ERROR_RESPONSES,
+    ETAG_HEADER,
+    IF_MATCH,
+    RETRY_AFTER_HEADER,
+    BadRequestBody,
+    ResponseDrift,
+)
 from openbid.rules.reasons import N_, Reason
 
-ERROR_SCHEMA = {
-    "type": "object",
-    "required": ["error", "message"],
-    "properties": {
-        "error": {"type": "string"},
-        "message": {"type": "string"},
-        "errors": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["code", "message"],
-                "properties": {
-                    "code": {"type": "string"},
-                    "message": {"type": "string"},
-                    "field": {"type": "string"},
-                    # An imported file's line the problem is on (null: the file as a whole).
-                    "line": {"type": ["integer", "null"]},
-                },
-            },
-        },
-    },
-}
-ERROR_RESPONSES = {
-    400: "The request is malformed (not JSON, or a field of the wrong type).",
-    401: "No token, or the token is unknown, expired or revoked.",
-    403: "Your role may not do this.",
-    404: "No such resource, or not visible to you.",
-    409: "The record changed under you, or the event is not valid in its current state.",
-    412: "If-Match named another version of the selection: read it again (GET) and retry.",
-    422: "The request is valid JSON but the rules refuse it; errors say why.",
-}
-
-
-class BadRequestBody(Exception):
-    """The JSON body is missing, malformed or does not fit the schema."""
-
-    def __init__(self, reasons: list[Reason], status: int = 422) -> None:
-        self.reasons = reasons
-        self.status = status
-        super().__init__("; ".join(str(r) for r in reasons))
+__all__ = ["BadRequestBody", "ResponseDrift", "add_operations", "api_route", "check_response"]
 
 
 @dataclass
@@ -75,27 +47,7 @@ class Operation:
     query: dict[str, dict] = field(default_factory=dict)
     # "read": answers with the selection's ETag; "write": honours If-Match (412 when stale).
     conditional: str | None = None
-
-
-IF_MATCH = {
-    "name": "If-Match",
-    "in": "header",
-    "required": False,
-    "description": "The selection's ETag as read; a stale one is refused with 412.",
-    "schema": {"type": "string", "pattern": "^[\\x20-\\x7e]*$"},
-}
-RETRY_AFTER_HEADER = {
-    "Retry-After": {
-        "description": "Seconds to wait before trying again.",
-        "schema": {"type": "integer", "minimum": 1},
-    }
-}
-ETAG_HEADER = {
-    "ETag": {
-        "description": "The selection's version as an entity tag (send it back as If-Match).",
-        "schema": {"type": "string"},
-    }
-}
+    endpoint: str = ""
 
 
 OPERATIONS: list[Operation] = []
@@ -186,10 +138,6 @@ def json_body(schema: dict) -> Any:
     return data
 
 
-class ResponseDrift(AssertionError):
-    """A view answered with a body its documented response schema does not allow."""
-
-
 def check_response(response: Response, responses: dict[int, tuple[str, dict | None]]) -> None:
     """Check a view's JSON answer against the schema documented for its status (tests only),
     so a serialiser and its schema cannot drift apart unnoticed by any test of the route.
@@ -234,7 +182,10 @@ def api_route(
             return result
 
         endpoint = f"{view.__name__}_{method.lower()}"
-        bp.add_url_rule(rule, endpoint=endpoint, view_func=wrapped, methods=[method])
+        # Flask's own registration: flask-smorest's would document the route a second time.
+        flask.Blueprint.add_url_rule(
+            bp, rule, endpoint=endpoint, view_func=wrapped, methods=[method]
+        )
         OPERATIONS.append(
             Operation(
                 rule,
@@ -247,6 +198,7 @@ def api_route(
                 multipart,
                 query or {},
                 conditional,
+                endpoint,
             )
         )
         return wrapped
@@ -330,35 +282,16 @@ def _operation(op: Operation, path: str, params: list[dict]) -> dict[str, Any]:
     return operation
 
 
-def openapi_document(prefix: str, server_url: str) -> dict:
-    """Return the OpenAPI 3.1 document of every registered operation."""
-    paths: dict[str, dict] = {}
+def add_operations(spec: APISpec, url_map: Map, blueprint: str) -> None:
+    """Add every operation declared with ``api_route`` to spec, beside flask-smorest's."""
     for op in OPERATIONS:
         path, params = _path_params(op.rule)
-        params += [
+        params = [
             {"name": name, "in": "query", "required": False, "schema": schema}
             for name, schema in op.query.items()
         ]
         if op.conditional == "write":
             params.append(IF_MATCH)
-        paths.setdefault(prefix + path, {})[op.method.lower()] = _operation(op, path, params)
-    return {
-        "openapi": "3.1.0",
-        "info": {
-            "title": "openbid API",
-            "version": "1.0.0",
-            "description": (
-                "Open selections for JPT Pratama posts: the same operations as the web app, "
-                "through the same workflow engine and rules. Authenticate with "
-                "POST /api/v1/tokens, then send Authorization: Bearer <token>. Messages "
-                "follow Accept-Language (id, en)."
-            ),
-        },
-        "servers": [{"url": server_url}],
-        "components": {
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {"Error": ERROR_SCHEMA},
-        },
-        "security": [{"bearer": []}],
-        "paths": paths,
-    }
+        # The rule gives the path and its parameters, as for flask-smorest's own routes.
+        rule = next(url_map.iter_rules(f"{blueprint}.{op.endpoint}"))
+        spec.path(rule=rule, operations={op.method.lower(): _operation(op, path, params)})

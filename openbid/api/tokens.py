@@ -2,35 +2,54 @@
 
 from __future__ import annotations
 
-from flask import g, jsonify, request
+from typing import Any
 
-from openbid.api import schemas as s
+import marshmallow as ma
+from flask import g, request
+
 from openbid.api.auth import Unauthorized, too_many_attempts
 from openbid.api.blueprint import actor, bp
-from openbid.api.spec import api_route
+from openbid.api.declare import RETRY_AFTER_HEADER, error_response_doc
+from openbid.api.fields import Body, Out, Text
 from openbid.stages import accounts
 from openbid.workflow import Forbidden
 
 
-@api_route(
-    bp,
+class TokenRequestSchema(Body):
+    """An account's email and password."""
+
+    email = Text(required=True, min_length=3, max_length=254)
+    password = Text(required=True, max_length=200)
+
+
+class TokenSchema(Out):
+    """A new bearer token, shown once, and when it expires."""
+
+    token = ma.fields.String(required=True)
+    expires_at = ma.fields.DateTime(required=True)
+
+
+@bp.operation(
     "/tokens",
     "POST",
     summary="Exchange email and password for a bearer token",
     tag="auth",
     public=True,
-    body=s.TOKEN_REQUEST,
-    responses={
-        201: ("A new token (shown once)", s.TOKEN),
-        401: ("Wrong email or password", {"$ref": "#/components/schemas/Error"}),
-        403: ("The account is disabled", {"$ref": "#/components/schemas/Error"}),
-        429: (
-            "Too many failed log-ins; the Retry-After header says how many seconds to wait",
-            {"$ref": "#/components/schemas/Error"},
-        ),
-    },
+    body=True,
 )
-def create_token(body: dict):
+@bp.arguments(TokenRequestSchema)
+@bp.response(201, TokenSchema, description="A new token (shown once)")
+@bp.doc(
+    responses={
+        "401": error_response_doc("Wrong email or password"),
+        "403": error_response_doc("The account is disabled"),
+        "429": error_response_doc(
+            "Too many failed log-ins; the Retry-After header says how many seconds to wait",
+            headers=RETRY_AFTER_HEADER,
+        ),
+    }
+)
+def create_token(body: dict[str, Any]):
     """Issue a token for valid credentials, within the same log-in limits as the web form."""
     try:
         user = accounts.authenticate(
@@ -43,17 +62,13 @@ def create_token(body: dict):
     except accounts.WrongCredentials as error:
         raise Unauthorized(error.reasons[0]) from None
     secret, row = accounts.issue_token(user)
-    return jsonify({"token": secret, "expires_at": row.expires_at.isoformat()}), 201
+    return {"token": secret, "expires_at": row.expires_at}
 
 
-@api_route(
-    bp,
-    "/tokens/current",
-    "DELETE",
-    summary="Revoke the token used for this request",
-    tag="auth",
-    responses={204: ("Revoked", None)},
+@bp.operation(
+    "/tokens/current", "DELETE", summary="Revoke the token used for this request", tag="auth"
 )
+@bp.response(204, description="Revoked")
 def delete_token():
     """Revoke the caller's token."""
     accounts.revoke_token(g.api_token, actor())

@@ -60,8 +60,11 @@ def test_api_conforms_to_its_openapi_document(stages, app, client) -> None:
 
         check()
         checked.append(operation.label)
+    # A path item also holds its path parameters, which are not operations.
+    methods = {"get", "put", "post", "delete", "patch"}
     documented = sum(
-        len(ops) for ops in app.test_client().get("/api/v1/openapi.json").json["paths"].values()
+        len(methods & set(item))
+        for item in app.test_client().get("/api/v1/openapi.json").json["paths"].values()
     )
     # Every operation but the OpenAPI document itself, which schemathesis leaves out.
     assert len(checked) == documented - 1 >= 29, checked

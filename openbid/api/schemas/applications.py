@@ -1,5 +1,6 @@
-"""Schemas of the profile and application routes: the profile, an application with its
-documents, verdict and scores, and the stages' inputs (verdict, scores, conflicts).
+"""Schemas of the application routes still on ``api_route``: an application with its
+documents, verdict and scores, and the stages' inputs (verdict, scores). The profile and
+conflicts are declared once in ``api/application_schemas.py``.
 """
 
 from __future__ import annotations
@@ -8,77 +9,6 @@ from openbid.api.schemas.base import DATE, DATETIME_OR_NULL, obj
 from openbid.rules.eligibility import REQUIRED_DOCUMENTS
 
 _DATE_OR_NULL = {"type": ["string", "null"], "format": "date"}
-_SHORT = {"type": "string", "maxLength": 200}
-PROFILE_REQUEST = obj(
-    {
-        "name": {"type": "string", "maxLength": 200},
-        "nip": {"type": "string", "maxLength": 30},
-        "birth_place": {"type": "string", "maxLength": 120},
-        "phone": {"type": "string", "maxLength": 40},
-        "rank": {"type": "string", "maxLength": 10},
-        "education": {"type": "string", "maxLength": 10},
-        "education_major": _SHORT,
-        "is_pns": {"type": "boolean"},
-        "agency_name": _SHORT,
-        "current_position": _SHORT,
-        "current_position_since": DATE,
-        "related_experience_years": {"type": "number", "minimum": 0, "maximum": 50},
-        "history": {
-            "type": "array",
-            "maxItems": 20,
-            "items": obj(
-                {
-                    "position": _SHORT,
-                    "level": {"type": "string", "enum": ["administrator", "ahli_madya", "other"]},
-                    "start": DATE,
-                    "end": _DATE_OR_NULL,
-                },
-                ["position", "level", "start"],
-            ),
-        },
-        "ratings": {
-            "type": "array",
-            "maxItems": 10,
-            "items": obj(
-                {
-                    "year": {"type": "integer", "minimum": 1950, "maximum": 2100},
-                    "rating": {"type": "string", "maxLength": 40},
-                },
-                ["year", "rating"],
-            ),
-        },
-        "sanction_level": {"type": "string", "maxLength": 20},
-        "sanction_date": _DATE_OR_NULL,
-        "under_disciplinary_examination": {"type": "boolean"},
-        "lhkpn_lodged": {"type": "boolean"},
-        "own_ppk_approval": {"type": "boolean"},
-    },
-    [
-        "name",
-        "nip",
-        "birth_place",
-        "phone",
-        "rank",
-        "education",
-        "agency_name",
-        "current_position",
-        "current_position_since",
-        "related_experience_years",
-    ],
-)
-PROFILE = {
-    "type": "object",
-    "required": ["name", "nip", "birth_date", "rank", "education"],
-    "properties": {
-        **PROFILE_REQUEST["properties"],
-        "birth_date": DATE,
-        "gender": {"type": "string"},
-        "admin_years": {"type": "number"},
-        "education_major": {"type": "string"},
-        "history": {"type": "array", "items": {"type": "object"}},
-        "ratings": {"type": "array", "items": {"type": "object"}},
-    },
-}
 _SCORE = {"type": ["number", "null"]}
 APPLICATION = {
     "type": "object",
@@ -222,17 +152,3 @@ SCORE_REQUEST = obj(
         for name, schema in shape["properties"].items()
     }
 )
-CONFLICT_REQUEST = obj(
-    {"reason": {"type": "string", "minLength": 1, "maxLength": 2000}}, ["reason"]
-)
-CONFLICT = {
-    "type": "object",
-    "required": ["id", "member_id", "application_id", "reason", "declared_at"],
-    "properties": {
-        "id": {"type": "integer"},
-        "member_id": {"type": "integer"},
-        "application_id": {"type": "integer"},
-        "reason": {"type": "string"},
-        "declared_at": {"type": "string", "format": "date-time"},
-    },
-}
