@@ -20,12 +20,7 @@ from openbid.api.schemas.applications import (
     SCORE_SHAPES,
     VERDICT_REQUEST,
 )
-from openbid.api.schemas.approvals import (
-    APPOINTMENT_REQUEST,
-    APPROVAL,
-    APPROVAL_REQUEST,
-    APPROVAL_UPLOAD,
-)
+from openbid.api.schemas.approvals import APPOINTMENT_REQUEST
 from openbid.api.schemas.assessment import ASSESSMENT_UPLOAD, IMPORT_REPORT
 from openbid.api.schemas.base import (
     DATE,
@@ -86,10 +81,7 @@ __all__ = [
     "APPLICATION_QUERY",
     "APPLICATION_UPLOAD",
     "APPOINTMENT_REQUEST",
-    "APPROVAL",
     "APPROVAL_GATES",
-    "APPROVAL_REQUEST",
-    "APPROVAL_UPLOAD",
     "ASSESSMENT_UPLOAD",
     "AUDIT",
     "AUDIT_EVENT",
