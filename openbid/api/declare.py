@@ -167,7 +167,8 @@ class Blueprint(flask_smorest.Blueprint):
             doc: dict[str, Any] = {"summary": summary, "responses": _errors(method, public, body)}
             if conditional is not None:
                 for status in getattr(view, "_apidoc", {}).get("success_status_codes", []):
-                    doc["responses"][str(status)] = {"headers": ETAG_HEADER}
+                    # Keyed as flask-smorest keys the response, so the two merge into one.
+                    doc["responses"][status] = {"headers": ETAG_HEADER}
             if conditional == "write":
                 doc["responses"]["412"] = _error(412)
                 doc["parameters"] = [IF_MATCH]

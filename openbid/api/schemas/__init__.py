@@ -2,12 +2,7 @@
 module per resource; the routes use them as ``schemas.NAME``.
 """
 
-from openbid.api.schemas.announcement import (
-    APPROVAL_GATES,
-    DROP_REQUEST,
-    ELECTION_WINDOW_REQUEST,
-    REQUIRED_GATES_REQUEST,
-)
+from openbid.api.schemas.announcement import DROP_REQUEST
 from openbid.api.schemas.applications import (
     APPLICATION,
     APPLICATION_FIELDS,
@@ -81,7 +76,6 @@ __all__ = [
     "APPLICATION_QUERY",
     "APPLICATION_UPLOAD",
     "APPOINTMENT_REQUEST",
-    "APPROVAL_GATES",
     "ASSESSMENT_UPLOAD",
     "AUDIT",
     "AUDIT_EVENT",
@@ -95,7 +89,6 @@ __all__ = [
     "DATETIME_OR_NULL",
     "DOCUMENT_LIST",
     "DROP_REQUEST",
-    "ELECTION_WINDOW_REQUEST",
     "EVENT",
     "EVENT_REQUEST",
     "IMPORT_REPORT",
@@ -115,7 +108,6 @@ __all__ = [
     "RANKING",
     "REASON",
     "REGISTRATION_REQUEST",
-    "REQUIRED_GATES_REQUEST",
     "REVISION",
     "REVISION_REQUEST",
     "SAFE_JSON",
