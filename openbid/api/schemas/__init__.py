@@ -31,7 +31,6 @@ from openbid.api.schemas.base import (
 from openbid.api.schemas.documents import (
     DOCUMENT_LIST,
 )
-from openbid.api.schemas.plan import PLAN, REGISTRATION_REQUEST, SCHEDULE_REQUEST, SCORING_REQUEST
 from openbid.api.schemas.ranking import (
     COMMITTEE_CANDIDATES,
     CORRECTION,
@@ -102,17 +101,13 @@ __all__ = [
     "POSITION",
     "POSITION_CREATE",
     "OUTCOMES",
-    "PLAN",
     "PROFILE",
     "PROFILE_REQUEST",
     "RANKING",
     "REASON",
-    "REGISTRATION_REQUEST",
     "REVISION",
     "REVISION_REQUEST",
     "SAFE_JSON",
-    "SCHEDULE_REQUEST",
-    "SCORING_REQUEST",
     "SCORE_REQUEST",
     "SCORE_SHAPES",
     "SELECTION",
