@@ -1,6 +1,10 @@
 """API v1 approval letters and appointments: the letters the secretariat records (a gate, a
 registration extension, the result recommendation, a short-list override) and the PPK's
 appointment among a post's three best.
+
+A letter is one marshmallow declaration, sent as JSON or (with its PDF) as a multipart form;
+the appointment answers the application and stays on ``api_route`` until the application's
+own declaration exists.
 """
 
 from __future__ import annotations
@@ -10,18 +14,60 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import url_for
+import marshmallow as ma
+from flask import request, url_for
 
 from openbid.api import schemas as s
 from openbid.api.applications import application_created
-from openbid.api.blueprint import actor, bp, created
-from openbid.api.forms import form_body, pdf_field
-from openbid.api.spec import BadRequestBody, api_route
+from openbid.api.blueprint import actor, bp
+from openbid.api.declare import BadRequestBody
+from openbid.api.fields import MAX_INT, Body, Id, OneOf, Out, Range, Text, derived
+from openbid.api.forms import pdf_field
+from openbid.api.spec import api_route
 from openbid.api.visibility import require, visible_selection
 from openbid.extensions import db
-from openbid.models import Application, Position, Role, Selection, User
+from openbid.models import Application, Approval, Position, Role, Selection, User
 from openbid.rules.reasons import N_, Reason, ValidationFailed
 from openbid.stages import announcement, appointment
+
+PURPOSES = ["gate", "extension", "result_recommendation", "shortlist_override"]
+
+
+class ApprovalBody(Body):
+    """An approval letter: its purpose, number and date, and what its purpose needs."""
+
+    purpose = ma.fields.String(required=True, validate=OneOf(PURPOSES))
+    gate = Text(max_length=60)
+    position_id = Id()
+    authority = Text(min_length=None, max_length=120)
+    letter_number = Text(min_length=None, max_length=120, required=True)
+    letter_date = ma.fields.Date(required=True)
+    subject = Text(min_length=None, max_length=300)
+    notes = Text(min_length=None, max_length=2000)
+
+
+class ApprovalUpload(ApprovalBody):
+    """The same letter as a multipart form, with its PDF (a form's post id is text)."""
+
+    position_id = ma.fields.Integer(validate=[Range(min=1, max=MAX_INT)])
+    pdf = ma.fields.Raw(metadata={"type": "string", "format": "binary"})
+
+
+class ApprovalSchema(Out):
+    """A recorded letter, with the digest of its PDF when one was uploaded."""
+
+    id = ma.fields.Integer(required=True)
+    purpose = ma.fields.String(required=True)
+    authority = ma.fields.String(required=True)
+    letter_number = ma.fields.String(required=True)
+    letter_date = ma.fields.Date(required=True)
+    subject = ma.fields.String()
+    notes = ma.fields.String()
+    file_sha256 = derived(
+        ma.fields.String(allow_none=True),
+        lambda a: a.file.sha256 if a.file is not None else None,
+    )
+
 
 # The field each purpose needs beyond the letter's own.
 _PURPOSE_FIELDS = {"gate": "gate", "shortlist_override": "position_id"}
@@ -37,19 +83,6 @@ class _Letter:
     letter_date: date
     pdf: bytes | None
     filename: str
-
-
-def _approval_json(approval: Any) -> dict[str, Any]:
-    return {
-        "id": approval.id,
-        "purpose": approval.purpose,
-        "authority": approval.authority,
-        "letter_number": approval.letter_number,
-        "letter_date": approval.letter_date.isoformat(),
-        "subject": approval.subject,
-        "notes": approval.notes,
-        "file_sha256": approval.file.sha256 if approval.file is not None else None,
-    }
 
 
 def _record_gate(letter: _Letter) -> Any:
@@ -125,7 +158,7 @@ _RECORDERS: dict[str, Callable[[_Letter], Any]] = {
 }
 
 
-def _letter(selection: Selection, body: dict | None) -> _Letter:
+def _letter(selection: Selection, body: dict[str, Any] | None) -> _Letter:
     """Return the letter of a JSON body, or of the multipart form with its PDF when body is None.
 
     :raises BadRequestBody: a form that does not fit the schema, or a purpose's missing field.
@@ -133,11 +166,9 @@ def _letter(selection: Selection, body: dict | None) -> _Letter:
     """
     pdf, filename = None, ""
     if body is None:
-        body = form_body(s.APPROVAL_REQUEST, integers=("position_id",))
+        body = bp.ARGUMENTS_PARSER.parse(ApprovalUpload(), location="form")
         pdf, filename = pdf_field("pdf")
-    letter = _Letter(
-        selection, actor(), body, date.fromisoformat(body["letter_date"]), pdf, filename
-    )
+    letter = _Letter(selection, actor(), body, body["letter_date"], pdf, filename)
     needed = _PURPOSE_FIELDS.get(body["purpose"])
     if needed and needed not in body:
         raise BadRequestBody(
@@ -146,8 +177,7 @@ def _letter(selection: Selection, body: dict | None) -> _Letter:
     return letter
 
 
-@api_route(
-    bp,
+@bp.operation(
     "/selections/<int:selection_id>/approvals",
     "POST",
     summary=(
@@ -155,19 +185,29 @@ def _letter(selection: Selection, body: dict | None) -> _Letter:
         "recommendation or a short-list override (secretariat)"
     ),
     tag="selections",
-    body=s.APPROVAL_REQUEST,
-    multipart=s.APPROVAL_UPLOAD,
-    responses={201: ("The recorded letter", s.APPROVAL)},
+    body=True,
 )
-def post_approval(selection_id: int, body: dict | None = None):
+# JSON or a multipart form with the PDF: webargs reads one location, so the view picks it.
+@bp.doc(
+    requestBody={
+        "required": True,
+        "content": {
+            "application/json": {"schema": ApprovalBody},
+            "multipart/form-data": {"schema": ApprovalUpload},
+        },
+    }
+)
+@bp.response(201, ApprovalSchema, description="The recorded letter")
+def post_approval(selection_id: int) -> Any:
     """Record the letter with the service of its purpose; the PDF comes as multipart."""
+    # A JSON body is checked before the caller's rights, as every JSON operation's is.
+    body = bp.ARGUMENTS_PARSER.parse(ApprovalBody(), location="json") if request.is_json else None
     selection = visible_selection(selection_id)
     require(Role.SECRETARIAT, Role.ADMIN)
     letter = _letter(selection, body)
-    approval = _RECORDERS[letter.body["purpose"]](letter)
-    return created(
-        _approval_json(approval), url_for("api.get_selection_get", selection_id=selection.id)
-    )
+    approval: Approval = _RECORDERS[letter.body["purpose"]](letter)
+    location = url_for("api.get_selection_get", selection_id=selection.id)
+    return approval, 201, {"Location": location}
 
 
 @api_route(

@@ -172,6 +172,7 @@ class Blueprint(flask_smorest.Blueprint):
             }
             if conditional is not None:
                 for status in getattr(view, "_apidoc", {}).get("success_status_codes", []):
+                    # Keyed as flask-smorest keys the response, so the two merge into one.
                     doc["responses"][status] = {"headers": ETAG_HEADER}
             if conditional == "write":
                 doc["responses"]["412"] = _error(412)

@@ -1,196 +1,179 @@
 """API v1 for the oversight body (role ``oversight``): its queue, its decisions on a plan or
 on the results, and its monitoring; the same roles, scope and reasons as its pages.
+
+Each resource is one marshmallow declaration: it loads the request, dumps the stage's own
+objects (``QueueItem``, ``FireResult``, ``MonitoringRow``) and documents both.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify
+import marshmallow as ma
 
-from openbid.api.blueprint import actor, bp, iso
-from openbid.api.schemas.base import ID, obj
-from openbid.api.spec import api_route
+from openbid.api.blueprint import actor, bp
+from openbid.api.fields import Body, Id, OneOf, Out, Text, derived
 from openbid.api.visibility import require, visible_selection
 from openbid.extensions import db
 from openbid.models import Role
 from openbid.stages import oversight
-
-NOTE = {"type": "string", "maxLength": 2000}
-DECISION_REQUEST = obj({"notes": NOTE, "expected_version": ID})
-RETURN_REQUEST = obj(
-    {
-        "reason": {"type": "string", "minLength": 1, "maxLength": 2000},
-        "notes": obj(dict.fromkeys(oversight.NOTE_ITEMS, NOTE)),
-        "expected_version": ID,
-    },
-    ["reason"],
-)
-QUEUE_ITEM = {
-    "type": "object",
-    "properties": {
-        "selection_id": {"type": "integer"},
-        "agency": {"type": "string"},
-        "title": {"type": "string"},
-        "gate": {"type": "string", "enum": list(oversight.GATES)},
-        "sent_on": {"type": "string", "format": "date"},
-        "waited_working_days": {"type": "integer"},
-        "overdue": {"type": "boolean"},
-    },
-}
-DECISION = {
-    "type": "object",
-    "properties": {
-        "event": {"type": "string"},
-        "state": {"type": "string"},
-        "documents": {"type": "array", "items": {"type": "integer"}},
-    },
-}
-MONITORING_ROW = {
-    "type": "object",
-    "properties": {
-        "selection_id": {"type": "integer"},
-        "agency": {"type": "string"},
-        "state": {"type": "string"},
-        "waited_working_days": {"type": "object"},
-        "letters": {"type": "object"},
-        "overrides": {"type": "object"},
-        "decree": {"type": "string"},
-    },
-}
+from openbid.stages.oversight import QueueItem
+from openbid.stages.oversight.monitoring import MonitoringRow
+from openbid.workflow import FireResult
 
 
-@api_route(
-    bp,
+def _note(**kw: Any) -> Text:
+    return Text(min_length=None, max_length=2000, **kw)
+
+
+class OversightDecisionBody(Body):
+    """A decision on a gate: an optional note, the version the reviewer read."""
+
+    notes = _note()
+    expected_version = Id()
+
+
+class OversightReturnBody(Body):
+    """A plan sent back to draft: why, and a note per item of the plan."""
+
+    reason = Text(max_length=2000, required=True)
+    notes = ma.fields.Nested(
+        Body.from_dict({item: _note() for item in oversight.NOTE_ITEMS}, name="OversightNotes")
+    )
+    expected_version = Id()
+
+
+class OversightQueueItemSchema(Out):
+    """A selection waiting for the caller's body on one gate."""
+
+    selection_id = derived(ma.fields.Integer(required=True), lambda i: i.selection.id)
+    agency = derived(ma.fields.String(required=True), lambda i: i.agency.name)
+    title = derived(ma.fields.String(required=True), lambda i: i.selection.title)
+    gate = ma.fields.String(required=True, validate=OneOf(list(oversight.GATES)))
+    sent_on = ma.fields.Date(required=True)
+    waited_working_days = derived(ma.fields.Integer(required=True), lambda i: i.waited)
+    overdue = ma.fields.Boolean(required=True)
+
+
+class OversightDecisionSchema(Out):
+    """The event a decision fired, the state it left, the letters it issued."""
+
+    event = ma.fields.String(required=True)
+    state = derived(ma.fields.String(required=True), lambda r: r.to_state)
+    documents = derived(
+        ma.fields.List(ma.fields.Integer(), required=True),
+        lambda r: list(r.outputs.get("documents", [])),
+    )
+
+
+class OversightMonitoringRowSchema(Out):
+    """A supervised selection: its waits per gate, its letters' source, overrides, decree."""
+
+    selection_id = derived(ma.fields.Integer(required=True), lambda r: r.selection.id)
+    agency = derived(ma.fields.String(required=True), lambda r: r.selection.agency.name)
+    state = derived(ma.fields.String(required=True), lambda r: r.selection.state)
+    waited_working_days = derived(
+        ma.fields.Dict(
+            keys=ma.fields.String(), values=ma.fields.Integer(allow_none=True), required=True
+        ),
+        lambda r: r.waits,
+    )
+    letters = derived(
+        ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String(), required=True),
+        lambda r: r.sources,
+    )
+    overrides = derived(
+        ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer(), required=True),
+        lambda r: dict(r.overrides),
+    )
+    decree = ma.fields.String(required=True)
+
+
+@bp.operation(
     "/oversight/queue",
     "GET",
     summary="What waits for the caller's oversight body, longest waiting first (oversight)",
     tag="oversight",
-    responses={200: ("The queue", {"type": "array", "items": QUEUE_ITEM})},
 )
-def get_oversight_queue():
+@bp.response(200, OversightQueueItemSchema(many=True), description="The queue")
+def get_oversight_queue() -> list[QueueItem]:
     """Return the queue of the caller's body."""
     require(Role.OVERSIGHT)
-    body = oversight.reviewer_body(actor())
-    return jsonify(
-        [
-            {
-                "selection_id": item.selection.id,
-                "agency": item.agency.name,
-                "title": item.selection.title,
-                "gate": item.gate,
-                "sent_on": iso(item.sent_on),
-                "waited_working_days": item.waited,
-                "overdue": item.overdue,
-            }
-            for item in oversight.review_queue(db.session, body)
-        ]
-    )
+    return oversight.review_queue(db.session, oversight.reviewer_body(actor()))
 
 
-def _decision(result: Any) -> Any:
-    return jsonify(
-        {
-            "event": result.event,
-            "state": result.to_state,
-            "documents": list(result.outputs.get("documents", [])),
-        }
-    )
-
-
-@api_route(
-    bp,
+@bp.operation(
     "/selections/<int:selection_id>/oversight/approve",
     "POST",
     summary="Give the oversight body's letter on the plan: recommendation or Pertek (oversight)",
     tag="oversight",
-    body=DECISION_REQUEST,
-    responses={200: ("The event fired and the letter issued", DECISION)},
+    body=True,
 )
-def post_oversight_approve(selection_id: int, body: dict):
+@bp.arguments(OversightDecisionBody)
+@bp.response(200, OversightDecisionSchema, description="The event fired and the letter issued")
+def post_oversight_approve(body: dict, selection_id: int) -> FireResult:
     """Approve the plan through the engine; the letter satisfies the gate."""
     selection = visible_selection(selection_id)
     require(Role.OVERSIGHT)
-    return _decision(
-        oversight.approve_plan(
-            selection,
-            actor(),
-            notes=body.get("notes", ""),
-            expected_version=body.get("expected_version"),
-        )
+    return oversight.approve_plan(
+        selection,
+        actor(),
+        notes=body.get("notes", ""),
+        expected_version=body.get("expected_version"),
     )
 
 
-@api_route(
-    bp,
+@bp.operation(
     "/selections/<int:selection_id>/oversight/return",
     "POST",
     summary="Return the plan to draft with a reason and a note per item (oversight)",
     tag="oversight",
-    body=RETURN_REQUEST,
-    responses={200: ("The event fired", DECISION)},
+    body=True,
 )
-def post_oversight_return(selection_id: int, body: dict):
+@bp.arguments(OversightReturnBody)
+@bp.response(200, OversightDecisionSchema, description="The event fired")
+def post_oversight_return(body: dict, selection_id: int) -> FireResult:
     """Return the plan through the engine."""
     selection = visible_selection(selection_id)
     require(Role.OVERSIGHT)
-    return _decision(
-        oversight.return_plan(
-            selection,
-            actor(),
-            reason=body["reason"],
-            notes=body.get("notes") or {},
-            expected_version=body.get("expected_version"),
-        )
+    return oversight.return_plan(
+        selection,
+        actor(),
+        reason=body["reason"],
+        notes=body.get("notes") or {},
+        expected_version=body.get("expected_version"),
     )
 
 
-@api_route(
-    bp,
+@bp.operation(
     "/selections/<int:selection_id>/oversight/recommend",
     "POST",
     summary="Give the oversight body's recommendation on the three best (oversight)",
     tag="oversight",
-    body=DECISION_REQUEST,
-    responses={200: ("The event fired and the letter issued", DECISION)},
+    body=True,
 )
-def post_oversight_recommend(selection_id: int, body: dict):
+@bp.arguments(OversightDecisionBody)
+@bp.response(200, OversightDecisionSchema, description="The event fired and the letter issued")
+def post_oversight_recommend(body: dict, selection_id: int) -> FireResult:
     """Recommend the results through the engine."""
     selection = visible_selection(selection_id)
     require(Role.OVERSIGHT)
-    return _decision(
-        oversight.recommend_results(
-            selection,
-            actor(),
-            notes=body.get("notes", ""),
-            expected_version=body.get("expected_version"),
-        )
+    return oversight.recommend_results(
+        selection,
+        actor(),
+        notes=body.get("notes", ""),
+        expected_version=body.get("expected_version"),
     )
 
 
-@api_route(
-    bp,
+@bp.operation(
     "/oversight/monitoring",
     "GET",
     summary="Every selection the caller's body supervises, with waiting days (oversight)",
     tag="oversight",
-    responses={200: ("One row per selection", {"type": "array", "items": MONITORING_ROW})},
 )
-def get_oversight_monitoring():
+@bp.response(200, OversightMonitoringRowSchema(many=True), description="One row per selection")
+def get_oversight_monitoring() -> list[MonitoringRow]:
     """Return the monitoring rows of the caller's body."""
     require(Role.OVERSIGHT)
-    data = oversight.monitoring(db.session, oversight.reviewer_body(actor()))
-    return jsonify(
-        [
-            {
-                "selection_id": row.selection.id,
-                "agency": row.selection.agency.name,
-                "state": row.selection.state,
-                "waited_working_days": row.waits,
-                "letters": row.sources,
-                "overrides": dict(row.overrides),
-                "decree": row.decree,
-            }
-            for row in data.rows
-        ]
-    )
+    return oversight.monitoring(db.session, oversight.reviewer_body(actor())).rows

@@ -8,60 +8,182 @@ agency), the same draft-only rule and the same reasons; If-Match holds it to a v
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import marshmallow as ma
+
 from openbid.api import schemas as s
 from openbid.api.blueprint import actor, bp
-from openbid.api.selections import if_match, selection_answer, selection_shown
+from openbid.api.fields import Body, Int, Length, OneOf, Out, Range, Text, derived
+from openbid.api.selections import etag, if_match, selection_answer, selection_shown
 from openbid.api.spec import api_route
 from openbid.api.visibility import STAFF_WRITERS, require, visible_selection
 from openbid.extensions import db
 from openbid.models import Selection
+from openbid.rules.calendar import WINDOW_UNITS
 from openbid.stages import planning
+from openbid.stages.planning import MAX_SCHEDULE_ROWS, SCORE_COMPONENTS
 from openbid.workflow import definition_of
 
 PLAN_KEYS = ("registration", "extension", "min_applicants_per_post", "eligibility", "weights")
+
+
+class Number(ma.fields.Float):
+    """A JSON number (not a string, not a boolean), kept as sent (an int stays an int)."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
+def _count(low: int, high: int) -> Int:
+    # Wider than the rules allow: the stage refuses out-of-range values with its own reasons.
+    return Int(minimum=low - 100, maximum=high + 100, allow_none=True)
+
+
+def _unit() -> ma.fields.String:
+    return ma.fields.String(allow_none=True, validate=OneOf([*WINDOW_UNITS, None]))
+
+
+def _percent(**kw: Any) -> Number:
+    return Number(validate=[Range(min=-1000, max=1000)], **kw)
+
+
+class RegistrationBody(Body):
+    """Registration, extension and eligibility settings; a field left out or null keeps the
+    definition's default."""
+
+    registration_length = _count(1, 90)
+    registration_unit = _unit()
+    closing_time = Text(min_length=None, max_length=10, allow_none=True)
+    min_applicants = _count(1, 50)
+    extension_length = _count(1, 60)
+    extension_unit = _unit()
+    extension_max_count = _count(0, 5)
+    reference_date = ma.fields.Date(allow_none=True)
+
+
+class ScheduleRowBody(Body):
+    """One stage of the schedule: its dates and place."""
+
+    stage = Text(min_length=None, max_length=200, required=True)
+    starts_on = ma.fields.Date(required=True)
+    ends_on = ma.fields.Date(allow_none=True)
+    place = Text(min_length=None, max_length=200)
+
+
+class ScheduleBody(Body):
+    """The whole schedule, replacing the one saved."""
+
+    rows = ma.fields.List(
+        ma.fields.Nested(ScheduleRowBody), required=True, validate=Length(max=MAX_SCHEDULE_ROWS)
+    )
+
+
+class ScoringBody(Body):
+    """The score weights (percent, adding up to 100) and the pass marks."""
+
+    weights = ma.fields.Nested(
+        Body.from_dict({c: _percent(required=True) for c in SCORE_COMPONENTS}, name="PlanWeights"),
+        required=True,
+    )
+    pass_marks = ma.fields.Nested(
+        Body.from_dict({c: _percent(allow_none=True) for c in SCORE_COMPONENTS}, name="PassMarks")
+    )
 
 
 def _text(value: Any) -> str | None:
     return value.isoformat() if isinstance(value, date) else (None if value is None else str(value))
 
 
-def _window(values: Any) -> dict[str, Any]:
-    values = values if isinstance(values, dict) else {}
-    return {
-        "length": values.get("length"),
-        "unit": values.get("unit"),
-        "closing_time": _text(values.get("closing_time")),
-        "max_count": values.get("max_count"),
-    }
+def _values(values: Any) -> dict[str, Any]:
+    return values if isinstance(values, dict) else {}
 
 
 def _percentages(values: Any, scale: int) -> dict[str, float]:
-    values = values if isinstance(values, dict) else {}
-    return {str(k): float(Decimal(str(v)) * scale) for k, v in values.items() if v is not None}
-
-
-def plan_json(selection: Selection) -> dict[str, Any]:
-    """Serialise the plan's settings in force: the definition's defaults with the overrides."""
-    params = definition_of(selection).params(selection.parameters)
-    eligibility = params.get("eligibility") or {}
-    reference = eligibility.get("reference_date") or eligibility.get("age_reference")
     return {
-        "selection_id": selection.id,
-        "version": selection.version,
-        "registration": _window(params.get("registration")),
-        "extension": _window(params.get("extension")),
-        "min_applicants": params.get("min_applicants_per_post"),
-        "age_reference": _text(reference),
-        "shortlist_size": params.get("shortlist_size"),
-        "weights": _percentages(params.get("weights"), 100),
-        "pass_marks": _percentages(params.get("pass_marks"), 1),
-        "schedule": [dict(row) for row in selection.schedule or []],
-        "overridden": sorted(k for k in (selection.parameters or {}) if k in PLAN_KEYS),
+        str(k): float(Decimal(str(v)) * scale) for k, v in _values(values).items() if v is not None
     }
+
+
+class PlanWindowSchema(Out):
+    """A registration or extension window: its length, unit, closing time, how many."""
+
+    length = derived(ma.fields.Integer(allow_none=True), lambda w: w.get("length"))
+    unit = derived(ma.fields.String(allow_none=True), lambda w: w.get("unit"))
+    closing_time = derived(
+        ma.fields.String(allow_none=True), lambda w: _text(w.get("closing_time"))
+    )
+    max_count = derived(ma.fields.Integer(allow_none=True), lambda w: w.get("max_count"))
+
+
+class ScheduleRowSchema(Out):
+    """One stage of the schedule as saved."""
+
+    stage = ma.fields.String(required=True)
+    starts_on = ma.fields.String(required=True)
+    ends_on = ma.fields.String(allow_none=True)
+    place = ma.fields.String()
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    """A selection with its parameters in force: the definition's defaults, its overrides."""
+
+    selection: Selection
+    params: dict[str, Any]
+
+
+def _reference(params: dict[str, Any]) -> str | None:
+    eligibility = params.get("eligibility") or {}
+    return _text(eligibility.get("reference_date") or eligibility.get("age_reference"))
+
+
+def _number(kind: type[ma.fields.Field], key: str) -> ma.fields.Field:
+    return derived(kind(allow_none=True), lambda p: p.params.get(key))
+
+
+class PlanSchema(Out):
+    """The plan's settings in force, and which of them the selection overrides."""
+
+    selection_id = derived(ma.fields.Integer(required=True), lambda p: p.selection.id)
+    version = derived(ma.fields.Integer(required=True), lambda p: p.selection.version)
+    registration = derived(
+        ma.fields.Nested(PlanWindowSchema, required=True),
+        lambda p: _values(p.params.get("registration")),
+    )
+    extension = derived(
+        ma.fields.Nested(PlanWindowSchema, required=True),
+        lambda p: _values(p.params.get("extension")),
+    )
+    min_applicants = _number(ma.fields.Integer, "min_applicants_per_post")
+    age_reference = derived(ma.fields.String(allow_none=True), lambda p: _reference(p.params))
+    shortlist_size = _number(ma.fields.Integer, "shortlist_size")
+    weights = derived(
+        ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Float(), required=True),
+        lambda p: _percentages(p.params.get("weights"), 100),
+    )
+    pass_marks = derived(
+        ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Float()),
+        lambda p: _percentages(p.params.get("pass_marks"), 1),
+    )
+    schedule = derived(
+        ma.fields.List(ma.fields.Nested(ScheduleRowSchema), required=True),
+        lambda p: list(p.selection.schedule or []),
+    )
+    overridden = derived(
+        ma.fields.List(ma.fields.String()),
+        lambda p: sorted(k for k in (p.selection.parameters or {}) if k in PLAN_KEYS),
+    )
+
+
+def plan_of(selection: Selection) -> PlanSettings:
+    """Return the plan's settings in force: the definition's defaults with the overrides."""
+    return PlanSettings(selection, definition_of(selection).params(selection.parameters))
 
 
 def _plannable(selection_id: int) -> Selection:
@@ -72,72 +194,64 @@ def _plannable(selection_id: int) -> Selection:
     return selection
 
 
-def _answer(selection_id: int) -> Any:
+def _answer(selection_id: int) -> tuple[PlanSettings, dict[str, str]]:
+    """Return the plan after a write, read again, with the selection's new ETag."""
     db.session.expire_all()
     selection = db.session.get(Selection, selection_id)
-    return selection_answer(plan_json(selection), selection, of_selection=False)
+    return plan_of(selection), {"ETag": etag(selection)}
 
 
-@api_route(
-    bp,
+@bp.operation(
     "/selections/<int:selection_id>/plan",
     "GET",
     summary="The plan's settings in force: registration, extension, age reference, schedule, "
     "weights",
     tag="plan",
     conditional="read",
-    responses={200: ("The plan", s.PLAN)},
 )
-def get_plan(selection_id: int):
+@bp.response(200, PlanSchema, description="The plan")
+def get_plan(selection_id: int) -> Any:
     """Return the plan's settings (staff and committee of the selection)."""
     selection = visible_selection(selection_id)
-    return selection_answer(plan_json(selection), selection, of_selection=False)
+    return plan_of(selection), {"ETag": etag(selection)}
 
 
-def _date(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
-
-
-@api_route(
-    bp,
+@bp.operation(
     "/selections/<int:selection_id>/plan/registration",
     "PUT",
     summary="Set registration length and unit, minimum applicants, extensions and the age "
     "reference date; a field left out or null keeps the definition's default (secretariat, admin)",
     tag="plan",
-    body=s.REGISTRATION_REQUEST,
+    body=True,
     conditional="write",
-    responses={200: ("The plan after the change", s.PLAN)},
 )
-def put_registration(selection_id: int, body: dict):
+@bp.arguments(RegistrationBody)
+@bp.response(200, PlanSchema, description="The plan after the change")
+def put_registration(body: dict[str, Any], selection_id: int) -> Any:
     """Save the registration settings through ``planning.save_registration``."""
     selection = _plannable(selection_id)
-    data = planning.RegistrationInput(
-        **{k: v for k, v in body.items() if k != "reference_date"},
-        reference_date=_date(body.get("reference_date")),
-    )
-    planning.save_registration(selection, actor(), data)
+    planning.save_registration(selection, actor(), planning.RegistrationInput(**body))
     return _answer(selection_id)
 
 
-@api_route(
-    bp,
+@bp.operation(
     "/selections/<int:selection_id>/plan/schedule",
     "PUT",
     summary="Replace the schedule: each stage with its dates and place (secretariat, admin)",
     tag="plan",
-    body=s.SCHEDULE_REQUEST,
+    body=True,
     conditional="write",
-    responses={200: ("The plan after the change", s.PLAN)},
 )
-def put_schedule(selection_id: int, body: dict):
+@bp.arguments(ScheduleBody)
+@bp.response(200, PlanSchema, description="The plan after the change")
+def put_schedule(body: dict[str, Any], selection_id: int) -> Any:
     """Save the schedule through ``planning.save_schedule``."""
     selection = _plannable(selection_id)
     rows = [
         planning.ScheduleInput(
             stage=row["stage"],
-            starts_on=_date(row["starts_on"]),
-            ends_on=_date(row.get("ends_on")),
+            starts_on=row["starts_on"],
+            ends_on=row.get("ends_on"),
             place=row.get("place", ""),
         )
         for row in body["rows"]
@@ -146,17 +260,17 @@ def put_schedule(selection_id: int, body: dict):
     return _answer(selection_id)
 
 
-@api_route(
-    bp,
+@bp.operation(
     "/selections/<int:selection_id>/plan/scoring",
     "PUT",
     summary="Set the score weights (percent, adding up to 100) and pass marks (secretariat, admin)",
     tag="plan",
-    body=s.SCORING_REQUEST,
+    body=True,
     conditional="write",
-    responses={200: ("The plan after the change", s.PLAN)},
 )
-def put_scoring(selection_id: int, body: dict):
+@bp.arguments(ScoringBody)
+@bp.response(200, PlanSchema, description="The plan after the change")
+def put_scoring(body: dict[str, Any], selection_id: int) -> Any:
     """Save the weights and pass marks through ``planning.save_scoring``."""
     selection = _plannable(selection_id)
     weights = {k: Decimal(str(v)) for k, v in body["weights"].items()}
@@ -165,6 +279,8 @@ def put_scoring(selection_id: int, body: dict):
     return _answer(selection_id)
 
 
+# The routes below answer the selection itself: they stay on api_route until the selection's
+# declaration exists.
 def _selection_answer(selection_id: int) -> Any:
     db.session.expire_all()
     selection = db.session.get(Selection, selection_id)

@@ -1,13 +1,8 @@
 """JSON schemas of the API's bodies and responses (JSON Schema 2020-12, as OpenAPI 3.1), one
-module per resource; the routes use them as ``schemas.NAME``.
+module per resource; the routes still on ``api_route`` use them as ``schemas.NAME``.
 """
 
-from openbid.api.schemas.announcement import (
-    APPROVAL_GATES,
-    DROP_REQUEST,
-    ELECTION_WINDOW_REQUEST,
-    REQUIRED_GATES_REQUEST,
-)
+from openbid.api.schemas.announcement import DROP_REQUEST
 from openbid.api.schemas.applications import (
     APPLICATION,
     APPLICATION_FIELDS,
@@ -16,12 +11,7 @@ from openbid.api.schemas.applications import (
     SCORE_SHAPES,
     VERDICT_REQUEST,
 )
-from openbid.api.schemas.approvals import (
-    APPOINTMENT_REQUEST,
-    APPROVAL,
-    APPROVAL_REQUEST,
-    APPROVAL_UPLOAD,
-)
+from openbid.api.schemas.approvals import APPOINTMENT_REQUEST
 from openbid.api.schemas.base import (
     DATE,
     DATETIME_OR_NULL,
@@ -33,7 +23,6 @@ from openbid.api.schemas.base import (
     column_text,
     obj,
 )
-from openbid.api.schemas.plan import PLAN, REGISTRATION_REQUEST, SCHEDULE_REQUEST, SCORING_REQUEST
 from openbid.api.schemas.screening import (
     APPLICATION_PAGE,
     APPLICATION_QUERY,
@@ -48,36 +37,26 @@ REASON = {"$ref": "#/components/schemas/Reason"}
 SELECTION = {"$ref": "#/components/schemas/Selection"}
 
 __all__ = [
-    "JOB",
-    "REASON",
-    "SELECTION",
     "APPLICATION",
     "APPLICATION_FIELDS",
     "APPLICATION_PAGE",
     "APPLICATION_QUERY",
     "APPLICATION_UPLOAD",
     "APPOINTMENT_REQUEST",
-    "APPROVAL",
-    "APPROVAL_GATES",
-    "APPROVAL_REQUEST",
-    "APPROVAL_UPLOAD",
     "DATE",
     "DATETIME_OR_NULL",
     "DROP_REQUEST",
-    "ELECTION_WINDOW_REQUEST",
     "ID",
+    "JOB",
     "MAX_INT",
     "NO_NUL",
-    "POSITION_CREATE",
     "OUTCOMES",
-    "PLAN",
-    "REGISTRATION_REQUEST",
-    "REQUIRED_GATES_REQUEST",
+    "POSITION_CREATE",
+    "REASON",
     "SAFE_JSON",
-    "SCHEDULE_REQUEST",
-    "SCORING_REQUEST",
     "SCORE_REQUEST",
     "SCORE_SHAPES",
+    "SELECTION",
     "TEXT",
     "VERDICT_REQUEST",
     "WITHDRAW_REQUEST",
