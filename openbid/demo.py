@@ -428,8 +428,15 @@ def add_oversight_body() -> User:
     """Add KASN (supervising Banten) and its reviewer, who gives the demo's approvals."""
     body = oversight.create_body(**KASN, commit=False)
     local, name, title = KASN_REVIEWER
+    # The demo's one KASN account also administers KASN's reviewers (admin/body).
     return oversight.create_reviewer(
-        body, email=_email(local), name=name, password=PASSWORD, title=title, commit=False
+        body,
+        email=_email(local),
+        name=name,
+        password=PASSWORD,
+        title=title,
+        admin=True,
+        commit=False,
     )
 
 

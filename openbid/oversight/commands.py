@@ -50,8 +50,9 @@ def create_body(code, name, pattern, provinces, agency_codes, service_level) -> 
 @click.option("--name", required=True)
 @click.option("--title", default="", help="Position, e.g. Asisten Komisioner.")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
-def create_reviewer(body_code, email, name, title, password) -> None:
-    """Create a reviewer (role ``oversight``) of a body."""
+@click.option("--admin", is_flag=True, help="The body's administrator: manages its reviewers.")
+def create_reviewer(body_code, email, name, title, password, admin) -> None:
+    """Create a reviewer (role ``oversight``) of a body, or its administrator (--admin)."""
     body = db.session.scalar(sa.select(OversightBody).where(OversightBody.code == body_code))
     if body is None:
         raise click.BadParameter(f"no oversight body {body_code!r}.", param_hint="--body")
@@ -63,5 +64,8 @@ def create_reviewer(body_code, email, name, title, password) -> None:
         raise click.BadParameter("use at least 10 characters.", param_hint="--password")
     if db.session.scalar(sa.select(User.id).where(sa.func.lower(User.email) == email)):
         raise click.BadParameter(f"{email} already has an account.", param_hint="--email")
-    user = service.create_reviewer(body, email=email, name=name, password=password, title=title)
-    click.echo(f"Created oversight reviewer {user.email} of {body.code} (id {user.id}).")
+    user = service.create_reviewer(
+        body, email=email, name=name, password=password, title=title, admin=admin
+    )
+    kind = "administrator" if admin else "reviewer"
+    click.echo(f"Created oversight {kind} {user.email} of {body.code} (id {user.id}).")

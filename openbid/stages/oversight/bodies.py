@@ -92,15 +92,20 @@ def create_reviewer(
     name: str,
     password: str,
     title: str = "",
+    admin: bool = False,
     commit: bool = True,
 ) -> User:
-    """Create a reviewer account (role ``oversight``) of body; audit; commit."""
+    """Create a reviewer account (role ``oversight``) of body; audit; commit.
+
+    ``admin`` makes it the body's administrator, who manages its reviewers (admin/body).
+    """
     user = User(
         email=email.lower(),
         name=name.strip(),
         role=Role.OVERSIGHT,
         oversight_body=body,
         position_title=title,
+        body_admin=admin,
     )
     user.set_password(password)
     db.session.add(user)
@@ -111,7 +116,12 @@ def create_reviewer(
         actor=None,
         subject_type="user",
         subject_id=user.id,
-        payload={"email": user.email, "role": Role.OVERSIGHT.value, "body": body.code},
+        payload={
+            "email": user.email,
+            "role": Role.OVERSIGHT.value,
+            "body": body.code,
+            "body_admin": admin,
+        },
     )
     if commit:
         db.session.commit()
