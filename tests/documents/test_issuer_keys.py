@@ -10,7 +10,10 @@ import pytest
 
 from openbid.documents.signing import generate_self_signed
 from openbid.extensions import db
+from openbid.models import DocumentStatus, IssuedDocument
 from openbid.stages import documents
+from openbid.stages.documents.issuing import reserve_document
+from tests.documents import scenario
 from tests.documents.test_verify_signing import _issue_again, _scenario
 
 pytestmark = pytest.mark.real_pdf  # examines issued PDFs' signatures
@@ -79,3 +82,28 @@ def test_the_import_refuses_a_key_that_is_not_the_certificates(
     assert result.exit_code != 0 and "no agency 'nope'" in result.output
     result = runner.invoke(args=["admin", "import-signing-key", "--cert", str(cert)])
     assert result.exit_code != 0 and "either --agency or --body" in result.output
+
+
+def test_a_document_rendered_by_the_job_is_signed_with_its_agencys_key(app, stages) -> None:
+    built = _scenario(stages)
+    code = built.selection.agency.code
+    documents.ensure_demo_signing(PLATFORM_CN, "openbid")
+    documents.ensure_issuer_signing(documents.AGENCY, code, "BKPSDM Kota Contoh", "Kota Contoh")
+    at = scenario.ISSUE_TIMES["decree"]
+    context = documents.build_context(
+        db.session, "decree", built.selection, issued_at=at, actor=built.secretariat
+    )
+    reserved = reserve_document(
+        db.session,
+        kind="decree",
+        selection=built.selection,
+        actor=built.secretariat,
+        context=context,
+        issued_at=at,
+    )
+    db.session.commit()
+    documents.issue_pending(db.session, reserved.id)  # False when the queue ran it already
+    document = db.session.get(IssuedDocument, reserved.id)
+    db.session.refresh(document)
+    assert document.status == DocumentStatus.ISSUED and document.signed
+    assert _signer_of(document) == "BKPSDM Kota Contoh"
