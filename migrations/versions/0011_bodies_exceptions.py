@@ -1,7 +1,7 @@
 """An oversight body's own administrator (user.body_admin) and the committee-composition
 exceptions recorded with their justification (committee_exception)
 
-Revision ID: 0011_body_admin_committee_exception
+Revision ID: 0011_bodies_exceptions
 Revises: 0010_audit_event_selection_event
 Create Date: 2026-12-01 07:15:00.000000
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0011_body_admin_committee_exception'
+revision = '0011_bodies_exceptions'
 down_revision = '0010_audit_event_selection_event'
 branch_labels = None
 depends_on = None
