@@ -82,6 +82,7 @@ EVENT_LABELS: dict[str, str] = {
     # Documents.
     "document_issued": N_("Document issued"),
     # Accounts and the system.
+    "oversight_body_scope_changed": N_("Oversight body's scope changed"),
     "reviewer_deactivated": N_("Oversight reviewer deactivated"),
     "reviewer_reactivated": N_("Oversight reviewer reactivated"),
     "reviewer_password_reset": N_("Oversight reviewer's password reset by the body"),

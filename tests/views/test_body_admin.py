@@ -173,3 +173,38 @@ def test_the_command_line_makes_the_first_administrator(app, runner) -> None:
         .one()
         .body_admin
     )
+
+
+def test_the_operator_sets_a_bodys_scope_and_the_administrator_sees_it(
+    app, runner, client, browser
+) -> None:
+    body, _reviewer = kasn()
+    admin = oversight.create_reviewer(
+        body, email="admin@kasn.example", name="Admin", password=PASSWORD, admin=True
+    )
+    listed = make_agency(province="Jawa Barat", name="Pemerintah Kota Bogor Contoh")
+    db.session.commit()
+    result = runner.invoke(
+        args=[
+            "oversight",
+            "set-scope",
+            "--body",
+            "KASN",
+            "--agency",
+            listed.code,
+            "--service-level",
+            "7",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    db.session.refresh(body)
+    assert (body.provinces, body.agency_ids, body.service_level_days) == ([], [listed.id], 7)
+    event = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.event == "oversight_body_scope_changed")
+    ).one()
+    assert event.payload["before"]["provinces"] == ["Banten"]
+    empty = runner.invoke(args=["oversight", "set-scope", "--body", "KASN"])
+    assert empty.exit_code != 0 and "oversight.scope_empty" in empty.output
+    browser.login(admin.email, PASSWORD)
+    page = _text(client.get(PAGE + "?lang=en"))
+    assert "Pemerintah Kota Bogor Contoh" in page and "7 working days" in page
