@@ -113,6 +113,7 @@ def _register_areas(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(committee.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(admin.body_bp)
     app.register_blueprint(portal.bp)
     app.register_blueprint(verify.bp)
     app.register_blueprint(auditor.bp)

@@ -370,9 +370,12 @@ def _user(
 
 def load() -> bool:
     """Create the demo agencies, their users and 2018 selections in draft; False if present."""
-    # Demo documents are signed with a self-signed certificate kept in the instance folder
-    # (made on the real clock: its validity must include today).
-    documents.ensure_demo_signing("BKPSDM Kota Tangerang", "Pemerintah Kota Tangerang")
+    # Each issuer signs with its own self-signed demo certificate, kept in the instance
+    # folder (made on the real clock: its validity must include today); the platform's
+    # signs the audit checkpoints.
+    documents.ensure_demo_signing("openbid (demo)", "openbid")
+    for story in STORIES:
+        ensure_agency_signing(story)
     documents.ensure_oversight_signing(KASN["code"], KASN["name"], KASN["name"])
     if db.session.scalar(sa.select(Agency.id).where(Agency.code == AGENCY_CODE)) is not None:
         return False
@@ -383,6 +386,14 @@ def load() -> bool:
         add_oversight_body()
         db.session.commit()
     return True
+
+
+def ensure_agency_signing(story: Story) -> None:
+    """Create a demo agency's own self-signed certificate, naming its BKPSDM, once."""
+    agency = story.agency
+    documents.ensure_issuer_signing(
+        documents.AGENCY, agency["code"], f"BKPSDM {agency['region_name']}", agency["name"]
+    )
 
 
 def _create(story: Story) -> None:
@@ -417,8 +428,15 @@ def add_oversight_body() -> User:
     """Add KASN (supervising Banten) and its reviewer, who gives the demo's approvals."""
     body = oversight.create_body(**KASN, commit=False)
     local, name, title = KASN_REVIEWER
+    # The demo's one KASN account also administers KASN's reviewers (admin/body).
     return oversight.create_reviewer(
-        body, email=_email(local), name=name, password=PASSWORD, title=title, commit=False
+        body,
+        email=_email(local),
+        name=name,
+        password=PASSWORD,
+        title=title,
+        admin=True,
+        commit=False,
     )
 
 

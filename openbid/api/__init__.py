@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from openbid.api import tokens, selections, plan, jobs, applications, screening  # noqa: F401
 from openbid.api import assessment  # noqa: F401
 from openbid.api import announcement, ranking, appointment, approvals, documents  # noqa: F401
-from openbid.api import oversight, oversight_gates  # noqa: F401
+from openbid.api import oversight, oversight_gates, bodies  # noqa: F401
 
 # isort: on
 from openbid.api.auth import Unauthorized

@@ -15,6 +15,7 @@ EVENT_LABELS: dict[str, str] = {
     # The selection's workflow (one per trigger of the selection machine).
     "submit_for_approval": N_("Plan sent for the oversight body's approval"),
     "return_to_draft": N_("Plan returned to draft"),
+    "record_committee_exception": N_("Committee composition exception recorded"),
     "publish_announcement": N_("Announcement published"),
     "extend_registration": N_("Registration extended"),
     "drop_position": N_("Post dropped"),
@@ -85,6 +86,10 @@ EVENT_LABELS: dict[str, str] = {
     # Documents.
     "document_issued": N_("Document issued"),
     # Accounts and the system.
+    "oversight_body_scope_changed": N_("Oversight body's scope changed"),
+    "reviewer_deactivated": N_("Oversight reviewer deactivated"),
+    "reviewer_reactivated": N_("Oversight reviewer reactivated"),
+    "reviewer_password_reset": N_("Oversight reviewer's password reset by the body"),
     "user_created": N_("User account created"),
     "account_registered": N_("Candidate account registered"),
     "email_confirmed": N_("Email address confirmed"),

@@ -45,12 +45,20 @@ from openbid.committee.planning_forms import (
 from openbid.extensions import db
 from openbid.i18n import reason_text
 from openbid.models import Selection, SelectionEvent
-from openbid.rules.committee import POSITION_LEVEL_LABELS, PositionLevel
+from openbid.rules.committee import OVERRIDABLE_RULES, POSITION_LEVEL_LABELS, PositionLevel
 from openbid.rules.eligibility import RANK_NAMES
 from openbid.rules.reasons import N_, ValidationFailed
 from openbid.rules.scoring import component_label
 from openbid.stages import oversight, planning
-from openbid.workflow import available_events, definition_of, workflows
+from openbid.workflow import (
+    EventNotAvailable,
+    GuardFailed,
+    StaleState,
+    available_events,
+    definition_of,
+    fire,
+    workflows,
+)
 
 tab("committee.planning", N_("Plan"), 10)
 
@@ -127,6 +135,11 @@ def _page(
             notice=notice,
             events=events,
             returned=oversight.latest_return(db.session, selection),
+            exceptions=planning.committee_exceptions(db.session, selection),
+            exception_rules=planning.broken_overridable_rules(selection, current_user)
+            if can_plan
+            else {},
+            rule_label=lambda rule: _(OVERRIDABLE_RULES[rule]),
             note_labels=_note_labels(),
             default_closing_time=definition.parameters["registration"]["closing_time"],
             **_labels(),
@@ -305,6 +318,32 @@ def seat_member(selection_id: int):
         )
         return _page(selection, notice=notice)
     return _done(selection, _("%(name)s now sits on the committee.", name=name), "committee")
+
+
+@bp.route("/<int:selection_id>/plan/committee/exceptions", methods=["POST"])
+def record_exception(selection_id: int):
+    """Record an exception to a broken composition rule, with its justification (engine)."""
+    selection = _plannable(selection_id)
+    try:
+        expected = int(request.form.get("version", ""))
+    except ValueError:
+        abort(400)
+    data = {
+        "rule": request.form.get("rule", "").strip()[:60],
+        "reason": request.form.get("reason", "").strip()[:4000],
+    }
+    try:
+        fire(
+            selection,
+            SelectionEvent.RECORD_COMMITTEE_EXCEPTION,
+            current_user,
+            data,
+            expected_version=expected,
+        )
+    except (GuardFailed, EventNotAvailable, StaleState) as error:
+        errors = [reason_text(r) for r in error.reasons]
+        return _page(selection, errors={"exception": errors}, status=422)
+    return _done(selection, _("The exception was recorded."), "committee")
 
 
 @bp.route("/<int:selection_id>/plan/committee/<int:member_id>/remove", methods=["POST"])

@@ -86,7 +86,12 @@ def selection_detail(selection_id: int):
         counts=counts,
         totals=verdict_totals,
         diagram=diagram,
-        events=available_events(selection, current_user),
+        # An exception is recorded from the plan's committee section, rule by rule.
+        events=[
+            e
+            for e in available_events(selection, current_user)
+            if e.name != SelectionEvent.RECORD_COMMITTEE_EXCEPTION
+        ],
         event_pages=EVENT_PAGES,
         job=job_view(selection.id),
     )

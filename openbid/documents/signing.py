@@ -342,6 +342,34 @@ def generate_self_signed(
     return cert_path, key_path
 
 
+def install_key_pair(directory: PathLike, signer: Signer) -> tuple[Path, Path]:
+    """Write a signer's certificate and (unencrypted, owner-only) key into ``directory``.
+
+    A different certificate already there is kept in ``previous/<serial>.pem``: what it
+    signed must go on verifying. Returns ``(cert_path, key_path)``.
+    """
+    folder = Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    cert_path, key_path = folder / "signing-cert.pem", folder / "signing-key.pem"
+    new_pem = signer.certificate_pem.encode()
+    if cert_path.is_file() and cert_path.read_bytes() != new_pem:
+        old = x509.load_pem_x509_certificate(cert_path.read_bytes())
+        (folder / "previous").mkdir(exist_ok=True)
+        (folder / "previous" / f"{old.serial_number:x}.pem").write_bytes(cert_path.read_bytes())
+    key = serialization.load_der_private_key(signer._signer.signing_key.dump(), None)
+    key_bytes = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    descriptor = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(key_bytes)
+    os.chmod(key_path, 0o600)  # an existing file keeps its mode through os.open
+    cert_path.write_bytes(new_pem)
+    return cert_path, key_path
+
+
 def _self_signed_certificate(
     key: ec.EllipticCurvePrivateKey, name: x509.Name, start: dt.datetime, end: dt.datetime
 ) -> x509.Certificate:

@@ -13,7 +13,7 @@ from openbid.models.assessment import (
 from openbid.models.audit import AuditChainHead, AuditEvent
 from openbid.models.base import Base, UTCDateTime, utcnow
 from openbid.models.candidate import ApplicationDocument, CandidateProfile
-from openbid.models.committee import CommitteeMember, CommitteeRole
+from openbid.models.committee import CommitteeException, CommitteeMember, CommitteeRole
 from openbid.models.document import DocumentCounter, DocumentStatus, IssuedDocument
 from openbid.models.file import StoredFile
 from openbid.models.job import Job, JobStatus
@@ -45,6 +45,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "CandidateProfile",
+    "CommitteeException",
     "CommitteeMember",
     "CommitteeRole",
     "ConflictDeclaration",

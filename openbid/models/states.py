@@ -30,6 +30,8 @@ class SelectionEvent(StrEnum):
 
     SUBMIT_FOR_APPROVAL = "submit_for_approval"
     RETURN_TO_DRAFT = "return_to_draft"
+    # A composition rule of the committee overridden with a justification, in draft.
+    RECORD_COMMITTEE_EXCEPTION = "record_committee_exception"
     APPROVE_PLAN = "approve_plan"  # the oversight body gives its letter in openbid
     RETURN_PLAN = "return_plan"  # the oversight body returns the plan with notes
     RECOMMEND_RESULTS = "recommend_results"  # its recommendation on the three best

@@ -63,6 +63,8 @@ class User(UserMixin, Base):
     agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agency.id"), index=True)
     # An oversight reviewer belongs to a body, not to an agency (see OversightBody.supervises).
     oversight_body_id: Mapped[int | None] = mapped_column(sa.ForeignKey("oversight_body.id"))
+    # The body's own administrator: manages its reviewers' accounts (an oversight user only).
+    body_admin: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     position_title: Mapped[str] = mapped_column(sa.String(200), default="")
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(sa.String(5))

@@ -45,6 +45,23 @@ POSITION_LEVEL_LABELS: dict[PositionLevel, Term] = {
 }
 
 
+# The rules a recorded exception may override (with its justification, for the oversight
+# body to judge). The roles are the committee's structure and BKN's withdrawal is the law:
+# neither is waived.
+OVERRIDABLE_RULES: dict[str, str] = {
+    "committee.size_even": N_("Odd number of members"),
+    "committee.size_range": N_("Number of members"),
+    "committee.internal_share": N_("Share of internal members"),
+    "committee.internal_level": N_("Internal members' position level"),
+}
+
+
+def waive(reasons: Sequence[Reason], excepted: Iterable[str]) -> list[Reason]:
+    """Return the reasons no recorded exception covers (by rule code)."""
+    covered = set(excepted)
+    return [reason for reason in reasons if reason.code not in covered]
+
+
 @dataclass(frozen=True)
 class MemberInfo:
     """One committee member as the composition rules see them."""

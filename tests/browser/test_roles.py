@@ -75,7 +75,13 @@ PATHS = {
     ),
     "oversight": (
         "kasn",
-        ["/oversight/", "/oversight/selections/{s}", "/oversight/monitoring", "/verify/{code}"],
+        [
+            "/oversight/",
+            "/oversight/selections/{s}",
+            "/oversight/monitoring",
+            "/admin/body/",
+            "/verify/{code}",
+        ],
     ),
     "candidate": (
         "kandidat01",

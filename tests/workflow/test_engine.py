@@ -227,7 +227,7 @@ def test_required_data_is_checked(app) -> None:
 def test_available_events_lists_disabled_buttons_with_reasons(app) -> None:
     selection, secretariat = make_selection(make_agency(), committee=7, internal=4)
     options = {o.name: o for o in available_events(selection, secretariat)}
-    assert set(options) == {"submit_for_approval", "cancel"}
+    assert set(options) == {"submit_for_approval", "record_committee_exception", "cancel"}
     submit = options["submit_for_approval"]
     assert not submit.enabled
     assert [r.code for r in submit.reasons] == ["committee.internal_share"]

@@ -10,6 +10,13 @@ from openbid.stages.accounts.api_tokens import (
     revoke_token,
     token_in_use,
 )
+from openbid.stages.accounts.body_reviewers import (
+    add_reviewer,
+    administered_body,
+    body_reviewers,
+    reset_reviewer_password,
+    set_reviewer_active,
+)
 from openbid.stages.accounts.emails import find_user, normalise_email
 from openbid.stages.accounts.links import (
     CONFIRM_MAX_AGE,
@@ -51,6 +58,11 @@ from openbid.stages.accounts.reset import (
 from openbid.stages.accounts.sessions import end_every_login, end_sessions, session_user
 
 __all__ = [
+    "add_reviewer",
+    "administered_body",
+    "body_reviewers",
+    "reset_reviewer_password",
+    "set_reviewer_active",
     "ATTEMPT_RETENTION",
     "AccountDisabled",
     "CONFIRM_MAX_AGE",

@@ -11,8 +11,14 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from openbid.models import Application, ApplicationState, CommitteeMember, Position
-from openbid.rules.committee import CommitteeParams, MemberInfo, check_composition
+from openbid.models import (
+    Application,
+    ApplicationState,
+    CommitteeException,
+    CommitteeMember,
+    Position,
+)
+from openbid.rules.committee import CommitteeParams, MemberInfo, check_composition, waive
 from openbid.rules.reasons import N_, Reason
 from openbid.stages.common.posts import open_post_counts
 from openbid.stages.common.shortlists import vacant_by_approval
@@ -33,7 +39,17 @@ def has_positions(ctx: Context) -> Reason | None:
 
 @guard("committee_composition_valid")
 def committee_composition_valid(ctx: Context) -> list[Reason]:
-    """Hold when the committee meets the size, internal-share, level and role rules."""
+    """Hold when the committee meets the composition rules, or a recorded exception waives one."""
+    excepted = ctx.session.scalars(
+        sa.select(CommitteeException.rule).where(
+            CommitteeException.selection_id == ctx.selection.id
+        )
+    )
+    return waive(committee_composition_reasons(ctx), excepted)
+
+
+def committee_composition_reasons(ctx: Context) -> list[Reason]:
+    """Return every composition rule the committee breaks, whether excepted or not."""
     members = ctx.session.scalars(
         sa.select(CommitteeMember)
         .where(CommitteeMember.selection_id == ctx.selection.id)

@@ -105,11 +105,19 @@ from openbid.stages.documents.screening import (
     screening_minutes_context,
 )
 from openbid.stages.documents.signers import (
+    AGENCY,
+    OVERSIGHT,
     SIGNING_FOLDER,
+    IssuerKind,
     SigningSetup,
+    agency_signer,
     current_signer,
     ensure_demo_signing,
+    ensure_issuer_signing,
     ensure_oversight_signing,
+    import_issuer_signing,
+    issuer_folder,
+    issuer_signer,
     load_signer,
     oversight_signer,
     signing_setup,
@@ -240,6 +248,14 @@ __all__ = [
     "OVERSIGHT_SERIES_PREFIX",
     "RESERVED",
     "freeze",
+    "AGENCY",
+    "IssuerKind",
+    "OVERSIGHT",
+    "agency_signer",
+    "ensure_issuer_signing",
+    "import_issuer_signing",
+    "issuer_folder",
+    "issuer_signer",
 ]
 
 

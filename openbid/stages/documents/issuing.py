@@ -29,7 +29,7 @@ from openbid.stages.documents.codes import new_verification_code, verify_url
 from openbid.stages.documents.frozen import freeze
 from openbid.stages.documents.kinds import document_title
 from openbid.stages.documents.numbers import allocate_number
-from openbid.stages.documents.signers import current_signer, oversight_signer
+from openbid.stages.documents.signers import agency_signer, oversight_signer
 
 PDF_TYPE = "application/pdf"
 # session.info key: ids of the documents numbered pending in the session's open transaction.
@@ -104,7 +104,7 @@ def issue_document(
     :raises Exception: whatever rendering, signing or storage raise; the caller rolls back.
     """
     template = template_name(kind)
-    signer = current_signer()
+    signer = agency_signer(selection.agency.code)
     prepared = _prepare(
         session, kind, selection, context, issued_at, series, title, signed=signer is not None
     )
@@ -140,7 +140,7 @@ def reserve_document(
     :raises TypeError: when ``context`` holds a value the frozen JSON cannot keep.
     """
     template_name(kind)  # an unknown kind fails here, not in the job
-    signed = current_signer() is not None
+    signed = agency_signer(selection.agency.code) is not None
     prepared = _prepare(session, kind, selection, context, issued_at, series, title, signed=signed)
     document = _row(selection, kind, prepared, actor, subject, signed=signed)
     document.status = DocumentStatus.PENDING
@@ -152,7 +152,9 @@ def reserve_document(
     return document
 
 
-def render_reserved(document: IssuedDocument, context: Mapping[str, Any]) -> bytes:
+def render_reserved(
+    document: IssuedDocument, context: Mapping[str, Any], agency_code: str
+) -> bytes:
     """Render and sign a pending document from its thawed context, as ``issue_document`` would.
 
     :raises RuntimeError: when it was numbered as signed but no signer is configured now.
@@ -162,7 +164,7 @@ def render_reserved(document: IssuedDocument, context: Mapping[str, Any]) -> byt
     if body_code != document.series:  # an oversight body's letter: its key, its seat
         signer, location = oversight_signer(body_code), context["body"]["seat"]
     else:
-        signer, location = current_signer(), context["agency"]["seat"]
+        signer, location = agency_signer(agency_code), context["agency"]["seat"]
     if document.signed and signer is None:
         raise RuntimeError("the document was numbered as signed, but no signing key is set")
     reason = f"{document.title} Nomor {document.number}"

@@ -25,7 +25,16 @@ from sqlalchemy.orm import Session
 
 from openbid import clock, jobs, storage
 from openbid.extensions import db
-from openbid.models import Approval, DocumentStatus, IssuedDocument, Job, JobStatus, Selection, User
+from openbid.models import (
+    Agency,
+    Approval,
+    DocumentStatus,
+    IssuedDocument,
+    Job,
+    JobStatus,
+    Selection,
+    User,
+)
 from openbid.rules.reasons import N_, Reason
 from openbid.stages.documents.frozen import thaw
 from openbid.stages.documents.issuing import (
@@ -84,10 +93,11 @@ def issue_pending(session: Session, document_id: int) -> bool:
         session.rollback()
         return False
     context = thaw(document.context or {})
+    agency_code = session.scalar(sa.select(Agency.code).where(Agency.id == document.agency_id))
     session.expunge(document)
     session.rollback()  # nothing held while rendering
     try:
-        pdf = render_reserved(document, context)
+        pdf = render_reserved(document, context, agency_code or "")
         stored = storage.store(session, pdf, PDF_TYPE)
     except Exception as exc:
         session.rollback()

@@ -1,8 +1,13 @@
-"""The certificate that signs issued documents, and the roots verifiers trust.
+"""The certificates that sign issued documents, and the roots verifiers trust.
 
-When ``OPENBID_SIGNING_CERT`` (and ``_KEY``) are set, that certificate signs; otherwise,
-when the demo's self-signed files exist in ``<instance>/signing/``, those do (and are their
-own trust root). The key is loaded once per process.
+Each issuer signs with its own key: an agency's documents with the key in
+``<instance>/signing/agency/<code>/``, an oversight body's letters with the one in
+``<instance>/signing/oversight/<code>/`` (demo: self-signed, made by ``demo``; production:
+imported with ``flask openbid signing import``). An agency without its own key falls back to
+the platform's certificate: ``OPENBID_SIGNING_CERT`` (and ``_KEY``) when set, else the
+demo's self-signed files in ``<instance>/signing/``. Every one of these certificates stays a
+trust root, so documents signed before a key was replaced still verify. Keys are loaded
+once per process.
 """
 
 from __future__ import annotations
@@ -11,13 +16,17 @@ import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal
 
 from flask import Flask, current_app
 
 from config import ConfigError
 from openbid.documents import signing
 
-SIGNING_FOLDER = "signing"  # under the instance folder: the demo's self-signed files
+SIGNING_FOLDER = "signing"  # under the instance folder: the demo's and issuers' files
+IssuerKind = Literal["agency", "oversight"]
+AGENCY: IssuerKind = "agency"
+OVERSIGHT: IssuerKind = "oversight"
 
 
 @dataclass(frozen=True)
@@ -107,31 +116,88 @@ def trust_roots() -> tuple[Path, ...]:
     setup = signing_setup()
     roots = setup.trust_roots if setup is not None else ()
     roots = roots or tuple(current_app.config.get("SIGNING_TRUST_ROOTS") or ())
-    return roots + tuple(sorted(_oversight_folder().glob("*/signing-cert.pem")))
+    # A platform certificate named by the environment hides the demo files; documents the
+    # demo signed with them before it was set must still verify.
+    legacy = Path(current_app.instance_path) / SIGNING_FOLDER / "signing-cert.pem"
+    if legacy.is_file() and legacy not in roots:
+        roots += (legacy,)
+    root = _issuer_root()
+    issuers = sorted(root.glob("*/*/signing-cert.pem")) + sorted(root.glob("*/*/previous/*.pem"))
+    return roots + tuple(path for path in issuers if path not in roots)
 
 
-def _oversight_folder() -> Path:
-    return Path(current_app.instance_path) / SIGNING_FOLDER / "oversight"
+def _issuer_root() -> Path:
+    return Path(current_app.instance_path) / SIGNING_FOLDER
 
 
-def oversight_signer(code: str) -> signing.Signer | None:
-    """Return the signer of an oversight body's letters (by its code), or None without keys."""
-    folder = _oversight_folder() / code.lower()
+def issuer_folder(kind: IssuerKind, code: str) -> Path:
+    """Return the folder of an agency's or oversight body's own key and certificate."""
+    return _issuer_root() / kind / code.lower()
+
+
+def issuer_signer(kind: IssuerKind, code: str) -> signing.Signer | None:
+    """Return the signer of an agency or oversight body (by its code), or None without keys."""
+    folder = issuer_folder(kind, code)
     cert, key = folder / "signing-cert.pem", folder / "signing-key.pem"
     if not (cert.is_file() and key.is_file()):
         return None
     return load_signer(SigningSetup(cert, key, None, (cert,), "instance"))
 
 
-def ensure_oversight_signing(code: str, common_name: str, organization: str) -> tuple[Path, Path]:
-    """Create an oversight body's demo self-signed certificate and key, once (see below)."""
+def oversight_signer(code: str) -> signing.Signer | None:
+    """Return the signer of an oversight body's letters (by its code), or None without keys."""
+    return issuer_signer(OVERSIGHT, code)
+
+
+def agency_signer(agency_code: str) -> signing.Signer | None:
+    """Return the signer of an agency's documents: its own key, else the platform's, else None."""
+    return issuer_signer(AGENCY, agency_code) or current_signer()
+
+
+def ensure_issuer_signing(
+    kind: IssuerKind, code: str, common_name: str, organization: str
+) -> tuple[Path, Path]:
+    """Create an agency's or body's demo self-signed certificate and key, once.
+
+    Valid from 2014 like the demo's other certificate (see ``ensure_demo_signing``).
+    """
     return signing.generate_self_signed(
-        _oversight_folder() / code.lower(),
+        issuer_folder(kind, code),
         common_name,
         organization,
         valid_from=datetime(2014, 1, 1, tzinfo=UTC),
         years=40,
     )
+
+
+def ensure_oversight_signing(code: str, common_name: str, organization: str) -> tuple[Path, Path]:
+    """Create an oversight body's demo self-signed certificate and key, once."""
+    return ensure_issuer_signing(OVERSIGHT, code, common_name, organization)
+
+
+def import_issuer_signing(
+    kind: IssuerKind,
+    code: str,
+    cert_path: Path,
+    key_path: Path | None = None,
+    password: str | None = None,
+) -> signing.Signer:
+    """Install an agency's or body's own key and certificate (PEM pair or PKCS#12).
+
+    The key is checked by signing with it, then kept unencrypted and readable by the owner
+    only in the instance folder (the signer must use it unattended); the certificate
+    replaced stays a trust root in ``<folder>/previous/`` so its documents still verify.
+
+    :raises ValueError: when the files cannot be loaded or the key does not sign.
+    """
+    signer = signing.Signer.load(cert_path, key_path, password)
+    probe = b"openbid key check"
+    verdict = signing.verify_bytes(probe, signer.sign_bytes(probe), signer.certificate_pem)
+    if not verdict.valid:
+        raise ValueError(f"the key does not match the certificate ({verdict.problem})")
+    folder = issuer_folder(kind, code)
+    signing.install_key_pair(folder, signer)
+    return signer
 
 
 def init_app(app: Flask) -> None:

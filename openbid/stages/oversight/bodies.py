@@ -92,15 +92,20 @@ def create_reviewer(
     name: str,
     password: str,
     title: str = "",
+    admin: bool = False,
     commit: bool = True,
 ) -> User:
-    """Create a reviewer account (role ``oversight``) of body; audit; commit."""
+    """Create a reviewer account (role ``oversight``) of body; audit; commit.
+
+    ``admin`` makes it the body's administrator, who manages its reviewers (admin/body).
+    """
     user = User(
         email=email.lower(),
         name=name.strip(),
         role=Role.OVERSIGHT,
         oversight_body=body,
         position_title=title,
+        body_admin=admin,
     )
     user.set_password(password)
     db.session.add(user)
@@ -111,8 +116,54 @@ def create_reviewer(
         actor=None,
         subject_type="user",
         subject_id=user.id,
-        payload={"email": user.email, "role": Role.OVERSIGHT.value, "body": body.code},
+        payload={
+            "email": user.email,
+            "role": Role.OVERSIGHT.value,
+            "body": body.code,
+            "body_admin": admin,
+        },
     )
     if commit:
         db.session.commit()
     return user
+
+
+def set_scope(
+    body: OversightBody,
+    *,
+    provinces: Sequence[str],
+    agency_ids: Sequence[int],
+    service_level_days: int | None = None,
+) -> OversightBody:
+    """Replace the body's scope (the platform operator's, by command line); audit; commit.
+
+    :raises ValidationFailed: for a scope with nothing in it or a service level below 1.
+    """
+    provinces = sorted({p.strip() for p in provinces if p.strip()})
+    if not provinces and not agency_ids:
+        raise ValidationFailed(
+            [Reason("oversight.scope_empty", N_("Give at least one province or agency."))]
+        )
+    if service_level_days is not None and service_level_days < 1:
+        raise ValidationFailed(
+            [Reason("oversight.service_level", N_("The service level is at least 1 working day."))]
+        )
+    before = {"provinces": list(body.provinces or []), "agency_ids": list(body.agency_ids or [])}
+    body.provinces, body.agency_ids = provinces, sorted(set(agency_ids))
+    if service_level_days is not None:
+        body.service_level_days = service_level_days
+    audit.append(
+        db.session,
+        event="oversight_body_scope_changed",
+        actor=None,
+        subject_type="oversight_body",
+        subject_id=body.id,
+        payload={
+            "before": before,
+            "provinces": body.provinces,
+            "agency_ids": body.agency_ids,
+            "service_level_days": body.service_level_days,
+        },
+    )
+    db.session.commit()
+    return body

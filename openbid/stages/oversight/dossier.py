@@ -25,6 +25,7 @@ from openbid.models import (
     User,
 )
 from openbid.rules.reasons import Reason
+from openbid.stages.common.committee_exceptions import ExceptionView, committee_exceptions
 from openbid.stages.common.guards import committee_composition_valid, has_positions
 from openbid.stages.common.shortlists import current_results
 from openbid.stages.oversight.queue import service_level
@@ -65,6 +66,8 @@ class Dossier:
     reviews: list[OversightReview]
     rankings: dict[int, list[RankedCandidate]] = field(default_factory=dict)
     result_documents: list[IssuedDocument] = field(default_factory=list)
+    # The composition rules the agency overrode, with why: for the body to agree or return.
+    committee_exceptions: list[ExceptionView] = field(default_factory=list)
 
 
 def _checks(session: Session, selection: Selection, actor: User) -> dict[str, list[Reason]]:
@@ -151,6 +154,7 @@ def build_dossier(session: Session, selection: Selection, actor: User) -> Dossie
         waits=gate_waits(session, selection, service_level(session, definition.oversight_body)),
         reviews=review_history(session, selection),
     )
+    dossier.committee_exceptions = committee_exceptions(session, selection)
     dossier.rankings = post_rankings(session, selection)
     if dossier.rankings:
         dossier.result_documents = list(

@@ -16,7 +16,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from openbid import clock
-from openbid.models import Approval, IssuedDocument, OversightBody, Selection, SelectionState
+from openbid.models import (
+    Approval,
+    CommitteeException,
+    IssuedDocument,
+    OversightBody,
+    Selection,
+    SelectionState,
+)
 from openbid.stages.oversight.scope import supervised_selections
 from openbid.stages.oversight.waiting import (
     GATES,
@@ -29,6 +36,7 @@ from openbid.stages.oversight.waiting import (
 
 # Approval purposes that record a departure from the rules (see models.approval).
 OVERRIDE_PREFIXES = {"shortlist_override:": "shortlist", "waiver:": "waiver"}
+COMMITTEE_EXCEPTION = "committee_exception"  # a row of committee_exception, not an approval
 
 
 @dataclass
@@ -38,7 +46,8 @@ class MonitoringRow:
     selection: Selection
     waits: dict[str, int | None] = field(default_factory=dict)  # gate -> working days
     sources: dict[str, str] = field(default_factory=dict)  # gate -> "openbid"/"paper"/""
-    overrides: Counter = field(default_factory=Counter)  # "shortlist"/"waiver" -> count
+    # "shortlist"/"waiver"/"committee" (composition exceptions) -> count
+    overrides: Counter = field(default_factory=Counter)
     decree: str = ""  # the appointment decree's number, once completed
 
 
@@ -82,14 +91,22 @@ def _waits(
 
 
 def _overrides(session: Session, rows: dict[int, MonitoringRow]) -> None:
-    """Count each selection's overrides on file (shortlist overrides, waivers)."""
-    purposes = session.execute(
-        sa.select(Approval.selection_id, Approval.purpose).where(
-            Approval.selection_id.in_(list(rows)),
-            sa.or_(*(Approval.purpose.startswith(p) for p in OVERRIDE_PREFIXES)),
-        )
-    ).all()
-    for selection_id, purpose in purposes:
+    """Count each selection's overrides on file (shortlists, waivers, committee exceptions).
+
+    One query: the approvals that record a departure, and the composition exceptions.
+    """
+    ids = list(rows)
+    approvals = sa.select(Approval.selection_id, Approval.purpose).where(
+        Approval.selection_id.in_(ids),
+        sa.or_(*(Approval.purpose.startswith(p) for p in OVERRIDE_PREFIXES)),
+    )
+    exceptions = sa.select(
+        CommitteeException.selection_id, sa.literal(COMMITTEE_EXCEPTION).label("purpose")
+    ).where(CommitteeException.selection_id.in_(ids))
+    for selection_id, purpose in session.execute(sa.union_all(approvals, exceptions)).all():
+        if purpose == COMMITTEE_EXCEPTION:
+            rows[selection_id].overrides["committee"] += 1
+            continue
         for prefix, name in OVERRIDE_PREFIXES.items():
             if purpose.startswith(prefix):
                 rows[selection_id].overrides[name] += 1
@@ -133,6 +150,7 @@ CSV_HEADER = (
     "results_letter",
     "shortlist_overrides",
     "waivers",
+    "committee_exceptions",
     "decree",
 )
 
@@ -157,6 +175,7 @@ def monitoring_csv(data: Monitoring) -> str:
                 row.sources.get(RESULTS, ""),
                 row.overrides["shortlist"],
                 row.overrides["waiver"],
+                row.overrides["committee"],
                 row.decree,
             ]
         )

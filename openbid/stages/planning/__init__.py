@@ -11,8 +11,11 @@ eligibility settings, stored by ``parameters`` as overrides of the definition's 
 What other layers may call is what this package exports below.
 """
 
+from openbid.stages.common.committee_exceptions import ExceptionView, committee_exceptions
+from openbid.stages.planning import exceptions as _exceptions  # noqa: F401 - registers names
 from openbid.stages.planning.committee import MemberInput, SeatResult, remove_member, seat_member
 from openbid.stages.planning.draft import DRAFT, PLAN_ROLES, lock_draft
+from openbid.stages.planning.exceptions import broken_overridable_rules
 from openbid.stages.planning.page import (
     committee_candidates,
     find_post,
@@ -46,6 +49,9 @@ from openbid.stages.planning.start import start_selection
 
 __all__ = [
     "DRAFT",
+    "ExceptionView",
+    "broken_overridable_rules",
+    "committee_exceptions",
     "MAX_SCHEDULE_ROWS",
     "MemberInput",
     "PLAN_ROLES",
