@@ -9,6 +9,17 @@ from openbid.stages import oversight as service
 from openbid.workflow.installed import state_label
 
 
+def _gate_labels() -> dict[str, str]:
+    """Return each gate's name in the request's language, in the gates' order."""
+    names = {
+        service.PLAN: _("Plan"),
+        service.RESULTS: _("Results (three best)"),
+        service.EXTENSION: _("Extension of registration"),
+        service.REPORT: _("Final report"),
+    }
+    return {gate: names[gate] for gate in service.GATES}
+
+
 def monitoring_charts(data: service.Monitoring) -> list[Chart]:
     """Return the charts: selections by stage and agency, and working days waited per gate."""
     charts = []
@@ -38,21 +49,15 @@ def monitoring_charts(data: service.Monitoring) -> list[Chart]:
                 key="waiting",
                 kind="bars",
                 title=_("Working days waited per gate"),
-                description=_("Working days each selection waited for the plan and results."),
+                description=_("Working days each selection waited at each gate: plan, results, extension, final report."),
                 category_title=_("Selection"),
                 categories=tuple(
                     f"{r.selection.agency.region_name} {r.selection.year} (#{r.selection.id})"
                     for r in waited
                 ),
-                series=(
-                    Series(
-                        _("Plan"),
-                        tuple(float(r.waits.get(service.PLAN) or 0) for r in waited),
-                    ),
-                    Series(
-                        _("Results"),
-                        tuple(float(r.waits.get(service.RESULTS) or 0) for r in waited),
-                    ),
+                series=tuple(
+                    Series(label, tuple(float(r.waits.get(gate) or 0) for r in waited))
+                    for gate, label in _gate_labels().items()
                 ),
             )
         )

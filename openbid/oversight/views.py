@@ -187,8 +187,7 @@ def monitoring():
         body=current_user.oversight_body,
         data=data,
         charts=monitoring_charts(data),
-        plan=service.PLAN,
-        results=service.RESULTS,
+        gates=service.GATES,
     )
 
 

@@ -202,8 +202,12 @@ def test_monitoring_counts_match_the_database(stages, client, browser) -> None:
     )
     csv_text = _text(client.get("/oversight/monitoring.csv"))
     assert len(csv_text.strip().splitlines()) == 1 + 6
-    page = _text(client.get("/oversight/monitoring"))
+    header = csv_text.splitlines()[0].split(",")
+    for gate in ("plan", "results", "extension", "report"):  # every gate the body decides
+        assert f"{gate}_waited_working_days" in header and f"{gate}_letter" in header
+    page = _text(client.get("/oversight/monitoring?lang=en"))
     assert page.count('<svg class="chart') == 2
+    assert "Extension of registration" in page and "Final report" in page
 
 
 def test_a_letter_on_paper_still_satisfies_the_gate_and_says_so(world) -> None:

@@ -27,8 +27,6 @@ from openbid.models import (
 from openbid.stages.oversight.scope import supervised_selections
 from openbid.stages.oversight.waiting import (
     GATES,
-    PLAN,
-    RESULTS,
     decisions_after,
     sent_by_gate,
     waited_days,
@@ -144,10 +142,7 @@ CSV_HEADER = (
     "title",
     "year",
     "state",
-    "plan_waited_working_days",
-    "plan_letter",
-    "results_waited_working_days",
-    "results_letter",
+    *(f"{gate}_{column}" for gate in GATES for column in ("waited_working_days", "letter")),
     "shortlist_overrides",
     "waivers",
     "committee_exceptions",
@@ -169,10 +164,14 @@ def monitoring_csv(data: Monitoring) -> str:
                 s.title,
                 s.year,
                 s.state,
-                "" if row.waits.get(PLAN) is None else row.waits[PLAN],
-                row.sources.get(PLAN, ""),
-                "" if row.waits.get(RESULTS) is None else row.waits[RESULTS],
-                row.sources.get(RESULTS, ""),
+                *(
+                    value
+                    for gate in GATES
+                    for value in (
+                        "" if row.waits.get(gate) is None else row.waits[gate],
+                        row.sources.get(gate, ""),
+                    )
+                ),
                 row.overrides["shortlist"],
                 row.overrides["waiver"],
                 row.overrides["committee"],
