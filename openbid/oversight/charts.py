@@ -49,7 +49,10 @@ def monitoring_charts(data: service.Monitoring) -> list[Chart]:
                 key="waiting",
                 kind="bars",
                 title=_("Working days waited per gate"),
-                description=_("Working days each selection waited at each gate: plan, results, extension, final report."),
+                description=_(
+                    "Working days each selection waited at each gate: plan, results, "
+                    "extension, final report."
+                ),
                 category_title=_("Selection"),
                 categories=tuple(
                     f"{r.selection.agency.region_name} {r.selection.year} (#{r.selection.id})"
