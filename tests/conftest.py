@@ -100,7 +100,8 @@ class PgWorkerDatabase:
     Copying the template for every test (``CREATE DATABASE … TEMPLATE``, then a drop) costs
     PostgreSQL about 150 ms a test; emptying every table in one transaction and restarting the
     sequences costs about 20. The migrations seed no rows (checked when the copy is made), so
-    an emptied database is the template. A stage snapshot still replaces the whole database.
+    an emptied database is the template. A stage snapshot's rows are put back into it the same
+    way (tests/pg_rows.py).
     """
 
     def __init__(self, databases: PgDatabases, template: str) -> None:
@@ -212,9 +213,7 @@ def database_url(
 @pytest.fixture(scope="session")
 def stage_snapshots(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Snapshots]:
     """Hold the stages built once in this test process (see tests/snapshots.py)."""
-    yield from snapshots_for_session(
-        tmp_path_factory.mktemp("stages"), _pg_admin_engine if ON_POSTGRES else None
-    )
+    yield from snapshots_for_session(tmp_path_factory.mktemp("stages"), ON_POSTGRES)
 
 
 @pytest.fixture

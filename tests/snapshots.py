@@ -4,9 +4,10 @@
 through the real services and the workflow engine) the first time a key is asked for in
 this process, saves the resulting database and instance folder, and hands the test a
 ``Setup`` re-loaded from the database. Later tests asking for the same key get a copy:
-SQLite copies the file, PostgreSQL runs ``CREATE DATABASE … TEMPLATE``, as the conftest
-does for the migrated schema. Both paths re-load the setup the same way, so a test cannot
-tell a first build from a copy.
+SQLite copies the file; PostgreSQL copies the rows into a schema of the process's own
+database once, then puts them back (empty every table, ``INSERT … SELECT`` the saved rows,
+set each sequence where it was) in one transaction. Both paths re-load the setup the same
+way, so a test cannot tell a first build from a copy.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from openbid import demo, demo_flow
 from openbid.documents import render
 from openbid.extensions import db
 from openbid.models import Agency, Application, Selection, User
+from tests import pg_rows
 from tests.documents import scenario
 from tests.factories import make_agency
 from tests.interview_factories import selection_in_appointment, selection_in_interview
@@ -44,7 +46,7 @@ BUILDERS: dict[str, Callable[..., Setup]] = {
 class _Saved:
     """A saved stage: where its database and instance folder are, and how to re-load it."""
 
-    database: str  # SQLite file path, or PostgreSQL database name
+    database: str  # SQLite file path, or the SQL putting the PostgreSQL rows back
     instance: Path
     ids: Any  # what ``load`` needs to find the built rows again (None: nothing to hand back)
     load: Callable[[Any], Any]
@@ -100,9 +102,9 @@ def _load_scenario(ids: tuple) -> scenario.Scenario:
 class Snapshots:
     """The stages built in this test process, by key."""
 
-    def __init__(self, root: Path, admin_engine: Callable[[], sa.Engine] | None) -> None:
+    def __init__(self, root: Path, on_postgres: bool) -> None:
         self.root = root
-        self.admin_engine = admin_engine  # PostgreSQL: an AUTOCOMMIT engine; SQLite: None
+        self.on_postgres = on_postgres
         self.saved: dict[str, _Saved] = {}
 
     def stage(
@@ -146,12 +148,6 @@ class Snapshots:
         key = f"{name}:{sorted(options.items())!r}"
         return self.stage(key, lambda: BUILDERS[name](make_agency(), **options))
 
-    def _detach(self) -> sa.URL:
-        db.session.remove()
-        url = db.engine.url
-        db.engine.dispose()
-        return url
-
     def demo(self, through: str | None = None) -> None:
         """Load the demo agency and, with through, drive its selection to that state."""
 
@@ -163,44 +159,29 @@ class Snapshots:
         self.stage(f"demo:{through}", build)
 
     def _save(self, ids: Any, load: Callable[[Any], Any]) -> _Saved:
-        url = self._detach()
+        db.session.remove()
         slot = self.root / uuid.uuid4().hex[:12]
-        instance = Path(current_app.instance_path)
-        shutil.copytree(instance, slot / "instance")
-        if self.admin_engine is None:
-            database = str(slot / "stage.db")
-            shutil.copyfile(url.database, database)
+        shutil.copytree(current_app.instance_path, slot / "instance")
+        if self.on_postgres:
+            database = pg_rows.save(db.engine, f"snap_{uuid.uuid4().hex[:16]}")
         else:
-            database = f"openbid_s_{uuid.uuid4().hex[:16]}"
-            with self.admin_engine().connect() as conn:
-                conn.execute(sa.text(f'CREATE DATABASE "{database}" TEMPLATE "{url.database}"'))
+            database = str(slot / "stage.db")
+            db.engine.dispose()  # SQLite: nothing may hold the file while it is copied
+            shutil.copyfile(db.engine.url.database, database)
         return _Saved(database, slot / "instance", ids, load)
 
     def _restore(self, saved: _Saved) -> None:
-        url = self._detach()
+        db.session.remove()
         instance = Path(current_app.instance_path)
         shutil.rmtree(instance)
         shutil.copytree(saved.instance, instance)
-        if self.admin_engine is None:
-            shutil.copyfile(saved.database, url.database)
+        if self.on_postgres:
+            pg_rows.restore(db.engine, saved.database)
             return
-        with self.admin_engine().connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE "{url.database}" WITH (FORCE)'))
-            conn.execute(sa.text(f'CREATE DATABASE "{url.database}" TEMPLATE "{saved.database}"'))
-
-    def close(self) -> None:
-        """Drop the saved PostgreSQL databases."""
-        if self.admin_engine is None:
-            return
-        with self.admin_engine().connect() as conn:
-            for saved in self.saved.values():
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{saved.database}" WITH (FORCE)'))
+        db.engine.dispose()
+        shutil.copyfile(saved.database, db.engine.url.database)
 
 
-def snapshots_for_session(root: Path, admin_engine: Callable[[], sa.Engine] | None) -> Iterator:
-    """Yield the session's Snapshots and drop what it saved afterwards (a fixture body)."""
-    snapshots = Snapshots(root, admin_engine)
-    try:
-        yield snapshots
-    finally:
-        snapshots.close()
+def snapshots_for_session(root: Path, on_postgres: bool) -> Iterator:
+    """Yield the session's Snapshots (a fixture body; the saved rows go with the database)."""
+    yield Snapshots(root, on_postgres)
