@@ -394,6 +394,26 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
+# Where the test's temporary folders may go: in memory, when the machine has room there.
+SHM = Path("/dev/shm")  # noqa: S108 - pytest makes its own 0700 per-user folder in it
+SHM_NEEDED = 2 * 1024**3
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep the temporary folders (databases, instance folders) in memory if there is room.
+
+    Every test copies a SQLite file and an instance folder, and most stage snapshots copy a
+    folder of uploaded and issued files; on these machines' shared disk, creating and then
+    removing 150 small files costs about 0.6 s, on tmpfs 0.06 s. (A container's default
+    64 MB /dev/shm is too small: then the system's temporary folder is used, as before.)
+    """
+    if "PYTEST_DEBUG_TEMPROOT" in os.environ or not SHM.is_dir() or not os.access(SHM, os.W_OK):
+        return
+    stats = os.statvfs(SHM)
+    if stats.f_bavail * stats.f_frsize >= SHM_NEEDED:
+        os.environ["PYTEST_DEBUG_TEMPROOT"] = str(SHM)
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     """Compile stale or missing .mo catalogues, as `make translations` does, before tests run."""
     from babel.messages.mofile import write_mo
