@@ -31,6 +31,7 @@ from openbid.app import create_app
 from openbid.documents import render
 from openbid.extensions import db as _db
 from tests.pdfs import draft_renderer
+from tests.shared_build import shared_root
 from tests.snapshots import Snapshots, snapshots_for_session
 
 # Cheaper scrypt for the many accounts tests create; the algorithm stays the real one.
@@ -212,8 +213,8 @@ def database_url(
 
 @pytest.fixture(scope="session")
 def stage_snapshots(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Snapshots]:
-    """Hold the stages built once in this test process (see tests/snapshots.py)."""
-    yield from snapshots_for_session(tmp_path_factory.mktemp("stages"), ON_POSTGRES)
+    """Hold the stages built once in this test session (see tests/snapshots.py)."""
+    yield from snapshots_for_session(shared_root(tmp_path_factory), ON_POSTGRES)
 
 
 @pytest.fixture
