@@ -31,6 +31,7 @@ from openbid.app import create_app
 from openbid.documents import render
 from openbid.extensions import db as _db
 from tests.pdfs import draft_renderer
+from tests.shared_build import shared_root
 from tests.snapshots import Snapshots, snapshots_for_session
 
 # Cheaper scrypt for the many accounts tests create; the algorithm stays the real one.
@@ -100,7 +101,8 @@ class PgWorkerDatabase:
     Copying the template for every test (``CREATE DATABASE … TEMPLATE``, then a drop) costs
     PostgreSQL about 150 ms a test; emptying every table in one transaction and restarting the
     sequences costs about 20. The migrations seed no rows (checked when the copy is made), so
-    an emptied database is the template. A stage snapshot still replaces the whole database.
+    an emptied database is the template. A stage snapshot's rows are put back into it the same
+    way (tests/pg_rows.py).
     """
 
     def __init__(self, databases: PgDatabases, template: str) -> None:
@@ -211,10 +213,8 @@ def database_url(
 
 @pytest.fixture(scope="session")
 def stage_snapshots(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Snapshots]:
-    """Hold the stages built once in this test process (see tests/snapshots.py)."""
-    yield from snapshots_for_session(
-        tmp_path_factory.mktemp("stages"), _pg_admin_engine if ON_POSTGRES else None
-    )
+    """Hold the stages built once in this test session (see tests/snapshots.py)."""
+    yield from snapshots_for_session(shared_root(tmp_path_factory), ON_POSTGRES)
 
 
 @pytest.fixture
@@ -285,7 +285,38 @@ def _share_url_builders() -> None:
     Rule._compile_builder = compile_builder
 
 
+def _share_parsed_rules() -> None:
+    """Let the per-test apps share werkzeug's parsed URL rules.
+
+    With the builders shared, parsing each rule's string (a regex walk, converter arguments)
+    was most of what is left of create_app (about 60%, by cProfile). The parts depend only on
+    the rule string and the map's converter classes; a rule also records its trace, its
+    converters and its arguments, which are replayed. The converter objects are shared: the
+    app's converters (werkzeug's and openbid's IdConverter) keep nothing of their map that
+    ``to_python`` or ``to_url`` reads.
+    """
+    original = Rule._parse_rule
+    parsed: dict[tuple, tuple] = {}
+
+    def parse_rule(self: Rule, rule: str) -> list:
+        key = (rule, tuple(self.map.converters.items()))
+        if key not in parsed:
+            trace_from, converters = len(self._trace), dict(self._converters)
+            parts = list(original(self, rule))
+            added = {k: v for k, v in self._converters.items() if converters.get(k) is not v}
+            parsed[key] = (parts, self._trace[trace_from:], added)
+            return parts
+        parts, trace, added = parsed[key]
+        self._trace.extend(trace)
+        self._converters.update(added)
+        self.arguments.update(added)
+        return list(parts)
+
+    Rule._parse_rule = parse_rule
+
+
 _share_url_builders()
+_share_parsed_rules()
 
 
 @pytest.fixture
@@ -393,6 +424,26 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+# Where the test's temporary folders may go: in memory, when the machine has room there.
+SHM = Path("/dev/shm")  # noqa: S108 - pytest makes its own 0700 per-user folder in it
+SHM_NEEDED = 2 * 1024**3
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep the temporary folders (databases, instance folders) in memory if there is room.
+
+    Every test copies a SQLite file and an instance folder, and most stage snapshots copy a
+    folder of uploaded and issued files; on these machines' shared disk, creating and then
+    removing 150 small files costs about 0.6 s, on tmpfs 0.06 s. (A container's default
+    64 MB /dev/shm is too small: then the system's temporary folder is used, as before.)
+    """
+    if "PYTEST_DEBUG_TEMPROOT" in os.environ or not SHM.is_dir() or not os.access(SHM, os.W_OK):
+        return
+    stats = os.statvfs(SHM)
+    if stats.f_bavail * stats.f_frsize >= SHM_NEEDED:
+        os.environ["PYTEST_DEBUG_TEMPROOT"] = str(SHM)
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

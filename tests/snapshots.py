@@ -2,15 +2,18 @@
 
 ``stage(key, build)`` runs ``build()`` (which creates its own agency, people and selection
 through the real services and the workflow engine) the first time a key is asked for in
-this process, saves the resulting database and instance folder, and hands the test a
-``Setup`` re-loaded from the database. Later tests asking for the same key get a copy:
-SQLite copies the file, PostgreSQL runs ``CREATE DATABASE … TEMPLATE``, as the conftest
-does for the migrated schema. Both paths re-load the setup the same way, so a test cannot
-tell a first build from a copy.
+this test session, by whichever xdist process asks first (tests/shared_build.py), saves
+the resulting database and instance folder, and hands the test a ``Setup`` re-loaded from
+the database. Later tests asking for the same key, in any process, get a copy: SQLite
+copies the file; PostgreSQL copies the rows into a schema of the process's own database
+once, then puts them back (empty every table, ``INSERT … SELECT`` the saved rows, set each
+sequence where it was) in one transaction. Both paths re-load the setup the same way, so
+a test cannot tell a first build from a copy.
 """
 
 from __future__ import annotations
 
+import pickle
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
@@ -25,6 +28,7 @@ from openbid import demo, demo_flow
 from openbid.documents import render
 from openbid.extensions import db
 from openbid.models import Agency, Application, Selection, User
+from tests import pg_rows, shared_build
 from tests.documents import scenario
 from tests.factories import make_agency
 from tests.interview_factories import selection_in_appointment, selection_in_interview
@@ -44,7 +48,7 @@ BUILDERS: dict[str, Callable[..., Setup]] = {
 class _Saved:
     """A saved stage: where its database and instance folder are, and how to re-load it."""
 
-    database: str  # SQLite file path, or PostgreSQL database name
+    database: Any  # SQLite file path, or PostgreSQL's saved rows (tests/pg_rows.py)
     instance: Path
     ids: Any  # what ``load`` needs to find the built rows again (None: nothing to hand back)
     load: Callable[[Any], Any]
@@ -98,11 +102,11 @@ def _load_scenario(ids: tuple) -> scenario.Scenario:
 
 
 class Snapshots:
-    """The stages built in this test process, by key."""
+    """The stages this test process has used, by key; built by whichever process came first."""
 
-    def __init__(self, root: Path, admin_engine: Callable[[], sa.Engine] | None) -> None:
-        self.root = root
-        self.admin_engine = admin_engine  # PostgreSQL: an AUTOCOMMIT engine; SQLite: None
+    def __init__(self, root: Path, on_postgres: bool) -> None:
+        self.root = root  # shared by the session's test processes (tests/shared_build.py)
+        self.on_postgres = on_postgres
         self.saved: dict[str, _Saved] = {}
 
     def stage(
@@ -123,13 +127,19 @@ class Snapshots:
         # must not be handed a stage built with the test renderer, nor the other way round.
         key = f"{key}:{'weasyprint' if render.weasyprint_in_use() else 'draft'}"
         saved = self.saved.get(key)
-        if saved is None:
-            built = build()
-            db.session.commit()
-            saved = self._save(None if built is None else ids(built), load)
-            self.saved[key] = saved
-        else:
+        if saved is not None:
             self._restore(saved)
+        else:
+            with shared_build.locked(self.root, key) as entry:
+                if entry.done:  # built by another test process of this session
+                    saved = self._adopt(entry, load)
+                    self._restore(saved)
+                else:
+                    shutil.rmtree(entry.folder)  # what a failed build may have left
+                    built = build()
+                    db.session.commit()
+                    saved = self._save(entry, None if built is None else ids(built), load)
+            self.saved[key] = saved
         return None if saved.ids is None else saved.load(saved.ids)
 
     def scenario(self, patterns: dict | None = None) -> scenario.Scenario:
@@ -146,12 +156,6 @@ class Snapshots:
         key = f"{name}:{sorted(options.items())!r}"
         return self.stage(key, lambda: BUILDERS[name](make_agency(), **options))
 
-    def _detach(self) -> sa.URL:
-        db.session.remove()
-        url = db.engine.url
-        db.engine.dispose()
-        return url
-
     def demo(self, through: str | None = None) -> None:
         """Load the demo agency and, with through, drive its selection to that state."""
 
@@ -162,45 +166,44 @@ class Snapshots:
 
         self.stage(f"demo:{through}", build)
 
-    def _save(self, ids: Any, load: Callable[[Any], Any]) -> _Saved:
-        url = self._detach()
-        slot = self.root / uuid.uuid4().hex[:12]
-        instance = Path(current_app.instance_path)
-        shutil.copytree(instance, slot / "instance")
-        if self.admin_engine is None:
-            database = str(slot / "stage.db")
-            shutil.copyfile(url.database, database)
+    def _save(self, entry: shared_build.Entry, ids: Any, load: Callable[[Any], Any]) -> _Saved:
+        db.session.remove()
+        shutil.copytree(current_app.instance_path, entry.folder / "instance")
+        (entry.folder / "ids.pickle").write_bytes(pickle.dumps(ids))
+        if self.on_postgres:
+            database = pg_rows.save(db.engine, f"snap_{uuid.uuid4().hex[:16]}")
+            pg_rows.dump(db.engine, database, entry.folder / "rows")
         else:
-            database = f"openbid_s_{uuid.uuid4().hex[:16]}"
-            with self.admin_engine().connect() as conn:
-                conn.execute(sa.text(f'CREATE DATABASE "{database}" TEMPLATE "{url.database}"'))
-        return _Saved(database, slot / "instance", ids, load)
+            database = str(entry.folder / "stage.db")
+            db.engine.dispose()  # SQLite: nothing may hold the file while it is copied
+            shutil.copyfile(db.engine.url.database, database)
+        entry.finish()
+        return _Saved(database, entry.folder / "instance", ids, load)
+
+    def _adopt(self, entry: shared_build.Entry, load: Callable[[Any], Any]) -> _Saved:
+        """Take a stage another test process saved in entry."""
+        # Written by this session's own processes, just before (shared_build's folder).
+        ids = pickle.loads((entry.folder / "ids.pickle").read_bytes())  # noqa: S301
+        if self.on_postgres:
+            db.session.remove()
+            schema = f"snap_{uuid.uuid4().hex[:16]}"
+            database = pg_rows.load(db.engine, entry.folder / "rows", schema)
+        else:
+            database = str(entry.folder / "stage.db")
+        return _Saved(database, entry.folder / "instance", ids, load)
 
     def _restore(self, saved: _Saved) -> None:
-        url = self._detach()
+        db.session.remove()
         instance = Path(current_app.instance_path)
         shutil.rmtree(instance)
         shutil.copytree(saved.instance, instance)
-        if self.admin_engine is None:
-            shutil.copyfile(saved.database, url.database)
+        if self.on_postgres:
+            pg_rows.restore(db.engine, saved.database)
             return
-        with self.admin_engine().connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE "{url.database}" WITH (FORCE)'))
-            conn.execute(sa.text(f'CREATE DATABASE "{url.database}" TEMPLATE "{saved.database}"'))
-
-    def close(self) -> None:
-        """Drop the saved PostgreSQL databases."""
-        if self.admin_engine is None:
-            return
-        with self.admin_engine().connect() as conn:
-            for saved in self.saved.values():
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{saved.database}" WITH (FORCE)'))
+        db.engine.dispose()
+        shutil.copyfile(saved.database, db.engine.url.database)
 
 
-def snapshots_for_session(root: Path, admin_engine: Callable[[], sa.Engine] | None) -> Iterator:
-    """Yield the session's Snapshots and drop what it saved afterwards (a fixture body)."""
-    snapshots = Snapshots(root, admin_engine)
-    try:
-        yield snapshots
-    finally:
-        snapshots.close()
+def snapshots_for_session(root: Path, on_postgres: bool) -> Iterator:
+    """Yield the session's Snapshots (a fixture body; the saved rows go with the database)."""
+    yield Snapshots(root, on_postgres)

@@ -1,9 +1,11 @@
 """A real browser over a live server: Debian's Chromium driven by Playwright, with axe-core.
 
 One demo database per test process (the demo driven to the appointment stage, where every
-role has pages with content), one werkzeug server in a thread over it, one Chromium. Each
-role logs in once per viewport width and its page is reused from test to test. The tests
-only read: forms they submit fail validation or change nothing another test reads.
+role has pages with content, built once per session: tests/shared_build.py), one werkzeug
+server in a thread over it, one Chromium. Each role logs in once per viewport width and its
+page is reused from test to test. The tests only read: forms they submit fail validation or
+change nothing another test reads. axe-core runs on the pages a test checks (``open``), not
+on those it only walks through to act (``goto``).
 
 Chromium comes from the system (``apt-get install -y chromium``; ``scripts/check_system.py
 --install`` does it as root): Playwright's own browser download is not used.
@@ -14,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import shutil
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -32,7 +35,9 @@ from openbid.app import create_app
 from openbid.documents import render
 from openbid.extensions import db
 from openbid.models import SelectionState
+from tests import shared_build
 from tests.pdfs import draft_renderer
+from tests.shared_build import shared_root
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
@@ -67,6 +72,31 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                 item.add_marker(once)
 
 
+AXE_PATH = "/__tests__/axe.min.js"
+
+
+def serving_axe(app: Flask) -> Callable:
+    """Wrap app so that AXE_PATH serves axe-core, cacheable, beside the app's own pages.
+
+    Injected by URL rather than as 500 kB of inline text, Chromium keeps the script in its
+    cache and reuses its compiled code: each page's check no longer sends and parses it anew.
+    """
+    script = AXE.read_bytes()
+
+    def wsgi(environ: dict, start_response: Callable) -> Any:
+        if environ.get("PATH_INFO") != AXE_PATH:
+            return app(environ, start_response)
+        headers = [
+            ("Content-Type", "text/javascript; charset=utf-8"),
+            ("Content-Length", str(len(script))),
+            ("Cache-Control", "public, max-age=86400, immutable"),
+        ]
+        start_response("200 OK", headers)
+        return [script]
+
+    return wsgi
+
+
 @dataclass
 class LiveServer:
     """The demo served over HTTP: its base URL and the app (for look-ups in its context)."""
@@ -75,7 +105,8 @@ class LiveServer:
     app: Flask
 
 
-def _demo_app(root: Path) -> Flask:
+def _build_demo(root: Path) -> None:
+    """Build the demo at the appointment stage into root (demo.db and instance/)."""
     instance = root / "instance"
     instance.mkdir()
     app = create_app(TestConfig(f"sqlite:///{root / 'demo.db'}", instance))
@@ -84,14 +115,27 @@ def _demo_app(root: Path) -> Flask:
         demo.load()
         demo_flow.advance(SelectionState.APPOINTMENT, echo=lambda *a, **k: None)
         db.session.remove()
-    return app
+        db.engine.dispose()
+
+
+def _demo_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    """Return an app over this process's own copy of the session's demo (built once)."""
+    root = tmp_path_factory.mktemp("browser-demo")
+    with shared_build.locked(shared_root(tmp_path_factory), "browser-demo") as entry:
+        if not entry.done:
+            shutil.rmtree(entry.folder)
+            entry.folder.mkdir()
+            _build_demo(entry.folder)
+            entry.finish()
+        shutil.copytree(entry.folder, root, dirs_exist_ok=True)
+    return create_app(TestConfig(f"sqlite:///{root / 'demo.db'}", root / "instance"))
 
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """Serve the demo, at the appointment stage, on a free port of 127.0.0.1."""
-    app = _demo_app(tmp_path_factory.mktemp("browser-demo"))
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    app = _demo_app(tmp_path_factory)
+    server = make_server("127.0.0.1", 0, serving_axe(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
@@ -201,27 +245,33 @@ class Tab:
         """Run function(page) in the browser's thread."""
         return self.browser.run(lambda: function(self.page))
 
-    def open(self, path: str) -> Visit:
-        """Load path, then measure its width and run axe-core on it."""
+    def goto(self, path: str) -> int:
+        """Load path and return its status, checking nothing (a step before an action)."""
 
         def load() -> int:
             response = self.page.goto(self.base + path)
             return response.status if response else 0
 
-        return self.check(self.browser.run(load))
+        return self.browser.run(load)
+
+    def open(self, path: str, axe: bool = True) -> Visit:
+        """Load path, then measure its width and (unless axe is False) run axe-core on it."""
+        return self.check(self.goto(path), axe=axe)
 
     def screenshot(self, path: Path) -> None:
         """Save the whole page as a PNG."""
         self.do(lambda page: page.screenshot(path=str(path), full_page=True))
 
-    def check(self, status: int = 200) -> Visit:
-        """Measure the page as it is now and run axe-core on it."""
-        return self.browser.run(lambda: self._check(status))
+    def check(self, status: int = 200, axe: bool = True) -> Visit:
+        """Measure the page as it is now and (unless axe is False) run axe-core on it."""
+        return self.browser.run(lambda: self._check(status, axe))
 
-    def _check(self, status: int) -> Visit:
+    def _check(self, status: int, axe: bool) -> Visit:
         page = self.page
         widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-        page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+        if not axe:
+            return Visit(page.url, status, widths[0], widths[1])
+        page.add_script_tag(url=self.base + AXE_PATH)
         result = page.evaluate(
             "async () => JSON.stringify((await axe.run(document, "
             "{resultTypes: ['violations']})).violations)"

@@ -43,7 +43,7 @@ def _submit_bad_profile(page) -> str:
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_error_summary_takes_the_focus_and_its_link_the_field(width: int, tabs) -> None:
     tab = tabs(None, width)
-    tab.open("/auth/login")
+    tab.goto("/auth/login")
     focused = tab.do(
         lambda page: (
             page.click("main form [type=submit]")
@@ -58,7 +58,7 @@ def test_the_error_summary_takes_the_focus_and_its_link_the_field(width: int, ta
     assert landed == "password"
 
     candidate = tabs("kandidat01", width)
-    candidate.open("/portal/profile")
+    candidate.goto("/portal/profile")
     assert candidate.do(_submit_bad_profile) == "error-summary"
     assert not _fits(candidate.check(422))
     _shot(candidate, "profile-errors", width)
@@ -99,18 +99,18 @@ def _busy_after_submit(page, form: str, pattern: str) -> dict:
 def test_a_submitted_form_goes_busy_and_a_long_step_shows_progress(tabs, live_server) -> None:
     ids = _ids(live_server)
     anonymous = tabs(None, 390)
-    anonymous.open("/auth/login")
+    anonymous.goto("/auth/login")
     state = anonymous.do(lambda page: _busy_after_submit(page, "main form", "**/auth/login"))
     assert state["disabled"] and state["text"] == "Sedang diproses…" and state["busy"] == "true"
     assert not state["progress"]  # a quick form: the label says enough
 
     auditor = tabs("auditor", 1280)
-    auditor.open(f"/audit/selections/{ids['s']}")
+    auditor.goto(f"/audit/selections/{ids['s']}")
     state = auditor.do(lambda page: _busy_after_submit(page, "form[data-long]", "**/trail.pdf"))
     assert state["disabled"] and state["progress"] and state["status"] == "status"
     assert state["text"] == "Sedang diproses…"
     _shot(auditor, "trail-busy", 1280)
-    auditor.open("/home")
+    auditor.goto("/home")
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -14,7 +14,7 @@ def _focused(page) -> dict:
 
 def test_the_first_tab_shows_a_skip_link_then_every_focus_has_a_ring(tabs) -> None:
     tab = tabs(None, 390)
-    tab.open("/auth/login")
+    tab.goto("/auth/login")
     first = tab.do(lambda page: page.keyboard.press("Tab") or _focused(page))
     assert first["href"] == "#content" and first["text"] == "Langsung ke isi"
     assert first["top"] >= 0  # moved into view while focused
@@ -22,7 +22,7 @@ def test_the_first_tab_shows_a_skip_link_then_every_focus_has_a_ring(tabs) -> No
     following = tab.do(lambda page: page.keyboard.press("Tab") or _focused(page))
     assert following["outline"] != "none" and following["width"] >= 2
     # Following the skip link puts the focus on the page's content.
-    tab.open("/auth/login")
+    tab.goto("/auth/login")
     landed = tab.do(
         lambda page: (
             page.keyboard.press("Tab")

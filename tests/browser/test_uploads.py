@@ -24,7 +24,7 @@ from openbid.documents import render
 from openbid.extensions import db
 from openbid.models import ApplicationDocument
 from openbid.stages import applications as portal
-from tests.browser.conftest import HEIGHT, WIDTHS, LiveServer, Tab
+from tests.browser.conftest import HEIGHT, WIDTHS, LiveServer, Tab, serving_axe
 from tests.factories import PASSWORD, make_agency
 from tests.interview_factories import members, selection_in_interview
 from tests.pdfs import draft_renderer
@@ -74,7 +74,7 @@ def _build(root: Path) -> tuple[LiveServer, dict]:
 def pages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, dict]]:
     """Serve the draft application and the interview on a free port of 127.0.0.1."""
     server, ids = _build(tmp_path_factory.mktemp("browser-pages"))
-    http = make_server("127.0.0.1", 0, server.app, threaded=True)
+    http = make_server("127.0.0.1", 0, serving_axe(server.app), threaded=True)
     thread = threading.Thread(target=http.serve_forever, name="pages-server", daemon=True)
     thread.start()
     try:
