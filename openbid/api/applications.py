@@ -41,6 +41,7 @@ from openbid.rules.reasons import N_, Reason, ValidationFailed
 from openbid.stages import applications as portal
 from openbid.stages import assessment, interview, screening
 from openbid.workflow import kept_after_commit
+from openbid.workflow.access import load_locked
 
 # Which AssessmentResult fields each score component writes, and the body field feeding it.
 ASSESSMENT_COMPONENTS: dict[str, dict[str, str]] = {
@@ -106,19 +107,22 @@ def _scores(application: Application) -> dict[str, Any]:
     }
 
 
-def _load_application(application_id: int) -> Application | None:
+_WITH_RELATIONS = (
+    joinedload(Application.position).joinedload(Position.selection),
+    joinedload(Application.candidate),
+)
+
+
+def _load_application(application_id: int, *, locked: bool = False) -> Application | None:
     """Load an application with its post, selection and candidate in one query.
 
     Rows expired by a commit are read again by the same query, so it also serves to show an
-    application as a change left it.
+    application as a change left it. ``locked``: for a write, with the row lock fire() takes.
     """
+    if locked:
+        return load_locked(db.session, Application, application_id, *_WITH_RELATIONS)
     return db.session.scalar(
-        sa.select(Application)
-        .where(Application.id == application_id)
-        .options(
-            joinedload(Application.position).joinedload(Position.selection),
-            joinedload(Application.candidate),
-        )
+        sa.select(Application).where(Application.id == application_id).options(*_WITH_RELATIONS)
     )
 
 
@@ -137,27 +141,33 @@ def _loaded(application: Application) -> bool:
 
 
 def application_json(
-    application: Application, *, verdict: ScreeningVerdict | None | bool = False
+    application: Application,
+    *,
+    verdict: ScreeningVerdict | None | bool = False,
+    documents: list[ApplicationDocument] | None = None,
+    scores: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Serialise an application with its documents, verdict and the scores the caller may see.
 
     ``verdict``: the application's verdict when the caller holds it (None: it has none);
-    read from the database when not given.
+    ``documents`` (current ones, with their files, by id) and ``scores`` (``_scores``) when
+    the caller has them. What is not given is read from the database.
     """
     if not _loaded(application):
         # The identity key, not .id: reading an attribute of a row a commit expired reloads it.
         application = _load_application(sa.inspect(application).identity[0]) or application
     position = application.position
     selection = position.selection
-    documents = db.session.scalars(
-        sa.select(ApplicationDocument)
-        .where(
-            ApplicationDocument.application_id == application.id,
-            ApplicationDocument.superseded_at.is_(None),
-        )
-        .options(joinedload(ApplicationDocument.file))
-        .order_by(ApplicationDocument.id)
-    ).all()
+    if documents is None:
+        documents = db.session.scalars(
+            sa.select(ApplicationDocument)
+            .where(
+                ApplicationDocument.application_id == application.id,
+                ApplicationDocument.superseded_at.is_(None),
+            )
+            .options(joinedload(ApplicationDocument.file))
+            .order_by(ApplicationDocument.id)
+        ).all()
     if verdict is False:
         verdict = db.session.scalar(
             sa.select(ScreeningVerdict).where(ScreeningVerdict.application_id == application.id)
@@ -182,7 +192,7 @@ def application_json(
         "screening": None
         if verdict is None
         else {"passed": verdict.passed, "reason": verdict.reason},
-        "scores": _scores(application),
+        "scores": _scores(application) if scores is None else scores,
     }
 
 
@@ -380,10 +390,15 @@ def get_application(application_id: int):
 )
 def post_verdict(application_id: int, body: dict):
     """Pass or fail an application through the screening service."""
-    loaded = _load_application(application_id)  # held: visible_application finds it loaded
+    # Read under the row lock fire() takes (one query for the row, its lock and relations);
+    # held, so visible_application finds it loaded.
+    loaded = _load_application(application_id, locked=True)
     application = visible_application(application_id)
     del loaded
-    with kept_after_commit():  # the answer shows the rows as the verdict left them
+    # The answer's parts are read in the verdict's transaction, under its lock: the verdict
+    # changes no score, and the documents are those the rules were evaluated on.
+    scores = _scores(application)
+    with screening.evaluated(application) as screened, kept_after_commit():
         fired = screening.record_verdict(
             application,
             actor(),
@@ -391,7 +406,11 @@ def post_verdict(application_id: int, body: dict):
             body.get("reason", ""),
             expected_version=body.get("expected_version"),
         )
-        return jsonify(application_json(application, verdict=fired.outputs["screening_verdict"]))
+        verdict = fired.outputs["screening_verdict"]
+        answer = application_json(
+            application, verdict=verdict, documents=screened.documents, scores=scores
+        )
+    return jsonify(answer)
 
 
 @api_route(

@@ -18,10 +18,11 @@ from tests.factories import make_agency, make_selection
 from tests.querycount import count_of, statements
 from tests.stage_factories import clock_at, make_candidate, publish, upload_documents
 
-# A verdict: the token, the application with its post and selection, the member's seat, the
-# rules' inputs (5), the lock (the version alone), the version update, the chain head and its
-# event, the verdict, and the answer (documents, scores: the rows it wrote are not re-read).
-VERDICT_STATEMENTS = 17
+# A verdict, in one transaction: the token; the application with its post, selection and
+# candidate under its row lock; the member's seat; the answer's scores (assessment,
+# interview); the rules' inputs (one query); the chain head; the verdict, the chain head's
+# update, its event and the application's update. The answer's documents are the rules'.
+VERDICT_STATEMENTS = 11
 
 
 def _head_write() -> int:
@@ -38,15 +39,21 @@ def test_a_verdict_evaluates_the_rules_once_in_a_bounded_number_of_statements(sc
         response = chair.post(f"/applications/{application_id}/verdict", json={"passed": True})
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["state"] == "eligible"
-    # The rules' inputs are read once: the waivers on file stand for the whole evaluation.
-    assert count_of(sent, "SELECT approval.") == 1
+    # The rules' inputs (verdict, documents, waivers, other posts, the announcement) are
+    # read once, in one query, and stand for the guard, the action and the answer alike.
+    assert count_of(sent, "SELECT application.id, screening_verdict.id") == 1
+    assert count_of(sent, "SELECT approval.") == 0
+    assert count_of(sent, "SELECT application_document.") == 0
     assert count_of(sent, "INSERT INTO audit_event") == 1
-    # The seat is read once for the API's visibility and fire()'s access check; the lock
-    # reads the version alone, so the application, its post and selection are read once.
+    # The seat is read once for the API's visibility and fire()'s access check; the
+    # application, its post and selection are read once, with the row lock fire() needs.
     assert count_of(sent, "SELECT committee_member.") == 1
     assert count_of(sent, "SELECT application.id, application.position_id") == 1
+    assert count_of(sent, "SELECT application.version") == 0
     assert count_of(sent, "SELECT position.") == 0
-    assert count_of(sent, "SELECT screening_verdict.") == 1  # the rules' input, not the answer
+    assert count_of(sent, "SELECT screening_verdict.") == 0
+    if db.engine.dialect.name == "postgresql":
+        assert sent[1].endswith("FOR UPDATE OF application"), sent[1]
     assert len(sent) <= VERDICT_STATEMENTS + _head_write(), "\n".join(sent)
     body = response.get_json()  # the answer shows the row as stored after the verdict
     db.session.expire_all()
