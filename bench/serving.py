@@ -73,8 +73,19 @@ def database() -> Iterator[tuple[str, Path]]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+class BenchConfig(TestConfig):
+    """The tests' throw-away settings in production's shape: not in testing mode.
+
+    In testing mode every API answer is also checked against its documented schema
+    (``openbid.api.spec.check_response``), a cost production never pays.
+    """
+
+    TESTING = False
+
+
 def app_config(url: str, folder: Path) -> TestConfig:
-    return TestConfig(url, folder)
+    """Return the settings openbid and the floor are served with."""
+    return BenchConfig(url, folder)
 
 
 def served() -> Flask:

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -125,11 +126,14 @@ class _Records:
     posts_of: dict[int, list[tuple[int, str]]] | None  # by candidate; None: no one-post rule
 
 
-def _announcement(selection: Selection) -> sa.ScalarSelect:
+def _announcement() -> sa.ScalarSelect:
     """The number of the selection's latest announcement, as a column of the rules' query."""
     return (
         sa.select(IssuedDocument.number)
-        .where(IssuedDocument.selection_id == selection.id, IssuedDocument.kind == "announcement")
+        .where(
+            IssuedDocument.selection_id == sa.bindparam("selection_id"),
+            IssuedDocument.kind == "announcement",
+        )
         .order_by(IssuedDocument.issued_at.desc(), IssuedDocument.id.desc())
         .limit(1)
         .scalar_subquery()
@@ -149,14 +153,17 @@ def _current_profiles(applications: Sequence[Application]) -> dict[int, Candidat
     }
 
 
-def _inputs(selection: Selection, ids: Sequence[int], one_post: bool) -> sa.Select:
+@cache
+def _inputs(one_post: bool) -> sa.Select:
     """One query for the rules' inputs: per application its verdict, each current document
     (with its file), each presidential waiver and, with the one-post rule, each other live
     application of its candidate in the selection; and the announcement's number.
 
     A row per combination: an application has a handful of documents and rarely a waiver or
-    another post, so the rows stay few while the round trips go from five to one.
+    another post, so the rows stay few while the round trips go from five to one. Built once
+    (parameters ``selection_id`` and ``ids``): building it costs more than running it.
     """
+    selection_id = sa.bindparam("selection_id")
     other, other_post = sa.orm.aliased(Application), sa.orm.aliased(Position)
     waiver_of = sa.literal("waiver:") + sa.cast(Application.id, sa.String)
     stmt = (
@@ -165,7 +172,7 @@ def _inputs(selection: Selection, ids: Sequence[int], one_post: bool) -> sa.Sele
             ScreeningVerdict,
             ApplicationDocument,
             Approval,
-            _announcement(selection).label("announcement"),
+            _announcement().label("announcement"),
         )
         .select_from(Application)
         .outerjoin(ScreeningVerdict, ScreeningVerdict.application_id == Application.id)
@@ -179,9 +186,9 @@ def _inputs(selection: Selection, ids: Sequence[int], one_post: bool) -> sa.Sele
         .outerjoin(StoredFile, StoredFile.id == ApplicationDocument.file_id)
         .outerjoin(
             Approval,
-            sa.and_(Approval.selection_id == selection.id, Approval.purpose == waiver_of),
+            sa.and_(Approval.selection_id == selection_id, Approval.purpose == waiver_of),
         )
-        .where(Application.id.in_(ids))
+        .where(Application.id.in_(sa.bindparam("ids", expanding=True)))
         .options(contains_eager(ApplicationDocument.file))
         .order_by(Application.id, ApplicationDocument.id, Approval.id)
     )
@@ -196,7 +203,7 @@ def _inputs(selection: Selection, ids: Sequence[int], one_post: bool) -> sa.Sele
                 other.id != Application.id,
                 other.state.in_(LIVE_STATES),
                 other.position_id.in_(
-                    sa.select(Position.id).where(Position.selection_id == selection.id)
+                    sa.select(Position.id).where(Position.selection_id == selection_id)
                 ),
             ),
         )
@@ -225,7 +232,7 @@ def _records(
     number = None
     ids = [a.id for a in applications]
     for app_id, verdict, doc, waiver, announced, candidate_id, other_id, post in db.session.execute(
-        _inputs(selection, ids, one_post)
+        _inputs(one_post), {"selection_id": selection.id, "ids": ids}
     ):
         number = announced  # the same on every row
         if verdict is not None:
