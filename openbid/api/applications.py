@@ -78,31 +78,37 @@ def _assessment_json(result: AssessmentResult | None) -> dict[str, Any] | None:
 
 
 def _scores(application: Application) -> dict[str, Any]:
-    """Return the scores the caller may see: none for candidates, own interview for members."""
+    """Return the scores the caller may see: none for candidates, own interview for members.
+
+    One query: the assessment result beside each interview score (or none).
+    """
     if actor().role == Role.CANDIDATE:
         return {"assessment": None, "interview": []}
-    result = db.session.scalar(
-        sa.select(AssessmentResult).where(AssessmentResult.application_id == application.id)
-    )
-    stmt = (
-        sa.select(InterviewScore, CommitteeMember)
-        .join(CommitteeMember, CommitteeMember.id == InterviewScore.member_id)
-        .where(InterviewScore.application_id == application.id)
-        .order_by(InterviewScore.id)
-    )
+    scored = InterviewScore.application_id == Application.id
     if actor().role == Role.COMMITTEE:
         # A member's score stays their own until the interview closes (as on the board).
-        stmt = stmt.where(CommitteeMember.user_id == actor().id)
+        scored &= InterviewScore.member_id.in_(
+            sa.select(CommitteeMember.id).where(CommitteeMember.user_id == actor().id)
+        )
+    rows = db.session.execute(
+        sa.select(AssessmentResult, InterviewScore)
+        .select_from(Application)
+        .outerjoin(AssessmentResult, AssessmentResult.application_id == Application.id)
+        .outerjoin(InterviewScore, scored)
+        .where(Application.id == application.id)
+        .order_by(InterviewScore.id)
+    ).all()
     return {
-        "assessment": _assessment_json(result),
+        "assessment": _assessment_json(rows[0][0] if rows else None),
         "interview": [
             {
-                "member_id": member.id,
+                "member_id": score.member_id,
                 "score": float(score.score),
                 "notes": score.notes,
                 "submitted_at": score.submitted_at.isoformat(),
             }
-            for score, member in db.session.execute(stmt)
+            for _result, score in rows
+            if score is not None
         ],
     }
 
@@ -429,7 +435,16 @@ def put_score(application_id: int, component: str, body: dict):
     """Route the component to the assessment or interview service."""
     if component != "interview" and component not in ASSESSMENT_COMPONENTS:
         raise NotFound()
+    loaded = _load_application(application_id)  # held: one query for its post and selection
     application = visible_application(application_id)
+    del loaded
+    with kept_after_commit():  # the answer reads the new scores, not the row again
+        _write_score(application, component, body)
+        return jsonify(application_json(application))
+
+
+def _write_score(application: Application, component: str, body: dict) -> None:
+    """Validate the component's body and write it through its stage."""
     if component == "interview":
         validate_body(s.SCORE_SHAPES["interview"], body)
         interview.submit_score(
@@ -443,7 +458,6 @@ def put_score(application_id: int, component: str, body: dict):
             if name in body
         }
         assessment.save_result(application, actor(), **fields)
-    return jsonify(application_json(application))
 
 
 @api_route(

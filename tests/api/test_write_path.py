@@ -1,5 +1,5 @@
-"""The write path at its floor: how many SQL statements a verdict and a submission take, and
-that a submission at the deadline is decided by the moment its request arrived."""
+"""The write path at its floor: how many SQL statements a verdict, a score and a submission
+take, and that a submission at the deadline is decided by the moment its request arrived."""
 
 from __future__ import annotations
 
@@ -19,10 +19,10 @@ from tests.querycount import count_of, statements
 from tests.stage_factories import clock_at, make_candidate, publish, upload_documents
 
 # A verdict, in one transaction: the token; the application with its post, selection and
-# candidate under its row lock; the member's seat; the answer's scores (assessment,
-# interview); the rules' inputs (one query); the chain head; the verdict, the chain head's
-# update, its event and the application's update. The answer's documents are the rules'.
-VERDICT_STATEMENTS = 11
+# candidate under its row lock; the member's seat; the answer's scores (one query); the
+# rules' inputs (one query); the chain head; the verdict, the chain head's update, its event
+# and the application's update. The answer's documents are those the rules were given.
+VERDICT_STATEMENTS = 10
 
 
 def _head_write() -> int:
@@ -170,3 +170,55 @@ def test_a_submission_arriving_after_the_deadline_is_refused(draft, monkeypatch)
     assert [e["code"] for e in response.get_json()["errors"]] == ["registration.closed"]
     db.session.expire_all()
     assert db.session.get(Application, application.id).state == "draft"
+
+
+def _stage_apis(stages, api_as, name: str):
+    """Return (setup, the secretariat's api, the chair's api) of a selection at stage name."""
+    setup = stages.at(name)
+    return setup, api_as(setup.secretariat), api_as(setup.committee[0])
+
+
+def _score_statements(api, path: str, body: dict) -> tuple[list[str], dict]:
+    """Return the statements of one score's PUT and its answer."""
+    assert api.get(path.rsplit("/scores/", 1)[0]).status_code == 200  # token use noted
+    db.session.expire_all()
+    with statements() as sent:
+        response = api.put(path, json=body)
+    assert response.status_code == 200, response.get_json()
+    return sent, response.get_json()
+
+
+# An assessment score: the token, the application with its post, selection and candidate,
+# the result, its insert, the chain head, its update and event; then the answer (documents,
+# verdict, and the scores in one query) without reading the application again.
+ASSESSMENT_SCORE_STATEMENTS = 10
+
+
+def test_an_assessment_score_takes_a_bounded_number_of_statements(stages, api_as) -> None:
+    setup, secretariat, _chair = _stage_apis(stages, api_as, "assessment")
+    application = setup.applications[0]
+    sent, answer = _score_statements(
+        secretariat, f"/applications/{application.id}/scores/paper", {"score": 81.5}
+    )
+    assert answer["scores"]["assessment"]["paper_score"] == 81.5  # read after the write
+    assert count_of(sent, "SELECT position.") + count_of(sent, "SELECT selection.id") == 0
+    assert count_of(sent, "INSERT INTO audit_event") == 1
+    assert len(sent) <= ASSESSMENT_SCORE_STATEMENTS + _head_write(), "\n".join(sent)
+
+
+# An interview score: as an assessment score, with the member's seat, the selection's shared
+# lock (the interview stays open until the commit), the member's conflicts and their score.
+INTERVIEW_SCORE_STATEMENTS = 13
+
+
+def test_an_interview_score_takes_a_bounded_number_of_statements(stages, api_as) -> None:
+    setup, _secretariat, chair = _stage_apis(stages, api_as, "interview")
+    application = setup.applications[0]
+    sent, answer = _score_statements(
+        chair, f"/applications/{application.id}/scores/interview", {"score": 77}
+    )
+    assert [s["score"] for s in answer["scores"]["interview"]] == [77]  # their own, as written
+    assert count_of(sent, "SELECT position.") + count_of(sent, "SELECT selection.id") == 0
+    assert count_of(sent, "SELECT interview_score.") == 1  # the member's own, not the answer's
+    assert count_of(sent, "INSERT INTO audit_event") == 1
+    assert len(sent) <= INTERVIEW_SCORE_STATEMENTS + _head_write(), "\n".join(sent)
