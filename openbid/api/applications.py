@@ -41,7 +41,7 @@ from openbid.rules.reasons import N_, Reason, ValidationFailed
 from openbid.stages import applications as portal
 from openbid.stages import assessment, interview, screening
 from openbid.workflow import kept_after_commit
-from openbid.workflow.access import load_locked
+from openbid.workflow.access import load_locked, read_locked
 
 # Which AssessmentResult fields each score component writes, and the body field feeding it.
 ASSESSMENT_COMPONENTS: dict[str, dict[str, str]] = {
@@ -276,7 +276,11 @@ def _announced_position(position_id: int) -> Position:
 
     :raises NotFound: when there is no such post, or its selection is not announced.
     """
-    position = db.session.get(Position, position_id)
+    position = db.session.scalar(
+        sa.select(Position)
+        .where(Position.id == position_id)
+        .options(joinedload(Position.selection))
+    )
     if position is None or position.selection.state != SelectionState.ANNOUNCEMENT:
         raise NotFound()
     return position
@@ -316,28 +320,38 @@ def _check_uploads(max_bytes: int) -> None:
         raise ValidationFailed(problems)
 
 
-def _require_profile(candidate: User) -> None:
-    """:raises ValidationFailed: when the candidate has not saved a profile yet."""
-    if portal.get_profile(candidate) is None:
+def _require_profile(candidate: User) -> Any:
+    """Return the candidate's profile.
+
+    :raises ValidationFailed: when the candidate has not saved a profile yet.
+    """
+    profile = portal.get_profile(candidate)
+    if profile is None:
         raise ValidationFailed(
             Reason(
                 "application.no_profile",
                 N_("Save your profile (PUT /api/v1/profile) before applying."),
             )
         )
+    return profile
 
 
 def _draft_application(candidate: User, position: Position) -> Application:
     """Return the candidate's draft application to the post, opening one when there is none.
 
+    The draft is read with its relations under the row lock its submission takes (one query).
+
     :raises ValidationFailed: when a new one may not be opened (see ``start_application``).
     """
-    return db.session.scalar(
-        sa.select(Application).where(
+    return read_locked(
+        db.session,
+        sa.select(Application)
+        .where(
             Application.position_id == position.id,
             Application.candidate_id == candidate.id,
             Application.state == ApplicationState.DRAFT,
         )
+        .options(*_WITH_RELATIONS),
     ) or portal.start_application(candidate, position)
 
 
@@ -363,13 +377,14 @@ def apply(position_id: int):
     fields = form_body(s.APPLICATION_FIELDS, flags=("submit",))
     max_bytes = current_app.config["UPLOAD_MAX_BYTES"]
     _check_uploads(max_bytes)
-    _require_profile(candidate)
+    profile = _require_profile(candidate)
     application = _draft_application(candidate, position)
     for code, upload in request.files.items():
         portal.upload_document(application, candidate, code, upload, max_bytes)
-    if fields.get("submit"):
-        portal.submit_application(application, candidate, received=received)
-    return application_created(application)
+    with kept_after_commit():  # the answer shows the application as the submission left it
+        if fields.get("submit"):
+            portal.submit_application(application, candidate, received=received, profile=profile)
+        return application_created(application)
 
 
 @api_route(

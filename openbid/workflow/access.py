@@ -228,21 +228,26 @@ def lock(session: Session, model: type[T], ident: int, *, shared: bool = False) 
 
 
 def load_locked(session: Session, model: type[T], ident: int, *options: object) -> T | None:
-    """Read a row with its row lock and the options' relations in one query, or None.
+    """Read a row by id with its row lock and the options' relations in one query, or None.
 
-    A write that must read the row anyway takes its lock with that first read
-    (``FOR UPDATE OF`` its table alone); ``lock`` then sends nothing for it in this
-    transaction while the row stays unchanged. SQLite has no row locks (see ``lock``).
+    See ``read_locked``.
     """
+    return read_locked(session, sa.select(model).where(model.id == ident).options(*options))
+
+
+def read_locked(session: Session, stmt: sa.Select) -> T | None:
+    """Read one row of stmt's entity with its row lock (``FOR UPDATE OF`` its table), or None.
+
+    A write that must read the row anyway takes its lock with that first read; ``lock``
+    then sends nothing for it in this transaction while the row stays unchanged. SQLite
+    has no row locks (see ``lock``).
+    """
+    model = stmt.column_descriptions[0]["entity"]
     row = session.scalars(
-        sa.select(model)
-        .where(model.id == ident)
-        .options(*options)
-        .with_for_update(of=model)
-        .execution_options(populate_existing=True)
+        stmt.with_for_update(of=model).execution_options(populate_existing=True)
     ).one_or_none()
     if row is not None:
-        _this_transaction(session, _LOCKED)[(model, ident)] = None
+        _this_transaction(session, _LOCKED)[(model, row.id)] = None
     return row
 
 

@@ -70,10 +70,11 @@ def test_a_verdict_evaluates_the_rules_once_in_a_bounded_number_of_statements(sc
     assert event.payload["data"]["rules_passed"] is True
 
 
-# A submission: the token, the post, the draft, the lock, the candidate, the guards' reads
-# (profile, documents, other posts), one update of the application (state and snapshot), the
-# chain head and its event, and the answer (the application again, documents, verdict).
-SUBMIT_STATEMENTS = 17
+# A submission: the token, the post with its selection, the profile (for the API's check, the
+# guards and the snapshot alike), the draft with its relations under its row lock, the guards'
+# reads (documents, other posts), the chain head, its update and event, one update of the
+# application (state and snapshot), and the answer (documents, verdict; not the application).
+SUBMIT_STATEMENTS = 12
 
 
 @pytest.fixture
@@ -102,20 +103,26 @@ def test_a_submission_takes_a_bounded_number_of_statements(draft) -> None:
     with clock_at(moment):
         assert api.get(f"/applications/{application.id}").status_code == 200  # token use noted
         db.session.expire_all()
+        assert application.position_id  # read before: the test's own query, not the request's
         with statements() as sent:
             response = _submit(api, application)
     assert response.status_code == 201, response.get_json()
     assert response.get_json()["state"] == "submitted"
     # The API checks a profile exists before anything is written; the guards and the snapshot
-    # then share one read.
-    assert count_of(sent, "SELECT candidate_profile.") == 2
+    # use that read.
+    assert count_of(sent, "SELECT candidate_profile.") == 1
+    assert count_of(sent, "SELECT application.version") == 0  # locked when the draft was read
+    assert count_of(sent, "SELECT selection.") == 0
     assert count_of(sent, "INSERT INTO audit_event") == 1
     assert count_of(sent, "UPDATE application ") == 1  # the snapshot rides on the state change
     assert len(sent) <= SUBMIT_STATEMENTS + _head_write(), "\n".join(sent)
 
 
+PARAM = r"(\?|%\(\w+\)s(::\w+)?)"
 LOCK_SQL = re.compile(
-    r"FROM application WHERE application\.id = (\?|%\(\w+\)s(::INTEGER)?)( FOR UPDATE)?$"
+    rf"FROM application (LEFT OUTER JOIN .* )?WHERE application\.(id = {PARAM}"
+    rf"|position_id = {PARAM} AND .* AND application\.state = {PARAM})"
+    r"( FOR UPDATE( OF application)?)?$"
 )
 
 
@@ -134,9 +141,9 @@ class _QueuedPastTheDeadline:
         return self.later if self.waited else self.arrived
 
     def listen(self, conn, cursor, statement, *args) -> None:
-        # The engine's row lock on the application: "... FOR UPDATE" with a named, cast
-        # parameter on PostgreSQL, a plain SELECT with "?" on SQLite (whose database lock
-        # orders the writes).
+        # The row lock on the application, taken when the draft is read (or by the engine):
+        # "... FOR UPDATE [OF application]" with named, cast parameters on PostgreSQL, a plain
+        # SELECT with "?" on SQLite (whose database lock orders the writes).
         if LOCK_SQL.search(" ".join(statement.split())):
             self.waited = True
 
