@@ -37,7 +37,7 @@ FIGURES = [
     ("bench.render_bench", "measure_worker_rss", "worker_rss_1000_renders"),
     ("bench.write_bench", "measure_api_verdict_write", "api_verdict_write"),
     ("bench.write_bench", "measure_deadline_submissions", "deadline_submissions"),
-    ("bench.write_bench", "measure_screening_page_1000", "screening_page_1000"),
+    ("bench.page_bench", "measure_screening_page_1000", "screening_page_1000"),
     ("bench.audit_bench", "measure_verify_audit_rate", "verify_audit_rate"),
     ("bench.audit_bench", "measure_auditor_page_100k", "auditor_page_100k"),
 ]

@@ -48,6 +48,7 @@ from openbid.rules.reasons import N_, Reason, ValidationFailed
 from openbid.stages import applications as portal
 from openbid.stages import assessment, interview, screening
 from openbid.workflow import kept_after_commit
+from openbid.workflow.access import load_locked, read_locked
 
 # Which AssessmentResult fields each score component writes, and the body field feeding it.
 ASSESSMENT_COMPONENTS: dict[str, dict[str, str]] = {
@@ -84,48 +85,57 @@ def _assessment_json(result: AssessmentResult | None) -> dict[str, Any] | None:
 
 
 def _scores(application: Application) -> dict[str, Any]:
-    """Return the scores the caller may see: none for candidates, own interview for members."""
+    """Return the scores the caller may see: none for candidates, own interview for members.
+
+    One query: the assessment result beside each interview score (or none).
+    """
     if actor().role == Role.CANDIDATE:
         return {"assessment": None, "interview": []}
-    result = db.session.scalar(
-        sa.select(AssessmentResult).where(AssessmentResult.application_id == application.id)
-    )
-    stmt = (
-        sa.select(InterviewScore, CommitteeMember)
-        .join(CommitteeMember, CommitteeMember.id == InterviewScore.member_id)
-        .where(InterviewScore.application_id == application.id)
-        .order_by(InterviewScore.id)
-    )
+    scored = InterviewScore.application_id == Application.id
     if actor().role == Role.COMMITTEE:
         # A member's score stays their own until the interview closes (as on the board).
-        stmt = stmt.where(CommitteeMember.user_id == actor().id)
+        scored &= InterviewScore.member_id.in_(
+            sa.select(CommitteeMember.id).where(CommitteeMember.user_id == actor().id)
+        )
+    rows = db.session.execute(
+        sa.select(AssessmentResult, InterviewScore)
+        .select_from(Application)
+        .outerjoin(AssessmentResult, AssessmentResult.application_id == Application.id)
+        .outerjoin(InterviewScore, scored)
+        .where(Application.id == application.id)
+        .order_by(InterviewScore.id)
+    ).all()
     return {
-        "assessment": _assessment_json(result),
+        "assessment": _assessment_json(rows[0][0] if rows else None),
         "interview": [
             {
-                "member_id": member.id,
+                "member_id": score.member_id,
                 "score": float(score.score),
                 "notes": score.notes,
                 "submitted_at": score.submitted_at.isoformat(),
             }
-            for score, member in db.session.execute(stmt)
+            for _result, score in rows
+            if score is not None
         ],
     }
 
 
-def _load_application(application_id: int) -> Application | None:
+_WITH_RELATIONS = (
+    joinedload(Application.position).joinedload(Position.selection),
+    joinedload(Application.candidate),
+)
+
+
+def _load_application(application_id: int, *, locked: bool = False) -> Application | None:
     """Load an application with its post, selection and candidate in one query.
 
     Rows expired by a commit are read again by the same query, so it also serves to show an
-    application as a change left it.
+    application as a change left it. ``locked``: for a write, with the row lock fire() takes.
     """
+    if locked:
+        return load_locked(db.session, Application, application_id, *_WITH_RELATIONS)
     return db.session.scalar(
-        sa.select(Application)
-        .where(Application.id == application_id)
-        .options(
-            joinedload(Application.position).joinedload(Position.selection),
-            joinedload(Application.candidate),
-        )
+        sa.select(Application).where(Application.id == application_id).options(*_WITH_RELATIONS)
     )
 
 
@@ -144,27 +154,33 @@ def _loaded(application: Application) -> bool:
 
 
 def application_json(
-    application: Application, *, verdict: ScreeningVerdict | None | bool = False
+    application: Application,
+    *,
+    verdict: ScreeningVerdict | None | bool = False,
+    documents: list[ApplicationDocument] | None = None,
+    scores: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Serialise an application with its documents, verdict and the scores the caller may see.
 
     ``verdict``: the application's verdict when the caller holds it (None: it has none);
-    read from the database when not given.
+    ``documents`` (current ones, with their files, by id) and ``scores`` (``_scores``) when
+    the caller has them. What is not given is read from the database.
     """
     if not _loaded(application):
         # The identity key, not .id: reading an attribute of a row a commit expired reloads it.
         application = _load_application(sa.inspect(application).identity[0]) or application
     position = application.position
     selection = position.selection
-    documents = db.session.scalars(
-        sa.select(ApplicationDocument)
-        .where(
-            ApplicationDocument.application_id == application.id,
-            ApplicationDocument.superseded_at.is_(None),
-        )
-        .options(joinedload(ApplicationDocument.file))
-        .order_by(ApplicationDocument.id)
-    ).all()
+    if documents is None:
+        documents = db.session.scalars(
+            sa.select(ApplicationDocument)
+            .where(
+                ApplicationDocument.application_id == application.id,
+                ApplicationDocument.superseded_at.is_(None),
+            )
+            .options(joinedload(ApplicationDocument.file))
+            .order_by(ApplicationDocument.id)
+        ).all()
     if verdict is False:
         verdict = db.session.scalar(
             sa.select(ScreeningVerdict).where(ScreeningVerdict.application_id == application.id)
@@ -189,7 +205,7 @@ def application_json(
         "screening": None
         if verdict is None
         else {"passed": verdict.passed, "reason": verdict.reason},
-        "scores": _scores(application),
+        "scores": _scores(application) if scores is None else scores,
     }
 
 
@@ -241,7 +257,11 @@ def _announced_position(position_id: int) -> Position:
 
     :raises NotFound: when there is no such post, or its selection is not announced.
     """
-    position = db.session.get(Position, position_id)
+    position = db.session.scalar(
+        sa.select(Position)
+        .where(Position.id == position_id)
+        .options(joinedload(Position.selection))
+    )
     if position is None or position.selection.state != SelectionState.ANNOUNCEMENT:
         raise NotFound()
     return position
@@ -281,28 +301,38 @@ def _check_uploads(max_bytes: int) -> None:
         raise ValidationFailed(problems)
 
 
-def _require_profile(candidate: User) -> None:
-    """:raises ValidationFailed: when the candidate has not saved a profile yet."""
-    if portal.get_profile(candidate) is None:
+def _require_profile(candidate: User) -> Any:
+    """Return the candidate's profile.
+
+    :raises ValidationFailed: when the candidate has not saved a profile yet.
+    """
+    profile = portal.get_profile(candidate)
+    if profile is None:
         raise ValidationFailed(
             Reason(
                 "application.no_profile",
                 N_("Save your profile (PUT /api/v1/profile) before applying."),
             )
         )
+    return profile
 
 
 def _draft_application(candidate: User, position: Position) -> Application:
     """Return the candidate's draft application to the post, opening one when there is none.
 
+    The draft is read with its relations under the row lock its submission takes (one query).
+
     :raises ValidationFailed: when a new one may not be opened (see ``start_application``).
     """
-    return db.session.scalar(
-        sa.select(Application).where(
+    return read_locked(
+        db.session,
+        sa.select(Application)
+        .where(
             Application.position_id == position.id,
             Application.candidate_id == candidate.id,
             Application.state == ApplicationState.DRAFT,
         )
+        .options(*_WITH_RELATIONS),
     ) or portal.start_application(candidate, position)
 
 
@@ -328,13 +358,14 @@ def apply(position_id: int):
     fields = form_body(s.APPLICATION_FIELDS, flags=("submit",))
     max_bytes = current_app.config["UPLOAD_MAX_BYTES"]
     _check_uploads(max_bytes)
-    _require_profile(candidate)
+    profile = _require_profile(candidate)
     application = _draft_application(candidate, position)
     for code, upload in request.files.items():
         portal.upload_document(application, candidate, code, upload, max_bytes)
-    if fields.get("submit"):
-        portal.submit_application(application, candidate, received=received)
-    return application_created(application)
+    with kept_after_commit():  # the answer shows the application as the submission left it
+        if fields.get("submit"):
+            portal.submit_application(application, candidate, received=received, profile=profile)
+        return application_created(application)
 
 
 @api_route(
@@ -361,10 +392,15 @@ def get_application(application_id: int):
 )
 def post_verdict(application_id: int, body: dict):
     """Pass or fail an application through the screening service."""
-    loaded = _load_application(application_id)  # held: visible_application finds it loaded
+    # Read under the row lock fire() takes (one query for the row, its lock and relations);
+    # held, so visible_application finds it loaded.
+    loaded = _load_application(application_id, locked=True)
     application = visible_application(application_id)
     del loaded
-    with kept_after_commit():  # the answer shows the rows as the verdict left them
+    # The answer's parts are read in the verdict's transaction, under its lock: the verdict
+    # changes no score, and the documents are those the rules were evaluated on.
+    scores = _scores(application)
+    with screening.evaluated(application) as screened, kept_after_commit():
         fired = screening.record_verdict(
             application,
             actor(),
@@ -372,7 +408,11 @@ def post_verdict(application_id: int, body: dict):
             body.get("reason", ""),
             expected_version=body.get("expected_version"),
         )
-        return jsonify(application_json(application, verdict=fired.outputs["screening_verdict"]))
+        verdict = fired.outputs["screening_verdict"]
+        answer = application_json(
+            application, verdict=verdict, documents=screened.documents, scores=scores
+        )
+    return jsonify(answer)
 
 
 @api_route(
@@ -391,7 +431,16 @@ def put_score(application_id: int, component: str, body: dict):
     """Route the component to the assessment or interview service."""
     if component != "interview" and component not in ASSESSMENT_COMPONENTS:
         raise NotFound()
+    loaded = _load_application(application_id)  # held: one query for its post and selection
     application = visible_application(application_id)
+    del loaded
+    with kept_after_commit():  # the answer reads the new scores, not the row again
+        _write_score(application, component, body)
+        return jsonify(application_json(application))
+
+
+def _write_score(application: Application, component: str, body: dict) -> None:
+    """Validate the component's body and write it through its stage."""
     if component == "interview":
         validate_body(s.SCORE_SHAPES["interview"], body)
         interview.submit_score(
@@ -405,7 +454,6 @@ def put_score(application_id: int, component: str, body: dict):
             if name in body
         }
         assessment.save_result(application, actor(), **fields)
-    return jsonify(application_json(application))
 
 
 @bp.operation(

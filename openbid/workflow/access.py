@@ -83,18 +83,25 @@ def committee_seat(session: Session, selection: Selection, user: User) -> Commit
 
 # Session.info key: (the transaction, {(selection id, user id): seat or None}).
 _SEATS = "openbid.access.seats"
+# Session.info key: (the transaction, {(model, id): None}): rows read under a row lock.
+_LOCKED = "openbid.access.locked"
+
+
+def _this_transaction(session: Session, key: str) -> dict:
+    """Return what session.info holds under key for the current transaction (else empty)."""
+    if isinstance(session, scoped_session):
+        session = session()
+    transaction = session.get_transaction()
+    held = session.info.get(key)
+    if held is None or transaction is None or held[0] is not transaction:
+        held = (transaction, {})
+        session.info[key] = held
+    return held[1]
 
 
 def _seats_read(session: Session) -> dict[tuple[int, int], CommitteeMember | None]:
     """Return the seats read in the session's current transaction (empty outside one)."""
-    if isinstance(session, scoped_session):
-        session = session()
-    transaction = session.get_transaction()
-    held = session.info.get(_SEATS)
-    if held is None or transaction is None or held[0] is not transaction:
-        held = (transaction, {})
-        session.info[_SEATS] = held
-    return held[1]
+    return _this_transaction(session, _SEATS)
 
 
 @sa.event.listens_for(Session, "after_flush")
@@ -202,6 +209,8 @@ def lock(session: Session, model: type[T], ident: int, *, shared: bool = False) 
     (re-reading it whole would reset them, and the next read of each would query again).
     """
     held, version = _held(session, model, ident)
+    if held is not None and (model, ident) in _this_transaction(session, _LOCKED):
+        return held  # read under its lock in this transaction (load_locked) and unchanged
     if held is not None:
         stored = session.execute(
             sa.select(sa.inspect(model).version_id_col)
@@ -216,6 +225,30 @@ def lock(session: Session, model: type[T], ident: int, *, shared: bool = False) 
         .with_for_update(read=shared)
         .execution_options(populate_existing=True)
     ).one()
+
+
+def load_locked(session: Session, model: type[T], ident: int, *options: object) -> T | None:
+    """Read a row by id with its row lock and the options' relations in one query, or None.
+
+    See ``read_locked``.
+    """
+    return read_locked(session, sa.select(model).where(model.id == ident).options(*options))
+
+
+def read_locked(session: Session, stmt: sa.Select) -> T | None:
+    """Read one row of stmt's entity with its row lock (``FOR UPDATE OF`` its table), or None.
+
+    A write that must read the row anyway takes its lock with that first read; ``lock``
+    then sends nothing for it in this transaction while the row stays unchanged. SQLite
+    has no row locks (see ``lock``).
+    """
+    model = stmt.column_descriptions[0]["entity"]
+    row = session.scalars(
+        stmt.with_for_update(of=model).execution_options(populate_existing=True)
+    ).one_or_none()
+    if row is not None:
+        _this_transaction(session, _LOCKED)[(model, row.id)] = None
+    return row
 
 
 def _held(session: Session, model: type[T], ident: int) -> tuple[T | None, object]:

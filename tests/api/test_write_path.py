@@ -1,5 +1,5 @@
-"""The write path at its floor: how many SQL statements a verdict and a submission take, and
-that a submission at the deadline is decided by the moment its request arrived."""
+"""The write path at its floor: how many SQL statements a verdict, a score and a submission
+take, and that a submission at the deadline is decided by the moment its request arrived."""
 
 from __future__ import annotations
 
@@ -18,10 +18,11 @@ from tests.factories import make_agency, make_selection
 from tests.querycount import count_of, statements
 from tests.stage_factories import clock_at, make_candidate, publish, upload_documents
 
-# A verdict: the token, the application with its post and selection, the member's seat, the
-# rules' inputs (5), the lock (the version alone), the version update, the chain head and its
-# event, the verdict, and the answer (documents, scores: the rows it wrote are not re-read).
-VERDICT_STATEMENTS = 17
+# A verdict, in one transaction: the token; the application with its post, selection and
+# candidate under its row lock; the member's seat; the answer's scores (one query); the
+# rules' inputs (one query); the chain head; the verdict, the chain head's update, its event
+# and the application's update. The answer's documents are those the rules were given.
+VERDICT_STATEMENTS = 10
 
 
 def _head_write() -> int:
@@ -38,15 +39,21 @@ def test_a_verdict_evaluates_the_rules_once_in_a_bounded_number_of_statements(sc
         response = chair.post(f"/applications/{application_id}/verdict", json={"passed": True})
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["state"] == "eligible"
-    # The rules' inputs are read once: the waivers on file stand for the whole evaluation.
-    assert count_of(sent, "SELECT approval.") == 1
+    # The rules' inputs (verdict, documents, waivers, other posts, the announcement) are
+    # read once, in one query, and stand for the guard, the action and the answer alike.
+    assert count_of(sent, "SELECT application.id, screening_verdict.id") == 1
+    assert count_of(sent, "SELECT approval.") == 0
+    assert count_of(sent, "SELECT application_document.") == 0
     assert count_of(sent, "INSERT INTO audit_event") == 1
-    # The seat is read once for the API's visibility and fire()'s access check; the lock
-    # reads the version alone, so the application, its post and selection are read once.
+    # The seat is read once for the API's visibility and fire()'s access check; the
+    # application, its post and selection are read once, with the row lock fire() needs.
     assert count_of(sent, "SELECT committee_member.") == 1
     assert count_of(sent, "SELECT application.id, application.position_id") == 1
+    assert count_of(sent, "SELECT application.version") == 0
     assert count_of(sent, "SELECT position.") == 0
-    assert count_of(sent, "SELECT screening_verdict.") == 1  # the rules' input, not the answer
+    assert count_of(sent, "SELECT screening_verdict.") == 0
+    if db.engine.dialect.name == "postgresql":
+        assert sent[1].endswith("FOR UPDATE OF application"), sent[1]
     assert len(sent) <= VERDICT_STATEMENTS + _head_write(), "\n".join(sent)
     body = response.get_json()  # the answer shows the row as stored after the verdict
     db.session.expire_all()
@@ -63,10 +70,11 @@ def test_a_verdict_evaluates_the_rules_once_in_a_bounded_number_of_statements(sc
     assert event.payload["data"]["rules_passed"] is True
 
 
-# A submission: the token, the post, the draft, the lock, the candidate, the guards' reads
-# (profile, documents, other posts), one update of the application (state and snapshot), the
-# chain head and its event, and the answer (the application again, documents, verdict).
-SUBMIT_STATEMENTS = 17
+# A submission: the token, the post with its selection, the profile (for the API's check, the
+# guards and the snapshot alike), the draft with its relations under its row lock, the guards'
+# reads (documents, other posts), the chain head, its update and event, one update of the
+# application (state and snapshot), and the answer (documents, verdict; not the application).
+SUBMIT_STATEMENTS = 12
 
 
 @pytest.fixture
@@ -95,20 +103,26 @@ def test_a_submission_takes_a_bounded_number_of_statements(draft) -> None:
     with clock_at(moment):
         assert api.get(f"/applications/{application.id}").status_code == 200  # token use noted
         db.session.expire_all()
+        assert application.position_id  # read before: the test's own query, not the request's
         with statements() as sent:
             response = _submit(api, application)
     assert response.status_code == 201, response.get_json()
     assert response.get_json()["state"] == "submitted"
     # The API checks a profile exists before anything is written; the guards and the snapshot
-    # then share one read.
-    assert count_of(sent, "SELECT candidate_profile.") == 2
+    # use that read.
+    assert count_of(sent, "SELECT candidate_profile.") == 1
+    assert count_of(sent, "SELECT application.version") == 0  # locked when the draft was read
+    assert count_of(sent, "SELECT selection.") == 0
     assert count_of(sent, "INSERT INTO audit_event") == 1
     assert count_of(sent, "UPDATE application ") == 1  # the snapshot rides on the state change
     assert len(sent) <= SUBMIT_STATEMENTS + _head_write(), "\n".join(sent)
 
 
+PARAM = r"(\?|%\(\w+\)s(::\w+)?)"
 LOCK_SQL = re.compile(
-    r"FROM application WHERE application\.id = (\?|%\(\w+\)s(::INTEGER)?)( FOR UPDATE)?$"
+    rf"FROM application (LEFT OUTER JOIN .* )?WHERE application\.(id = {PARAM}"
+    rf"|position_id = {PARAM} AND .* AND application\.state = {PARAM})"
+    r"( FOR UPDATE( OF application)?)?$"
 )
 
 
@@ -127,9 +141,9 @@ class _QueuedPastTheDeadline:
         return self.later if self.waited else self.arrived
 
     def listen(self, conn, cursor, statement, *args) -> None:
-        # The engine's row lock on the application: "... FOR UPDATE" with a named, cast
-        # parameter on PostgreSQL, a plain SELECT with "?" on SQLite (whose database lock
-        # orders the writes).
+        # The row lock on the application, taken when the draft is read (or by the engine):
+        # "... FOR UPDATE [OF application]" with named, cast parameters on PostgreSQL, a plain
+        # SELECT with "?" on SQLite (whose database lock orders the writes).
         if LOCK_SQL.search(" ".join(statement.split())):
             self.waited = True
 
@@ -163,3 +177,55 @@ def test_a_submission_arriving_after_the_deadline_is_refused(draft, monkeypatch)
     assert [e["code"] for e in response.get_json()["errors"]] == ["registration.closed"]
     db.session.expire_all()
     assert db.session.get(Application, application.id).state == "draft"
+
+
+def _stage_apis(stages, api_as, name: str):
+    """Return (setup, the secretariat's api, the chair's api) of a selection at stage name."""
+    setup = stages.at(name)
+    return setup, api_as(setup.secretariat), api_as(setup.committee[0])
+
+
+def _score_statements(api, path: str, body: dict) -> tuple[list[str], dict]:
+    """Return the statements of one score's PUT and its answer."""
+    assert api.get(path.rsplit("/scores/", 1)[0]).status_code == 200  # token use noted
+    db.session.expire_all()
+    with statements() as sent:
+        response = api.put(path, json=body)
+    assert response.status_code == 200, response.get_json()
+    return sent, response.get_json()
+
+
+# An assessment score: the token, the application with its post, selection and candidate,
+# the result, its insert, the chain head, its update and event; then the answer (documents,
+# verdict, and the scores in one query) without reading the application again.
+ASSESSMENT_SCORE_STATEMENTS = 10
+
+
+def test_an_assessment_score_takes_a_bounded_number_of_statements(stages, api_as) -> None:
+    setup, secretariat, _chair = _stage_apis(stages, api_as, "assessment")
+    application = setup.applications[0]
+    sent, answer = _score_statements(
+        secretariat, f"/applications/{application.id}/scores/paper", {"score": 81.5}
+    )
+    assert answer["scores"]["assessment"]["paper_score"] == 81.5  # read after the write
+    assert count_of(sent, "SELECT position.") + count_of(sent, "SELECT selection.id") == 0
+    assert count_of(sent, "INSERT INTO audit_event") == 1
+    assert len(sent) <= ASSESSMENT_SCORE_STATEMENTS + _head_write(), "\n".join(sent)
+
+
+# An interview score: as an assessment score, with the member's seat, the selection's shared
+# lock (the interview stays open until the commit), the member's conflicts and their score.
+INTERVIEW_SCORE_STATEMENTS = 13
+
+
+def test_an_interview_score_takes_a_bounded_number_of_statements(stages, api_as) -> None:
+    setup, _secretariat, chair = _stage_apis(stages, api_as, "interview")
+    application = setup.applications[0]
+    sent, answer = _score_statements(
+        chair, f"/applications/{application.id}/scores/interview", {"score": 77}
+    )
+    assert [s["score"] for s in answer["scores"]["interview"]] == [77]  # their own, as written
+    assert count_of(sent, "SELECT position.") + count_of(sent, "SELECT selection.id") == 0
+    assert count_of(sent, "SELECT interview_score.") == 1  # the member's own, not the answer's
+    assert count_of(sent, "INSERT INTO audit_event") == 1
+    assert len(sent) <= INTERVIEW_SCORE_STATEMENTS + _head_write(), "\n".join(sent)

@@ -66,18 +66,20 @@ def submit_application(
     *,
     received: datetime | None = None,
     expected_version: int | None = None,
+    profile: CandidateProfile | None = None,
 ) -> FireResult:
     """Submit the application through the workflow engine, decided as of ``received``.
 
     ``received`` is the moment the request arrived (``clock.now()`` taken first thing in the
-    view); the registration guard and the submission's timestamp use it.
+    view); the registration guard and the submission's timestamp use it. ``profile``: the
+    candidate's profile when the caller read it in this transaction (not read again).
 
     :raises GuardFailed: registration closed at that moment, or something is missing.
     :raises StaleState: the application changed since the candidate saw it.
     """
     info = db.session.info
     info[_RECEIVED] = received or clock.now()
-    info[_INPUTS] = {}
+    info[_INPUTS] = {} if profile is None else {("profile", application.id): profile}
     try:
         return fire(
             application, ApplicationEvent.SUBMIT, candidate, expected_version=expected_version

@@ -19,6 +19,7 @@ from openbid.stages.screening.evaluation import (
     applications_to_screen,
     counts,
     evaluate,
+    evaluated,
     screen,
     screened,
 )
@@ -66,6 +67,7 @@ __all__ = [
     "counts",
     "eligibility_params",
     "evaluate",
+    "evaluated",
     "listing",
     "one_post_result",
     "profile_dict",

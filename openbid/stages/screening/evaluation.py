@@ -1,7 +1,7 @@
 """Screening many applications at once: every rule for each, in a fixed number of queries.
 
 ``screen`` loads what the rules need for a whole page of applications (profiles, documents,
-verdicts, waivers, the candidates' other posts) in one query each, then evaluates each
+verdicts, waivers, the candidates’ other posts) in one query, then evaluates each
 application against its post's limits.
 """
 
@@ -11,10 +11,11 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from openbid.extensions import db
 from openbid.models import (
@@ -27,6 +28,7 @@ from openbid.models import (
     Position,
     ScreeningVerdict,
     Selection,
+    StoredFile,
 )
 from openbid.rules import eligibility
 from openbid.rules.eligibility import EligibilityParams, RuleResult
@@ -115,7 +117,7 @@ class Screened:
 
 @dataclass
 class _Records:
-    """What the rules need about a set of applications, loaded one query each."""
+    """What the rules need about a set of applications, loaded in one query."""
 
     current: dict[int, CandidateProfile]  # by candidate, for applications without a snapshot
     documents: dict[int, list[ApplicationDocument]]  # current documents, by application
@@ -124,14 +126,18 @@ class _Records:
     posts_of: dict[int, list[tuple[int, str]]] | None  # by candidate; None: no one-post rule
 
 
-def _announcement_basis(selection: Selection) -> str | None:
-    number = db.session.scalar(
+def _announcement() -> sa.ScalarSelect:
+    """The number of the selection's latest announcement, as a column of the rules' query."""
+    return (
         sa.select(IssuedDocument.number)
-        .where(IssuedDocument.selection_id == selection.id, IssuedDocument.kind == "announcement")
+        .where(
+            IssuedDocument.selection_id == sa.bindparam("selection_id"),
+            IssuedDocument.kind == "announcement",
+        )
         .order_by(IssuedDocument.issued_at.desc(), IssuedDocument.id.desc())
         .limit(1)
+        .scalar_subquery()
     )
-    return f"Pengumuman Panitia Seleksi Nomor {number}" if number else None
 
 
 def _current_profiles(applications: Sequence[Application]) -> dict[int, CandidateProfile]:
@@ -147,73 +153,102 @@ def _current_profiles(applications: Sequence[Application]) -> dict[int, Candidat
     }
 
 
-def _documents(ids: Sequence[int]) -> dict[int, list[ApplicationDocument]]:
-    """Return each application's documents still current, in upload order."""
-    documents: dict[int, list[ApplicationDocument]] = defaultdict(list)
-    for doc in db.session.scalars(
-        sa.select(ApplicationDocument)
-        .where(
-            ApplicationDocument.application_id.in_(ids),
-            ApplicationDocument.superseded_at.is_(None),
+@cache
+def _inputs(one_post: bool) -> sa.Select:
+    """One query for the rules' inputs: per application its verdict, each current document
+    (with its file), each presidential waiver and, with the one-post rule, each other live
+    application of its candidate in the selection; and the announcement's number.
+
+    A row per combination: an application has a handful of documents and rarely a waiver or
+    another post, so the rows stay few while the round trips go from five to one. Built once
+    (parameters ``selection_id`` and ``ids``): building it costs more than running it.
+    """
+    selection_id = sa.bindparam("selection_id")
+    other, other_post = sa.orm.aliased(Application), sa.orm.aliased(Position)
+    waiver_of = sa.literal("waiver:") + sa.cast(Application.id, sa.String)
+    stmt = (
+        sa.select(
+            Application.id,
+            ScreeningVerdict,
+            ApplicationDocument,
+            Approval,
+            _announcement().label("announcement"),
         )
-        .options(joinedload(ApplicationDocument.file))
-        .order_by(ApplicationDocument.id)
-    ):
-        documents[doc.application_id].append(doc)
-    return documents
-
-
-def _waivers(selection: Selection) -> dict[int, Approval]:
-    """Return the presidential waivers on file, by the application they waive for."""
-    waivers: dict[int, Approval] = {}
-    for approval in db.session.scalars(
-        sa.select(Approval)
-        .where(Approval.selection_id == selection.id, Approval.purpose.like("waiver:%"))
-        .order_by(Approval.id)
-    ):
-        target = approval.purpose.removeprefix("waiver:")
-        if target.isdigit():
-            waivers[int(target)] = approval
-    return waivers
-
-
-def _posts_of(
-    selection: Selection, applications: Sequence[Application]
-) -> dict[int, list[tuple[int, str]]]:
-    """Return every live application (id, post) of these candidates in the selection."""
-    posts_of: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    candidate_ids = sorted({a.candidate_id for a in applications})
-    for app_id, candidate_id, post in db.session.execute(
-        sa.select(Application.id, Application.candidate_id, Position.name)
-        .join(Position, Application.position_id == Position.id)
-        .where(
-            Position.selection_id == selection.id,
-            Application.candidate_id.in_(candidate_ids),
-            Application.state.in_(LIVE_STATES),
+        .select_from(Application)
+        .outerjoin(ScreeningVerdict, ScreeningVerdict.application_id == Application.id)
+        .outerjoin(
+            ApplicationDocument,
+            sa.and_(
+                ApplicationDocument.application_id == Application.id,
+                ApplicationDocument.superseded_at.is_(None),
+            ),
         )
-        .order_by(Application.id)
-    ):
-        posts_of[candidate_id].append((app_id, post))
-    return posts_of
+        .outerjoin(StoredFile, StoredFile.id == ApplicationDocument.file_id)
+        .outerjoin(
+            Approval,
+            sa.and_(Approval.selection_id == selection_id, Approval.purpose == waiver_of),
+        )
+        .where(Application.id.in_(sa.bindparam("ids", expanding=True)))
+        .options(contains_eager(ApplicationDocument.file))
+        .order_by(Application.id, ApplicationDocument.id, Approval.id)
+    )
+    if not one_post:
+        return stmt.add_columns(sa.null(), sa.null(), sa.null())
+    return (
+        stmt.add_columns(other.candidate_id, other.id, other_post.name)
+        .outerjoin(
+            other,
+            sa.and_(
+                other.candidate_id == Application.candidate_id,
+                other.id != Application.id,
+                other.state.in_(LIVE_STATES),
+                other.position_id.in_(
+                    sa.select(Position.id).where(Position.selection_id == selection_id)
+                ),
+            ),
+        )
+        .outerjoin(other_post, other_post.id == other.position_id)
+        .order_by(other.id)
+    )
 
 
 def _records(
     selection: Selection, applications: Sequence[Application], params: Mapping[str, Any]
-) -> _Records:
-    """Load what the rules need about the applications, one query each."""
-    ids = [a.id for a in applications]
-    current = _current_profiles(applications)
-    documents = _documents(ids)
-    verdicts = {
-        v.application_id: v
-        for v in db.session.scalars(
-            sa.select(ScreeningVerdict).where(ScreeningVerdict.application_id.in_(ids))
-        )
-    }
-    waivers = _waivers(selection)
+) -> tuple[_Records, str | None]:
+    """Load what the rules need about the applications, and the announcement's basis.
+
+    One query (``_inputs``), and one more for the current profiles of applications without
+    a snapshot (none once submitted).
+    """
     one_post = bool(params["eligibility"]["one_post_per_selection"])
-    posts_of = _posts_of(selection, applications) if one_post else None
-    return _Records(current, documents, verdicts, waivers, posts_of)
+    records = _Records(
+        current=_current_profiles(applications),
+        documents=defaultdict(list),
+        verdicts={},
+        waivers={},
+        posts_of=defaultdict(list) if one_post else None,
+    )
+    seen: set[tuple[str, int]] = set()
+    number = None
+    ids = [a.id for a in applications]
+    for app_id, verdict, doc, waiver, announced, candidate_id, other_id, post in db.session.execute(
+        _inputs(one_post), {"selection_id": selection.id, "ids": ids}
+    ):
+        number = announced  # the same on every row
+        if verdict is not None:
+            records.verdicts[app_id] = verdict
+        if doc is not None and ("doc", doc.id) not in seen:
+            seen.add(("doc", doc.id))
+            records.documents[app_id].append(doc)
+        if waiver is not None:
+            records.waivers[app_id] = waiver  # the latest on file, as rows come by id
+        if other_id is not None and ("post", other_id) not in seen:
+            seen.add(("post", other_id))
+            records.posts_of[candidate_id].append((other_id, post))
+    for posts in (records.posts_of or {}).values():
+        posts.sort()
+    basis = f"Pengumuman Panitia Seleksi Nomor {number}" if number else None
+    return records, basis
 
 
 def _screen_one(
@@ -255,16 +290,15 @@ def _screen_one(
 def screen(selection: Selection, applications: Sequence[Application]) -> list[Screened]:
     """Evaluate every rule for the given applications of one selection.
 
-    Loads profiles, documents, verdicts, waivers and the one-post check in a fixed number
-    of queries, whatever the number of applications.
+    Loads documents, verdicts, waivers, the one-post check and the announcement in one
+    query (profiles in one more, when not snapshotted), whatever the number of applications.
 
     :raises ValidationFailed: when the selection's eligibility parameters are unusable.
     """
     if not applications:
         return []
     params = definition_of(selection).params(selection.parameters)
-    basis = _announcement_basis(selection)
-    records = _records(selection, applications, params)
+    records, basis = _records(selection, applications, params)
     params_by_post: dict[int, EligibilityParams] = {}
     screened = []
     for application in applications:
