@@ -18,7 +18,7 @@ from openbid.app import create_app
 from openbid.documents import render
 from openbid.extensions import db
 from openbid.models import SelectionState
-from tests.browser.conftest import HEIGHT, WIDTHS, LiveServer, Tab
+from tests.browser.conftest import HEIGHT, WIDTHS, LiveServer, Tab, serving_axe
 from tests.pdfs import draft_renderer
 
 SHOTS_DIR = "OPENBID_BROWSER_SHOTS"
@@ -35,7 +35,7 @@ def screening_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveS
         demo.load()
         demo_flow.advance(SelectionState.ADMINISTRATIVE_SCREENING, echo=lambda *a, **k: None)
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, serving_axe(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="screening-server", daemon=True)
     thread.start()
     try:
