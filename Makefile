@@ -58,7 +58,7 @@ run: setup
 # compiles openbid and pytest re-writes every test module's assertions from source again.
 test: setup-dev
 	$(BIN)/lint-imports
-	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal --durations=15
 
 # The edit-run loop: pure rules and the engine, in seconds.
 test-fast: setup-dev
