@@ -3,14 +3,7 @@ module per resource; the routes still on ``api_route`` use them as ``schemas.NAM
 """
 
 from openbid.api.schemas.announcement import DROP_REQUEST
-from openbid.api.schemas.applications import (
-    APPLICATION,
-    APPLICATION_FIELDS,
-    APPLICATION_UPLOAD,
-    SCORE_REQUEST,
-    SCORE_SHAPES,
-    VERDICT_REQUEST,
-)
+from openbid.api.schemas.applications import APPLICATION_FIELDS, APPLICATION_UPLOAD
 from openbid.api.schemas.approvals import APPOINTMENT_REQUEST
 from openbid.api.schemas.base import (
     DATE,
@@ -23,15 +16,10 @@ from openbid.api.schemas.base import (
     column_text,
     obj,
 )
-from openbid.api.schemas.screening import (
-    APPLICATION_PAGE,
-    APPLICATION_QUERY,
-    OUTCOMES,
-    WITHDRAW_REQUEST,
-)
 from openbid.api.schemas.selections import POSITION_CREATE
 
 # Declared once in marshmallow now; routes still on api_route refer to their components.
+APPLICATION = {"$ref": "#/components/schemas/Application"}
 JOB = {"$ref": "#/components/schemas/Job"}
 REASON = {"$ref": "#/components/schemas/Reason"}
 SELECTION = {"$ref": "#/components/schemas/Selection"}
@@ -39,8 +27,6 @@ SELECTION = {"$ref": "#/components/schemas/Selection"}
 __all__ = [
     "APPLICATION",
     "APPLICATION_FIELDS",
-    "APPLICATION_PAGE",
-    "APPLICATION_QUERY",
     "APPLICATION_UPLOAD",
     "APPOINTMENT_REQUEST",
     "DATE",
@@ -50,16 +36,11 @@ __all__ = [
     "JOB",
     "MAX_INT",
     "NO_NUL",
-    "OUTCOMES",
     "POSITION_CREATE",
     "REASON",
     "SAFE_JSON",
-    "SCORE_REQUEST",
-    "SCORE_SHAPES",
     "SELECTION",
     "TEXT",
-    "VERDICT_REQUEST",
-    "WITHDRAW_REQUEST",
     "column_text",
     "obj",
 ]
