@@ -19,7 +19,6 @@ from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import NotFound
 
 from openbid import clock, uploads
-from openbid.api import schemas as s
 from openbid.api.application_schemas import (
     SCORE_BODIES,
     ApplicationSchema,
@@ -30,11 +29,9 @@ from openbid.api.application_schemas import (
     ScoreRequestSchema,
     VerdictRequestSchema,
 )
-from openbid.api.blueprint import actor, bp, created
-from openbid.api.declare import BadRequestBody, check_json
-from openbid.api.fields import reasons_of
-from openbid.api.forms import form_body
-from openbid.api.spec import api_route
+from openbid.api.blueprint import actor, bp
+from openbid.api.declare import BadRequestBody
+from openbid.api.fields import Body, reasons_of
 from openbid.api.visibility import require, visible_application
 from openbid.extensions import db
 from openbid.i18n import reason_text
@@ -180,18 +177,6 @@ def application_shown(
     )
 
 
-def application_created(application: Application) -> Any:
-    """Return the 201 answer with the application and its Location.
-
-    Dumped here for the two ``api_route`` routes answering it (apply, appointment): they
-    declare the Application schema by reference, which api_route does not check.
-    """
-    answer = ApplicationSchema().dump(application_shown(application))
-    if current_app.testing:
-        check_json(201, answer, ApplicationSchema())
-    return created(answer, url_for("api.get_application_get", application_id=application.id))
-
-
 # --- profile --------------------------------------------------------------------------
 
 
@@ -311,16 +296,49 @@ def _draft_application(candidate: User, position: Position) -> Application:
     ) or portal.start_application(candidate, position)
 
 
-@api_route(
-    bp,
+class FormFlag(ma.fields.Boolean):
+    """A form's tick box: 1, true, yes or on (any case) ticks it; anything else does not."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> bool:
+        return str(value).strip().lower() in {"1", "true", "yes", "on"}
+
+
+class ApplyForm(Body):
+    """Apply's text fields (the files are checked by ``_check_uploads``)."""
+
+    submit = FormFlag()
+
+
+# The whole multipart form as documented: submit and one PDF per required document.
+ApplyUpload = ApplyForm.from_dict(
+    {
+        code: ma.fields.Raw(
+            metadata={"type": "string", "format": "binary", "description": "The PDF."}
+        )
+        for code in REQUIRED_DOCUMENTS
+    },
+    name="ApplicationUploadSchema",
+)
+APPLY_BODY = {
+    "required": True,
+    "description": (
+        "One PDF per required document, each in a file field named by the document's code; "
+        "submit=true submits the application once every document is in."
+    ),
+    "content": {"multipart/form-data": {"schema": ApplyUpload}},
+}
+
+
+@bp.operation(
     "/positions/<int:position_id>/applications",
     "POST",
     summary="Apply to a post with the required documents as PDF files (candidate)",
     tag="applications",
-    multipart=s.APPLICATION_UPLOAD,
-    responses={201: ("The application (draft, or submitted when asked)", s.APPLICATION)},
+    body=True,
 )
-def apply(position_id: int):
+@bp.doc(requestBody=APPLY_BODY)
+@bp.response(201, ApplicationSchema, description="The application (draft, or submitted when asked)")
+def apply(position_id: int) -> Any:
     """Open (or continue) the caller's application, upload the files, submit when asked.
 
     Every file is checked before anything is written; a later failure (e.g. the submit
@@ -330,7 +348,7 @@ def apply(position_id: int):
     require(Role.CANDIDATE)
     candidate = actor()
     position = _announced_position(position_id)
-    fields = form_body(s.APPLICATION_FIELDS, flags=("submit",))
+    fields = bp.ARGUMENTS_PARSER.parse(ApplyForm(), location="form")
     max_bytes = current_app.config["UPLOAD_MAX_BYTES"]
     _check_uploads(max_bytes)
     profile = _require_profile(candidate)
@@ -340,7 +358,9 @@ def apply(position_id: int):
     with kept_after_commit():  # the answer shows the application as the submission left it
         if fields.get("submit"):
             portal.submit_application(application, candidate, received=received, profile=profile)
-        return application_created(application)
+        shown = application_shown(application)
+    location = url_for("api.get_application_get", application_id=application.id)
+    return shown, 201, {"Location": location}
 
 
 @bp.operation(
