@@ -5,6 +5,7 @@ withdrawal through the workflow engine.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import marshmallow as ma
@@ -16,11 +17,10 @@ from openbid.api.application_schemas import ApplicationSchema
 from openbid.api.applications import ApplicationShown, application_shown
 from openbid.api.blueprint import actor, bp
 from openbid.api.declare import BadRequestBody
-from openbid.api.fields import MAX_INT, Body, Bool, Id, OneOf, Out, derived
+from openbid.api.fields import MAX_INT, Body, Bool, Id, OneOf, Out, ReasonSchema, derived
 from openbid.api.selections import query_int
 from openbid.api.visibility import require, visible_application, visible_selection
 from openbid.committee.screening import VIEW_ROLES
-from openbid.i18n import reason_text
 from openbid.models import ApplicationEvent, Role
 from openbid.rules.eligibility import RuleResult
 from openbid.rules.reasons import N_, Reason, ValidationFailed
@@ -74,23 +74,30 @@ class ScreeningPageSchema(Out):
     )
 
 
-class RuleReasonSchema(Out):
-    """Why a rule failed: its code and its sentence in the caller's language."""
+@dataclass
+class RuleOutcome:
+    """A rule's result beside the profile it was evaluated on (its data is read from it)."""
 
-    code = ma.fields.String(required=True)
-    message = ma.fields.String(required=True)
+    result: RuleResult
+    profile: dict[str, Any]
 
 
 class OutcomeSchema(Out):
     """A rule's outcome: its result, reason, legal basis and the data it used."""
 
-    rule = ma.fields.String(required=True)
-    label = ma.fields.String(required=True)
-    passed = ma.fields.Boolean(required=True)
-    reason = ma.fields.Nested(RuleReasonSchema, required=True, allow_none=True)
-    legal_basis = ma.fields.String(required=True)
-    waived = ma.fields.Boolean()
-    data = ma.fields.Dict(required=True)
+    rule = derived(ma.fields.String(required=True), lambda o: o.result.rule)
+    label = derived(
+        ma.fields.String(required=True), lambda o: gettext(screening.rule_label(o.result.rule))
+    )
+    passed = derived(ma.fields.Boolean(required=True), lambda o: o.result.passed)
+    reason = derived(
+        ma.fields.Nested(ReasonSchema, required=True, allow_none=True), lambda o: o.result.reason
+    )
+    legal_basis = derived(ma.fields.String(required=True), lambda o: o.result.legal_basis)
+    waived = derived(ma.fields.Boolean(), lambda o: o.result.waived_failure is not None)
+    data = derived(
+        ma.fields.Dict(required=True), lambda o: screening.rule_data(o.result.rule, o.profile)
+    )
 
 
 class OutcomesSchema(Out):
@@ -207,19 +214,6 @@ def list_applications(selection_id: int):
     return page, 200, {"Link": _links(selection.id, filters, page.page, page.pages)}
 
 
-def _outcome(result: RuleResult, profile: dict[str, Any]) -> dict[str, Any]:
-    reason = result.reason
-    return {
-        "rule": result.rule,
-        "label": gettext(screening.rule_label(result.rule)),
-        "passed": result.passed,
-        "reason": None if reason is None else {"code": reason.code, "message": reason_text(reason)},
-        "legal_basis": result.legal_basis,
-        "waived": result.waived_failure is not None,
-        "data": screening.rule_data(result.rule, profile),
-    }
-
-
 @bp.operation(
     "/applications/<int:application_id>/screening",
     "GET",
@@ -246,7 +240,7 @@ def get_screening(application_id: int) -> dict[str, Any]:
         "source": "verdict" if verdict else "rules",
         "profile_source": item.profile_source,
         "rules_passed": all(r.passed for r in results),
-        "results": [_outcome(r, item.profile) for r in results],
+        "results": [RuleOutcome(r, item.profile) for r in results],
         "verdict": verdict,
     }
 
