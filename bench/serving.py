@@ -77,7 +77,7 @@ class BenchConfig(TestConfig):
     """The tests' throw-away settings in production's shape: not in testing mode.
 
     In testing mode every API answer is also checked against its documented schema
-    (``openbid.api.spec.check_response``), a cost production never pays.
+    (``openbid.api.declare.check_json``), a cost production never pays.
     """
 
     TESTING = False

@@ -14,11 +14,10 @@ from typing import Any
 import marshmallow as ma
 
 from openbid import clock
-from openbid.api import schemas as s
 from openbid.api.blueprint import actor, bp
 from openbid.api.fields import Body, Length, OneOf, Out, Range, Text, derived
+from openbid.api.selection_schemas import SelectionSchema
 from openbid.api.selections import etag, if_match, selection_answer, selection_shown
-from openbid.api.spec import api_route
 from openbid.api.visibility import STAFF_WRITERS, require, visible_selection
 from openbid.committee.blueprint import WORKSPACE_ROLES
 from openbid.extensions import db
@@ -199,21 +198,24 @@ def delete_election_window(selection_id: int, number: int) -> Any:
     return _gates_answer(selection_id)
 
 
-# Answers the selection itself: stays on api_route until the selection's declaration exists.
-@api_route(
-    bp,
+class DropBody(Body):
+    """Why the post is dropped."""
+
+    reason = Text(min_length=None, max_length=2000, required=True)
+
+
+@bp.operation(
     "/selections/<int:selection_id>/positions/<int:position_id>/drop",
     "POST",
     summary="Drop a post still short of applicants after registration closed; its unfinished "
     "applications are closed (secretariat)",
     tag="announcement",
-    body=s.DROP_REQUEST,
+    body=True,
     conditional="write",
-    responses={
-        200: ("The selection with the post dropped", {"$ref": "#/components/schemas/Selection"})
-    },
 )
-def drop_position(selection_id: int, position_id: int, body: dict):
+@bp.arguments(DropBody)
+@bp.response(200, SelectionSchema, description="The selection with the post dropped")
+def drop_position(body: dict, selection_id: int, position_id: int) -> Any:
     """Drop the post through ``announcement.drop_position`` (the engine's guards decide)."""
     selection = visible_selection(selection_id)
     require(*STAFF_WRITERS)

@@ -7,26 +7,31 @@ module only parses requests, checks what the caller may see, and serialises.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import marshmallow as ma
 import sqlalchemy as sa
-from flask import current_app, jsonify, request, url_for
+from flask import current_app, request, url_for
 from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import NotFound
 
 from openbid import clock, uploads
-from openbid.api import schemas as s
 from openbid.api.application_schemas import (
+    SCORE_BODIES,
+    ApplicationSchema,
     ConflictRequestSchema,
     ConflictSchema,
     ProfileRequestSchema,
     ProfileSchema,
+    ScoreRequestSchema,
+    VerdictRequestSchema,
 )
-from openbid.api.blueprint import actor, bp, created, iso
-from openbid.api.forms import form_body
-from openbid.api.spec import BadRequestBody, api_route, validate_body
+from openbid.api.blueprint import actor, bp
+from openbid.api.declare import BadRequestBody
+from openbid.api.fields import Body, reasons_of
 from openbid.api.visibility import require, visible_application
 from openbid.extensions import db
 from openbid.i18n import reason_text
@@ -65,32 +70,27 @@ ASSESSMENT_COMPONENTS: dict[str, dict[str, str]] = {
 }
 
 
-def _money(value: Decimal | None) -> float | None:
-    return float(value) if value is not None else None
+@dataclass
+class ApplicationShown:
+    """An application with the parts its answer shows, all loaded (``ApplicationSchema``)."""
+
+    application: Application
+    documents: list[ApplicationDocument]
+    verdict: ScreeningVerdict | None
+    assessment: AssessmentResult | None
+    interview: list[InterviewScore]
 
 
-def _assessment_json(result: AssessmentResult | None) -> dict[str, Any] | None:
-    if result is None:
-        return None
-    return {
-        "assessment_score": _money(result.assessment_score),
-        "assessment_category": result.assessment_category,
-        "assessed_on": iso(result.assessed_on),
-        "assessment_centre": result.assessment_centre,
-        "paper_score": _money(result.paper_score),
-        "track_record_score": _money(result.track_record_score),
-        "health_fit": result.health_fit,
-        "psych_fit": result.psych_fit,
-    }
+Scores = tuple[AssessmentResult | None, list[InterviewScore]]
 
 
-def _scores(application: Application) -> dict[str, Any]:
+def _scores(application: Application) -> Scores:
     """Return the scores the caller may see: none for candidates, own interview for members.
 
     One query: the assessment result beside each interview score (or none).
     """
     if actor().role == Role.CANDIDATE:
-        return {"assessment": None, "interview": []}
+        return None, []
     scored = InterviewScore.application_id == Application.id
     if actor().role == Role.COMMITTEE:
         # A member's score stays their own until the interview closes (as on the board).
@@ -105,19 +105,7 @@ def _scores(application: Application) -> dict[str, Any]:
         .where(Application.id == application.id)
         .order_by(InterviewScore.id)
     ).all()
-    return {
-        "assessment": _assessment_json(rows[0][0] if rows else None),
-        "interview": [
-            {
-                "member_id": score.member_id,
-                "score": float(score.score),
-                "notes": score.notes,
-                "submitted_at": score.submitted_at.isoformat(),
-            }
-            for _result, score in rows
-            if score is not None
-        ],
-    }
+    return rows[0][0] if rows else None, [score for _result, score in rows if score is not None]
 
 
 _WITH_RELATIONS = (
@@ -153,14 +141,14 @@ def _loaded(application: Application) -> bool:
     return selection is not False and not sa.inspect(selection).unloaded & {"title", "state"}
 
 
-def application_json(
+def application_shown(
     application: Application,
     *,
     verdict: ScreeningVerdict | None | bool = False,
     documents: list[ApplicationDocument] | None = None,
-    scores: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    """Serialise an application with its documents, verdict and the scores the caller may see.
+    scores: Scores | None = None,
+) -> ApplicationShown:
+    """Return an application with its documents, verdict and the scores the caller may see.
 
     ``verdict``: the application's verdict when the caller holds it (None: it has none);
     ``documents`` (current ones, with their files, by id) and ``scores`` (``_scores``) when
@@ -169,8 +157,6 @@ def application_json(
     if not _loaded(application):
         # The identity key, not .id: reading an attribute of a row a commit expired reloads it.
         application = _load_application(sa.inspect(application).identity[0]) or application
-    position = application.position
-    selection = position.selection
     if documents is None:
         documents = db.session.scalars(
             sa.select(ApplicationDocument)
@@ -185,35 +171,9 @@ def application_json(
         verdict = db.session.scalar(
             sa.select(ScreeningVerdict).where(ScreeningVerdict.application_id == application.id)
         )
-    return {
-        "id": application.id,
-        "state": application.state,
-        "version": application.version,
-        "submitted_at": iso(application.submitted_at),
-        "candidate": {"id": application.candidate_id, "name": application.candidate.name},
-        "post": {"id": position.id, "name": position.name, "unit": position.unit},
-        "selection": {"id": selection.id, "title": selection.title, "state": selection.state},
-        "documents": [
-            {
-                "code": d.doc_type,
-                "sha256": d.file.sha256,
-                "original_name": d.original_name,
-                "uploaded_at": d.uploaded_at.isoformat(),
-            }
-            for d in documents
-        ],
-        "screening": None
-        if verdict is None
-        else {"passed": verdict.passed, "reason": verdict.reason},
-        "scores": _scores(application) if scores is None else scores,
-    }
-
-
-def application_created(application: Application) -> Any:
-    """Return the 201 answer with the application and its Location."""
-    return created(
-        application_json(application),
-        url_for("api.get_application_get", application_id=application.id),
+    assessment_result, interview_scores = _scores(application) if scores is None else scores
+    return ApplicationShown(
+        application, list(documents), verdict, assessment_result, interview_scores
     )
 
 
@@ -336,16 +296,49 @@ def _draft_application(candidate: User, position: Position) -> Application:
     ) or portal.start_application(candidate, position)
 
 
-@api_route(
-    bp,
+class FormFlag(ma.fields.Boolean):
+    """A form's tick box: 1, true, yes or on (any case) ticks it; anything else does not."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> bool:
+        return str(value).strip().lower() in {"1", "true", "yes", "on"}
+
+
+class ApplyForm(Body):
+    """Apply's text fields (the files are checked by ``_check_uploads``)."""
+
+    submit = FormFlag()
+
+
+# The whole multipart form as documented: submit and one PDF per required document.
+ApplyUpload = ApplyForm.from_dict(
+    {
+        code: ma.fields.Raw(
+            metadata={"type": "string", "format": "binary", "description": "The PDF."}
+        )
+        for code in REQUIRED_DOCUMENTS
+    },
+    name="ApplicationUploadSchema",
+)
+APPLY_BODY = {
+    "required": True,
+    "description": (
+        "One PDF per required document, each in a file field named by the document's code; "
+        "submit=true submits the application once every document is in."
+    ),
+    "content": {"multipart/form-data": {"schema": ApplyUpload}},
+}
+
+
+@bp.operation(
     "/positions/<int:position_id>/applications",
     "POST",
     summary="Apply to a post with the required documents as PDF files (candidate)",
     tag="applications",
-    multipart=s.APPLICATION_UPLOAD,
-    responses={201: ("The application (draft, or submitted when asked)", s.APPLICATION)},
+    body=True,
 )
-def apply(position_id: int):
+@bp.doc(requestBody=APPLY_BODY)
+@bp.response(201, ApplicationSchema, description="The application (draft, or submitted when asked)")
+def apply(position_id: int) -> Any:
     """Open (or continue) the caller's application, upload the files, submit when asked.
 
     Every file is checked before anything is written; a later failure (e.g. the submit
@@ -355,7 +348,7 @@ def apply(position_id: int):
     require(Role.CANDIDATE)
     candidate = actor()
     position = _announced_position(position_id)
-    fields = form_body(s.APPLICATION_FIELDS, flags=("submit",))
+    fields = bp.ARGUMENTS_PARSER.parse(ApplyForm(), location="form")
     max_bytes = current_app.config["UPLOAD_MAX_BYTES"]
     _check_uploads(max_bytes)
     profile = _require_profile(candidate)
@@ -365,32 +358,33 @@ def apply(position_id: int):
     with kept_after_commit():  # the answer shows the application as the submission left it
         if fields.get("submit"):
             portal.submit_application(application, candidate, received=received, profile=profile)
-        return application_created(application)
+        shown = application_shown(application)
+    location = url_for("api.get_application_get", application_id=application.id)
+    return shown, 201, {"Location": location}
 
 
-@api_route(
-    bp,
+@bp.operation(
     "/applications/<int:application_id>",
     "GET",
     summary="An application: state, post, documents, verdict and the scores you may see",
     tag="applications",
-    responses={200: ("The application", s.APPLICATION)},
 )
-def get_application(application_id: int):
+@bp.response(200, ApplicationSchema, description="The application")
+def get_application(application_id: int) -> ApplicationShown:
     """Return one application to its candidate or to the selection's staff and committee."""
-    return jsonify(application_json(visible_application(application_id)))
+    return application_shown(visible_application(application_id))
 
 
-@api_route(
-    bp,
+@bp.operation(
     "/applications/<int:application_id>/verdict",
     "POST",
     summary="Record the administrative screening verdict (committee, secretariat)",
     tag="applications",
-    body=s.VERDICT_REQUEST,
-    responses={200: ("The application after the verdict", s.APPLICATION)},
+    body=True,
 )
-def post_verdict(application_id: int, body: dict):
+@bp.arguments(VerdictRequestSchema)
+@bp.response(200, ApplicationSchema, description="The application after the verdict")
+def post_verdict(body: dict, application_id: int) -> ApplicationShown:
     """Pass or fail an application through the screening service."""
     # Read under the row lock fire() takes (one query for the row, its lock and relations);
     # held, so visible_application finds it loaded.
@@ -398,7 +392,8 @@ def post_verdict(application_id: int, body: dict):
     application = visible_application(application_id)
     del loaded
     # The answer's parts are read in the verdict's transaction, under its lock: the verdict
-    # changes no score, and the documents are those the rules were evaluated on.
+    # changes no score, and the documents are those the rules were evaluated on. The rows
+    # are kept as committed, so dumping them afterwards reads nothing again.
     scores = _scores(application)
     with screening.evaluated(application) as screened, kept_after_commit():
         fired = screening.record_verdict(
@@ -409,14 +404,12 @@ def post_verdict(application_id: int, body: dict):
             expected_version=body.get("expected_version"),
         )
         verdict = fired.outputs["screening_verdict"]
-        answer = application_json(
+        return application_shown(
             application, verdict=verdict, documents=screened.documents, scores=scores
         )
-    return jsonify(answer)
 
 
-@api_route(
-    bp,
+@bp.operation(
     "/applications/<int:application_id>/scores/<component>",
     "PUT",
     summary=(
@@ -424,30 +417,42 @@ def post_verdict(application_id: int, body: dict):
         "interview (each committee member)"
     ),
     tag="applications",
-    body=s.SCORE_REQUEST,
-    responses={200: ("The application with the scores you may see", s.APPLICATION)},
+    body=True,
 )
-def put_score(application_id: int, component: str, body: dict):
+@bp.arguments(ScoreRequestSchema)
+@bp.response(200, ApplicationSchema, description="The application with the scores you may see")
+def put_score(body: dict, application_id: int, component: str) -> ApplicationShown:
     """Route the component to the assessment or interview service."""
     if component != "interview" and component not in ASSESSMENT_COMPONENTS:
         raise NotFound()
+    body = _component_body(component)
     loaded = _load_application(application_id)  # held: one query for its post and selection
     application = visible_application(application_id)
     del loaded
     with kept_after_commit():  # the answer reads the new scores, not the row again
         _write_score(application, component, body)
-        return jsonify(application_json(application))
+        return application_shown(application)
+
+
+def _component_body(component: str) -> dict[str, Any]:
+    """Load the body again with the component's own schema (which fields it requires).
+
+    :raises BadRequestBody: for a field the component does not take, or one it lacks.
+    """
+    schema = SCORE_BODIES[component]()
+    try:
+        return schema.load(request.get_json())
+    except ma.ValidationError as error:
+        raise BadRequestBody(reasons_of(error.messages, schema)) from None
 
 
 def _write_score(application: Application, component: str, body: dict) -> None:
-    """Validate the component's body and write it through its stage."""
+    """Write the component's loaded body through its stage."""
     if component == "interview":
-        validate_body(s.SCORE_SHAPES["interview"], body)
         interview.submit_score(
             actor(), application, Decimal(str(body["score"])), body.get("notes", "")
         )
     else:
-        validate_body(s.SCORE_SHAPES[component], body)
         fields = {
             target: Decimal(str(body[name])) if name == "score" else body[name]
             for name, target in ASSESSMENT_COMPONENTS[component].items()

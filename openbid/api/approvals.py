@@ -3,8 +3,7 @@ registration extension, the result recommendation, a short-list override) and th
 appointment among a post's three best.
 
 A letter is one marshmallow declaration, sent as JSON or (with its PDF) as a multipart form;
-the appointment answers the application and stays on ``api_route`` until the application's
-own declaration exists.
+the appointment answers the application as ``ApplicationSchema`` declares it.
 """
 
 from __future__ import annotations
@@ -17,13 +16,12 @@ from typing import Any
 import marshmallow as ma
 from flask import request, url_for
 
-from openbid.api import schemas as s
-from openbid.api.applications import application_created
+from openbid.api.application_schemas import ApplicationSchema
+from openbid.api.applications import application_shown
 from openbid.api.blueprint import actor, bp
 from openbid.api.declare import BadRequestBody
 from openbid.api.fields import MAX_INT, Body, Id, OneOf, Out, Range, Text, derived
 from openbid.api.forms import pdf_field
-from openbid.api.spec import api_route
 from openbid.api.visibility import require, visible_selection
 from openbid.extensions import db
 from openbid.models import Application, Approval, Position, Role, Selection, User
@@ -210,16 +208,23 @@ def post_approval(selection_id: int) -> Any:
     return approval, 201, {"Location": location}
 
 
-@api_route(
-    bp,
+class AppointmentBody(Body):
+    """The application to appoint, the version read."""
+
+    application_id = Id(required=True)
+    expected_version = Id()
+
+
+@bp.operation(
     "/selections/<int:selection_id>/appointments",
     "POST",
     summary="Appoint a candidate among a post's three best (PPK)",
     tag="selections",
-    body=s.APPOINTMENT_REQUEST,
-    responses={201: ("The appointed application", s.APPLICATION)},
+    body=True,
 )
-def post_appointment(selection_id: int, body: dict):
+@bp.arguments(AppointmentBody)
+@bp.response(201, ApplicationSchema, description="The appointed application")
+def post_appointment(body: dict, selection_id: int) -> Any:
     """Appoint through the appointment service; its guards check the three best."""
     selection = visible_selection(selection_id)
     # The appointment is the PPK's alone; say so before looking at the application's state.
@@ -234,4 +239,5 @@ def post_appointment(selection_id: int, body: dict):
             )
         )
     appointment.appoint(application, actor(), expected_version=body.get("expected_version"))
-    return application_created(application)
+    location = url_for("api.get_application_get", application_id=application.id)
+    return application_shown(application), 201, {"Location": location}

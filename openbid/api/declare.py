@@ -187,7 +187,7 @@ class Blueprint(flask_smorest.Blueprint):
 
 
 def _operation_id(method: str, rule: str) -> str:
-    """Return e.g. ``get_jobs_job_id`` for GET /jobs/<int:job_id>, as api_route named them."""
+    """Return e.g. ``get_jobs_job_id`` for GET /jobs/<int:job_id> (the ids it always had)."""
     path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule)
     return f"{method.lower()}_" + re.sub(r"[^a-z0-9]+", "_", path.lower()).strip("_")
 

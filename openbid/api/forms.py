@@ -1,13 +1,10 @@
-"""Multipart requests of the API: text fields checked against a schema, uploaded PDFs read."""
+"""Multipart requests of the API: an uploaded PDF read (the text fields are a schema's)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from flask import current_app, request
 
 from openbid import uploads
-from openbid.api.spec import validate_body
 from openbid.rules.reasons import ValidationFailed
 
 
@@ -23,19 +20,3 @@ def pdf_field(name: str) -> tuple[bytes | None, str]:
     if reasons:
         raise ValidationFailed(reasons)
     return data, upload.filename
-
-
-def form_body(schema: dict, integers: tuple[str, ...] = (), flags: tuple[str, ...] = ()) -> dict:
-    """Return multipart text fields as a dict validated against schema (files excluded).
-
-    :raises BadRequestBody: for unknown fields (by name) or a wrong value.
-    """
-    data: dict[str, Any] = dict(request.form.items())
-    for name in integers:
-        if name in data and data[name].strip().isdigit():
-            data[name] = int(data[name])
-    for name in flags:
-        if name in data:
-            data[name] = data[name].strip().lower() in {"1", "true", "yes", "on"}
-    validate_body(schema, data)
-    return data

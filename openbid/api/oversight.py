@@ -2,7 +2,8 @@
 on the results, and its monitoring; the same roles, scope and reasons as its pages.
 
 Each resource is one marshmallow declaration: it loads the request, dumps the stage's own
-objects (``QueueItem``, ``FireResult``, ``MonitoringRow``) and documents both.
+objects (``QueueItem``, ``FireResult``, ``MonitoringRow``) and documents both. A decision that
+issues a letter (the plan's approval, the results' recommendation) is queued: 202 with the job.
 """
 
 from __future__ import annotations
@@ -10,12 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
+from flask import Response
 
 from openbid.api.blueprint import actor, bp
 from openbid.api.fields import Body, Id, OneOf, Out, Text, derived
+from openbid.api.jobs import JobSchema, queued_event
 from openbid.api.visibility import require, visible_selection
 from openbid.extensions import db
-from openbid.models import Role
+from openbid.models import Role, SelectionEvent
 from openbid.stages import oversight
 from openbid.stages.oversight import QueueItem
 from openbid.stages.oversight.monitoring import MonitoringRow
@@ -110,17 +113,10 @@ def get_oversight_queue() -> list[QueueItem]:
     body=True,
 )
 @bp.arguments(OversightDecisionBody)
-@bp.response(200, OversightDecisionSchema, description="The event fired and the letter issued")
-def post_oversight_approve(body: dict, selection_id: int) -> FireResult:
-    """Approve the plan through the engine; the letter satisfies the gate."""
-    selection = visible_selection(selection_id)
-    require(Role.OVERSIGHT)
-    return oversight.approve_plan(
-        selection,
-        actor(),
-        notes=body.get("notes", ""),
-        expected_version=body.get("expected_version"),
-    )
+@bp.response(202, JobSchema, description="The decision was queued; its job issues the letter")
+def post_oversight_approve(body: dict, selection_id: int) -> Response:
+    """Queue the plan's approval; the job fires it and issues the letter for the gate."""
+    return _queued(selection_id, SelectionEvent.APPROVE_PLAN, body)
 
 
 @bp.operation(
@@ -153,16 +149,25 @@ def post_oversight_return(body: dict, selection_id: int) -> FireResult:
     body=True,
 )
 @bp.arguments(OversightDecisionBody)
-@bp.response(200, OversightDecisionSchema, description="The event fired and the letter issued")
-def post_oversight_recommend(body: dict, selection_id: int) -> FireResult:
-    """Recommend the results through the engine."""
+@bp.response(202, JobSchema, description="The decision was queued; its job issues the letter")
+def post_oversight_recommend(body: dict, selection_id: int) -> Response:
+    """Queue the recommendation on the results; the job fires it and issues the letter."""
+    return _queued(selection_id, SelectionEvent.RECOMMEND_RESULTS, body)
+
+
+def _queued(selection_id: int, event: str, body: dict) -> Response:
+    """Queue a decision that issues a letter (202 with the job), its note checked first."""
     selection = visible_selection(selection_id)
     require(Role.OVERSIGHT)
-    return oversight.recommend_results(
+    notes = body.get("notes", "")
+    oversight.check_note_lengths({"other": notes})
+    return queued_event(
         selection,
-        actor(),
-        notes=body.get("notes", ""),
-        expected_version=body.get("expected_version"),
+        {
+            "event": event,
+            "data": {"notes": notes.strip()},
+            "expected_version": body.get("expected_version"),
+        },
     )
 
 

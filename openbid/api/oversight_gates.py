@@ -1,80 +1,62 @@
 """API v1 for the oversight body's later gates: an extension of registration asked by the
 secretariat and approved (a letter, issued by a job: 202 with the job) or refused by the
 body, and the receipt of the final report; the same roles, scope and reasons as the pages.
+
+The reason-bearing request is declared here; the rest is shared with ``api/oversight.py``.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from flask import Response
 
-from flask import jsonify
-
-from openbid.api import schemas as s
 from openbid.api.blueprint import actor, bp
-from openbid.api.jobs import queued_event
-from openbid.api.schemas.base import ID, obj
-from openbid.api.spec import api_route
+from openbid.api.fields import Body, Id, Text
+from openbid.api.jobs import JobSchema, queued_event
+from openbid.api.oversight import OversightDecisionBody, OversightDecisionSchema
 from openbid.api.visibility import require, visible_selection
 from openbid.models import Role, SelectionEvent
 from openbid.stages import oversight
-
-NOTE = {"type": "string", "maxLength": 2000}
-REASON = {"type": "string", "minLength": 1, "maxLength": 2000}
-NOTES_REQUEST = obj({"notes": NOTE, "expected_version": ID})
-REASON_REQUEST = obj({"reason": REASON, "expected_version": ID}, ["reason"])
-DECISION = {
-    "type": "object",
-    "properties": {
-        "event": {"type": "string"},
-        "state": {"type": "string"},
-        "documents": {"type": "array", "items": {"type": "integer"}},
-    },
-}
+from openbid.workflow import FireResult
 
 
-def _decision(result: Any) -> Any:
-    return jsonify(
-        {
-            "event": result.event,
-            "state": result.to_state,
-            "documents": list(result.outputs.get("documents", [])),
-        }
-    )
+class OversightReasonBody(Body):
+    """A request or refusal: why, the version read."""
+
+    reason = Text(max_length=2000, required=True)
+    expected_version = Id()
 
 
-@api_route(
-    bp,
+@bp.operation(
     "/selections/<int:selection_id>/oversight/extension/request",
     "POST",
     summary="Ask the oversight body to approve an extension of registration (secretariat)",
     tag="oversight",
-    body=REASON_REQUEST,
-    responses={200: ("The event fired", DECISION)},
+    body=True,
 )
-def post_extension_request(selection_id: int, body: dict):
+@bp.arguments(OversightReasonBody)
+@bp.response(200, OversightDecisionSchema, description="The event fired")
+def post_extension_request(body: dict, selection_id: int) -> FireResult:
     """Send the extension request, with the short posts, through the engine."""
     selection = visible_selection(selection_id)
     require(Role.SECRETARIAT)
-    return _decision(
-        oversight.request_extension(
-            selection,
-            actor(),
-            reason=body["reason"],
-            expected_version=body.get("expected_version"),
-        )
+    return oversight.request_extension(
+        selection,
+        actor(),
+        reason=body["reason"],
+        expected_version=body.get("expected_version"),
     )
 
 
-@api_route(
-    bp,
+@bp.operation(
     "/selections/<int:selection_id>/oversight/extension/approve",
     "POST",
     summary="Approve the extension asked for: the body's letter, issued by a job (oversight)",
     tag="oversight",
-    body=NOTES_REQUEST,
-    responses={202: ("The decision was queued; its job issues the letter", s.JOB)},
+    body=True,
 )
-def post_extension_approve(selection_id: int, body: dict):
+@bp.arguments(OversightDecisionBody)
+@bp.response(202, JobSchema, description="The decision was queued; its job issues the letter")
+def post_extension_approve(body: dict, selection_id: int) -> Response:
     """Queue the approval; the job fires it and issues the letter."""
     selection = visible_selection(selection_id)
     require(Role.OVERSIGHT)
@@ -90,47 +72,43 @@ def post_extension_approve(selection_id: int, body: dict):
     )
 
 
-@api_route(
-    bp,
+@bp.operation(
     "/selections/<int:selection_id>/oversight/extension/refuse",
     "POST",
     summary="Refuse the extension asked for, with a reason (oversight)",
     tag="oversight",
-    body=REASON_REQUEST,
-    responses={200: ("The event fired", DECISION)},
+    body=True,
 )
-def post_extension_refuse(selection_id: int, body: dict):
+@bp.arguments(OversightReasonBody)
+@bp.response(200, OversightDecisionSchema, description="The event fired")
+def post_extension_refuse(body: dict, selection_id: int) -> FireResult:
     """Refuse the extension through the engine."""
     selection = visible_selection(selection_id)
     require(Role.OVERSIGHT)
-    return _decision(
-        oversight.refuse_extension(
-            selection,
-            actor(),
-            reason=body["reason"],
-            expected_version=body.get("expected_version"),
-        )
+    return oversight.refuse_extension(
+        selection,
+        actor(),
+        reason=body["reason"],
+        expected_version=body.get("expected_version"),
     )
 
 
-@api_route(
-    bp,
+@bp.operation(
     "/selections/<int:selection_id>/oversight/report/acknowledge",
     "POST",
     summary="Acknowledge receipt of the agency's final report (oversight)",
     tag="oversight",
-    body=NOTES_REQUEST,
-    responses={200: ("The event fired", DECISION)},
+    body=True,
 )
-def post_report_acknowledge(selection_id: int, body: dict):
+@bp.arguments(OversightDecisionBody)
+@bp.response(200, OversightDecisionSchema, description="The event fired")
+def post_report_acknowledge(body: dict, selection_id: int) -> FireResult:
     """Record the report's receipt through the engine."""
     selection = visible_selection(selection_id)
     require(Role.OVERSIGHT)
-    return _decision(
-        oversight.acknowledge_report(
-            selection,
-            actor(),
-            notes=body.get("notes", ""),
-            expected_version=body.get("expected_version"),
-        )
+    return oversight.acknowledge_report(
+        selection,
+        actor(),
+        notes=body.get("notes", ""),
+        expected_version=body.get("expected_version"),
     )

@@ -15,11 +15,10 @@ from typing import Any
 
 import marshmallow as ma
 
-from openbid.api import schemas as s
 from openbid.api.blueprint import actor, bp
 from openbid.api.fields import Body, Int, Length, OneOf, Out, Range, Text, derived
+from openbid.api.selection_schemas import PositionCreateSchema, SelectionSchema
 from openbid.api.selections import etag, if_match, selection_answer, selection_shown
-from openbid.api.spec import api_route
 from openbid.api.visibility import STAFF_WRITERS, require, visible_selection
 from openbid.extensions import db
 from openbid.models import Selection
@@ -279,62 +278,55 @@ def put_scoring(body: dict[str, Any], selection_id: int) -> Any:
     return _answer(selection_id)
 
 
-# The routes below answer the selection itself: they stay on api_route until the selection's
-# declaration exists.
 def _selection_answer(selection_id: int) -> Any:
+    """Return the selection after a write, read again, with its new ETag."""
     db.session.expire_all()
     selection = db.session.get(Selection, selection_id)
     return selection_answer(selection_shown(selection), selection)
 
 
-@api_route(
-    bp,
+@bp.operation(
     "/selections/<int:selection_id>/positions/<int:position_id>",
     "PUT",
     summary="Change a post of a draft selection (secretariat, admin)",
     tag="plan",
-    body=s.POSITION_CREATE,
+    body=True,
     conditional="write",
-    responses={
-        200: ("The selection with the post changed", {"$ref": "#/components/schemas/Selection"})
-    },
 )
-def put_position(selection_id: int, position_id: int, body: dict):
+@bp.arguments(PositionCreateSchema)
+@bp.response(200, SelectionSchema, description="The selection with the post changed")
+def put_position(body: dict, selection_id: int, position_id: int) -> Any:
     """Change a post through ``planning.update_position`` (the post's page)."""
     selection = _plannable(selection_id)
     planning.update_position(selection, actor(), position_id, planning.PositionInput(**body))
     return _selection_answer(selection_id)
 
 
-@api_route(
-    bp,
+@bp.operation(
     "/selections/<int:selection_id>/positions/<int:position_id>",
     "DELETE",
     summary="Remove a post nobody has applied to from a draft selection (secretariat, admin)",
     tag="plan",
     conditional="write",
-    responses={200: ("The selection without the post", {"$ref": "#/components/schemas/Selection"})},
 )
-def delete_position(selection_id: int, position_id: int):
+@bp.response(200, SelectionSchema, description="The selection without the post")
+def delete_position(selection_id: int, position_id: int) -> Any:
     """Remove a post through ``planning.remove_position``."""
     selection = _plannable(selection_id)
     planning.remove_position(selection, actor(), position_id)
     return _selection_answer(selection_id)
 
 
-@api_route(
-    bp,
+@bp.operation(
     "/selections/<int:selection_id>/committee/<int:member_id>",
     "DELETE",
     summary="Unseat a committee member of a draft selection; the account stays (secretariat, "
     "admin)",
     tag="plan",
     conditional="write",
-    responses={
-        200: ("The selection without the member", {"$ref": "#/components/schemas/Selection"})
-    },
 )
-def delete_member(selection_id: int, member_id: int):
+@bp.response(200, SelectionSchema, description="The selection without the member")
+def delete_member(selection_id: int, member_id: int) -> Any:
     """Unseat a member through ``planning.remove_member``."""
     selection = _plannable(selection_id)
     planning.remove_member(selection, actor(), member_id)

@@ -9,11 +9,11 @@ import json
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, jsonify, request, url_for
+from flask import jsonify, request, url_for
 
 from openbid import audit, checkpoints
 from openbid.api.blueprint import actor, bp
-from openbid.api.declare import BadRequestBody, check_json
+from openbid.api.declare import BadRequestBody
 from openbid.api.fields import MAX_INT
 from openbid.api.jobs import JobSchema, queued_event
 from openbid.api.selection_schemas import (
@@ -76,8 +76,6 @@ def selection_answer(
     response = jsonify(body)
     response.status_code = status
     response.headers["ETag"] = etag(selection, body if of_selection else None)
-    if of_selection and current_app.testing:  # routes still on api_route refer to its $ref
-        check_json(status, response.get_json(), SELECTION)
     return response
 
 

@@ -279,5 +279,9 @@ def test_applying_refuses_bad_input_and_writes_nothing(announcement) -> None:
             content_type="multipart/form-data",
         )
         assert extra.status_code == 422 and "selfie" in extra.get_json()["message"]
+        # The form's text fields are a schema's: an unknown one is refused by name.
+        note = candidate.post(path, data={"note": "x"}, content_type="multipart/form-data")
+        assert note.status_code == 422 and _codes(note) == ["body.unknown_fields"]
+        assert "note" in note.get_json()["message"]
         assert (_count(Application), _count(AuditEvent), _count(CandidateProfile)) == counts
         assert candidate.post("/positions/999999/applications").status_code == 404

@@ -25,9 +25,13 @@ def test_queue_decisions_and_monitoring_through_the_api(world, api_as) -> None:
     assert api.post(f"/selections/{world.theirs.id}/oversight/approve", {}).status_code == 404
     refused = api.post(f"/selections/{world.ours.id}/oversight/return", {"notes": {}})
     assert refused.status_code == 422
+    # The letter is issued by a job: 202 with the job (run in the request here), its document.
     given = api.post(f"/selections/{world.ours.id}/oversight/approve", {"notes": "OK"})
-    assert given.status_code == 200, given.get_json()
-    assert given.get_json()["event"] == "approve_plan" and len(given.get_json()["documents"]) == 1
+    assert given.status_code == 202, given.get_json()
+    job = given.get_json()
+    assert given.headers["Location"].endswith(f"/jobs/{job['id']}")
+    assert job["event"] == "approve_plan" and job["fired"] and len(job["documents"]) == 1
+    assert api.get(f"/jobs/{job['id']}").get_json()["status"] == "done"
     again = api.post(f"/selections/{world.ours.id}/oversight/approve", {})
     assert again.status_code == 422 and again.get_json()["errors"][0]["code"] == "oversight.decided"
     rows = api.get("/oversight/monitoring").get_json()

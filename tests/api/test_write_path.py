@@ -229,3 +229,22 @@ def test_an_interview_score_takes_a_bounded_number_of_statements(stages, api_as)
     assert count_of(sent, "SELECT interview_score.") == 1  # the member's own, not the answer's
     assert count_of(sent, "INSERT INTO audit_event") == 1
     assert len(sent) <= INTERVIEW_SCORE_STATEMENTS + _head_write(), "\n".join(sent)
+
+
+def test_a_score_body_is_checked_against_its_component(stages, api_as) -> None:
+    # One documented body for every component; the path's component decides what it requires.
+    setup, secretariat, _chair = _stage_apis(stages, api_as, "assessment")
+    path = f"/applications/{setup.applications[0].id}/scores"
+    audit = db.session.scalar(sa.select(sa.func.count(AuditEvent.id)))
+    other = secretariat.put(f"{path}/paper", json={"score": 80, "fit": True})
+    assert other.status_code == 422, other.get_json()
+    assert [e["code"] for e in other.get_json()["errors"]] == ["body.unknown_fields"]
+    assert "fit" in other.get_json()["message"]
+    missing = secretariat.put(f"{path}/assessment", json={"score": 80, "assessed_on": "2018-12-01"})
+    assert missing.status_code == 422
+    assert [e["code"] for e in missing.get_json()["errors"]] == ["body.required"]
+    assert "centre" in missing.get_json()["message"]
+    wrong = secretariat.put(f"{path}/health", json={"fit": 1})
+    assert wrong.status_code == 422 and wrong.get_json()["errors"][0]["code"] == "body.type"
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id))) == audit
