@@ -116,7 +116,7 @@ def get_oversight_queue() -> list[QueueItem]:
 @bp.response(202, JobSchema, description="The decision was queued; its job issues the letter")
 def post_oversight_approve(body: dict, selection_id: int) -> Response:
     """Queue the plan's approval; the job fires it and issues the letter for the gate."""
-    return _queued(selection_id, SelectionEvent.APPROVE_PLAN, body)
+    return queued_decision(selection_id, SelectionEvent.APPROVE_PLAN, body)
 
 
 @bp.operation(
@@ -152,20 +152,18 @@ def post_oversight_return(body: dict, selection_id: int) -> FireResult:
 @bp.response(202, JobSchema, description="The decision was queued; its job issues the letter")
 def post_oversight_recommend(body: dict, selection_id: int) -> Response:
     """Queue the recommendation on the results; the job fires it and issues the letter."""
-    return _queued(selection_id, SelectionEvent.RECOMMEND_RESULTS, body)
+    return queued_decision(selection_id, SelectionEvent.RECOMMEND_RESULTS, body)
 
 
-def _queued(selection_id: int, event: str, body: dict) -> Response:
+def queued_decision(selection_id: int, event: str, body: dict) -> Response:
     """Queue a decision that issues a letter (202 with the job), its note checked first."""
     selection = visible_selection(selection_id)
     require(Role.OVERSIGHT)
-    notes = body.get("notes", "")
-    oversight.check_note_lengths({"other": notes})
     return queued_event(
         selection,
         {
             "event": event,
-            "data": {"notes": notes.strip()},
+            "data": oversight.remarks(body.get("notes", "")),
             "expected_version": body.get("expected_version"),
         },
     )

@@ -11,8 +11,8 @@ from flask import Response
 
 from openbid.api.blueprint import actor, bp
 from openbid.api.fields import Body, Id, Text
-from openbid.api.jobs import JobSchema, queued_event
-from openbid.api.oversight import OversightDecisionBody, OversightDecisionSchema
+from openbid.api.jobs import JobSchema
+from openbid.api.oversight import OversightDecisionBody, OversightDecisionSchema, queued_decision
 from openbid.api.visibility import require, visible_selection
 from openbid.models import Role, SelectionEvent
 from openbid.stages import oversight
@@ -58,18 +58,7 @@ def post_extension_request(body: dict, selection_id: int) -> FireResult:
 @bp.response(202, JobSchema, description="The decision was queued; its job issues the letter")
 def post_extension_approve(body: dict, selection_id: int) -> Response:
     """Queue the approval; the job fires it and issues the letter."""
-    selection = visible_selection(selection_id)
-    require(Role.OVERSIGHT)
-    notes = body.get("notes", "")
-    oversight.check_note_lengths({"other": notes})
-    return queued_event(
-        selection,
-        {
-            "event": SelectionEvent.APPROVE_EXTENSION,
-            "data": {"notes": notes.strip()},
-            "expected_version": body.get("expected_version"),
-        },
-    )
+    return queued_decision(selection_id, SelectionEvent.APPROVE_EXTENSION, body)
 
 
 @bp.operation(

@@ -110,12 +110,11 @@ def _letter(selection_id: int, event: str, notes_field: str = "notes"):
     """Queue a decision that issues the body's letter, after checking its remarks."""
     selection = _selection(selection_id)
     version = _version()
-    notes = request.form.get(notes_field, "")
     try:
-        service.check_note_lengths({"other": notes})
+        data = service.remarks(request.form.get(notes_field, ""))
     except ValidationFailed as error:
         return _back(selection_id, error.reasons)
-    return progress.queue_decision(selection, event, {"notes": notes.strip()}, version)
+    return progress.queue_decision(selection, event, data, version)
 
 
 @bp.route("/selections/<int:selection_id>/approve", methods=["POST"])

@@ -24,6 +24,7 @@ from openbid.stages.oversight.review import (
     check_note_lengths,
     recommend_results,
     refuse_extension,
+    remarks,
     request_extension,
     return_plan,
 )
@@ -72,6 +73,7 @@ __all__ = [
     "monitoring",
     "monitoring_csv",
     "recommend_results",
+    "remarks",
     "return_plan",
     "review_history",
     "review_queue",

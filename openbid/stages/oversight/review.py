@@ -34,6 +34,15 @@ def check_note_lengths(texts: Mapping[str, str]) -> None:
         raise ValidationFailed(reasons)
 
 
+def remarks(notes: str) -> dict[str, str]:
+    """Return the event data of a decision that gives a letter: its remarks, checked.
+
+    :raises ValidationFailed: for remarks that are too long.
+    """
+    check_note_lengths({"other": notes})
+    return {"notes": notes.strip()}
+
+
 def approve_plan(
     selection: Selection, actor: User, *, notes: str = "", expected_version: int | None = None
 ) -> FireResult:
@@ -43,12 +52,11 @@ def approve_plan(
     :raises GuardFailed: when a letter is already on file.
     :raises ValidationFailed: for remarks that are too long.
     """
-    check_note_lengths({"other": notes})
     return fire(
         selection,
         SelectionEvent.APPROVE_PLAN,
         actor,
-        {"notes": notes.strip()},
+        remarks(notes),
         expected_version=expected_version,
     )
 
@@ -87,12 +95,11 @@ def recommend_results(
     :raises GuardFailed: when a recommendation is already on file.
     :raises ValidationFailed: for remarks that are too long.
     """
-    check_note_lengths({"other": notes})
     return fire(
         selection,
         SelectionEvent.RECOMMEND_RESULTS,
         actor,
-        {"notes": notes.strip()},
+        remarks(notes),
         expected_version=expected_version,
     )
 
@@ -135,12 +142,11 @@ def approve_extension(
     :raises GuardFailed: when no extension request waits for the body's word.
     :raises ValidationFailed: for remarks that are too long.
     """
-    check_note_lengths({"other": notes})
     return fire(
         selection,
         SelectionEvent.APPROVE_EXTENSION,
         actor,
-        {"notes": notes.strip()},
+        remarks(notes),
         expected_version=expected_version,
     )
 
