@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from itertools import count
 
 from openbid.extensions import db
 from openbid.models import Agency, CommitteeRole, Role, Selection, User
@@ -12,7 +11,44 @@ from openbid.stages import planning as service
 from openbid.workflow import WorkflowDefinition
 
 PASSWORD = "correct horse battery"
-_seq = count(1)
+
+
+class Numbers:
+    """A test process's unique numbers for one kind of value (e-mails, NIPs, letter numbers).
+
+    A stage built by another test process of the session (``tests/snapshots.py``) has used
+    that process's numbers: whoever takes the stage skips past them, or the next row it
+    makes repeats one (unique columns).
+    """
+
+    def __init__(self, name: str) -> None:
+        self.following = 1
+        SEQUENCES[name] = self
+
+    def __next__(self) -> int:
+        self.following += 1
+        return self.following - 1
+
+    def skip_past(self, last: int) -> None:
+        """Hand out no number up to last."""
+        self.following = max(self.following, last + 1)
+
+
+SEQUENCES: dict[str, Numbers] = {}
+
+
+def numbers_used() -> dict[str, int]:
+    """Return the last number each sequence has handed out (saved with a stage)."""
+    return {name: numbers.following - 1 for name, numbers in SEQUENCES.items()}
+
+
+def skip_numbers(used: dict[str, int]) -> None:
+    """Skip past the numbers a stage built by another test process has used."""
+    for name, last in used.items():
+        SEQUENCES[name].skip_past(last)
+
+
+_seq = Numbers("factories")
 
 
 def make_agency(code: str | None = None, **fields: object) -> Agency:

@@ -13,6 +13,7 @@ a test cannot tell a first build from a copy.
 
 from __future__ import annotations
 
+import json
 import pickle
 import shutil
 import uuid
@@ -30,7 +31,7 @@ from openbid.extensions import db
 from openbid.models import Agency, Application, Selection, User
 from tests import pg_rows, shared_build
 from tests.documents import scenario
-from tests.factories import make_agency
+from tests.factories import make_agency, numbers_used, skip_numbers
 from tests.interview_factories import selection_in_appointment, selection_in_interview
 from tests.stage_factories import Setup, selection_in_assessment, selection_in_screening
 
@@ -170,6 +171,7 @@ class Snapshots:
         db.session.remove()
         shutil.copytree(current_app.instance_path, entry.folder / "instance")
         (entry.folder / "ids.pickle").write_bytes(pickle.dumps(ids))
+        (entry.folder / "numbers.json").write_text(json.dumps(numbers_used()))
         if self.on_postgres:
             database = pg_rows.save(db.engine, f"snap_{uuid.uuid4().hex[:16]}")
             pg_rows.dump(db.engine, database, entry.folder / "rows")
@@ -184,6 +186,8 @@ class Snapshots:
         """Take a stage another test process saved in entry."""
         # Written by this session's own processes, just before (shared_build's folder).
         ids = pickle.loads((entry.folder / "ids.pickle").read_bytes())  # noqa: S301
+        # Its rows took that process's e-mails, NIPs, letter numbers: this one skips them.
+        skip_numbers(json.loads((entry.folder / "numbers.json").read_text()))
         if self.on_postgres:
             db.session.remove()
             schema = f"snap_{uuid.uuid4().hex[:16]}"

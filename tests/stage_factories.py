@@ -21,7 +21,6 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from itertools import count
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -44,13 +43,13 @@ from openbid.rules.nip import parse_nip
 from openbid.stages import planning as selection_service
 from openbid.stages.common.applications import create_application
 from openbid.workflow import definition_of, fire
-from tests.factories import make_selection, make_user
+from tests.factories import Numbers, make_selection, make_user
 from tests.pdfs import tiny_pdf
 
 if TYPE_CHECKING:
     from openbid.stages.planning import RegistrationInput, ScheduleInput
 
-_serial = count(1)
+_serial = Numbers("serials")
 
 # Registration of the default 2018 selection: published on Tuesday 20 November 2018 at
 # 09:00 WIB; submissions the next day; registration is closed after its window has passed.
