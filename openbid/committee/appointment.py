@@ -7,6 +7,7 @@ three best; the PPK picks one of the three per post.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from urllib.parse import parse_qsl
 
@@ -155,13 +156,10 @@ def record_override(selection_id: int, position_id: int):
     """Record the approval to proceed with fewer than three qualified in a post."""
     selection = load_selection(selection_id)
     position = _position(selection, position_id)
-    form = LetterForm()
-    key = f"override-{position_id}"
-    pdf, reasons = _upload()
-    try:
-        if reasons:
-            raise ValidationFailed(reasons)
-        service.record_override_letter(
+    return _letter(
+        selection,
+        f"override-{position_id}",
+        lambda form, pdf: service.record_override_letter(
             position,
             current_user,
             authority=form.authority.data or "",
@@ -170,12 +168,7 @@ def record_override(selection_id: int, position_id: int):
             subject=form.subject.data or "",
             notes=form.notes.data or "",
             pdf=pdf,
-        )
-    except ValidationFailed as error:
-        db.session.rollback()
-        return _page(selection, {key: error.reasons}, {key: _letter_values(form)}, 422)
-    return _done(
-        selection_id,
+        ),
         _("The override for %(post)s is recorded.", post=position.name),
         f"p{position_id}",
     )
@@ -186,13 +179,10 @@ def record_override(selection_id: int, position_id: int):
 def record_recommendation(selection_id: int):
     """Record the oversight body's word on the results (KASN recommendation, BKN validation)."""
     selection = load_selection(selection_id)
-    form = LetterForm()
-    key = "recommendation"
-    pdf, reasons = _upload()
-    try:
-        if reasons:
-            raise ValidationFailed(reasons)
-        service.record_result_letter(
+    return _letter(
+        selection,
+        "recommendation",
+        lambda form, pdf: service.record_result_letter(
             selection,
             current_user,
             letter_number=form.letter_number.data or "",
@@ -200,11 +190,30 @@ def record_recommendation(selection_id: int):
             subject=form.subject.data or "",
             notes=form.notes.data or "",
             pdf=pdf,
-        )
+        ),
+        _("The letter is recorded."),
+        "recommendation",
+    )
+
+
+def _letter(
+    selection: Selection,
+    key: str,
+    record: Callable[[LetterForm, bytes | None], object],
+    done: str,
+    anchor: str,
+):
+    """Record a letter with its uploaded PDF; the page again with the reasons when refused."""
+    form = LetterForm()
+    pdf, reasons = _upload()
+    try:
+        if reasons:
+            raise ValidationFailed(reasons)
+        record(form, pdf)
     except ValidationFailed as error:
         db.session.rollback()
         return _page(selection, {key: error.reasons}, {key: _letter_values(form)}, 422)
-    return _done(selection_id, _("The letter is recorded."), "recommendation")
+    return _done(selection.id, done, anchor)
 
 
 @bp.route("/<int:selection_id>/appointment/<int:position_id>/revise", methods=["POST"])
