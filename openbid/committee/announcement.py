@@ -29,10 +29,10 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import FileField, SelectField, StringField, TextAreaField
 
-from openbid import clock, storage
+from openbid import clock, progress, storage
 from openbid.committee.blueprint import bp, load_selection, tab
 from openbid.committee.fields import DayField, field_errors, only_required_failed
-from openbid.committee.views import job_answer, queue_event
+from openbid.committee.views import OVERVIEW, queue_event
 from openbid.extensions import db
 from openbid.i18n import reason_text, short_date, short_wib
 from openbid.models import (
@@ -439,7 +439,7 @@ def extend(selection_id: int):
         )
     # The notice was numbered in the transaction; its job shows on the overview.
     job = documents.track_fired(selection, current_user, fired)
-    return job_answer(selection.id, job, "committee.announcement")
+    return progress.job_answer(selection, job, page=OVERVIEW, back="committee.announcement")
 
 
 @bp.route("/<int:selection_id>/announcement/drop", methods=["POST"])

@@ -7,15 +7,13 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from openbid import jobs
+from openbid import progress
 from openbid.committee.blueprint import bp, load_selection, tab
 from openbid.extensions import db
 from openbid.i18n import reason_text
 from openbid.models import (
     AuditEvent,
     CommitteeMember,
-    Job,
-    JobStatus,
     Position,
     Selection,
     SelectionEvent,
@@ -24,10 +22,10 @@ from openbid.rules.reasons import N_
 from openbid.stages import documents
 from openbid.stages.common import posts
 from openbid.workflow import GuardFailed, available_events, definition_of, fire
-from openbid.workflow.access import role_reason
 from openbid.workflow.diagram import render_svg
 
-tab("committee.selection_detail", N_("Overview"), 0)
+OVERVIEW = "committee.selection_detail"
+tab(OVERVIEW, N_("Overview"), 0)
 
 # Events that need more than a reason (a letter, a post) are done on their stage's page;
 # the overview links there instead of offering a button that cannot carry that input.
@@ -93,7 +91,7 @@ def selection_detail(selection_id: int):
             if e.name != SelectionEvent.RECORD_COMMITTEE_EXCEPTION
         ],
         event_pages=EVENT_PAGES,
-        job=job_view(selection.id),
+        job=progress.job_view(selection),
     )
 
 
@@ -137,87 +135,12 @@ def queue_event(
     """Hand an event that issues documents to the job queue and answer with the overview's
     progress area; a refusal known at once goes ``back`` to the page that asked.
 
-    :raises Forbidden: 403 when the user's role may not fire the event (checked here, not
-        only in the worker, so a page refuses at once in every queue mode).
+    :raises Forbidden: 403 when the user's role may not fire the event.
     """
-    transition = definition_of(selection).machine("selection").find(event, selection.state)
-    if transition is not None and role_reason(current_user, transition) is not None:
-        abort(403)
-    job = documents.submit_event(selection, event, current_user, data, expected_version=expected)
-    return job_answer(selection.id, job, back)
-
-
-def job_answer(selection_id: int, job: Job, back: str = "committee.selection_detail"):
-    """Redirect after an enqueued event: with its outcome if it already ended, else its job."""
-    if job.status == JobStatus.DONE:
-        flash(_("Done: %(action)s.", action=_(_event_label(job))), "success")
-    elif job.status == JobStatus.FAILED and not (job.result or {}).get("fired"):
-        for item in jobs.job_reasons(job):  # refused at once, like a direct fire()
-            flash(reason_text(item), "error")
-        return redirect(url_for(back, selection_id=selection_id), 303)
-    return redirect(
-        url_for("committee.selection_detail", selection_id=selection_id, job=job.id), 303
-    )
-
-
-def _event_label(job: Job) -> str:
-    event = job.args.get("event", "")
-    selection = db.session.get(Selection, job.selection_id)
-    machine = definition_of(selection).machine("selection")
-    return next((t.label for t in machine.transitions if t.trigger == event), event)
-
-
-def _shown_job(selection_id: int) -> Job | None:
-    """The job the overview reports: the one asked for (?job=), else one still at work."""
-    wanted = request.args.get("job", type=int)
-    if wanted is not None:
-        job = db.session.get(Job, wanted)
-        mine = job is not None and job.selection_id == selection_id
-        return job if mine and job.func == documents.RUN_EVENT else None
-    return db.session.scalars(
-        sa.select(Job)
-        .where(
-            Job.selection_id == selection_id,
-            Job.func == documents.RUN_EVENT,  # not, e.g., an auditor's export
-            Job.status.in_((JobStatus.QUEUED, JobStatus.RUNNING)),
-        )
-        .order_by(Job.id.desc())
-        .limit(1)
-    ).first()
-
-
-def job_view(selection_id: int) -> dict | None:
-    """What the overview's job area shows: status, event, documents, reasons, retry."""
-    job = _shown_job(selection_id)
-    if job is None:
-        return None
-    return {
-        "job": job,
-        "label": _event_label(job),
-        "documents": documents.job_documents(db.session, job),
-        "reasons": jobs.job_reasons(job),
-        "can_retry": job.status == JobStatus.FAILED and _may_fire(job),
-    }
-
-
-def _may_fire(job: Job) -> bool:
-    """True when the current user's role may fire the job's event (so retry it)."""
-    selection = db.session.get(Selection, job.selection_id)
-    machine = definition_of(selection).machine("selection")
-    event = job.args.get("event", "")
-    transition = next((t for t in machine.transitions if t.trigger == event), None)
-    return transition is not None and role_reason(current_user, transition) is None
+    return progress.queue_event(selection, event, data, expected, page=OVERVIEW, back=back)
 
 
 @bp.route("/<int:selection_id>/jobs/<int:job_id>/retry", methods=["POST"])
 def retry_job(selection_id: int, job_id: int):
     """Run a failed event job again (its documents, or the event itself if it never fired)."""
-    load_selection(selection_id)
-    job = db.session.get(Job, job_id)
-    if job is None or job.selection_id != selection_id or job.func != documents.RUN_EVENT:
-        abort(404)
-    if not _may_fire(job):
-        abort(403)
-    if job.status == JobStatus.FAILED and not (job.result or {}).get("fired"):
-        job.actor_id = current_user.id  # the event will be fired by whoever retries it
-    return job_answer(selection_id, jobs.retry(job))
+    return progress.retry(load_selection(selection_id), job_id, page=OVERVIEW)

@@ -11,12 +11,11 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from openbid import clock
+from openbid import clock, progress
 from openbid.auth import require_roles
 from openbid.extensions import db
 from openbid.i18n import reason_text
 from openbid.models import Role, Selection, SelectionEvent, SelectionState
-from openbid.oversight import progress
 from openbid.oversight.charts import monitoring_charts
 from openbid.rules.reasons import ValidationFailed
 from openbid.rules.scoring import component_label
@@ -24,6 +23,7 @@ from openbid.stages import oversight as service
 from openbid.workflow import GuardFailed, StaleState, definition_of
 
 bp = Blueprint("oversight", __name__, url_prefix="/oversight")
+DOSSIER = "oversight.dossier"  # where a letter's job shows its progress
 
 
 @bp.before_request
@@ -77,7 +77,7 @@ def dossier(selection_id: int):
         and _waiting_on(data, service.REPORT),
         extension_request=service.extension_request(db.session, selection),
         final_report=service.final_report(db.session, selection),
-        job=progress.job_view(selection),
+        job=progress.job_view(selection, own_only=True),
         component_label=lambda c: _(component_label(c)),
     )
 
@@ -92,7 +92,7 @@ def _version() -> int:
 def _back(selection_id: int, reasons=()):
     for item in reasons:
         flash(reason_text(item), "error")
-    return redirect(url_for("oversight.dossier", selection_id=selection_id), 303)
+    return redirect(url_for(DOSSIER, selection_id=selection_id), 303)
 
 
 def _decide(selection_id: int, decide, done: str):
@@ -114,7 +114,7 @@ def _letter(selection_id: int, event: str, notes_field: str = "notes"):
         data = service.remarks(request.form.get(notes_field, ""))
     except ValidationFailed as error:
         return _back(selection_id, error.reasons)
-    return progress.queue_decision(selection, event, data, version)
+    return progress.queue_event(selection, event, data, version, page=DOSSIER)
 
 
 @bp.route("/selections/<int:selection_id>/approve", methods=["POST"])
@@ -174,7 +174,7 @@ def acknowledge_report(selection_id: int):
 @bp.route("/selections/<int:selection_id>/jobs/<int:job_id>/retry", methods=["POST"])
 def retry_job(selection_id: int, job_id: int):
     """Run a failed letter job again."""
-    return progress.retry(_selection(selection_id), job_id)
+    return progress.retry(_selection(selection_id), job_id, page=DOSSIER)
 
 
 @bp.route("/monitoring")
