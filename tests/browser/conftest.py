@@ -286,20 +286,29 @@ class Tab:
 
 @pytest.fixture(scope="session")
 def tabs(chromium, live_server: LiveServer) -> Iterator:
-    """Return a function giving the reused Tab of a demo account at a width."""
+    """Return a function giving the reused Tab of a demo account at a width.
+
+    An account logs in through the form once; its tab at another width starts from the
+    cookies that log-in left (Playwright's storage state), as a second window would.
+    """
     opened: dict[tuple[str | None, int], Tab] = {}
+    logged_in: dict[str, dict] = {}
 
     def tab_for(local: str | None, width: int) -> Tab:
         key = (local, width)
         if key not in opened:
+            state = logged_in.get(local) if local is not None else None
             page = chromium.run(
                 lambda: chromium.browser.new_context(
-                    viewport={"width": width, "height": HEIGHT}, bypass_csp=True
+                    viewport={"width": width, "height": HEIGHT},
+                    bypass_csp=True,
+                    storage_state=state,
                 ).new_page()
             )
             tab = Tab(chromium, page, live_server.url)
-            if local is not None:
+            if local is not None and state is None:
                 tab.login(f"{local}@{demo.DOMAIN}")
+                logged_in[local] = tab.do(lambda page: page.context.storage_state())
             opened[key] = tab
         return opened[key]
 
