@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 
-import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
@@ -34,19 +33,7 @@ def _examples(index: int) -> int:
     )
 
 
-# The operations are checked in this many tests, so that xdist's processes share the check
-# (alone it was the suite's longest test). Each takes every PARTS-th pair of operations: one
-# with the full number of examples in this pass and one with the other number.
-PARTS = 4
-
-
-def _part(index: int) -> int:
-    """Which part checks operation number index."""
-    return index // 2 % PARTS
-
-
-@pytest.mark.parametrize("part", range(PARTS))
-def test_api_conforms_to_its_openapi_document(part: int, stages, app, client) -> None:
+def test_api_conforms_to_its_openapi_document(stages, app, client) -> None:
     # The snapshot other API tests share: applications submitted, so the list, the rule
     # outcomes and the verdicts have real rows to answer about.
     stages.demo("administrative_screening")
@@ -55,19 +42,9 @@ def test_api_conforms_to_its_openapi_document(part: int, stages, app, client) ->
     ).get_json()["token"]
     headers = {"Authorization": f"Bearer {token}"}
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
-    operations = [result.ok() for result in schema.get_all_operations()]
-    # A path item also holds its path parameters, which are not operations.
-    methods = {"get", "put", "post", "delete", "patch"}
-    documented = sum(
-        len(methods & set(item))
-        for item in app.test_client().get("/api/v1/openapi.json").json["paths"].values()
-    )
-    # Every operation but the OpenAPI document itself, which schemathesis leaves out; the
-    # parts together check each of them.
-    assert len(operations) == documented - 1 >= 29, [o.label for o in operations]
-    mine = [(i, o) for i, o in enumerate(operations) if _part(i) == part]
     checked = []
-    for index, operation in mine:
+    for index, result in enumerate(schema.get_all_operations()):
+        operation = result.ok()
 
         @given(case=operation.as_strategy())
         @settings(
@@ -83,4 +60,11 @@ def test_api_conforms_to_its_openapi_document(part: int, stages, app, client) ->
 
         check()
         checked.append(operation.label)
-    assert checked == [o.label for _i, o in mine] and checked, checked
+    # A path item also holds its path parameters, which are not operations.
+    methods = {"get", "put", "post", "delete", "patch"}
+    documented = sum(
+        len(methods & set(item))
+        for item in app.test_client().get("/api/v1/openapi.json").json["paths"].values()
+    )
+    # Every operation but the OpenAPI document itself, which schemathesis leaves out.
+    assert len(checked) == documented - 1 >= 29, checked
