@@ -30,7 +30,7 @@ from config import TestConfig
 from openbid.app import create_app
 from openbid.documents import render
 from openbid.extensions import db as _db
-from tests.pdfs import draft_renderer
+from tests.pdfs import draft_renderer, real_only_for
 from tests.shared_build import shared_root
 from tests.snapshots import Snapshots, snapshots_for_session
 
@@ -228,10 +228,19 @@ def pdf_renderer(request: pytest.FixtureRequest) -> Iterator[None]:
     """Issue documents with WeasyPrint only in tests marked ``real_pdf``.
 
     Every other test still renders each document's HTML strictly (a bad context fails) and
-    stores a small real PDF with its number and verification code (tests/pdfs.py).
+    stores a small real PDF with its number and verification code (tests/pdfs.py). A test
+    marked ``real_pdf(only=kinds)`` gets WeasyPrint for those kinds alone.
     """
-    real = request.node.get_closest_marker("real_pdf") is not None
-    with render.use_renderer(None if real else draft_renderer):
+    marker = request.node.get_closest_marker("real_pdf")
+    if marker is None:
+        renderer = draft_renderer
+    elif "only" in marker.kwargs:
+        # A stage snapshot is keyed by WeasyPrint or draft alone: a mix would be saved as one.
+        assert "stages" not in request.fixturenames, "real_pdf(only=...) takes no snapshots"
+        renderer = real_only_for(*marker.kwargs["only"])
+    else:
+        renderer = None
+    with render.use_renderer(renderer):
         yield
 
 

@@ -4,7 +4,9 @@
 strict Jinja environment as WeasyPrint does (an undefined or misspelt context key still
 fails), then writes a one-page PDF carrying the document's number and verification code, so
 the registry, the verify page's code look-up and signing work on it. Tests that examine a
-PDF's content, layout or signature are marked ``real_pdf`` and get WeasyPrint.
+PDF's content, layout or signature are marked ``real_pdf`` and get WeasyPrint; a test that
+walks a whole selection but reads only some kinds names them, ``real_pdf(only=("decree",))``,
+and gets WeasyPrint for those (``real_only_for``).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from openbid.documents import render
+from openbid.documents import contexts, render
 
 
 def _escape(text: str) -> str:
@@ -70,3 +72,24 @@ def draft_renderer(
             f"Kode verifikasi: {context.get('verification_code', '')}",
         ]
     )
+
+
+def real_only_for(*kinds: str) -> render.Renderer:
+    """Return a renderer that uses WeasyPrint for the documents of kinds, draft_renderer else.
+
+    For a test that issues every document of a selection but reads only some: those are
+    rendered (and signed) for real; the others are rendered strictly, as in every test that
+    reads none. Every kind is rendered for real by ``tests/documents`` (test_issuing).
+
+    :raises KeyError: for an unknown kind.
+    """
+    real = {contexts.template_name(kind) for kind in kinds}
+
+    def renderer(
+        template_name: str, context: Mapping[str, Any], *, base_url: str | None = None
+    ) -> bytes:
+        if template_name in real:
+            return render.weasyprint_pdf(template_name, context, base_url=base_url)
+        return draft_renderer(template_name, context, base_url=base_url)
+
+    return renderer

@@ -24,15 +24,19 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_migrate import upgrade
 
+from config import TestConfig
 from openbid import demo, demo_flow
+from openbid.app import create_app
 from openbid.documents import render
 from openbid.extensions import db
-from openbid.models import Agency, Application, Selection, User
+from openbid.models import Agency, Application, Selection, SelectionState, User
 from tests import pg_rows, shared_build
 from tests.documents import scenario
 from tests.factories import make_agency, numbers_used, skip_numbers
 from tests.interview_factories import selection_in_appointment, selection_in_interview
+from tests.pdfs import draft_renderer
 from tests.stage_factories import Setup, selection_in_assessment, selection_in_screening
 
 # The one builder chain, by stage: each brings a new agency's selection there through the
@@ -165,7 +169,7 @@ class Snapshots:
             if through is not None:
                 demo_flow.advance(through, echo=lambda *args, **kwargs: None)
 
-        self.stage(f"demo:{through}", build)
+        self.stage(f"demo:{through}", build)  # the key demo_folder shares on SQLite
 
     def _save(self, entry: shared_build.Entry, ids: Any, load: Callable[[Any], Any]) -> _Saved:
         db.session.remove()
@@ -206,6 +210,56 @@ class Snapshots:
             return
         db.engine.dispose()
         shutil.copyfile(saved.database, db.engine.url.database)
+
+
+# A demo state built outside a test (demo_folder) starts from a copy of this earlier state's
+# build, which the API tests and the screening browser tests use themselves, rather than
+# from an empty database: the story up to it is told once per session.
+DEMO_BUILT_FROM = {SelectionState.APPOINTMENT: SelectionState.ADMINISTRATIVE_SCREENING}
+
+
+def demo_folder(root: Path, through: str) -> Path:
+    """Return the session's saved demo at through (``stage.db``, ``instance/``), built once.
+
+    For a database of its own outside any test (the browser tests serve it). It is the same
+    entry ``Snapshots.demo(through)`` saves on SQLite: whichever asks first builds it, the
+    other copies it. Its documents are issued with the draft renderer, as in every test not
+    marked ``real_pdf``.
+
+    :raises RuntimeError: when the entry was saved as PostgreSQL rows (no SQLite file).
+    """
+    through = SelectionState(through)
+    # The key Snapshots.stage gives ``demo(through)`` with the draft renderer.
+    with shared_build.locked(root, f"demo:{through}:draft") as entry:
+        if not entry.done:
+            shutil.rmtree(entry.folder)
+            earlier = DEMO_BUILT_FROM.get(through)
+            if earlier is None:
+                (entry.folder / "instance").mkdir(parents=True)
+            else:
+                shutil.copytree(
+                    demo_folder(root, earlier),
+                    entry.folder,
+                    ignore=shutil.ignore_patterns(".done"),
+                )
+            _advance_demo(entry.folder, through, load=earlier is None)
+            (entry.folder / "ids.pickle").write_bytes(pickle.dumps(None))
+            entry.finish()
+        elif not (entry.folder / "stage.db").exists():
+            raise RuntimeError(f"the demo at {through} was saved as PostgreSQL rows")
+    return entry.folder
+
+
+def _advance_demo(folder: Path, through: str, *, load: bool) -> None:
+    """Drive the demo in folder's ``stage.db`` to through (first loading it, with load)."""
+    app = create_app(TestConfig(f"sqlite:///{folder / 'stage.db'}", folder / "instance"))
+    with app.app_context(), render.use_renderer(draft_renderer):
+        if load:
+            upgrade()
+            demo.load()
+        demo_flow.advance(through, echo=lambda *args, **kwargs: None)
+        db.session.remove()
+        db.engine.dispose()
 
 
 def snapshots_for_session(root: Path, on_postgres: bool) -> Iterator:

@@ -12,6 +12,7 @@ from flask import Flask, request
 
 from config import Config, ConfigError, TestConfig, check_database_url
 from openbid.app import create_app
+from tests.startup import stop_at_start_up
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -105,20 +106,14 @@ def test_bad_proxy_hops_are_explained(tmp_path: Path, monkeypatch, value, expect
         Config()
 
 
-def test_starting_with_bad_proxy_hops_prints_a_message_not_a_traceback(tmp_path: Path) -> None:
-    env = {**os.environ, "OPENBID_PROXY_HOPS": "two", "OPENBID_INSTANCE_DIR": str(tmp_path)}
-    env.pop("OPENBID_DATABASE_URL", None)
-    result = subprocess.run(
-        [sys.executable, "-c", "import wsgi"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
+def test_starting_with_bad_proxy_hops_prints_a_message_not_a_traceback(
+    tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.delenv("OPENBID_DATABASE_URL", raising=False)
+    stopped = stop_at_start_up(monkeypatch, tmp_path, OPENBID_PROXY_HOPS="two")
+    assert stopped.code.startswith(
+        "openbid cannot start: OPENBID_PROXY_HOPS must be a whole number"
     )
-    assert result.returncode == 1
-    assert "openbid cannot start: OPENBID_PROXY_HOPS must be a whole number" in result.stderr
-    assert "Traceback" not in result.stderr
 
 
 def _remote_addr_app(tmp_path: Path, hops: int) -> Flask:

@@ -21,9 +21,10 @@ from openbid.models import Agency, AuditEvent, IssuedDocument, Selection
 from openbid.storage import read
 from tests.conftest import _pg_admin_engine, _pg_url_for
 
-pytestmark = pytest.mark.real_pdf  # examines issued PDFs: WeasyPrint and signatures
 
-
+# The decrees' text is read: they are rendered with WeasyPrint, the other documents of the
+# story strictly, as draft PDFs (tests/pdfs.py), as in the tests below, which read none.
+@pytest.mark.real_pdf(only=("decree",))
 def test_demo_through_completed_issues_the_decree_and_its_trail_runs_forwards(app, runner) -> None:
     # Two runs (the demo is expensive: one story serves both checks): the second resumes the
     # story after the first one's last event.

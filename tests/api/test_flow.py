@@ -23,7 +23,9 @@ from openbid.models import Application, Position, User
 from openbid.rules.eligibility import REQUIRED_DOCUMENTS
 from tests.api.conftest import Api
 
-pytestmark = pytest.mark.real_pdf  # examines issued PDFs: WeasyPrint and signatures
+# The decree it downloads is rendered with WeasyPrint; the other documents of the walk
+# strictly, as draft PDFs (tests/pdfs.py).
+pytestmark = pytest.mark.real_pdf(only=("decree",))
 
 # Candidates the rules refuse, with the committee's written reason (demo_flow's story).
 REFUSED = {

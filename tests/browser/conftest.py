@@ -1,7 +1,7 @@
 """A real browser over a live server: Debian's Chromium driven by Playwright, with axe-core.
 
 One demo database per test process (the demo driven to the appointment stage, where every
-role has pages with content, built once per session: tests/shared_build.py), one werkzeug
+role has pages with content, built once per session: tests/snapshots.py), one werkzeug
 server in a thread over it, one Chromium. Each role logs in once per viewport width and its
 page is reused from test to test. The tests only read: forms they submit fail validation or
 change nothing another test reads. axe-core runs on the pages a test checks (``open``), not
@@ -19,24 +19,22 @@ import queue
 import shutil
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
 from flask import Flask
-from flask_migrate import upgrade
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 from config import TestConfig
-from openbid import demo, demo_flow
+from openbid import demo
 from openbid.app import create_app
-from openbid.documents import render
 from openbid.extensions import db
 from openbid.models import SelectionState
-from tests import shared_build
-from tests.pdfs import draft_renderer
+from tests import snapshots
 from tests.shared_build import shared_root
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -105,38 +103,24 @@ class LiveServer:
     app: Flask
 
 
-def _build_demo(root: Path) -> None:
-    """Build the demo at the appointment stage into root (demo.db and instance/)."""
-    instance = root / "instance"
-    instance.mkdir()
-    app = create_app(TestConfig(f"sqlite:///{root / 'demo.db'}", instance))
-    with app.app_context(), render.use_renderer(draft_renderer):
-        upgrade()
-        demo.load()
-        demo_flow.advance(SelectionState.APPOINTMENT, echo=lambda *a, **k: None)
-        db.session.remove()
-        db.engine.dispose()
+def demo_app(tmp_path_factory: pytest.TempPathFactory, through: str) -> Flask:
+    """Return an app over this process's own copy of the session's demo at through.
 
-
-def _demo_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
-    """Return an app over this process's own copy of the session's demo (built once)."""
+    The demo is built once per session (tests/snapshots.py ``demo_folder``), shared with the
+    tests that take the same stage.
+    """
+    saved = snapshots.demo_folder(shared_root(tmp_path_factory), through)
     root = tmp_path_factory.mktemp("browser-demo")
-    with shared_build.locked(shared_root(tmp_path_factory), "browser-demo") as entry:
-        if not entry.done:
-            shutil.rmtree(entry.folder)
-            entry.folder.mkdir()
-            _build_demo(entry.folder)
-            entry.finish()
-        shutil.copytree(entry.folder, root, dirs_exist_ok=True)
+    shutil.copyfile(saved / "stage.db", root / "demo.db")
+    shutil.copytree(saved / "instance", root / "instance")
     return create_app(TestConfig(f"sqlite:///{root / 'demo.db'}", root / "instance"))
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """Serve the demo, at the appointment stage, on a free port of 127.0.0.1."""
-    app = _demo_app(tmp_path_factory)
+@contextmanager
+def serving(app: Flask, name: str) -> Iterator[LiveServer]:
+    """Serve app (and axe-core) on a free port of 127.0.0.1 from a thread, until the block ends."""
     server = make_server("127.0.0.1", 0, serving_axe(app), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
     thread.start()
     try:
         yield LiveServer(f"http://127.0.0.1:{server.server_port}", app)
@@ -145,6 +129,14 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         thread.join()
         with app.app_context():
             db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """Serve the demo, at the appointment stage, on a free port of 127.0.0.1."""
+    app = demo_app(tmp_path_factory, SelectionState.APPOINTMENT)
+    with serving(app, "live-server") as server:
+        yield server
 
 
 class BrowserThread:
@@ -294,20 +286,29 @@ class Tab:
 
 @pytest.fixture(scope="session")
 def tabs(chromium, live_server: LiveServer) -> Iterator:
-    """Return a function giving the reused Tab of a demo account at a width."""
+    """Return a function giving the reused Tab of a demo account at a width.
+
+    An account logs in through the form once; its tab at another width starts from the
+    cookies that log-in left (Playwright's storage state), as a second window would.
+    """
     opened: dict[tuple[str | None, int], Tab] = {}
+    logged_in: dict[str, dict] = {}
 
     def tab_for(local: str | None, width: int) -> Tab:
         key = (local, width)
         if key not in opened:
+            state = logged_in.get(local) if local is not None else None
             page = chromium.run(
                 lambda: chromium.browser.new_context(
-                    viewport={"width": width, "height": HEIGHT}, bypass_csp=True
+                    viewport={"width": width, "height": HEIGHT},
+                    bypass_csp=True,
+                    storage_state=state,
                 ).new_page()
             )
             tab = Tab(chromium, page, live_server.url)
-            if local is not None:
+            if local is not None and state is None:
                 tab.login(f"{local}@{demo.DOMAIN}")
+                logged_in[local] = tab.do(lambda page: page.context.storage_state())
             opened[key] = tab
         return opened[key]
 

@@ -4,22 +4,15 @@ checkbox that ticks every choice and asks once more on sending, the no-JS button
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from flask_migrate import upgrade
-from werkzeug.serving import make_server
 
-from config import TestConfig
-from openbid import demo, demo_flow
-from openbid.app import create_app
-from openbid.documents import render
+from openbid import demo
 from openbid.extensions import db
 from openbid.models import SelectionState
-from tests.browser.conftest import HEIGHT, WIDTHS, LiveServer, Tab, serving_axe
-from tests.pdfs import draft_renderer
+from tests.browser.conftest import HEIGHT, WIDTHS, LiveServer, Tab, demo_app, serving
 
 SHOTS_DIR = "OPENBID_BROWSER_SHOTS"
 
@@ -27,24 +20,9 @@ SHOTS_DIR = "OPENBID_BROWSER_SHOTS"
 @pytest.fixture(scope="module")
 def screening_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """Serve the demo at administrative screening, every verdict still to give."""
-    root = tmp_path_factory.mktemp("screening-demo")
-    (root / "instance").mkdir()
-    app = create_app(TestConfig(f"sqlite:///{root / 'demo.db'}", root / "instance"))
-    with app.app_context(), render.use_renderer(draft_renderer):
-        upgrade()
-        demo.load()
-        demo_flow.advance(SelectionState.ADMINISTRATIVE_SCREENING, echo=lambda *a, **k: None)
-        db.session.remove()
-    server = make_server("127.0.0.1", 0, serving_axe(app), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="screening-server", daemon=True)
-    thread.start()
-    try:
-        yield LiveServer(f"http://127.0.0.1:{server.server_port}", app)
-    finally:
-        server.shutdown()
-        thread.join()
-        with app.app_context():
-            db.engine.dispose()
+    app = demo_app(tmp_path_factory, SelectionState.ADMINISTRATIVE_SCREENING)
+    with serving(app, "screening-server") as server:
+        yield server
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import io
 import os
-import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -25,10 +23,10 @@ from openbid.stages import documents
 from openbid.stages import documents as document_contexts
 from tests.documents import scenario
 from tests.pdfs import draft_renderer
+from tests.startup import stop_at_start_up
 
 pytestmark = pytest.mark.real_pdf  # examines issued PDFs: WeasyPrint and signatures
 
-ROOT = Path(__file__).resolve().parents[2]
 CN, ORG = "BKPSDM Kota Contoh", "Pemerintah Kota Contoh"
 
 
@@ -173,20 +171,8 @@ def test_an_unusable_key_stops_start_up(database_url: str, tmp_path: Path, keys)
         create_app(config)
 
 
-def test_start_up_with_a_missing_signing_file_prints_a_message(tmp_path: Path) -> None:
-    env = {
-        **os.environ,
-        "OPENBID_INSTANCE_DIR": str(tmp_path),
-        "OPENBID_SIGNING_CERT": str(tmp_path / "nope.p12"),
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", "import wsgi"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
+def test_start_up_with_a_missing_signing_file_prints_a_message(tmp_path: Path, monkeypatch) -> None:
+    stopped = stop_at_start_up(
+        monkeypatch, tmp_path, OPENBID_SIGNING_CERT=str(tmp_path / "nope.p12")
     )
-    assert result.returncode == 1
-    assert "openbid cannot start: OPENBID_SIGNING_CERT names" in result.stderr
-    assert "Traceback" not in result.stderr
+    assert stopped.code.startswith("openbid cannot start: OPENBID_SIGNING_CERT names")

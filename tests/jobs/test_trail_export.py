@@ -66,4 +66,4 @@ def test_the_trail_export_runs_in_the_worker_and_a_failure_can_be_retried(
     assert "http-equiv" not in done and "Done" in done
     assert f'href="/audit/documents/{pending.id}"' in done and pending.number in done
     assert threads and set(threads) == {"openbid-jobs"}  # never in the request's thread
-    assert_all_agree(app, selection_id, built.selection.state, [pending.id], cli=False)
+    assert_all_agree(app, selection_id, built.selection.state, [pending.id], verify="chains")

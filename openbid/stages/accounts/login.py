@@ -16,6 +16,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from openbid import clock
 from openbid.extensions import db
 from openbid.models import LoginAttempt, User
+from openbid.models import user as user_model
 from openbid.rules.reasons import N_, Reason
 from openbid.stages.accounts.emails import find_user
 
@@ -73,7 +74,10 @@ def _dummy_check(password: str) -> None:
     """
     global _dummy_hash
     if _dummy_hash is None:
-        _dummy_hash = generate_password_hash("openbid-timing-equaliser", method="scrypt")
+        # Hashed the way accounts' passwords are, so that both checks cost the same.
+        _dummy_hash = generate_password_hash(
+            "openbid-timing-equaliser", method=user_model.PASSWORD_METHOD
+        )
     check_password_hash(_dummy_hash, password)
 
 
