@@ -81,6 +81,17 @@ def committee_seat(session: Session, selection: Selection, user: User) -> Commit
     return seats[key]
 
 
+def seat_read(
+    session: Session, selection: Selection, user: User, seat: CommitteeMember | None
+) -> None:
+    """Note the user's seat on the selection (None: none), read with another query.
+
+    A write that reads its record joined to the caller's seat sends no second query for it:
+    ``committee_seat`` answers from this for the rest of the transaction.
+    """
+    _seats_read(session)[(selection.id, user.id)] = seat
+
+
 # Session.info key: (the transaction, {(selection id, user id): seat or None}).
 _SEATS = "openbid.access.seats"
 # Session.info key: (the transaction, {(model, id): None}): rows read under a row lock.
@@ -249,6 +260,21 @@ def read_locked(session: Session, stmt: sa.Select) -> T | None:
     if row is not None:
         _this_transaction(session, _LOCKED)[(model, row.id)] = None
     return row
+
+
+def read_locked_rows(session: Session, stmt: sa.Select) -> list[sa.Row]:
+    """Read stmt's rows with a row lock on its first entity (``FOR UPDATE OF`` its table).
+
+    ``read_locked`` for a statement that also reads other entities beside the row (outer
+    joins, one row each); the first entity of every row is the one row locked.
+    """
+    model = stmt.column_descriptions[0]["entity"]
+    rows = session.execute(
+        stmt.with_for_update(of=model).execution_options(populate_existing=True)
+    ).all()
+    if rows:
+        _this_transaction(session, _LOCKED)[(model, rows[0][0].id)] = None
+    return rows
 
 
 def _held(session: Session, model: type[T], ident: int) -> tuple[T | None, object]:

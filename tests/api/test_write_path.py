@@ -18,11 +18,11 @@ from tests.factories import make_agency, make_selection
 from tests.querycount import count_of, statements
 from tests.stage_factories import clock_at, make_candidate, publish, upload_documents
 
-# A verdict, in one transaction: the token; the application with its post, selection and
-# candidate under its row lock; the member's seat; the answer's scores (one query); the
+# A verdict, in one transaction: the token; the application with its post, selection,
+# candidate, the member's seat and the answer's scores, under its row lock (one query); the
 # rules' inputs (one query); the chain head; the verdict, the chain head's update, its event
 # and the application's update. The answer's documents are those the rules were given.
-VERDICT_STATEMENTS = 10
+VERDICT_STATEMENTS = 8
 
 
 def _head_write() -> int:
@@ -45,9 +45,11 @@ def test_a_verdict_evaluates_the_rules_once_in_a_bounded_number_of_statements(sc
     assert count_of(sent, "SELECT approval.") == 0
     assert count_of(sent, "SELECT application_document.") == 0
     assert count_of(sent, "INSERT INTO audit_event") == 1
-    # The seat is read once for the API's visibility and fire()'s access check; the
-    # application, its post and selection are read once, with the row lock fire() needs.
-    assert count_of(sent, "SELECT committee_member.") == 1
+    # The application, its post and selection, the member's seat (for the API's visibility
+    # and fire()'s access check) and the answer's scores are read once, with the row lock
+    # fire() needs.
+    assert count_of(sent, "SELECT committee_member.") == 0
+    assert count_of(sent, "SELECT assessment_result.") == 0
     assert count_of(sent, "SELECT application.id, application.position_id") == 1
     assert count_of(sent, "SELECT application.version") == 0
     assert count_of(sent, "SELECT position.") == 0
@@ -213,9 +215,10 @@ def test_an_assessment_score_takes_a_bounded_number_of_statements(stages, api_as
     assert len(sent) <= ASSESSMENT_SCORE_STATEMENTS + _head_write(), "\n".join(sent)
 
 
-# An interview score: as an assessment score, with the member's seat, the selection's shared
-# lock (the interview stays open until the commit), the member's conflicts and their score.
-INTERVIEW_SCORE_STATEMENTS = 13
+# An interview score: as an assessment score (the member's seat read with the application),
+# with the selection's shared lock (the interview stays open until the commit), the member's
+# conflicts and their score.
+INTERVIEW_SCORE_STATEMENTS = 12
 
 
 def test_an_interview_score_takes_a_bounded_number_of_statements(stages, api_as) -> None:
@@ -227,6 +230,7 @@ def test_an_interview_score_takes_a_bounded_number_of_statements(stages, api_as)
     assert [s["score"] for s in answer["scores"]["interview"]] == [77]  # their own, as written
     assert count_of(sent, "SELECT position.") + count_of(sent, "SELECT selection.id") == 0
     assert count_of(sent, "SELECT interview_score.") == 1  # the member's own, not the answer's
+    assert count_of(sent, "SELECT committee_member.") == 0  # read with the application
     assert count_of(sent, "INSERT INTO audit_event") == 1
     assert len(sent) <= INTERVIEW_SCORE_STATEMENTS + _head_write(), "\n".join(sent)
 
