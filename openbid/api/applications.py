@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 import marshmallow as ma
@@ -95,20 +96,23 @@ def _scores(application: Application) -> Scores:
         sa.select(AssessmentResult, InterviewScore)
         .select_from(Application)
         .outerjoin(AssessmentResult, AssessmentResult.application_id == Application.id)
-        .outerjoin(InterviewScore, _scored(actor()))
+        .outerjoin(InterviewScore, _scored(actor().role == Role.COMMITTEE, actor().id))
         .where(Application.id == application.id)
         .order_by(InterviewScore.id)
     ).all()
     return rows[0][0] if rows else None, [score for _result, score in rows if score is not None]
 
 
-def _scored(user: User) -> sa.ColumnElement[bool]:
-    """The interview scores of an application that user may see, as a join condition."""
+def _scored(member: bool, user_id: object) -> sa.ColumnElement[bool]:
+    """The interview scores of an application its reader may see, as a join condition.
+
+    ``member``: the reader sits on committees (user_id: their id, or a parameter for it).
+    """
     scored = InterviewScore.application_id == Application.id
-    if user.role == Role.COMMITTEE:
+    if member:
         # A member's score stays their own until the interview closes (as on the board).
         scored &= InterviewScore.member_id.in_(
-            sa.select(CommitteeMember.id).where(CommitteeMember.user_id == user.id)
+            sa.select(CommitteeMember.id).where(CommitteeMember.user_id == user_id)
         )
     return scored
 
@@ -146,29 +150,13 @@ def _load_for_write(
     """
     user = actor()
     member = user.role == Role.COMMITTEE
-    stmt = sa.select(Application).where(Application.id == application_id).options(*_WITH_RELATIONS)
-    if member:
-        post = sa.orm.aliased(Position)
-        stmt = (
-            stmt.add_columns(CommitteeMember)
-            .outerjoin(post, post.id == Application.position_id)
-            .outerjoin(
-                CommitteeMember,
-                sa.and_(
-                    CommitteeMember.selection_id == post.selection_id,
-                    CommitteeMember.user_id == user.id,
-                ),
-            )
-        )
     shown = with_scores and user.role != Role.CANDIDATE
-    if shown:
-        stmt = (
-            stmt.add_columns(AssessmentResult, InterviewScore)
-            .outerjoin(AssessmentResult, AssessmentResult.application_id == Application.id)
-            .outerjoin(InterviewScore, _scored(user))
-            .order_by(InterviewScore.id)
-        )
-    rows = read_locked_rows(db.session, stmt) if locked else db.session.execute(stmt).all()
+    stmt = _write_load(member, shown)
+    params = {"application_id": application_id, "user_id": user.id}
+    if locked:
+        rows = read_locked_rows(db.session, stmt, params)
+    else:
+        rows = db.session.execute(stmt, params).all()
     if not rows:
         return None, (None, [])
     application = rows[0][0]
@@ -178,6 +166,41 @@ def _load_for_write(
         return application, (None, [])
     result = rows[0][-2]
     return application, (result, [row[-1] for row in rows if row[-1] is not None])
+
+
+@cache
+def _write_load(member: bool, shown: bool) -> sa.Select:
+    """The statement of ``_load_for_write`` (parameters ``application_id``, ``user_id``).
+
+    Built once per kind of caller: building it costs more than running it.
+    """
+    user_id = sa.bindparam("user_id")
+    stmt = (
+        sa.select(Application)
+        .where(Application.id == sa.bindparam("application_id"))
+        .options(*_WITH_RELATIONS)
+    )
+    if member:
+        post = sa.orm.aliased(Position)
+        stmt = (
+            stmt.add_columns(CommitteeMember)
+            .outerjoin(post, post.id == Application.position_id)
+            .outerjoin(
+                CommitteeMember,
+                sa.and_(
+                    CommitteeMember.selection_id == post.selection_id,
+                    CommitteeMember.user_id == user_id,
+                ),
+            )
+        )
+    if shown:
+        stmt = (
+            stmt.add_columns(AssessmentResult, InterviewScore)
+            .outerjoin(AssessmentResult, AssessmentResult.application_id == Application.id)
+            .outerjoin(InterviewScore, _scored(member, user_id))
+            .order_by(InterviewScore.id)
+        )
+    return stmt
 
 
 # What the answer reads of an application without a query: its columns and these relations.

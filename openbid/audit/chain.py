@@ -91,6 +91,14 @@ def compute_hash(event: AuditEvent) -> str:
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
+# The chain head's statements, built once: every appended event runs them.
+_HEAD = AuditChainHead.__table__
+_KEY = sa.bindparam("key")
+_TOUCH_HEAD = _HEAD.update().where(_HEAD.c.chain == _KEY).values(seq=_HEAD.c.seq)
+_READ_HEAD = sa.select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.chain == _KEY).with_for_update()
+_WRITE_HEAD = _HEAD.update().where(_HEAD.c.chain == _KEY)
+
+
 def _lock_head(session: Session, chain: str) -> tuple[int, str]:
     """Return the chain head's (seq, hash), locked for this transaction, creating it on first use.
 
@@ -101,11 +109,9 @@ def _lock_head(session: Session, chain: str) -> tuple[int, str]:
     (unchanged) before it is read, so the read happens under the database's write lock,
     whatever the caller has written before (fire() writes its row's change after this).
     """
-    table = AuditChainHead.__table__
     if session.get_bind().dialect.name == "sqlite":
-        session.execute(table.update().where(table.c.chain == chain).values(seq=table.c.seq))
-    stmt = sa.select(table.c.seq, table.c.hash).where(table.c.chain == chain).with_for_update()
-    head = session.execute(stmt).first()
+        session.execute(_TOUCH_HEAD, {"key": chain})
+    head = session.execute(_READ_HEAD, {"key": chain}).first()
     if head is not None:
         return head.seq, head.hash
     try:
@@ -113,7 +119,7 @@ def _lock_head(session: Session, chain: str) -> tuple[int, str]:
             session.add(AuditChainHead(chain=chain, seq=0, hash=GENESIS_HASH))
     except IntegrityError:
         # Another transaction created it first; wait for its lock like everyone else.
-        seq, digest = session.execute(stmt).one()
+        seq, digest = session.execute(_READ_HEAD, {"key": chain}).one()
         return seq, digest
     return 0, GENESIS_HASH
 
@@ -123,8 +129,7 @@ def _move_head(session: Session, chain: str, seq: int, digest: str) -> None:
 
     A head object the session holds (one it created) is expired: it is read again if used.
     """
-    table = AuditChainHead.__table__
-    session.execute(table.update().where(table.c.chain == chain).values(seq=seq, hash=digest))
+    session.execute(_WRITE_HEAD, {"key": chain, "seq": seq, "hash": digest})
     key = sa.inspect(AuditChainHead).identity_key_from_primary_key((chain,))
     held = session.identity_map.get(key)
     if held is not None:

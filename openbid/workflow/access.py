@@ -17,6 +17,7 @@ are built on these.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Iterable
 from typing import TypeVar
 
@@ -262,19 +263,25 @@ def read_locked(session: Session, stmt: sa.Select) -> T | None:
     return row
 
 
-def read_locked_rows(session: Session, stmt: sa.Select) -> list[sa.Row]:
+def read_locked_rows(session: Session, stmt: sa.Select, params: dict | None = None) -> list[sa.Row]:
     """Read stmt's rows with a row lock on its first entity (``FOR UPDATE OF`` its table).
 
-    ``read_locked`` for a statement that also reads other entities beside the row (outer
-    joins, one row each); the first entity of every row is the one row locked.
+    ``read_locked`` for a statement built once (its parameters in params) that also reads
+    other entities beside the row (outer joins, one row each); the first entity of every
+    row is the one row locked.
     """
-    model = stmt.column_descriptions[0]["entity"]
-    rows = session.execute(
-        stmt.with_for_update(of=model).execution_options(populate_existing=True)
-    ).all()
+    model, locking = _locking(stmt)
+    rows = session.execute(locking, params).all()
     if rows:
         _this_transaction(session, _LOCKED)[(model, rows[0][0].id)] = None
     return rows
+
+
+@functools.lru_cache(maxsize=64)
+def _locking(stmt: sa.Select) -> tuple[type, sa.Select]:
+    """Return stmt's first entity and stmt reading it under its row lock, made once."""
+    model = stmt.column_descriptions[0]["entity"]
+    return model, stmt.with_for_update(of=model).execution_options(populate_existing=True)
 
 
 def _held(session: Session, model: type[T], ident: int) -> tuple[T | None, object]:
