@@ -75,6 +75,7 @@ class Context:
     data: Mapping[str, Any]
     params: dict[str, Any]
     outputs: dict[str, Any] = field(default_factory=dict)
+    # The transition's event; None while actions registered ``audit_free`` run (see fire()).
     audit_event: Any = None
 
 
@@ -211,8 +212,16 @@ def fire(
         ctx = _build_context(session, row, actor, transition, data)
         _check_guards(ctx)
         from_state = _move(ctx, event)
-        ctx.audit_event = _append_audit(ctx, event, from_state)
+        # The event takes its place in the chain before the actions run (their own events and
+        # documents come after it), unless none of them touches the audit trail: then after
+        # them, so the chain head (which serialises every change of the selection) is locked
+        # for the last statements before the commit only, not while the actions run.
+        late = ACTIONS.audit_free(ctx.transition.actions)
+        if not late:
+            ctx.audit_event = _append_audit(ctx, event, from_state)
         _run_actions(ctx)
+        if late:
+            ctx.audit_event = _append_audit(ctx, event, from_state)
         # The version check happens here (a lost race raises StaleDataError) or at an action's
         # first query: the row's new state is written once with what the actions set on it.
         session.flush()

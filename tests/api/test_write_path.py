@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 import openbid.clock as clock
+from openbid import audit
 from openbid.extensions import db
 from openbid.models import Application, AuditEvent, ScreeningVerdict
 from openbid.stages.common.applications import create_application
@@ -70,6 +71,29 @@ def test_a_verdict_evaluates_the_rules_once_in_a_bounded_number_of_statements(sc
         sa.select(AuditEvent).where(AuditEvent.event == "pass_screening")
     ).one()
     assert event.payload["data"]["rules_passed"] is True
+
+
+def test_a_verdict_holds_the_chain_head_for_its_last_statements_only(screening):  # noqa: F811
+    # The chain head serialises every change of the selection: it is locked once the verdict
+    # and the application's change are written, for the head's update and the event alone.
+    application_id = _application("kandidat01").id
+    chair = screening("pansel.ketua")
+    with statements() as sent:
+        response = chair.post(f"/applications/{application_id}/verdict", json={"passed": True})
+    assert response.status_code == 200, response.get_json()
+    first = next(i for i, s in enumerate(sent) if "audit_chain_head" in s)
+    before, held = sent[:first], sent[first:]
+    assert count_of(before, "INSERT INTO screening_verdict") == 1
+    assert count_of(before, "UPDATE application ") == 1
+    assert all("audit_chain_head" in s or s.startswith("INSERT INTO audit_event") for s in held)
+    assert count_of(held, "INSERT INTO audit_event") == 1
+    assert len(held) == 3 + _head_write(), "\n".join(held)  # lock, update, event
+    db.session.expire_all()
+    event = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.event == "pass_screening")
+    ).one()
+    assert (event.subject_id, event.to_state) == (application_id, "eligible")
+    assert audit.verify_all(db.session).ok
 
 
 # A submission: the token, the post with its selection, the profile (for the API's check, the
