@@ -221,6 +221,7 @@ def fire(
             ctx.audit_event = _append_audit(ctx, event, from_state)
         _run_actions(ctx)
         if late:
+            session.flush()  # the row's change and the actions' writes, before the head's lock
             ctx.audit_event = _append_audit(ctx, event, from_state)
         # The version check happens here (a lost race raises StaleDataError) or at an action's
         # first query: the row's new state is written once with what the actions set on it.

@@ -73,6 +73,19 @@ def test_a_verdict_evaluates_the_rules_once_in_a_bounded_number_of_statements(sc
     assert event.payload["data"]["rules_passed"] is True
 
 
+def _around_the_head(sent: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """Split a request's statements: before the chain head's lock, from it to the event, after.
+
+    Asserts that nothing but the head and the event is written while the head is held.
+    """
+    first = next(i for i, s in enumerate(sent) if "audit_chain_head" in s)
+    last = next(i for i, s in enumerate(sent) if s.startswith("INSERT INTO audit_event"))
+    held = sent[first : last + 1]
+    assert all("audit_chain_head" in s for s in held[:-1]), "\n".join(held)
+    assert count_of(sent[last + 1 :], "INSERT") + count_of(sent[last + 1 :], "UPDATE") == 0
+    return sent[:first], held, sent[last + 1 :]
+
+
 def test_a_verdict_holds_the_chain_head_for_its_last_statements_only(screening):  # noqa: F811
     # The chain head serialises every change of the selection: it is locked once the verdict
     # and the application's change are written, for the head's update and the event alone.
@@ -81,13 +94,11 @@ def test_a_verdict_holds_the_chain_head_for_its_last_statements_only(screening):
     with statements() as sent:
         response = chair.post(f"/applications/{application_id}/verdict", json={"passed": True})
     assert response.status_code == 200, response.get_json()
-    first = next(i for i, s in enumerate(sent) if "audit_chain_head" in s)
-    before, held = sent[:first], sent[first:]
+    before, held, after = _around_the_head(sent)
     assert count_of(before, "INSERT INTO screening_verdict") == 1
     assert count_of(before, "UPDATE application ") == 1
-    assert all("audit_chain_head" in s or s.startswith("INSERT INTO audit_event") for s in held)
-    assert count_of(held, "INSERT INTO audit_event") == 1
     assert len(held) == 3 + _head_write(), "\n".join(held)  # lock, update, event
+    assert after == []
     db.session.expire_all()
     event = db.session.scalars(
         sa.select(AuditEvent).where(AuditEvent.event == "pass_screening")
@@ -142,6 +153,21 @@ def test_a_submission_takes_a_bounded_number_of_statements(draft) -> None:
     assert count_of(sent, "INSERT INTO audit_event") == 1
     assert count_of(sent, "UPDATE application ") == 1  # the snapshot rides on the state change
     assert len(sent) <= SUBMIT_STATEMENTS + _head_write(), "\n".join(sent)
+
+
+def test_a_submission_holds_the_chain_head_for_its_last_statements_only(draft) -> None:
+    # The snapshot and the state change are written before the chain head is locked.
+    api, application = draft
+    moment = application.position.selection.registration_opens_at + timedelta(hours=2)
+    with clock_at(moment), statements() as sent:
+        response = _submit(api, application)
+    assert response.status_code == 201, response.get_json()
+    before, held, after = _around_the_head(sent)
+    assert count_of(before, "UPDATE application ") == 1
+    assert len(held) == 3 + _head_write(), "\n".join(held)  # lock, update, event
+    assert all(s.startswith("SELECT ") for s in after)  # the answer, read after the commit
+    db.session.expire_all()
+    assert audit.verify_all(db.session).ok
 
 
 PARAM = r"(\?|%\(\w+\)s(::\w+)?)"
