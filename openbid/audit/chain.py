@@ -112,7 +112,8 @@ def _lock_head(session: Session, chain: str) -> tuple[int, str]:
 
     SQLite has no row locks and begins a transaction at its first write: the head is written
     (unchanged) before it is read, so the read happens under the database's write lock,
-    whatever the caller has written before (fire() writes its row's change after this).
+    whatever the caller has written before (fire() writes its row's change before or after
+    this, as its actions allow).
     """
     if session.get_bind().dialect.name == "sqlite":
         session.execute(_TOUCH_HEAD, {"key": chain})
