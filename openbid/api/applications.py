@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 import marshmallow as ma
@@ -53,7 +54,7 @@ from openbid.rules.reasons import N_, Reason, ValidationFailed
 from openbid.stages import applications as portal
 from openbid.stages import assessment, interview, screening
 from openbid.workflow import kept_after_commit
-from openbid.workflow.access import load_locked, read_locked
+from openbid.workflow.access import load_locked, read_locked, read_locked_rows, seat_read
 
 # Which AssessmentResult fields each score component writes, and the body field feeding it.
 ASSESSMENT_COMPONENTS: dict[str, dict[str, str]] = {
@@ -91,21 +92,29 @@ def _scores(application: Application) -> Scores:
     """
     if actor().role == Role.CANDIDATE:
         return None, []
-    scored = InterviewScore.application_id == Application.id
-    if actor().role == Role.COMMITTEE:
-        # A member's score stays their own until the interview closes (as on the board).
-        scored &= InterviewScore.member_id.in_(
-            sa.select(CommitteeMember.id).where(CommitteeMember.user_id == actor().id)
-        )
     rows = db.session.execute(
         sa.select(AssessmentResult, InterviewScore)
         .select_from(Application)
         .outerjoin(AssessmentResult, AssessmentResult.application_id == Application.id)
-        .outerjoin(InterviewScore, scored)
+        .outerjoin(InterviewScore, _scored(actor().role == Role.COMMITTEE, actor().id))
         .where(Application.id == application.id)
         .order_by(InterviewScore.id)
     ).all()
     return rows[0][0] if rows else None, [score for _result, score in rows if score is not None]
+
+
+def _scored(member: bool, user_id: object) -> sa.ColumnElement[bool]:
+    """The interview scores of an application its reader may see, as a join condition.
+
+    ``member``: the reader sits on committees (user_id: their id, or a parameter for it).
+    """
+    scored = InterviewScore.application_id == Application.id
+    if member:
+        # A member's score stays their own until the interview closes (as on the board).
+        scored &= InterviewScore.member_id.in_(
+            sa.select(CommitteeMember.id).where(CommitteeMember.user_id == user_id)
+        )
+    return scored
 
 
 _WITH_RELATIONS = (
@@ -125,6 +134,73 @@ def _load_application(application_id: int, *, locked: bool = False) -> Applicati
     return db.session.scalar(
         sa.select(Application).where(Application.id == application_id).options(*_WITH_RELATIONS)
     )
+
+
+def _load_for_write(
+    application_id: int, *, with_scores: bool, locked: bool = True
+) -> tuple[Application | None, Scores]:
+    """Read an application for a write in one query, under the row lock fire() takes
+    (``locked``; a write that does not fire the application's event takes none).
+
+    With it: its post, selection and candidate; the caller's seat on the selection's
+    committee (members only: noted for ``committee_seat``, which the API's visibility and
+    fire()'s access check ask); and, with ``with_scores``, the scores the caller may see
+    (``_scores``, for an answer the write does not change). Returns (None, no scores) when
+    there is no such application.
+    """
+    user = actor()
+    member = user.role == Role.COMMITTEE
+    shown = with_scores and user.role != Role.CANDIDATE
+    stmt = _write_load(member, shown)
+    params = {"application_id": application_id, "user_id": user.id}
+    if locked:
+        rows = read_locked_rows(db.session, stmt, params)
+    else:
+        rows = db.session.execute(stmt, params).all()
+    if not rows:
+        return None, (None, [])
+    application = rows[0][0]
+    if member:
+        seat_read(db.session, application.position.selection, user, rows[0][1])
+    if not shown:
+        return application, (None, [])
+    result = rows[0][-2]
+    return application, (result, [row[-1] for row in rows if row[-1] is not None])
+
+
+@cache
+def _write_load(member: bool, shown: bool) -> sa.Select:
+    """The statement of ``_load_for_write`` (parameters ``application_id``, ``user_id``).
+
+    Built once per kind of caller: building it costs more than running it.
+    """
+    user_id = sa.bindparam("user_id")
+    stmt = (
+        sa.select(Application)
+        .where(Application.id == sa.bindparam("application_id"))
+        .options(*_WITH_RELATIONS)
+    )
+    if member:
+        post = sa.orm.aliased(Position)
+        stmt = (
+            stmt.add_columns(CommitteeMember)
+            .outerjoin(post, post.id == Application.position_id)
+            .outerjoin(
+                CommitteeMember,
+                sa.and_(
+                    CommitteeMember.selection_id == post.selection_id,
+                    CommitteeMember.user_id == user_id,
+                ),
+            )
+        )
+    if shown:
+        stmt = (
+            stmt.add_columns(AssessmentResult, InterviewScore)
+            .outerjoin(AssessmentResult, AssessmentResult.application_id == Application.id)
+            .outerjoin(InterviewScore, _scored(member, user_id))
+            .order_by(InterviewScore.id)
+        )
+    return stmt
 
 
 # What the answer reads of an application without a query: its columns and these relations.
@@ -386,15 +462,13 @@ def get_application(application_id: int) -> ApplicationShown:
 @bp.response(200, ApplicationSchema, description="The application after the verdict")
 def post_verdict(body: dict, application_id: int) -> ApplicationShown:
     """Pass or fail an application through the screening service."""
-    # Read under the row lock fire() takes (one query for the row, its lock and relations);
-    # held, so visible_application finds it loaded.
-    loaded = _load_application(application_id, locked=True)
+    # One query for the row under the lock fire() takes, its relations, the caller's seat
+    # and the answer's scores (the verdict changes none); held, so visible_application finds
+    # it loaded. The answer's documents are those the rules were evaluated on. The rows are
+    # kept as committed, so dumping them afterwards reads nothing again.
+    loaded, scores = _load_for_write(application_id, with_scores=True)
     application = visible_application(application_id)
     del loaded
-    # The answer's parts are read in the verdict's transaction, under its lock: the verdict
-    # changes no score, and the documents are those the rules were evaluated on. The rows
-    # are kept as committed, so dumping them afterwards reads nothing again.
-    scores = _scores(application)
     with screening.evaluated(application) as screened, kept_after_commit():
         fired = screening.record_verdict(
             application,
@@ -426,7 +500,8 @@ def put_score(body: dict, application_id: int, component: str) -> ApplicationSho
     if component != "interview" and component not in ASSESSMENT_COMPONENTS:
         raise NotFound()
     body = _component_body(component)
-    loaded = _load_application(application_id)  # held: one query for its post and selection
+    # Held: one query for its post, selection and the caller's seat.
+    loaded, _none = _load_for_write(application_id, with_scores=False, locked=False)
     application = visible_application(application_id)
     del loaded
     with kept_after_commit():  # the answer reads the new scores, not the row again

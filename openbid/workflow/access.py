@@ -17,6 +17,7 @@ are built on these.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Iterable
 from typing import TypeVar
 
@@ -79,6 +80,17 @@ def committee_seat(session: Session, selection: Selection, user: User) -> Commit
         seats = _seats_read(session)  # the query may have begun the transaction
         seats[key] = seat
     return seats[key]
+
+
+def seat_read(
+    session: Session, selection: Selection, user: User, seat: CommitteeMember | None
+) -> None:
+    """Note the user's seat on the selection (None: none), read with another query.
+
+    A write that reads its record joined to the caller's seat sends no second query for it:
+    ``committee_seat`` answers from this for the rest of the transaction.
+    """
+    _seats_read(session)[(selection.id, user.id)] = seat
 
 
 # Session.info key: (the transaction, {(selection id, user id): seat or None}).
@@ -249,6 +261,27 @@ def read_locked(session: Session, stmt: sa.Select) -> T | None:
     if row is not None:
         _this_transaction(session, _LOCKED)[(model, row.id)] = None
     return row
+
+
+def read_locked_rows(session: Session, stmt: sa.Select, params: dict | None = None) -> list[sa.Row]:
+    """Read stmt's rows with a row lock on its first entity (``FOR UPDATE OF`` its table).
+
+    ``read_locked`` for a statement built once (its parameters in params) that also reads
+    other entities beside the row (outer joins, one row each); the first entity of every
+    row is the one row locked.
+    """
+    model, locking = _locking(stmt)
+    rows = session.execute(locking, params).all()
+    if rows:
+        _this_transaction(session, _LOCKED)[(model, rows[0][0].id)] = None
+    return rows
+
+
+@functools.lru_cache(maxsize=64)
+def _locking(stmt: sa.Select) -> tuple[type, sa.Select]:
+    """Return stmt's first entity and stmt reading it under its row lock, made once."""
+    model = stmt.column_descriptions[0]["entity"]
+    return model, stmt.with_for_update(of=model).execution_options(populate_existing=True)
 
 
 def _held(session: Session, model: type[T], ident: int) -> tuple[T | None, object]:

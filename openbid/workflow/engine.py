@@ -8,6 +8,7 @@ an audit event without its state, or a document number consumed by a failed rend
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -74,6 +75,7 @@ class Context:
     data: Mapping[str, Any]
     params: dict[str, Any]
     outputs: dict[str, Any] = field(default_factory=dict)
+    # The transition's event; None while actions registered ``audit_free`` run (see fire()).
     audit_event: Any = None
 
 
@@ -135,16 +137,23 @@ def evaluate_guards(ctx: Context) -> list[Reason]:
 class _Binding:
     """The model a transitions Machine drives: its state reads and writes the row's column."""
 
-    def __init__(self, row: Row) -> None:
+    def __init__(self, row: Row | None) -> None:
+        self._row = row
+        self._state = ""
+
+    def bind(self, row: Row | None) -> None:
+        """Drive row from now on (None: no row)."""
         self._row = row
 
     @property
     def state(self) -> str:
-        return self._row.state
+        return self._row.state if self._row is not None else self._state
 
     @state.setter
     def state(self, value: str) -> None:
-        if self._row.state != value:  # re-binding with initial=row.state must not dirty the row
+        if self._row is None:  # the machine's initial state, set while it is built
+            self._state = value
+        elif self._row.state != value:  # binding with the row's state must not dirty it
             self._row.state = value
 
 
@@ -203,8 +212,17 @@ def fire(
         ctx = _build_context(session, row, actor, transition, data)
         _check_guards(ctx)
         from_state = _move(ctx, event)
-        ctx.audit_event = _append_audit(ctx, event, from_state)
+        # The event takes its place in the chain before the actions run (their own events and
+        # documents come after it), unless none of them touches the audit trail: then after
+        # them, so the chain head (which serialises every change of the selection) is locked
+        # for the last statements before the commit only, not while the actions run.
+        late = ACTIONS.audit_free(ctx.transition.actions)
+        if not late:
+            ctx.audit_event = _append_audit(ctx, event, from_state)
         _run_actions(ctx)
+        if late:
+            session.flush()  # the row's change and the actions' writes, before the head's lock
+            ctx.audit_event = _append_audit(ctx, event, from_state)
         # The version check happens here (a lost race raises StaleDataError) or at an action's
         # first query: the row's new state is written once with what the actions set on it.
         session.flush()
@@ -297,6 +315,47 @@ def _check_guards(ctx: Context) -> None:
         raise GuardFailed(reasons)
 
 
+class _Machines(threading.local):
+    """Each thread's transitions Machine per machine definition, built on first use.
+
+    Building one costs more than the rest of a transition outside the database; a machine
+    is bound to its row only for the trigger (``_bound``), so none holds a row between
+    events, and none is shared between threads.
+    """
+
+    def __init__(self) -> None:
+        self.built: dict[int, tuple[MachineDef, Machine, _Binding]] = {}
+
+    def get(self, machine_def: MachineDef) -> tuple[Machine, _Binding]:
+        """Return this thread's machine for machine_def and the binding it drives."""
+        held = self.built.get(id(machine_def))
+        if held is None or held[0] is not machine_def:
+            binding = _Binding(None)
+            machine = Machine(
+                model=binding,
+                initial=machine_def.initial,
+                **machine_def.machine_config(lambda _event: True),
+            )
+            held = (machine_def, machine, binding)
+            self.built[id(machine_def)] = held
+        return held[1], held[2]
+
+
+_MACHINES = _Machines()
+
+
+@contextmanager
+def _bound(machine_def: MachineDef, row: Row) -> Iterator[_Binding]:
+    """Yield this thread's machine for machine_def bound to row, in the row's state."""
+    machine, binding = _MACHINES.get(machine_def)
+    binding.bind(row)
+    try:
+        machine.set_state(row.state, model=binding)
+        yield binding
+    finally:
+        binding.bind(None)
+
+
 def _move(ctx: Context, event: str) -> str:
     """Trigger event on a transitions Machine bound to the row; return the state it left.
 
@@ -304,12 +363,9 @@ def _move(ctx: Context, event: str) -> str:
     """
     row = ctx.row
     from_state = row.state
-    machine = Machine(
-        model=_Binding(row),
-        initial=row.state,
-        **ctx.machine.machine_config(lambda _event: True),
-    )
-    if not machine.models[0].trigger(event):
+    with _bound(ctx.machine, row) as binding:
+        moved = binding.trigger(event)
+    if not moved:
         raise EventNotAvailable(
             Reason(
                 "event.refused",

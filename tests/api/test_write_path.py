@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 import openbid.clock as clock
+from openbid import audit
 from openbid.extensions import db
 from openbid.models import Application, AuditEvent, ScreeningVerdict
 from openbid.stages.common.applications import create_application
@@ -18,11 +19,11 @@ from tests.factories import make_agency, make_selection
 from tests.querycount import count_of, statements
 from tests.stage_factories import clock_at, make_candidate, publish, upload_documents
 
-# A verdict, in one transaction: the token; the application with its post, selection and
-# candidate under its row lock; the member's seat; the answer's scores (one query); the
+# A verdict, in one transaction: the token; the application with its post, selection,
+# candidate, the member's seat and the answer's scores, under its row lock (one query); the
 # rules' inputs (one query); the chain head; the verdict, the chain head's update, its event
 # and the application's update. The answer's documents are those the rules were given.
-VERDICT_STATEMENTS = 10
+VERDICT_STATEMENTS = 8
 
 
 def _head_write() -> int:
@@ -45,9 +46,11 @@ def test_a_verdict_evaluates_the_rules_once_in_a_bounded_number_of_statements(sc
     assert count_of(sent, "SELECT approval.") == 0
     assert count_of(sent, "SELECT application_document.") == 0
     assert count_of(sent, "INSERT INTO audit_event") == 1
-    # The seat is read once for the API's visibility and fire()'s access check; the
-    # application, its post and selection are read once, with the row lock fire() needs.
-    assert count_of(sent, "SELECT committee_member.") == 1
+    # The application, its post and selection, the member's seat (for the API's visibility
+    # and fire()'s access check) and the answer's scores are read once, with the row lock
+    # fire() needs.
+    assert count_of(sent, "SELECT committee_member.") == 0
+    assert count_of(sent, "SELECT assessment_result.") == 0
     assert count_of(sent, "SELECT application.id, application.position_id") == 1
     assert count_of(sent, "SELECT application.version") == 0
     assert count_of(sent, "SELECT position.") == 0
@@ -68,6 +71,40 @@ def test_a_verdict_evaluates_the_rules_once_in_a_bounded_number_of_statements(sc
         sa.select(AuditEvent).where(AuditEvent.event == "pass_screening")
     ).one()
     assert event.payload["data"]["rules_passed"] is True
+
+
+def _around_the_head(sent: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """Split a request's statements: before the chain head's lock, from it to the event, after.
+
+    Asserts that nothing but the head and the event is written while the head is held.
+    """
+    first = next(i for i, s in enumerate(sent) if "audit_chain_head" in s)
+    last = next(i for i, s in enumerate(sent) if s.startswith("INSERT INTO audit_event"))
+    held = sent[first : last + 1]
+    assert all("audit_chain_head" in s for s in held[:-1]), "\n".join(held)
+    assert count_of(sent[last + 1 :], "INSERT") + count_of(sent[last + 1 :], "UPDATE") == 0
+    return sent[:first], held, sent[last + 1 :]
+
+
+def test_a_verdict_holds_the_chain_head_for_its_last_statements_only(screening):  # noqa: F811
+    # The chain head serialises every change of the selection: it is locked once the verdict
+    # and the application's change are written, for the head's update and the event alone.
+    application_id = _application("kandidat01").id
+    chair = screening("pansel.ketua")
+    with statements() as sent:
+        response = chair.post(f"/applications/{application_id}/verdict", json={"passed": True})
+    assert response.status_code == 200, response.get_json()
+    before, held, after = _around_the_head(sent)
+    assert count_of(before, "INSERT INTO screening_verdict") == 1
+    assert count_of(before, "UPDATE application ") == 1
+    assert len(held) == 3 + _head_write(), "\n".join(held)  # lock, update, event
+    assert after == []
+    db.session.expire_all()
+    event = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.event == "pass_screening")
+    ).one()
+    assert (event.subject_id, event.to_state) == (application_id, "eligible")
+    assert audit.verify_all(db.session).ok
 
 
 # A submission: the token, the post with its selection, the profile (for the API's check, the
@@ -116,6 +153,21 @@ def test_a_submission_takes_a_bounded_number_of_statements(draft) -> None:
     assert count_of(sent, "INSERT INTO audit_event") == 1
     assert count_of(sent, "UPDATE application ") == 1  # the snapshot rides on the state change
     assert len(sent) <= SUBMIT_STATEMENTS + _head_write(), "\n".join(sent)
+
+
+def test_a_submission_holds_the_chain_head_for_its_last_statements_only(draft) -> None:
+    # The snapshot and the state change are written before the chain head is locked.
+    api, application = draft
+    moment = application.position.selection.registration_opens_at + timedelta(hours=2)
+    with clock_at(moment), statements() as sent:
+        response = _submit(api, application)
+    assert response.status_code == 201, response.get_json()
+    before, held, after = _around_the_head(sent)
+    assert count_of(before, "UPDATE application ") == 1
+    assert len(held) == 3 + _head_write(), "\n".join(held)  # lock, update, event
+    assert all(s.startswith("SELECT ") for s in after)  # the answer, read after the commit
+    db.session.expire_all()
+    assert audit.verify_all(db.session).ok
 
 
 PARAM = r"(\?|%\(\w+\)s(::\w+)?)"
@@ -213,9 +265,10 @@ def test_an_assessment_score_takes_a_bounded_number_of_statements(stages, api_as
     assert len(sent) <= ASSESSMENT_SCORE_STATEMENTS + _head_write(), "\n".join(sent)
 
 
-# An interview score: as an assessment score, with the member's seat, the selection's shared
-# lock (the interview stays open until the commit), the member's conflicts and their score.
-INTERVIEW_SCORE_STATEMENTS = 13
+# An interview score: as an assessment score (the member's seat read with the application),
+# with the selection's shared lock (the interview stays open until the commit), the member's
+# conflicts and their score.
+INTERVIEW_SCORE_STATEMENTS = 12
 
 
 def test_an_interview_score_takes_a_bounded_number_of_statements(stages, api_as) -> None:
@@ -227,6 +280,7 @@ def test_an_interview_score_takes_a_bounded_number_of_statements(stages, api_as)
     assert [s["score"] for s in answer["scores"]["interview"]] == [77]  # their own, as written
     assert count_of(sent, "SELECT position.") + count_of(sent, "SELECT selection.id") == 0
     assert count_of(sent, "SELECT interview_score.") == 1  # the member's own, not the answer's
+    assert count_of(sent, "SELECT committee_member.") == 0  # read with the application
     assert count_of(sent, "INSERT INTO audit_event") == 1
     assert len(sent) <= INTERVIEW_SCORE_STATEMENTS + _head_write(), "\n".join(sent)
 

@@ -101,12 +101,14 @@ def test_action_that_raises_rolls_everything_back(app) -> None:
     submit["actions"] = ["explode_after_move"]
 
     def explode(ctx) -> None:
-        # The state has moved and the audit event is appended when an action runs; both are
-        # written by the next flush (an action's first query, or fire()'s own after them).
+        # The state has moved and the audit event is appended when an action runs: the event
+        # is written, the row's change waits for the next flush (an action's first query, or
+        # fire()'s own after them).
         assert ctx.row.state == "approval"
-        assert ctx.audit_event in ctx.session.new and ctx.audit_event.hash
-        ctx.session.flush()
+        assert ctx.audit_event in ctx.session and ctx.audit_event.hash
         assert ctx.audit_event.id is not None
+        assert ctx.row in ctx.session.dirty
+        ctx.session.flush()
         raise RuntimeError("renderer crashed")
 
     with ACTIONS.temporarily("explode_after_move", explode):

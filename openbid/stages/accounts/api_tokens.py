@@ -50,17 +50,21 @@ def revoke_token(row: ApiToken, actor: User) -> None:
     db.session.commit()
 
 
+# A token with its user, by digest: built once (every API request runs it).
+_BY_DIGEST = (
+    sa.select(ApiToken)
+    .where(ApiToken.token_hash == sa.bindparam("digest"))
+    .options(sa.orm.joinedload(ApiToken.user))
+)
+
+
 def token_in_use(secret: str) -> ApiToken | None:
     """Return the valid token with this secret, its use noted, or None.
 
     None for an unknown, expired or revoked token, or one of a disabled account. The time of
     use is written at most once a minute: a busy client must not turn every read into a write.
     """
-    row = db.session.scalar(
-        sa.select(ApiToken)
-        .where(ApiToken.token_hash == _digest(secret))
-        .options(sa.orm.joinedload(ApiToken.user))
-    )
+    row = db.session.scalar(_BY_DIGEST, {"digest": _digest(secret)})
     now = utcnow()
     if row is None or row.revoked_at is not None or row.expires_at <= now or not row.user.active:
         return None

@@ -40,7 +40,7 @@ from openbid.workflow.engine import Context
 from openbid.workflow.registry import action
 
 
-@action("snapshot_profile")
+@action("snapshot_profile", audit_free=True)
 def snapshot_profile(ctx: Context) -> None:
     """Copy the candidate's profile and current documents into the application; stamp the time."""
     application: Application = ctx.row

@@ -8,7 +8,7 @@ from openbid.workflow.engine import Context
 from openbid.workflow.registry import action
 
 
-@action("record_screening_verdict")
+@action("record_screening_verdict", audit_free=True)
 def record_screening_verdict(ctx: Context) -> None:
     """Write the application's ScreeningVerdict: the rules' results and the committee's word."""
     passed = ctx.transition.dest == ApplicationState.ELIGIBLE
