@@ -141,6 +141,7 @@ def selection(selection_id: int):
         abort(404)
     events = db.session.scalars(stmt.offset((filters.page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
     definition = definition_of(selection)
+    labels = event_log.Labels(lambda machine, state: _state_name(definition, machine, state))
     return render_template(
         "auditor/selection.html",
         selection=selection,
@@ -154,14 +155,14 @@ def selection(selection_id: int):
         events=events,
         filters=filters,
         actors=actors,
-        kinds=sorted(kinds, key=event_log.label),
+        kinds=sorted(kinds, key=labels.event),
         documents=service.selection_documents(db.session, selection.id),
         checkpoints=checkpoints.selection_files(selection.id),
-        describe=event_log.describe,
-        event_label=event_log.label,
-        subject=event_log.subject,
-        state_name=lambda machine, state: _state_name(definition, machine, state),
-        role_label=_role_name,
+        describe=lambda payload: event_log.describe(payload, labels),
+        event_label=labels.event,
+        subject=labels.subject,
+        state_name=labels.state,
+        role_label=lambda role: labels.once(("actor_role", role), _role_name, role),
         export=_export_view(selection.id),
         waits=oversight.gate_waits(
             db.session, selection, oversight.service_level(db.session, definition.oversight_body)

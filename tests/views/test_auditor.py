@@ -7,6 +7,7 @@ import io
 import re
 from urllib.parse import urlencode
 
+import flask_babel
 import pytest
 import sqlalchemy as sa
 from flask import Flask
@@ -401,3 +402,34 @@ def test_the_filters_choices_read_only_the_events_since_the_last_view(
     assert "seq >" in since
     page = auditor_browser.client.get(url).get_data(as_text=True)
     assert secretary.email in page  # the actor is still offered in the filter
+
+
+def test_translations_looked_up_do_not_grow_with_rows(auditor_browser, built, monkeypatch) -> None:
+    """Each label of the log is translated once per page, not once per row."""
+    selection, secretary = make_selection(built.agency)
+    chain = audit.chain_for(selection.id)
+    have = db.session.scalar(sa.select(sa.func.count()).where(AuditEvent.chain == chain))
+    url = f"/audit/selections/{selection.id}?lang=en"
+    lookups: list[str] = []
+    lookup = flask_babel.Domain.get_translations
+
+    def counted(domain):
+        lookups.append("")
+        return lookup(domain)
+
+    monkeypatch.setattr(flask_babel.Domain, "get_translations", counted)
+
+    def page() -> tuple[int, str]:
+        auditor_browser.client.get(url)  # records the verification of the new events
+        lookups.clear()
+        response = auditor_browser.client.get(url)
+        assert response.status_code == 200
+        return len(lookups), response.get_data(as_text=True)
+
+    _notes(selection, secretary, 10 - have)
+    few, text = page()
+    assert text.count('<td class="num">') == 10
+    _notes(selection, secretary, 40)
+    many, text = page()
+    assert text.count('<td class="num">') == 50
+    assert many == few
