@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
+from babel import dates as babel_dates
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, get_locale, get_translations, gettext
 from flask_login import current_user
@@ -12,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 from config import BASE_DIR
+from openbid import clock
 from openbid.extensions import babel
 from openbid.models import (
     ApplicationEvent,
@@ -120,10 +123,23 @@ def wib(value: datetime | None) -> str:
 
 
 def wib_datetime(value: datetime | None) -> str:
-    """Format a moment to the second in WIB, e.g. ``14 Nov 2018 09.00.03 WIB``."""
+    """Format a moment to the second in WIB, e.g. ``14 Nov 2018 09.00.03 WIB``.
+
+    What ``format_datetime(value, "d MMM yyyy HH.mm.ss 'WIB'")`` writes, put together here:
+    Babel's pattern formatter costs ~30 µs a call, and the auditor's log prints one per row.
+    """
     if value is None:
         return ""
-    return format_datetime(value, "d MMM yyyy HH.mm.ss 'WIB'")
+    moment = clock.to_jakarta(value)
+    month = _short_months(str(get_locale()))[moment.month - 1]
+    return f"{moment.day} {month} {moment.year:04d} {moment:%H.%M.%S} WIB"
+
+
+@functools.cache
+def _short_months(locale: str) -> tuple[str, ...]:
+    """Return a language's abbreviated month names, January first (what ``MMM`` writes)."""
+    names = babel_dates.get_month_names("abbreviated", "format", locale)
+    return tuple(names[month] for month in range(1, 13))
 
 
 def short_date(value: date | datetime) -> str:

@@ -16,7 +16,7 @@ from typing import Protocol
 
 import sqlalchemy as sa
 from flask import Flask, current_app
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from openbid.models import StoredFile
@@ -97,18 +97,27 @@ def storage() -> Storage:
     return current_app.extensions["openbid.storage"]
 
 
+# INSERT … ON CONFLICT DO NOTHING, by dialect (both spell it the same way).
+_UPSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
 def store(session: Session, data: bytes, content_type: str) -> StoredFile:
-    """Store bytes and return their StoredFile row (existing one for identical content)."""
+    """Store bytes and return their StoredFile row (existing one for identical content).
+
+    New content is one statement, where a look-up, a savepoint, the insert and its release
+    were four round trips: identical bytes, stored before or a moment ago by a concurrent
+    transaction, make the insert do nothing (after waiting for that transaction), and the
+    row is then read.
+    """
     digest = storage().put(data)
-    existing = session.scalar(sa.select(StoredFile).where(StoredFile.sha256 == digest))
-    if existing is not None:
-        return existing
-    try:
-        with session.begin_nested():
-            row = StoredFile(sha256=digest, size=len(data), content_type=content_type)
-            session.add(row)
-    except IntegrityError:
-        # The same content arrived in a concurrent transaction a moment ago.
+    insert = _UPSERTS[session.get_bind().dialect.name](StoredFile)
+    stmt = (
+        insert.values(sha256=digest, size=len(data), content_type=content_type)
+        .on_conflict_do_nothing(index_elements=[StoredFile.sha256])
+        .returning(StoredFile)
+    )
+    row = session.scalars(stmt).first()
+    if row is None:
         row = session.scalars(sa.select(StoredFile).where(StoredFile.sha256 == digest)).one()
     return row
 

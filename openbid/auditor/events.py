@@ -10,7 +10,7 @@ left out, never guessed.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
@@ -190,16 +190,16 @@ def _short(text: str, limit: int = VALUE_LIMIT) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _scalar(key: str, value: Any) -> str:
+def _scalar(key: str, value: Any, labels: Labels) -> str:
     """Return one plain value as read: yes/no, roles translated, a dash for nothing."""
     if value is None or value == "":
         return "–"
     if isinstance(value, bool):
-        return _("yes") if value else _("no")
+        return labels.text("yes") if value else labels.text("no")
     if key in ROLE_FIELDS and isinstance(value, str):
-        return _safe(role_label, value)
+        return labels.role(value)
     if key in COMMITTEE_ROLE_FIELDS and isinstance(value, str):
-        return _safe(committee_role_label, value)
+        return labels.once(("committee_role", value), _safe, committee_role_label, value)
     return str(value)
 
 
@@ -210,27 +210,76 @@ def _safe(translate, value: str) -> str:
         return value
 
 
-def _value(key: str, value: Any) -> str:
+def _value(key: str, value: Any, labels: Labels) -> str:
     """Return a field's value as one line: nested changes as "a → b", lists joined."""
     if isinstance(value, Mapping):
         if set(value) == {"from", "to"}:
-            return f"{_value(key, value['from'])} → {_value(key, value['to'])}"
-        return "; ".join(f"{_field_label(k)}: {_value(k, v)}" for k, v in value.items())
+            return f"{_value(key, value['from'], labels)} → {_value(key, value['to'], labels)}"
+        return "; ".join(f"{labels.field(k)}: {_value(k, v, labels)}" for k, v in value.items())
     if isinstance(value, list | tuple):
         if key == "failed_rules":
             return "; ".join(str(item.get("message") or item.get("rule")) for item in value) or "–"
         if value and all(isinstance(item, Mapping) for item in value):
             return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
-        return ", ".join(_scalar(key, item) for item in value) or "–"
-    return _scalar(key, value)
+        return ", ".join(_scalar(key, item, labels) for item in value) or "–"
+    return _scalar(key, value, labels)
 
 
 def _field_label(key: str) -> str:
     return _(FIELD_LABELS[key]) if key in FIELD_LABELS else key.replace("_", " ")
 
 
-def describe(payload: Mapping[str, Any] | None) -> list[Field]:
+class Labels:
+    """The log's words in the current language, each translated once per page.
+
+    A page of the log repeats a handful of roles, event types, states and field names on
+    every row, and each ``gettext`` finds the language through several context locals: at
+    50 rows that was most of the page's time. Make one per request (the language is the
+    request's); the names are those the page shows.
+    """
+
+    def __init__(self, state_name: Callable[[str, str | None], str] | None = None) -> None:
+        """Start empty; ``state_name(subject_type, state)`` names states (optional)."""
+        self._known: dict[tuple[Any, ...], str] = {}
+        self._state_name = state_name
+
+    def once(self, key: tuple[Any, ...], function: Callable[..., str], *args: Any) -> str:
+        """Return ``function(*args)``, computed the first time ``key`` is asked for."""
+        known = self._known.get(key)
+        if known is None:
+            known = self._known[key] = function(*args)
+        return known
+
+    def text(self, message: str) -> str:
+        """Return ``gettext(message)``."""
+        return self.once(("text", message), _, message)
+
+    def event(self, event: str) -> str:
+        """Return an event's readable name (``label``)."""
+        return self.once(("event", event), label, event)
+
+    def subject(self, subject_type: str) -> str:
+        """Return what an event is about (``subject``)."""
+        return self.once(("subject", subject_type), subject, subject_type)
+
+    def role(self, role: str) -> str:
+        """Return an actor's role; a role this version no longer knows stays as stored."""
+        return self.once(("role", role), _safe, role_label, role)
+
+    def field(self, key: str) -> str:
+        """Return a payload field's label."""
+        return self.once(("field", key), _field_label, key)
+
+    def state(self, subject_type: str, state: str | None) -> str:
+        """Return a state's label in the machine of ``subject_type``."""
+        if self._state_name is None:
+            raise TypeError("these labels were made without a state_name")
+        return self.once(("state", subject_type, state), self._state_name, subject_type, state)
+
+
+def describe(payload: Mapping[str, Any] | None, labels: Labels | None = None) -> list[Field]:
     """Return an event's payload as labelled fields (the workflow's ``data`` merged in)."""
+    labels = labels or Labels()
     data = dict(payload or {})
     inner = data.pop("data", None)
     data.pop("workflow", None)  # shown with the selection's definition, not per event
@@ -238,10 +287,10 @@ def describe(payload: Mapping[str, Any] | None) -> list[Field]:
         data = {**inner, **data}
     fields = []
     for key, value in data.items():
-        text = _value(key, value)
+        text = _value(key, value, labels)
         if key in HASH_FIELDS and isinstance(value, str):
-            fields.append(Field(key, _field_label(key), value[:12] + "…", value))
+            fields.append(Field(key, labels.field(key), value[:12] + "…", value))
             continue
         short = _short(text)
-        fields.append(Field(key, _field_label(key), short, text if short != text else ""))
+        fields.append(Field(key, labels.field(key), short, text if short != text else ""))
     return fields

@@ -139,8 +139,18 @@ def selection(selection_id: int):
     pages = max(1, ceil(total / PAGE_SIZE))
     if filters.page > pages:
         abort(404)
-    events = db.session.scalars(stmt.offset((filters.page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
+    skipped = (filters.page - 1) * PAGE_SIZE
+    if filters.active:
+        stmt = stmt.offset(skipped).limit(PAGE_SIZE)
+    else:
+        # A chain's events are numbered 1..n: page p is seq (p-1)*50+1 .. p*50, a range of
+        # the (chain, seq) index, where an OFFSET reads and sorts every event before it
+        # (~170 ms for the last page of a 100k-event chain on PostgreSQL). Both ends bound:
+        # with only "seq > 0" the planner may read the whole chain to sort it (~50 ms).
+        stmt = stmt.where(AuditEvent.seq > skipped, AuditEvent.seq <= skipped + PAGE_SIZE)
+    events = db.session.scalars(stmt).all()
     definition = definition_of(selection)
+    labels = event_log.Labels(lambda machine, state: _state_name(definition, machine, state))
     return render_template(
         "auditor/selection.html",
         selection=selection,
@@ -154,14 +164,14 @@ def selection(selection_id: int):
         events=events,
         filters=filters,
         actors=actors,
-        kinds=sorted(kinds, key=event_log.label),
+        kinds=sorted(kinds, key=labels.event),
         documents=service.selection_documents(db.session, selection.id),
         checkpoints=checkpoints.selection_files(selection.id),
-        describe=event_log.describe,
-        event_label=event_log.label,
-        subject=event_log.subject,
-        state_name=lambda machine, state: _state_name(definition, machine, state),
-        role_label=_role_name,
+        describe=lambda payload: event_log.describe(payload, labels),
+        event_label=labels.event,
+        subject=labels.subject,
+        state_name=labels.state,
+        role_label=lambda role: labels.once(("actor_role", role), _role_name, role),
         export=_export_view(selection.id),
         waits=oversight.gate_waits(
             db.session, selection, oversight.service_level(db.session, definition.oversight_body)

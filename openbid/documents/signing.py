@@ -8,7 +8,9 @@ itself (ECDSA signatures are randomised): register the hash of the signed bytes.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import hashlib
 import io
 import os
 import threading
@@ -26,6 +28,7 @@ from pyhanko.keys import load_cert_from_pemder
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
+from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 from pyhanko.sign.signers.pdf_signer import PdfSigningSession
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -44,6 +47,7 @@ class Signer:
         self._signer = signer
         # pyHanko signers are not documented as thread-safe; signing takes ~30 ms.
         self._lock = threading.Lock()
+        self._reserved: int | None = None
 
     @classmethod
     def from_pkcs12(cls, path: PathLike, password: str | bytes | None = None) -> Signer:
@@ -109,6 +113,27 @@ class Signer:
         der = self._signer.signing_cert.dump()
         return x509.load_der_x509_certificate(der).public_bytes(serialization.Encoding.PEM).decode()
 
+    def reserved_size(self) -> int:
+        """Return the bytes a PDF reserves for this key's signature container, sized once.
+
+        Left to itself pyHanko builds a dry-run signature before every real one just to size
+        that space: half the cost of signing a document. Our signatures carry no timestamp and
+        no revocation data, so one key's container is the same size every time (give or take
+        a byte of an ECDSA value); it is sized once, as pyHanko does, with its 50% margin.
+        """
+        if self._reserved is None:
+            attributes = PdfCMSSignedAttributes(signing_time=dt.datetime.now(dt.UTC))
+            dry_run = self._signer.async_sign(
+                hashlib.sha256().digest(),
+                "sha256",
+                use_pades=True,
+                dry_run=True,
+                signed_attr_settings=attributes,
+            )
+            size = len(asyncio.run(dry_run).dump()) * 2  # hex digits in the PDF
+            self._reserved = size + 2 * (size // 4)
+        return self._reserved
+
     def sign_bytes(self, data: bytes) -> bytes:
         """Return a raw signature of ``data`` with the private key (see :func:`verify_bytes`).
 
@@ -173,7 +198,7 @@ def sign_pdf(
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
     with signer._lock:
         pdf_signer = _TimedPdfSigner(meta, signer._signer, signing_time=timestamp)
-        output = pdf_signer.sign_pdf(writer)
+        output = pdf_signer.sign_pdf(writer, bytes_reserved=signer.reserved_size())
     return output.getvalue()
 
 

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from flask import render_template_string
-from flask_babel import force_locale
+from flask_babel import force_locale, format_datetime
 
 from openbid import i18n
 from openbid.documents.formatting import (
@@ -175,3 +175,19 @@ def test_page_filters_write_wib_in_the_interface_language(
             seconds,
         )
     assert i18n.wib(None) == i18n.long_date(None) == i18n.wib_datetime(None) == ""
+
+
+@pytest.mark.parametrize("locale", ["id", "en"])
+def test_wib_datetime_writes_what_flask_babel_writes(app, locale: str) -> None:
+    """The hand-made formatter matches Babel's pattern for every month, naive and aware."""
+    moments = [
+        datetime(2018 + n % 9, 1 + n % 12, 1 + n % 28, n % 24, (7 * n) % 60, (13 * n) % 60)
+        for n in range(120)
+    ]
+    moments += [m.replace(tzinfo=timezone.utc) for m in moments[:24]]
+    moments += [datetime(2024, 12, 31, 17, 0, 0, tzinfo=timezone.utc)]  # a new year in WIB
+    moments += [datetime(2025, 3, 1, 1, 2, 3, tzinfo=timezone(timedelta(hours=9)))]
+    with app.test_request_context(), force_locale(locale):
+        for moment in moments:
+            expected = format_datetime(moment, "d MMM yyyy HH.mm.ss 'WIB'")
+            assert i18n.wib_datetime(moment) == expected

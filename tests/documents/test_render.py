@@ -361,3 +361,29 @@ def test_sample_nips_are_valid() -> None:
                 born = date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
                 started = date(int(digits[8:12]), int(digits[12:14]), 1)
                 assert born < started and digits[14] in "12"
+
+
+_HEAP_IN_CHILD = """
+import gc
+from openbid.app import create_app
+from openbid.documents import render
+create_app()
+before = len(gc.get_objects())
+render._load_weasyprint()
+print(before, gc.get_freeze_count(), len(gc.get_objects()))
+"""
+
+
+def test_loading_weasyprint_takes_the_live_heap_out_of_full_collections() -> None:
+    """Full collections, set off every few renders, walk only what was made after loading."""
+    result = subprocess.run(
+        [sys.executable, "-c", _HEAP_IN_CHILD],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    before, frozen, walked = map(int, result.stdout.split())
+    assert frozen > before  # the app, and WeasyPrint with its fonts
+    assert walked < frozen // 20

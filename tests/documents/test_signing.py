@@ -151,3 +151,24 @@ def test_pem_loading_errors(demo_keys: tuple[Path, Path], tmp_path: Path) -> Non
         Signer.from_pem(cert_path, cert_path)
     with pytest.raises(ValueError, match="cannot load"):
         Signer.from_pem(tmp_path / "missing.pem", key_path)
+
+
+def test_each_signing_builds_one_signature_container(
+    rendered: RenderedSamples, demo_keys: tuple[Path, Path]
+) -> None:
+    """The space for the signature is sized once per key, not by a dry run before each."""
+    signer = Signer.from_pem(*demo_keys)
+    built: list[bool] = []
+    inner = signer._signer.async_sign
+
+    async def counted(*args: object, **kwargs: object) -> object:
+        built.append(bool(kwargs.get("dry_run")))
+        return await inner(*args, **kwargs)
+
+    signer._signer.async_sign = counted
+    for reason in ("Keputusan", "Pengumuman dengan alasan yang jauh lebih panjang " * 4):
+        data = sign_pdf(
+            rendered("decree"), signer, reason=reason, location="Tangerang", timestamp=SIGNED_AT
+        )
+        assert verify_signature(data, [demo_keys[0]]).valid
+    assert built == [True, False, False]
