@@ -39,6 +39,6 @@ OPENAPI_INFO = (
 def openapi():
     """Return the OpenAPI document, generated from the declarations, with this server's URL."""
     smorest = current_app.extensions["flask-smorest"]["apis"][""]["ext_obj"]
-    document = smorest.spec.to_dict()
+    document = smorest.document().to_dict()
     document["servers"] = [{"url": request.host_url.rstrip("/")}]
     return jsonify(document)

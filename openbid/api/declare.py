@@ -10,6 +10,7 @@ back through its declared schema, so a view and its schema cannot drift apart un
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -222,3 +223,32 @@ class Api(flask_smorest.Api):
 
     def _register_error_handlers(self) -> None:
         """Leave the app's error handlers alone (smorest's would answer every page in JSON)."""
+
+    def register_blueprint(self, blp: Any, *, parameters: Any = None, **options: Any) -> None:
+        """Register blp's routes now; document its views when the document is first asked for.
+
+        Documenting every operation (apispec resolving each schema) cost more than the rest
+        of ``create_app`` together, paid by every process and every test that starts an app
+        and never reads the document; ``document()`` pays it once, on first use.
+        """
+        name = options.get("name", blp.name)
+        self._app.extensions["flask-smorest"]["blp_name_to_api"][name] = self
+        self._app.register_blueprint(blp, **options)
+        self._undocumented.append((blp, name, parameters))
+
+    def document(self) -> Any:
+        """Return the OpenAPI spec (an ``APISpec``), every registered blueprint's views in it."""
+        with self._documenting:
+            while self._undocumented:
+                blp, name, parameters = self._undocumented.pop(0)
+                blp.register_views_in_doc(
+                    self, self._app, self.spec, name=name, parameters=parameters
+                )
+                self.spec.tag({"name": name, "description": blp.description})
+        return self.spec
+
+    def init_app(self, app: Any, *args: Any, **kwargs: Any) -> None:
+        """Initialise as flask-smorest does, with nothing documented yet."""
+        self._undocumented: list[tuple[Any, str, Any]] = []
+        self._documenting = threading.Lock()
+        super().init_app(app, *args, **kwargs)

@@ -27,6 +27,15 @@ def test_openapi_document_validates(client) -> None:
     assert "/api/v1/selections/{selection_id}/events" in document["paths"]
 
 
+def test_the_document_is_built_when_first_asked_for_and_once(app, client) -> None:
+    smorest = app.extensions["flask-smorest"]["apis"][""]["ext_obj"]
+    assert smorest.spec.to_dict()["paths"] == {}  # starting an app documents nothing yet
+    first = client.get("/api/v1/openapi.json").get_json()
+    assert "/api/v1/selections/{selection_id}/events" in smorest.spec.to_dict()["paths"]
+    assert client.get("/api/v1/openapi.json").get_json() == first  # documented once, not twice
+    assert [tag["name"] for tag in first["tags"]].count("api") == 1
+
+
 def test_token_with_wrong_password_is_401_json(app, client) -> None:
     user = make_user(Role.SECRETARIAT, make_agency())
     response = client.post("/api/v1/tokens", json={"email": user.email, "password": "nope"})
