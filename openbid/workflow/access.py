@@ -254,10 +254,8 @@ def read_locked(session: Session, stmt: sa.Select) -> T | None:
     then sends nothing for it in this transaction while the row stays unchanged. SQLite
     has no row locks (see ``lock``).
     """
-    model = stmt.column_descriptions[0]["entity"]
-    row = session.scalars(
-        stmt.with_for_update(of=model).execution_options(populate_existing=True)
-    ).one_or_none()
+    model, locking = _for_update(stmt)
+    row = session.scalars(locking).one_or_none()
     if row is not None:
         _this_transaction(session, _LOCKED)[(model, row.id)] = None
     return row
@@ -277,11 +275,14 @@ def read_locked_rows(session: Session, stmt: sa.Select, params: dict | None = No
     return rows
 
 
-@functools.lru_cache(maxsize=64)
-def _locking(stmt: sa.Select) -> tuple[type, sa.Select]:
-    """Return stmt's first entity and stmt reading it under its row lock, made once."""
+def _for_update(stmt: sa.Select) -> tuple[type, sa.Select]:
+    """Return stmt's first entity and stmt reading it under its row lock."""
     model = stmt.column_descriptions[0]["entity"]
     return model, stmt.with_for_update(of=model).execution_options(populate_existing=True)
+
+
+# The same for a statement built once (``read_locked_rows``): made once too.
+_locking = functools.lru_cache(maxsize=64)(_for_update)
 
 
 def _held(session: Session, model: type[T], ident: int) -> tuple[T | None, object]:
