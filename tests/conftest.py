@@ -417,10 +417,32 @@ class Browser:
 
     def __init__(self, client: FlaskClient) -> None:
         self.client = client
+        # (page, the session's secret) -> the token that page gave: a person who submits a
+        # second form from the same page reuses its token, as long as the session lasts.
+        self.tokens: dict[tuple[str, str], str] = {}
 
     def token(self, url: str = "/auth/login") -> str:
-        """Return a CSRF token from the page at url."""
-        return csrf_from(self.client.get(url).get_data(as_text=True))
+        """Return a CSRF token from the page at url (opened once per session and page)."""
+        secret = self._session_secret()
+        if secret is not None and (url, secret) in self.tokens:
+            return self.tokens[url, secret]
+        token = csrf_from(self.client.get(url).get_data(as_text=True))
+        secret = self._session_secret()
+        if secret is not None:
+            self.tokens[url, secret] = token
+        return token
+
+    def _session_secret(self) -> str | None:
+        """The session's CSRF secret (what every token of this session is signed from)."""
+        app = self.client.application
+        cookie = self.client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+        if cookie is None:
+            return None
+        serializer = app.session_interface.get_signing_serializer(app)
+        try:
+            return serializer.loads(cookie.value).get("csrf_token")
+        except Exception:  # an unreadable cookie: open the page, as before
+            return None
 
     def login(self, email: str, password: str):
         """Log in through the form."""
