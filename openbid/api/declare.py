@@ -239,6 +239,8 @@ class Api(flask_smorest.Api):
     def document(self) -> Any:
         """Return the OpenAPI spec (an ``APISpec``), every registered blueprint's views in it."""
         with self._documenting:
+            while self._components:
+                self._components.pop(0)()
             while self._undocumented:
                 blp, name, parameters = self._undocumented.pop(0)
                 blp.register_views_in_doc(
@@ -247,8 +249,21 @@ class Api(flask_smorest.Api):
                 self.spec.tag({"name": name, "description": blp.description})
         return self.spec
 
+    # The document's shared components (error responses, ETag and pagination headers) are
+    # registered with the views, when the document is first asked for: resolving the error
+    # schema for every HTTP status was most of what is left of the API's part of create_app.
+    def _register_responses(self) -> None:
+        self._components.append(super()._register_responses)
+
+    def _register_etag_headers(self) -> None:
+        self._components.append(super()._register_etag_headers)
+
+    def _register_pagination_header(self) -> None:
+        self._components.append(super()._register_pagination_header)
+
     def init_app(self, app: Any, *args: Any, **kwargs: Any) -> None:
         """Initialise as flask-smorest does, with nothing documented yet."""
         self._undocumented: list[tuple[Any, str, Any]] = []
+        self._components: list[Callable[[], None]] = []
         self._documenting = threading.Lock()
         super().init_app(app, *args, **kwargs)
