@@ -51,6 +51,9 @@ WORKERS = max(1, min(int(os.environ.get("OPENBID_RENDER_WORKERS", os.cpu_count()
 _TABLE_RE = re.compile(r'<table class="data[ "][^>]*>')
 _TBODY_RE = re.compile(r"<tbody[^>]*>")
 _TR_RE = re.compile(r"<tr(?=[\s>])")
+# Whitespace between a data table's rows and cells: dropped by WeasyPrint (anonymous table
+# boxes), after costing parsing and box building. Whitespace inside a cell stays.
+_GAP_RE = re.compile(r"(<tr[^>]*>|</t[dhr]>)\s+(?=<t[dhr][\s>]|</tr>)")
 _FOOTER_RE = re.compile(r'<div class="page-footer">.*?</div>', re.S)
 _BODY_RE = re.compile(r"<body[^>]*>")
 _CLOSE = "</tbody></table></body></html>"
@@ -75,8 +78,29 @@ class Rows:
         return prefix + self.html[start : self.starts[end]] + _CLOSE
 
 
+def trim_rows(html: str) -> str:
+    """The HTML without the whitespace between the rows and cells of its data tables' bodies.
+
+    It renders to the same PDF, with less to parse and fewer boxes built and thrown away.
+    """
+    pieces, done = [], 0
+    for table in _TABLE_RE.finditer(html):
+        tbody = _TBODY_RE.search(html, table.end())
+        end = html.find("</tbody>", tbody.end()) if tbody else -1
+        if tbody is None or end < 0 or tbody.end() < done:
+            continue
+        pieces += [html[done : tbody.end()], _GAP_RE.sub(r"\1", html[tbody.end() : end])]
+        done = end
+    pieces.append(html[done:])
+    return "".join(pieces)
+
+
 def mark_rows(html: str) -> Rows | None:
-    """Mark and locate the body rows of the data tables; None when the HTML cannot be cut."""
+    """Mark and locate the body rows of the data tables; None when the HTML cannot be cut.
+
+    The rows' HTML is trimmed first (``trim_rows``).
+    """
+    html = trim_rows(html)
     footer = _FOOTER_RE.search(html) or _BODY_RE.search(html)
     if footer is None:
         return None

@@ -46,6 +46,21 @@ def test_rows_are_marked_and_chunks_continue_the_table() -> None:
     assert rows.chunk_html(0, len(rows.starts)) == rows.html
 
 
+def test_only_whitespace_between_data_rows_and_cells_is_trimmed() -> None:
+    html = (
+        '<table class="kop">\n<tr>\n<td>k</td>\n</tr></table>'
+        '<table class="data"><thead>\n<tr>\n<th>N</th>\n</tr></thead><tbody>\n'
+        '  <tr>\n    <td class="num"> 1 </td>\n    <td><b>a</b> </td>\n  </tr>\n'
+        "  <tr><td>2</td>  <td>b</td></tr>\n</tbody></table>"
+    )
+    assert chunked.trim_rows(html) == (
+        '<table class="kop">\n<tr>\n<td>k</td>\n</tr></table>'
+        '<table class="data"><thead>\n<tr>\n<th>N</th>\n</tr></thead><tbody>\n'
+        '  <tr><td class="num"> 1 </td><td><b>a</b> </td></tr><tr><td>2</td><td>b</td></tr>\n'
+        "</tbody></table>"
+    )
+
+
 def test_guesses_only_choose_where_to_start() -> None:
     assert chunked.guess_start(None, 150) == 150
     assert chunked.guess_start((21, 34), 150) == 123
