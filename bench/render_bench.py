@@ -177,9 +177,12 @@ def children_cpu_settled(pids: list[int], timeout: float = 10.0) -> None:
 
 
 def _children(pid: int) -> str:
-    """The ids of a process's children, from /proc (empty when it has none)."""
-    with open(f"/proc/{pid}/task/{pid}/children") as children:
-        return children.read().strip()
+    """The ids of a process's children, from /proc (empty when it has none or cannot tell)."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as children:
+            return children.read().strip()
+    except OSError:
+        return ""
 
 
 def issue_long(context: Mapping[str, Any], signer: Signer) -> bytes:

@@ -293,6 +293,7 @@ def serve(conn: Any, make_tools: Callable[[], Tools]) -> None:
 
 
 _CHILD_DONE, _CHILD_STOP = 0, 3  # exit codes: chunk finished or dropped; the caller stopped
+_PR_SET_PDEATHSIG = 1  # prctl option (Linux): a signal for this process when its parent dies
 
 
 def _next(conn: Any) -> tuple | None:
@@ -349,12 +350,9 @@ def _die_with(parent: int) -> None:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):
-        pass  # not Linux: a child whose worker was killed still ends at the pipe's end
+        pass  # not Linux: an orphaned child goes on answering for its chunk, then leaves
     if os.getppid() != parent:
         os._exit(1)
-
-
-_PR_SET_PDEATHSIG = 1
 
 
 class ChunkError(RuntimeError):
