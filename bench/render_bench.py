@@ -157,10 +157,32 @@ def measure_decree_step(runs: int = 15) -> dict:
 
 
 def process_cpu_seconds(pid: int) -> float:
-    """User plus system CPU seconds a process has used so far, from /proc."""
+    """User plus system CPU seconds a process and its finished children used so far, from /proc.
+
+    A render worker lays each chunk out in a child it forks and waits for: the child's time
+    counts once the child has ended (``children_cpu_settled``).
+    """
     with open(f"/proc/{pid}/stat") as stat:
         fields = stat.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return sum(int(field) for field in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu_settled(pids: list[int], timeout: float = 10.0) -> None:
+    """Wait until none of the processes has a child left (their CPU is then counted)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not any(_children(pid) for pid in pids):
+            return
+        time.sleep(0.01)
+
+
+def _children(pid: int) -> str:
+    """The ids of a process's children, from /proc (empty when it has none or cannot tell)."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as children:
+            return children.read().strip()
+    except OSError:
+        return ""
 
 
 def issue_long(context: Mapping[str, Any], signer: Signer) -> bytes:
@@ -184,9 +206,11 @@ def measure_long_announcement(runs: int = 3) -> dict:
     signer = Signer.from_pem(cert, key)
     issue_long(context, signer)  # starts the workers, learns the page size
     pids = chunked.worker_pids()
+    children_cpu_settled(pids)
     parent, workers = time.process_time(), sum(map(process_cpu_seconds, pids))
     value = median_seconds(lambda: issue_long(context, signer), runs)
     parent = (time.process_time() - parent) / runs
+    children_cpu_settled(pids)
     workers = (sum(map(process_cpu_seconds, pids)) - workers) / runs
     floor = median_seconds(lambda: bare_pdf(html), 2)
     result = figure(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import os
+import signal
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -46,6 +48,21 @@ def test_rows_are_marked_and_chunks_continue_the_table() -> None:
     assert rows.chunk_html(0, len(rows.starts)) == rows.html
 
 
+def test_only_whitespace_between_data_rows_and_cells_is_trimmed() -> None:
+    html = (
+        '<table class="kop">\n<tr>\n<td>k</td>\n</tr></table>'
+        '<table class="data"><thead>\n<tr>\n<th>N</th>\n</tr></thead><tbody>\n'
+        '  <tr>\n    <td class="num"> 1 </td>\n    <td><b>a</b> </td>\n  </tr>\n'
+        "  <tr><td>2</td>  <td>b</td></tr>\n</tbody></table>"
+    )
+    assert chunked.trim_rows(html) == (
+        '<table class="kop">\n<tr>\n<td>k</td>\n</tr></table>'
+        '<table class="data"><thead>\n<tr>\n<th>N</th>\n</tr></thead><tbody>\n'
+        '  <tr><td class="num"> 1 </td><td><b>a</b> </td></tr><tr><td>2</td><td>b</td></tr>\n'
+        "</tbody></table>"
+    )
+
+
 def test_guesses_only_choose_where_to_start() -> None:
     assert chunked.guess_start(None, 150) == 150
     assert chunked.guess_start((21, 34), 150) == 123
@@ -87,6 +104,34 @@ def test_long_announcement_in_chunks_reads_as_one_render(
     report = verify_signature(signed, [demo_keys[0]])
     assert report.valid and report.intact and report.whole_file, report.summary
     assert page_texts(signed) == expected
+
+
+def child_of(pid: int) -> int:
+    """The one child process of a render worker (the one holding its chunk), from /proc."""
+    with open(f"/proc/{pid}/task/{pid}/children") as children:
+        (child,) = children.read().split()
+    return int(child)
+
+
+@pytest.mark.real_pdf
+@pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="reads /proc")
+def test_a_killed_chunk_child_or_worker_is_a_chunk_error() -> None:
+    html = chunked.mark_rows(render.render_html(TEMPLATE, long_announcement(5))).html
+    workers = chunked.Pool(2, render.chunk_tools)
+    try:
+        for index in range(2):
+            workers.send(index, "layout", index, html, None)
+            assert workers.receive(index)  # each worker's child now holds its chunk
+        pids = [process.pid for process, _ in workers.workers]
+        os.kill(child_of(pids[0]), signal.SIGKILL)
+        with pytest.raises(chunked.ChunkError, match="died"):
+            workers.receive(0)  # its worker leaves too: the pipe ends
+        os.kill(pids[1], signal.SIGKILL)  # its child dies with it and lets go of the pipe
+        assert workers.workers[1][1].poll(60), "the chunk child outlived its killed worker"
+        with pytest.raises(chunked.ChunkError, match="died"):
+            workers.receive(1)
+    finally:
+        workers.close()
 
 
 BASE_KEYS = {"agency", "number", "issued_at", "verification_code", "verify_url", "signed"}
