@@ -193,7 +193,7 @@ def issue_long(context: Mapping[str, Any], signer: Signer) -> bytes:
     )
 
 
-def measure_long_announcement(runs: int = 3) -> dict:
+def measure_long_announcement(runs: int = 5) -> dict:
     """Render and sign a 1,000-row announcement (chunked) against one bare WeasyPrint render.
 
     Its note gives the CPU seconds per document of this process and of the render workers:
