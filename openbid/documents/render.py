@@ -200,14 +200,19 @@ def parse_html(html: str) -> ElementTree.Element | None:
     """Parse document HTML with libxml2 into the tree WeasyPrint's parser would build.
 
     As an HTML5 parser does, table rows outside a row group are put in a ``tbody``.
-    None when libxml2 cannot parse it.
+    None when libxml2 reports any error (our templates give none): it recovers from errors
+    by dropping what it could not read, and a document must never lose a word that way.
+    Without ``huge_tree`` it would drop a text of over 10 MB and everything after it.
     """
     import lxml.etree
     import lxml.html
 
+    parser = lxml.html.HTMLParser(huge_tree=True)
     try:
-        root = lxml.html.document_fromstring(html)
+        root = lxml.html.document_fromstring(html, parser=parser)
     except (lxml.etree.ParserError, ValueError):
+        return None
+    if parser.error_log.filter_from_errors():
         return None
     return _element_tree(root, lxml.etree.Comment)
 

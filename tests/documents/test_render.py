@@ -218,6 +218,15 @@ def test_parse_html_puts_stray_rows_in_a_row_group_and_gives_up_on_nothing() -> 
     assert render.parse_html("") is None  # left to WeasyPrint's own parser
 
 
+def test_parse_html_keeps_a_huge_text_and_leaves_broken_html_to_weasyprint() -> None:
+    huge = "y" * 11_000_000  # over libxml2's 10 MB limit for one text, without huge_tree
+    root = render.parse_html(f"<html><body><p>{huge}</p><p>after</p></body></html>")
+    assert [len(p.text) for p in root.iter("p")] == [len(huge), len("after")]
+    # libxml2 recovers from what it cannot read by dropping it: any error, and the
+    # document goes to WeasyPrint's own (HTML5) parser instead.
+    assert render.parse_html("<html><body><p>a</p></bogus-close></body></html>") is None
+
+
 def test_decree_attachment_starts_a_new_page(rendered: RenderedSamples) -> None:
     pages = pdf_text(rendered("decree")).split("\f")
     assert "LAMPIRAN KEPUTUSAN" in pages[-1]
