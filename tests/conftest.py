@@ -339,11 +339,13 @@ def _share_compiled_statements(engine: sa.Engine) -> None:
 
     SQLAlchemy caches each statement's compiled SQL per engine, keyed by the engine's
     dialect object; each test builds its own app and engine, so every test compiled every
-    statement it ran anew (a sixth of the suite's time, by cProfile). Production builds one
+    statement it ran anew (a sixth of tests/views' time, by cProfile). Production builds one
     engine per process and is untouched. The dialects shared are of one class with the same
     settings, so a statement compiles to the same SQL either way; each engine keeps its own
     pool and connections (their set-up on connect stays the engine's own).
     """
+    if engine._compiled_cache is None:
+        return
     dialect = engine.dialect
     key = (
         type(dialect),
@@ -353,8 +355,6 @@ def _share_compiled_statements(engine: sa.Engine) -> None:
         getattr(dialect, "_json_deserializer", None),
         dialect.paramstyle,
     )
-    if engine._compiled_cache is None:
-        return
     if key not in _SHARED_DIALECTS:
         # The whole suite's statements: more than one app's default 500 would keep.
         _SHARED_DIALECTS[key] = (dialect, sa.util.LRUCache(20_000))
