@@ -287,9 +287,8 @@ def serve(conn: Any, make_tools: Callable[[], Tools]) -> None:
         if message[0] == "layout":
             if not _lay_out_in_child(conn, worker, message):
                 return
-        else:
+        else:  # a request with no chunk held here (its child has left): nothing to free
             _answer(conn, worker, message)
-            gc.collect()
 
 
 _CHILD_DONE, _CHILD_STOP = 0, 3  # exit codes: chunk finished or dropped; the caller stopped
